@@ -1,0 +1,29 @@
+package io.memokit;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A snapshot of one cell's metadata (never its value).
+ *
+ * @param id       the cell's number, the same in every process and shown in the trace
+ * @param state    whether it holds a value, a stored exception, or is being computed
+ * @param created  when its computation started
+ * @param lastHit  when it was last returned (or created)
+ * @param hits     how many calls it answered
+ * @param size     bytes of its file; negative for a stored exception, 0 while computing
+ * @param cpuTime  CPU time of the computing thread
+ * @param wallTime elapsed time of the computation
+ */
+public record CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size,
+                       Duration cpuTime, Duration wallTime) {
+
+  /** What a cell holds. */
+  public enum State { VALUE, ERROR, COMPUTING }
+
+  @Override
+  public String toString() {
+    return "#" + id + " " + state + " size=" + size + " hits=" + hits + " lastHit=" + lastHit
+        + " cpu=" + cpuTime.toMillis() + "ms wall=" + wallTime.toMillis() + "ms";
+  }
+}

@@ -1,0 +1,376 @@
+package io.memokit;
+
+import io.memokit.cell.Trace;
+import io.memokit.function.FunctionId;
+import io.memokit.function.FunctionRegistry;
+import io.memokit.function.NamedFunction;
+import io.memokit.storage.DirectoryStore;
+import java.nio.file.Path;
+
+/**
+ * memokit's facade: persistent, cross-process memoization for JShell and notebooks. Use it as
+ * {@code import static io.memokit.Memo.*;}.
+ *
+ * <pre>{@code
+ * var store = store("/tmp/cache");
+ * var add = memo(store, "add", (Integer x, Integer y) -> x + y);
+ * add.apply(1, 2);                       // MISS: computed and stored
+ * add.apply(1, 2);                       // HIT, in this process or any other, even after a restart
+ * var v = memo(store, version("vfunc", 2, (Integer x) -> x * 10));   // block vfunc{2}(1)
+ * }</pre>
+ *
+ * <p>Guarantees: a cell (one function, version and argument list) is computed at most once at a
+ * time across the threads and processes sharing a store; others wait for it (and take over if the
+ * computing process dies); its value or exception is stored and returned to every later call;
+ * a stored file is returned only if whole and checksummed. Arguments are keyed canonically (equal
+ * values give equal keys in every JVM); arguments of other types are refused with an error naming
+ * them. Values returned from memory are shared within a process: do not mutate them.
+ *
+ * <p>The default store is the directory named by the system property {@code memokit.store}, else
+ * the environment variable {@code MEMOKIT_STORE}, else {@code ~/.cache/memokit}.
+ */
+public final class Memo {
+
+  private Memo() {}
+
+  /** A function of 0 arguments, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn0<R> {
+    R apply() throws Exception;
+  }
+
+  /**
+   * A memoized function of 0 arguments: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn0<R> extends Fn0<R>, Memoized {
+    @Override
+    R apply();
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn0<R> cacheOnly();
+  }
+
+  /** A function of 1 argument, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn1<A, R> {
+    R apply(A a) throws Exception;
+  }
+
+  /**
+   * A memoized function of 1 argument: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn1<A, R> extends Fn1<A, R>, Memoized {
+    @Override
+    R apply(A a);
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn1<A, R> cacheOnly();
+  }
+
+  /** A function of 2 arguments, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn2<A, B, R> {
+    R apply(A a, B b) throws Exception;
+  }
+
+  /**
+   * A memoized function of 2 arguments: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn2<A, B, R> extends Fn2<A, B, R>, Memoized {
+    @Override
+    R apply(A a, B b);
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn2<A, B, R> cacheOnly();
+  }
+
+  /** A function of 3 arguments, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn3<A, B, C, R> {
+    R apply(A a, B b, C c) throws Exception;
+  }
+
+  /**
+   * A memoized function of 3 arguments: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn3<A, B, C, R> extends Fn3<A, B, C, R>, Memoized {
+    @Override
+    R apply(A a, B b, C c);
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn3<A, B, C, R> cacheOnly();
+  }
+
+  /** A function of 4 arguments, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn4<A, B, C, D, R> {
+    R apply(A a, B b, C c, D d) throws Exception;
+  }
+
+  /**
+   * A memoized function of 4 arguments: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn4<A, B, C, D, R> extends Fn4<A, B, C, D, R>, Memoized {
+    @Override
+    R apply(A a, B b, C c, D d);
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn4<A, B, C, D, R> cacheOnly();
+  }
+
+  /** A function of 5 arguments, the type memokit memoizes; it may throw any exception. */
+  @FunctionalInterface
+  public interface Fn5<A, B, C, D, E, R> {
+    R apply(A a, B b, C c, D d, E e) throws Exception;
+  }
+
+  /**
+   * A memoized function of 5 arguments: {@code apply} returns the stored value or
+   * re-throws the stored exception (as it is, checked or not), computing it once across processes
+   * on a miss.
+   */
+  public interface MemoFn5<A, B, C, D, E, R> extends Fn5<A, B, C, D, E, R>, Memoized {
+    @Override
+    R apply(A a, B b, C c, D d, E e);
+
+    /** A view of this function that never computes: a miss raises {@link MemoException}. */
+    MemoFn5<A, B, C, D, E, R> cacheOnly();
+  }
+
+  // ---- stores -----------------------------------------------------------------------------------
+
+  /** The default store: system property {@code memokit.store}, else {@code $MEMOKIT_STORE}, else {@code ~/.cache/memokit}. */
+  public static MemoStore store() {
+    return store(defaultStorePath());
+  }
+
+  /** Opens (creating if needed) the store at {@code path}; one instance per canonical path in a process. */
+  public static MemoStore store(Path path) {
+    if (path == null) throw new IllegalArgumentException("store path must not be null");
+    return DirectoryStore.open(path);
+  }
+
+  /** Opens (creating if needed) the store at {@code path}. */
+  public static MemoStore store(String path) {
+    if (path == null || path.isBlank()) throw new IllegalArgumentException("store path must not be empty");
+    return store(Path.of(path));
+  }
+
+  /** Where {@link #store()} is. */
+  public static Path defaultStorePath() {
+    String property = System.getProperty("memokit.store");
+    if (property != null && !property.isBlank()) return Path.of(property);
+    String env = System.getenv("MEMOKIT_STORE");
+    if (env != null && !env.isBlank()) return Path.of(env);
+    return Path.of(System.getProperty("user.home"), ".cache", "memokit");
+  }
+
+  // ---- trace ------------------------------------------------------------------------------------
+
+  /**
+   * Prints cache events to standard output when {@code on}, one line each:
+   * {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)} with EVENT one of MISS, HIT,
+   * WAIT, OVERFLOW (number of cells evicted), LOST, TAKEOVER. Events are always logged through
+   * {@link System.Logger} ({@code io.memokit.trace}, DEBUG).
+   */
+  public static void trace(boolean on) {
+    Trace.print(on);
+  }
+
+  // ---- memo and version -------------------------------------------------------------------------
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <R> MemoFn0<R> memo(String name, Fn0<R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <R> MemoFn0<R> memo(MemoStore store, String name, Fn0<R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 0), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <R> MemoFn0<R> memo(Fn0<R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <R> MemoFn0<R> memo(MemoStore store, Fn0<R> named) {
+    return cast(memoize(store, requireNamed(named, 0)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <R> Fn0<R> version(String name, Object version, Fn0<R> fn) {
+    return cast(define(name, version, 0, fn));
+  }
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <A, R> MemoFn1<A, R> memo(String name, Fn1<A, R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <A, R> MemoFn1<A, R> memo(MemoStore store, String name, Fn1<A, R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 1), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <A, R> MemoFn1<A, R> memo(Fn1<A, R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <A, R> MemoFn1<A, R> memo(MemoStore store, Fn1<A, R> named) {
+    return cast(memoize(store, requireNamed(named, 1)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <A, R> Fn1<A, R> version(String name, Object version, Fn1<A, R> fn) {
+    return cast(define(name, version, 1, fn));
+  }
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <A, B, R> MemoFn2<A, B, R> memo(String name, Fn2<A, B, R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <A, B, R> MemoFn2<A, B, R> memo(MemoStore store, String name, Fn2<A, B, R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 2), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <A, B, R> MemoFn2<A, B, R> memo(Fn2<A, B, R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <A, B, R> MemoFn2<A, B, R> memo(MemoStore store, Fn2<A, B, R> named) {
+    return cast(memoize(store, requireNamed(named, 2)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <A, B, R> Fn2<A, B, R> version(String name, Object version, Fn2<A, B, R> fn) {
+    return cast(define(name, version, 2, fn));
+  }
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memo(String name, Fn3<A, B, C, R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memo(MemoStore store, String name, Fn3<A, B, C, R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 3), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memo(Fn3<A, B, C, R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memo(MemoStore store, Fn3<A, B, C, R> named) {
+    return cast(memoize(store, requireNamed(named, 3)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <A, B, C, R> Fn3<A, B, C, R> version(String name, Object version, Fn3<A, B, C, R> fn) {
+    return cast(define(name, version, 3, fn));
+  }
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <A, B, C, D, R> MemoFn4<A, B, C, D, R> memo(String name, Fn4<A, B, C, D, R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <A, B, C, D, R> MemoFn4<A, B, C, D, R> memo(MemoStore store, String name, Fn4<A, B, C, D, R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 4), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <A, B, C, D, R> MemoFn4<A, B, C, D, R> memo(Fn4<A, B, C, D, R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <A, B, C, D, R> MemoFn4<A, B, C, D, R> memo(MemoStore store, Fn4<A, B, C, D, R> named) {
+    return cast(memoize(store, requireNamed(named, 4)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <A, B, C, D, R> Fn4<A, B, C, D, R> version(String name, Object version, Fn4<A, B, C, D, R> fn) {
+    return cast(define(name, version, 4, fn));
+  }
+
+  /** Memoizes {@code fn} under {@code name} in the default store. */
+  public static <A, B, C, D, E, R> MemoFn5<A, B, C, D, E, R> memo(String name, Fn5<A, B, C, D, E, R> fn) {
+    return memo(store(), name, fn);
+  }
+
+  /** Memoizes {@code fn} under {@code name} in {@code store}. */
+  public static <A, B, C, D, E, R> MemoFn5<A, B, C, D, E, R> memo(MemoStore store, String name, Fn5<A, B, C, D, E, R> fn) {
+    return cast(memoize(store, new NamedFn(FunctionId.of(name, 5), fn)));
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
+  public static <A, B, C, D, E, R> MemoFn5<A, B, C, D, E, R> memo(Fn5<A, B, C, D, E, R> named) {
+    return memo(store(), named);
+  }
+
+  /** Memoizes a named function (from {@link #version}, or another memoized function) in {@code store}. */
+  public static <A, B, C, D, E, R> MemoFn5<A, B, C, D, E, R> memo(MemoStore store, Fn5<A, B, C, D, E, R> named) {
+    return cast(memoize(store, requireNamed(named, 5)));
+  }
+
+  /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
+  public static <A, B, C, D, E, R> Fn5<A, B, C, D, E, R> version(String name, Object version, Fn5<A, B, C, D, E, R> fn) {
+    return cast(define(name, version, 5, fn));
+  }
+
+  private static NamedFunction requireNamed(Object fn, int arity) {
+    if (fn instanceof NamedFunction named) {
+      if (named.id().arity() != arity) {
+        throw new IllegalArgumentException(named.id().label() + " takes " + named.id().arity() + " argument(s), not " + arity);
+      }
+      return named;
+    }
+    if (fn == null) throw new IllegalArgumentException("the function to memoize is null");
+    throw new IllegalArgumentException("this function has no name: memoize it with memo(name, fn), or name it with "
+        + "version(name, v, fn) first");
+  }
+
+  private static NamedFunction define(String name, Object version, int arity, Object fn) {
+    FunctionId id = new FunctionId(name, FunctionId.versionText(name, version), arity);
+    NamedFn named = new NamedFn(id, fn);
+    NamedFunction current = FunctionRegistry.lookup(name).orElse(null);
+    if (!(current instanceof MemoizedFn m && m.id().equals(id))) FunctionRegistry.register(named);
+    return named;
+  }
+
+  private static MemoizedFn memoize(MemoStore store, NamedFunction fn) {
+    if (store == null) throw new IllegalArgumentException("store must not be null");
+    if (!(store instanceof DirectoryStore directory)) {
+      throw new IllegalArgumentException("store must come from Memo.store(...), got " + store.getClass().getName());
+    }
+    MemoizedFn memoized = new MemoizedFn(directory, fn, false);
+    FunctionRegistry.register(memoized);
+    return memoized;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+}

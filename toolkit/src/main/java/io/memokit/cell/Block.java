@@ -1,0 +1,370 @@
+package io.memokit.cell;
+
+import io.memokit.MemoException;
+import io.memokit.function.CellKey;
+import io.memokit.function.KeyWriter;
+import io.memokit.function.NamedFunction;
+import io.memokit.storage.BlockStorage;
+import io.memokit.storage.Codec;
+import io.memokit.storage.Codec.NotStorableException;
+import io.memokit.storage.Codec.StoredThrowable;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.ref.SoftReference;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lifecycle of a block's cells in this process. A call is answered, in order:
+ * <ol>
+ *   <li>from memory, when this process already holds the cell's value and the shared index says
+ *       the cell still exists (no system call: HIT);</li>
+ *   <li>by waiting for another thread of this process resolving the same cell;</li>
+ *   <li>from the cell's file (HIT);</li>
+ *   <li>by waiting for the process computing it (WAIT, then HIT), or taking it over if that
+ *       process dies (TAKEOVER);</li>
+ *   <li>by computing it under the cell's lock (MISS, after OVERFLOW if the block was full).</li>
+ * </ol>
+ * Values and exceptions are stored alike. Errors ({@link Error}), interrupts and memokit's own
+ * exceptions are not stored: they say nothing about the function's value.
+ */
+public final class Block {
+
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final Map<BlockStorage, Block> BLOCKS = new ConcurrentHashMap<>();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final Object MISSING = new Object();
+  private static final Object NULL_VALUE = new Object();
+  /** Largest encoded value kept in memory to be decoded afresh on each hit (values holding expressions). */
+  private static final int MAX_REMEMBERED_ENCODING = 1 << 20;
+
+  private final BlockStorage storage;
+  private final String storeName;
+  private final String label;
+  private final Codec codec;
+  private final Map<CellKey, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final Map<CellKey, Remembered> memory = new ConcurrentHashMap<>();
+
+  private Block(BlockStorage storage) {
+    this.storage = storage;
+    this.storeName = storage.storePath().toString();
+    this.label = storage.label();
+    this.codec = storage.codec();
+  }
+
+  /** The one lifecycle object of {@code storage} in this process. */
+  public static Block of(BlockStorage storage) {
+    return BLOCKS.computeIfAbsent(storage, Block::new);
+  }
+
+  public BlockStorage storage() {
+    return storage;
+  }
+
+  /** Forgets this process's in-memory copies (after a clear, or to save memory). */
+  public void forgetMemory() {
+    memory.clear();
+  }
+
+  /**
+   * Calls {@code fn} with {@code args} through the cache; returns its value or throws its exception
+   * (stored or fresh) as it is. In cache-only mode a cell that is neither stored nor being computed
+   * raises a {@link MemoException} instead of being computed.
+   */
+  public Object call(NamedFunction fn, Object[] args, boolean cacheOnly) {
+    CellKey key = keyOf(args);
+    Object remembered = fromMemory(key);
+    if (remembered != MISSING) return remembered;
+    for (;;) {
+      InFlight mine = new InFlight(describe(fn, args));
+      InFlight other = inFlight.putIfAbsent(key, mine);
+      if (other == null) {
+        try {
+          return resolve(fn, args, key, cacheOnly, mine);
+        } finally {
+          inFlight.remove(key, mine);
+          mine.finish();
+        }
+      }
+      awaitThread(other);
+      remembered = fromMemory(key);
+      if (remembered != MISSING) return remembered;
+      // The other thread's result was not kept (not storable, lost, an error): resolve again.
+    }
+  }
+
+  private CellKey keyOf(Object[] args) {
+    try {
+      return KeyWriter.key(args);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void awaitThread(InFlight other) {
+    boolean announced = false;
+    try {
+      while (!other.await(20)) {
+        if (!announced && other.cellId != 0) {
+          event(Trace.Kind.WAIT, other.cellId);
+          announced = true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemoException("interrupted while waiting for " + other.description);
+    }
+  }
+
+  // ---- memory ---------------------------------------------------------------------------------
+
+  /** A cell's value as this process last saw it, valid while the shared index still holds the cell. */
+  private record Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded,
+                            byte codecId) {}
+
+  private Object fromMemory(CellKey key) {
+    Remembered m = memory.get(key);
+    if (m == null) return MISSING;
+    if (!storage.holds(m.slot(), m.cellId(), key)) {
+      memory.remove(key, m);
+      return MISSING;
+    }
+    Object v;
+    if (m.encoded() != null) {
+      try {
+        v = codec.decode(m.codecId(), m.encoded(), m.encoded().length);
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        memory.remove(key, m);
+        return MISSING;
+      }
+    } else {
+      v = m.value().get();
+      if (v == null) {
+        memory.remove(key, m);
+        return MISSING;
+      }
+      if (v == NULL_VALUE) v = null;
+    }
+    storage.hit(m.slot());
+    event(Trace.Kind.HIT, m.cellId());
+    return deliver(v, m.error());
+  }
+
+  private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
+    Remembered r;
+    if (encoded.containsDefinitions()) {
+      if (encoded.bytes().length > MAX_REMEMBERED_ENCODING) return;
+      r = new Remembered(slot, cellId, error, null, encoded.bytes(), encoded.codec());
+    } else {
+      r = new Remembered(slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0);
+    }
+    memory.put(key, r);
+    int limit = Math.max(256, 2 * storage.maxsize());
+    if (memory.size() > limit) {
+      Iterator<CellKey> it = memory.keySet().iterator();
+      for (int drop = memory.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
+        it.next();
+        it.remove();
+      }
+    }
+  }
+
+  private static Object deliver(Object value, boolean error) {
+    if (!error) return value;
+    Throwable t = value instanceof StoredThrowable st ? st.rebuild() : (Throwable) value;
+    throw Sneaky.rethrow(t);
+  }
+
+  // ---- store and processes --------------------------------------------------------------------
+
+  private Object resolve(NamedFunction fn, Object[] args, CellKey key, boolean cacheOnly, InFlight mine) {
+    boolean[] unreadable = {false};
+    Object hit = hitStored(key, unreadable);
+    if (hit != MISSING) return hit;
+    BlockStorage.CellLock lock;
+    boolean waited = false;
+    try {
+      lock = storage.tryLock(key);
+      if (lock == null) {
+        waited = true;
+        lock = awaitProcess(key, mine, unreadable);
+        if (lock == null) return mine.result;
+      }
+    } catch (IOException e) {
+      throw new MemoException("cannot lock a cell of " + label + " in " + storeName + ": " + e, e);
+    }
+    try (BlockStorage.CellLock held = lock) {
+      hit = hitStored(key, unreadable);
+      if (hit != MISSING) return hit;
+      if (cacheOnly) {
+        throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
+            + " (cache-only mode: misses are not computed)");
+      }
+      BlockStorage.Pending p = waited ? storage.takeOver(key) : null;
+      if (p == null && unreadable[0]) storage.forgetFinished(key);
+      if (p != null) {
+        event(Trace.Kind.TAKEOVER, p.cellId());
+      } else {
+        p = storage.begin(key);
+        if (p.evicted() > 0) event(Trace.Kind.OVERFLOW, p.evicted());
+        event(Trace.Kind.MISS, p.cellId());
+      }
+      mine.cellId = p.cellId();
+      return compute(fn, args, key, p);
+    } catch (IOException e) {
+      throw new MemoException("cannot create a cell of " + label + " in " + storeName + ": " + e, e);
+    }
+  }
+
+  /**
+   * Waits while another process computes {@code key}: returns the cell lock if that process died
+   * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
+   */
+  private BlockStorage.CellLock awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
+    boolean announced = false;
+    long backoff = 1;
+    for (;;) {
+      if (!announced) {
+        long id = storage.pendingId(key);
+        if (id != 0) {
+          mine.cellId = id;
+          event(Trace.Kind.WAIT, id);
+          announced = true;
+        }
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MemoException("interrupted while waiting for " + mine.description + " (computed by another process)");
+      }
+      backoff = Math.min(backoff * 2, 100);
+      Object hit = hitStored(key, unreadable);
+      if (hit != MISSING) {
+        mine.result = hit;
+        return null;
+      }
+      BlockStorage.CellLock lock = storage.tryLock(key);
+      if (lock != null) return lock;
+    }
+  }
+
+  /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
+  private Object hitStored(CellKey key, boolean[] unreadable) {
+    var stored = storage.read(key);
+    if (stored == null) return MISSING;
+    Object v;
+    try {
+      v = storage.decode(stored);
+    } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+      if (!unreadable[0]) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the stored value of cell " + stored.cellId()
+            + " of " + label + " (" + e + "); computing it again");
+      }
+      unreadable[0] = true;
+      return MISSING;
+    }
+    long slot = storage.hitFromFile(stored);
+    event(Trace.Kind.HIT, stored.cellId());
+    if (slot >= 0) {
+      Codec.Encoded encoded = stored.containsDefinitions() ? stored.encoded()
+          : new Codec.Encoded((byte) 0, new byte[0], false);
+      remember(key, slot, stored.cellId(), stored.isError(), v, encoded);
+    }
+    return deliver(v, stored.isError());
+  }
+
+  private Object compute(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p) {
+    long created = System.currentTimeMillis();
+    long cpu0 = cpuTime();
+    long wall0 = System.nanoTime();
+    Object value = null;
+    Throwable thrown = null;
+    try {
+      value = fn.invoke(args);
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    long wall = System.nanoTime() - wall0;
+    long cpu = Math.max(0, cpuTime() - cpu0);
+    if (thrown != null && !isStorable(thrown)) {
+      storage.abandon(p, key);
+      throw Sneaky.rethrow(thrown);
+    }
+    Codec.Encoded encoded = encode(fn, args, key, p, value, thrown);
+    if (encoded != null) {
+      try {
+        if (storage.complete(p, key, encoded, thrown != null, created, cpu, wall) == BlockStorage.Completion.LOST) {
+          event(Trace.Kind.LOST, p.cellId());
+        } else {
+          remember(key, p.slot(), p.cellId(), thrown != null, thrown != null ? thrown : value, encoded);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: could not store " + describe(fn, args) + " in " + storeName
+            + ": " + e + "; the result is returned but not cached");
+        storage.abandon(p, key);
+      }
+    }
+    if (thrown != null) throw Sneaky.rethrow(thrown);
+    return value;
+  }
+
+  /** Encodes a result for storage; {@code null} (after a warning, cell abandoned) if it cannot be. */
+  private Codec.Encoded encode(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p, Object value,
+                               Throwable thrown) {
+    try {
+      return codec.encode(thrown != null ? thrown : value);
+    } catch (NotStorableException e) {
+      if (thrown != null) {
+        try {
+          return codec.encode(StoredThrowable.of(thrown));
+        } catch (NotStorableException impossible) {
+          storage.abandon(p, key);
+          return null;
+        }
+      }
+      LOG.log(System.Logger.Level.WARNING, "memokit: " + describe(fn, args) + " returned " + e.getMessage()
+          + "; the value is returned but not cached");
+      storage.abandon(p, key);
+      return null;
+    }
+  }
+
+  private static boolean isStorable(Throwable t) {
+    return !(t instanceof Error) && !(t instanceof InterruptedException) && !(t instanceof MemoException)
+        && !Thread.currentThread().isInterrupted();
+  }
+
+  private static long cpuTime() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+  }
+
+  private void event(Trace.Kind kind, long n) {
+    Trace.event(storeName, label, kind, n);
+  }
+
+  private String describe(NamedFunction fn, Object[] args) {
+    StringBuilder sb = new StringBuilder(fn.id().name()).append('(');
+    for (int i = 0; i < args.length; i++) {
+      if (i > 0) sb.append(", ");
+      sb.append(abbreviate(args[i]));
+    }
+    return sb.append(')').toString();
+  }
+
+  static String abbreviate(Object o) {
+    String s;
+    if (o != null && o.getClass().isArray()) {
+      s = o.getClass().getComponentType().getSimpleName() + "[" + java.lang.reflect.Array.getLength(o) + "]";
+    } else {
+      try {
+        s = String.valueOf(o);
+      } catch (RuntimeException e) {
+        s = o.getClass().getSimpleName();
+      }
+    }
+    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+  }
+}

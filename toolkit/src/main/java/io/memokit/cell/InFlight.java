@@ -1,0 +1,61 @@
+package io.memokit.cell;
+
+import io.memokit.MemoException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cell some thread of this process is resolving (reading, waiting for, or computing). Other
+ * threads asking for the same cell wait for it instead of touching the cell's file lock, which
+ * the JVM grants once per process. A wait that would close a cycle of threads waiting on each
+ * other (a function calling itself with the same arguments, directly or through others) is
+ * refused with a {@link MemoException} instead of hanging.
+ */
+final class InFlight {
+
+  private static final Map<Thread, InFlight> WAITING_FOR = new ConcurrentHashMap<>();
+
+  final Thread owner = Thread.currentThread();
+  final String description;
+  volatile long cellId;
+  /** The value a waiting owner obtained from another process (set before {@link #finish}). */
+  Object result;
+  private final CountDownLatch done = new CountDownLatch(1);
+
+  InFlight(String description) {
+    this.description = description;
+  }
+
+  void finish() {
+    done.countDown();
+  }
+
+  boolean isDone() {
+    return done.getCount() == 0;
+  }
+
+  /** Waits up to {@code millis} for the owner to finish; refuses a wait that would deadlock. */
+  boolean await(long millis) throws InterruptedException {
+    Thread me = Thread.currentThread();
+    if (owner == me) {
+      throw new MemoException(description + " calls itself with the same arguments: it would wait for its own "
+          + "result forever");
+    }
+    InFlight next = this;
+    for (int hops = 0; next != null && hops < 1000; hops++) {
+      if (next.owner == me) {
+        throw new MemoException(description + " is waited for by a chain of calls that includes this thread's own "
+            + "computation: waiting would deadlock");
+      }
+      next = WAITING_FOR.get(next.owner);
+    }
+    WAITING_FOR.put(me, this);
+    try {
+      return done.await(millis, TimeUnit.MILLISECONDS);
+    } finally {
+      WAITING_FOR.remove(me);
+    }
+  }
+}

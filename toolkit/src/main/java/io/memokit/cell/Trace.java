@@ -1,0 +1,65 @@
+package io.memokit.cell;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Cache events, one line each: {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)}.
+ * Printed to standard output when enabled ({@code trace(true)}), always logged through
+ * {@link System.Logger} (logger {@code io.memokit.trace}, level DEBUG), and passed to listeners
+ * (notebook progress bars, tests).
+ */
+public final class Trace {
+
+  /** The events: see the README for their meaning. */
+  public enum Kind { MISS, HIT, WAIT, OVERFLOW, LOST, TAKEOVER }
+
+  /** One event. {@code n} is the cell id, or for OVERFLOW the number of cells evicted. */
+  public record Event(long pid, LocalTime time, String store, String block, Kind kind, long n) {
+    public String line() {
+      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + store + ":" + block + "> " + kind + "(" + n + ")";
+    }
+  }
+
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final System.Logger LOG = System.getLogger("io.memokit.trace");
+  private static final long PID = ProcessHandle.current().pid();
+  private static final List<Consumer<Event>> LISTENERS = new CopyOnWriteArrayList<>();
+  private static volatile boolean printing;
+
+  private Trace() {}
+
+  public static void print(boolean on) {
+    printing = on;
+  }
+
+  public static boolean printing() {
+    return printing;
+  }
+
+  public static void addListener(Consumer<Event> listener) {
+    LISTENERS.add(listener);
+  }
+
+  public static void removeListener(Consumer<Event> listener) {
+    LISTENERS.remove(listener);
+  }
+
+  static void event(String store, String block, Kind kind, long n) {
+    boolean log = LOG.isLoggable(System.Logger.Level.DEBUG);
+    if (!printing && !log && LISTENERS.isEmpty()) return;
+    Event e = new Event(PID, LocalTime.now(), store, block, kind, n);
+    if (printing) System.out.println(e.line());
+    if (log) LOG.log(System.Logger.Level.DEBUG, e.line());
+    for (Consumer<Event> l : LISTENERS) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: a trace listener failed: " + ex);
+      }
+    }
+  }
+}

@@ -1,0 +1,497 @@
+package io.memokit.function;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.RandomAccess;
+import java.util.Set;
+
+/**
+ * Writes the canonical encoding of argument values: a type tag, then the content, so that equal
+ * values give equal bytes in every JVM and run, and values of different types never collide
+ * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps are
+ * encoded in a content-defined order; records by class and components; named functions by name
+ * and version; {@link KeyedByDefinition} values by their definition. Any other type is refused
+ * with a {@link KeyException}. Cycles and nesting deeper than {@value #MAX_DEPTH} are refused too.
+ *
+ * <p>Encodings up to {@value #STORED_LIMIT} bytes are kept whole; longer ones are streamed through
+ * the hash, so a 100 MiB array costs one pass at memory speed and no copy of itself.
+ */
+public final class KeyWriter {
+
+  /** Largest encoding kept whole in a {@link CellKey}; above it only the 128-bit hash is kept. */
+  public static final int STORED_LIMIT = 64 * 1024;
+  /** Deepest accepted nesting of containers in an argument. */
+  public static final int MAX_DEPTH = 256;
+  private static final int KEY_FORMAT = 1;
+
+  // Tags. Never renumber: they are part of every stored key.
+  static final int NULL = 0x00, FALSE = 0x01, TRUE = 0x02, BYTE = 0x03, SHORT = 0x04, INT = 0x05,
+      LONG = 0x06, FLOAT = 0x07, DOUBLE = 0x08, CHAR = 0x09, STRING = 0x0A, BIG_INTEGER = 0x0B,
+      BIG_DECIMAL = 0x0C, ENUM = 0x0D, RECORD = 0x0E, OPTIONAL_EMPTY = 0x0F, OPTIONAL = 0x10,
+      LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TIME = 0x15,
+      BOOLEAN_ARRAY = 0x20, BYTE_ARRAY = 0x21, SHORT_ARRAY = 0x22, CHAR_ARRAY = 0x23, INT_ARRAY = 0x24,
+      LONG_ARRAY = 0x25, FLOAT_ARRAY = 0x26, DOUBLE_ARRAY = 0x27,
+      FUNCTION = 0x40, DEFINITION = 0x41;
+
+  private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle CHAR_LE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final ThreadLocal<KeyWriter> POOL = ThreadLocal.withInitial(KeyWriter::new);
+  private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS = new ClassValue<>() {
+    @Override
+    protected MethodHandle[] computeValue(Class<?> type) {
+      RecordComponent[] components = type.getRecordComponents();
+      MethodHandle[] handles = new MethodHandle[components.length];
+      for (int i = 0; i < components.length; i++) {
+        try {
+          var accessor = components[i].getAccessor();
+          accessor.setAccessible(true);
+          handles[i] = MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new IllegalStateException("cannot read component " + components[i].getName() + " of record "
+              + type.getName() + ": " + e, e);
+        }
+      }
+      return handles;
+    }
+  };
+
+  private byte[] buf = new byte[256];
+  private int pos;
+  private boolean streamed;
+  private boolean inUse;
+  private final Murmur3 hasher = new Murmur3();
+  private final long[] hashOut = new long[2];
+  // Shared with sub-writers (set elements, map entries) so cycles and depth are seen across them.
+  private IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+  private LinkedHashSet<FunctionId> dependencies = new LinkedHashSet<>();
+  private int depth;
+  private final boolean keepWhole;
+
+  private KeyWriter() {
+    this.keepWhole = false;
+  }
+
+  private KeyWriter(KeyWriter parent) {
+    this.keepWhole = true;
+    this.onPath = parent.onPath;
+    this.dependencies = parent.dependencies;
+    this.depth = parent.depth;
+  }
+
+  /**
+   * The key of {@code args}. Throws {@link IllegalArgumentException} naming the argument position,
+   * the path inside it and the type when an argument cannot be keyed.
+   */
+  public static CellKey key(Object[] args) {
+    KeyWriter w = POOL.get();
+    if (w.inUse) w = new KeyWriter(); // re-entered from user code (a record accessor calling memo)
+    w.begin();
+    try {
+      w.writeByte(KEY_FORMAT);
+      w.writeByte(args.length);
+      for (int i = 0; i < args.length; i++) {
+        try {
+          w.write(args[i]);
+        } catch (KeyException e) {
+          throw new IllegalArgumentException("argument " + (i + 1) + " cannot be part of a cache key: "
+              + e.getMessage(), e);
+        }
+      }
+      return w.finish();
+    } finally {
+      w.inUse = false;
+    }
+  }
+
+  private void begin() {
+    inUse = true;
+    pos = 0;
+    streamed = false;
+    depth = 0;
+    onPath.clear();
+    dependencies.clear();
+    hasher.reset();
+  }
+
+  private CellKey finish() {
+    List<FunctionId> deps = dependencies.isEmpty() ? List.of() : List.copyOf(dependencies);
+    if (!streamed) {
+      byte[] encoding = Arrays.copyOf(buf, pos);
+      hasher.update(encoding, 0, encoding.length);
+      hasher.finish(hashOut);
+      return new CellKey(encoding, hashOut[0], hashOut[1], deps);
+    }
+    hasher.update(buf, 0, pos);
+    hasher.finish(hashOut);
+    pos = 0;
+    if (buf.length > 4 * STORED_LIMIT) buf = new byte[256]; // do not pin a large buffer to the thread
+    return new CellKey(null, hashOut[0], hashOut[1], deps);
+  }
+
+  /** Writes any supported value. */
+  public void write(Object v) {
+    if (v == null) {
+      writeByte(NULL);
+    } else if (v instanceof String s) {
+      writeByte(STRING);
+      writeString(s);
+    } else if (v instanceof Integer i) {
+      writeByte(INT);
+      writeInt(i);
+    } else if (v instanceof Long l) {
+      writeByte(LONG);
+      writeLong(l);
+    } else if (v instanceof Double d) {
+      writeByte(DOUBLE);
+      writeLong(Double.doubleToLongBits(d));
+    } else if (v instanceof Boolean b) {
+      writeByte(b ? TRUE : FALSE);
+    } else if (v instanceof KeyedByDefinition def) {
+      enter(v);
+      writeByte(DEFINITION);
+      def.writeKey(this);
+      leave(v);
+    } else if (v instanceof NamedFunction f) {
+      writeFunction(f.id());
+    } else if (v instanceof Character c) {
+      writeByte(CHAR);
+      writeChar(c);
+    } else if (v instanceof Float f) {
+      writeByte(FLOAT);
+      writeInt(Float.floatToIntBits(f));
+    } else if (v instanceof Short s) {
+      writeByte(SHORT);
+      ensure(2);
+      SHORT_LE.set(buf, pos, (short) s);
+      pos += 2;
+    } else if (v instanceof Byte b) {
+      writeByte(BYTE);
+      writeByte(b);
+    } else if (v instanceof BigInteger b) {
+      writeByte(BIG_INTEGER);
+      writeBytes(b.toByteArray());
+    } else if (v instanceof BigDecimal b) {
+      writeByte(BIG_DECIMAL);
+      writeInt(b.scale());
+      writeBytes(b.unscaledValue().toByteArray());
+    } else if (v instanceof Enum<?> e) {
+      writeByte(ENUM);
+      writeString(TypeNames.stable(e.getDeclaringClass()));
+      writeString(e.name());
+    } else if (v instanceof Record r) {
+      writeRecord(r);
+    } else if (v instanceof Optional<?> o) {
+      if (o.isEmpty()) {
+        writeByte(OPTIONAL_EMPTY);
+      } else {
+        enter(v);
+        writeByte(OPTIONAL);
+        child(o.get(), ".get()");
+        leave(v);
+      }
+    } else if (v instanceof List<?> list) {
+      writeList(list);
+    } else if (v instanceof Set<?> set) {
+      writeSet(set);
+    } else if (v instanceof Map<?, ?> map) {
+      writeMap(map);
+    } else if (v.getClass().isArray()) {
+      writeArray(v);
+    } else if (v.getClass().getName().startsWith("java.time.")) {
+      writeByte(TIME);
+      writeString(v.getClass().getSimpleName());
+      writeString(v.toString());
+    } else {
+      throw unsupported(v);
+    }
+  }
+
+  private static KeyException unsupported(Object v) {
+    Class<?> c = v.getClass();
+    String hint;
+    if (c.isSynthetic() || c.getName().contains("$$Lambda")) {
+      hint = "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
+    } else {
+      hint = "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
+          + "arrays, java.time values, BigInteger, BigDecimal, named functions and expressions; "
+          + "wrap other data in a record of supported components";
+    }
+    return new KeyException("type " + TypeNames.stable(c) + " has no canonical key: " + hint);
+  }
+
+  /** Writes a function's identity and records it as a dependency when it is versioned. */
+  public void writeFunction(FunctionId id) {
+    writeByte(FUNCTION);
+    writeString(id.name());
+    writeString(id.version());
+    writeByte(id.arity());
+    if (!id.version().isEmpty()) dependencies.add(id);
+  }
+
+  /** Writes a child value, adding {@code segment} to the error path if it cannot be keyed. */
+  public void child(Object value, String segment) {
+    try {
+      write(value);
+    } catch (KeyException e) {
+      throw e.at(segment);
+    }
+  }
+
+  private void enter(Object container) {
+    if (onPath.put(container, Boolean.TRUE) != null) {
+      throw new KeyException("the value contains itself (a cycle through " + TypeNames.stable(container.getClass())
+          + "); a cache key must be a finite tree");
+    }
+    if (++depth > MAX_DEPTH) {
+      throw new KeyException("arguments are nested more than " + MAX_DEPTH + " levels deep");
+    }
+  }
+
+  private void leave(Object container) {
+    onPath.remove(container);
+    depth--;
+  }
+
+  private void writeRecord(Record r) {
+    enter(r);
+    Class<?> type = r.getClass();
+    writeByte(RECORD);
+    writeString(TypeNames.stable(type));
+    MethodHandle[] accessors = RECORD_ACCESSORS.get(type);
+    writeInt(accessors.length);
+    RecordComponent[] components = null;
+    for (int i = 0; i < accessors.length; i++) {
+      Object component;
+      try {
+        component = accessors[i].invokeExact((Object) r);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
+      try {
+        write(component);
+      } catch (KeyException e) {
+        if (components == null) components = type.getRecordComponents();
+        throw e.at("." + components[i].getName() + "()");
+      }
+    }
+    leave(r);
+  }
+
+  private void writeList(List<?> list) {
+    enter(list);
+    writeByte(LIST);
+    int n = list.size();
+    writeInt(n);
+    if (list instanceof RandomAccess) {
+      for (int i = 0; i < n; i++) indexed(list.get(i), i);
+    } else {
+      int i = 0;
+      for (Object e : list) indexed(e, i++);
+    }
+    leave(list);
+  }
+
+  private void indexed(Object value, int i) {
+    try {
+      write(value);
+    } catch (KeyException e) {
+      throw e.at("[" + i + "]");
+    }
+  }
+
+  private void writeSet(Set<?> set) {
+    enter(set);
+    writeByte(SET);
+    List<byte[]> elements = new ArrayList<>(set.size());
+    for (Object e : set) {
+      KeyWriter sub = new KeyWriter(this);
+      try {
+        sub.write(e);
+      } catch (KeyException ex) {
+        throw ex.at("{element " + abbreviate(e) + "}");
+      }
+      elements.add(Arrays.copyOf(sub.buf, sub.pos));
+    }
+    writeSorted(elements);
+    leave(set);
+  }
+
+  private void writeMap(Map<?, ?> map) {
+    enter(map);
+    writeByte(MAP);
+    List<byte[]> entries = new ArrayList<>(map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      KeyWriter sub = new KeyWriter(this);
+      try {
+        sub.write(e.getKey());
+      } catch (KeyException ex) {
+        throw ex.at("{key " + abbreviate(e.getKey()) + "}");
+      }
+      try {
+        sub.write(e.getValue());
+      } catch (KeyException ex) {
+        throw ex.at("[" + abbreviate(e.getKey()) + "]");
+      }
+      entries.add(Arrays.copyOf(sub.buf, sub.pos));
+    }
+    writeSorted(entries);
+    leave(map);
+  }
+
+  private void writeSorted(List<byte[]> parts) {
+    parts.sort(Arrays::compareUnsigned);
+    writeInt(parts.size());
+    for (byte[] p : parts) writeBytes(p);
+  }
+
+  private static String abbreviate(Object o) {
+    String s = String.valueOf(o);
+    return s.length() > 30 ? s.substring(0, 27) + "..." : s;
+  }
+
+  private void writeArray(Object a) {
+    if (a instanceof Object[] objects) {
+      enter(a);
+      writeByte(OBJECT_ARRAY);
+      writeInt(objects.length);
+      for (int i = 0; i < objects.length; i++) indexed(objects[i], i);
+      leave(a);
+    } else if (a instanceof double[] d) {
+      writeByte(DOUBLE_ARRAY);
+      writeInt(d.length);
+      for (int i = 0; i < d.length; ) {
+        int n = room(8, d.length - i);
+        for (int end = i + n; i < end; i++, pos += 8) LONG_LE.set(buf, pos, Double.doubleToLongBits(d[i]));
+      }
+    } else if (a instanceof long[] l) {
+      writeByte(LONG_ARRAY);
+      writeInt(l.length);
+      for (int i = 0; i < l.length; ) {
+        int n = room(8, l.length - i);
+        for (int end = i + n; i < end; i++, pos += 8) LONG_LE.set(buf, pos, l[i]);
+      }
+    } else if (a instanceof int[] v) {
+      writeByte(INT_ARRAY);
+      writeInt(v.length);
+      for (int i = 0; i < v.length; ) {
+        int n = room(4, v.length - i);
+        for (int end = i + n; i < end; i++, pos += 4) INT_LE.set(buf, pos, v[i]);
+      }
+    } else if (a instanceof float[] f) {
+      writeByte(FLOAT_ARRAY);
+      writeInt(f.length);
+      for (int i = 0; i < f.length; ) {
+        int n = room(4, f.length - i);
+        for (int end = i + n; i < end; i++, pos += 4) INT_LE.set(buf, pos, Float.floatToIntBits(f[i]));
+      }
+    } else if (a instanceof byte[] b) {
+      writeByte(BYTE_ARRAY);
+      writeBytes(b);
+    } else if (a instanceof short[] s) {
+      writeByte(SHORT_ARRAY);
+      writeInt(s.length);
+      for (int i = 0; i < s.length; ) {
+        int n = room(2, s.length - i);
+        for (int end = i + n; i < end; i++, pos += 2) SHORT_LE.set(buf, pos, s[i]);
+      }
+    } else if (a instanceof char[] c) {
+      writeByte(CHAR_ARRAY);
+      writeInt(c.length);
+      for (int i = 0; i < c.length; ) {
+        int n = room(2, c.length - i);
+        for (int end = i + n; i < end; i++, pos += 2) CHAR_LE.set(buf, pos, c[i]);
+      }
+    } else if (a instanceof boolean[] z) {
+      writeByte(BOOLEAN_ARRAY);
+      writeInt(z.length);
+      for (int i = 0; i < z.length; ) {
+        int n = room(1, z.length - i);
+        for (int end = i + n; i < end; i++) buf[pos++] = (byte) (z[i] ? 1 : 0);
+      }
+    } else {
+      throw unsupported(a);
+    }
+  }
+
+  /** Makes room for up to {@code count} elements of {@code width} bytes; returns how many fit now. */
+  private int room(int width, int count) {
+    int want = (int) Math.min((long) width * count, 1 << 16);
+    ensure(want);
+    return Math.min(count, (buf.length - pos) / width);
+  }
+
+  public void writeByte(int b) {
+    ensure(1);
+    buf[pos++] = (byte) b;
+  }
+
+  public void writeInt(int v) {
+    ensure(4);
+    INT_LE.set(buf, pos, v);
+    pos += 4;
+  }
+
+  public void writeLong(long v) {
+    ensure(8);
+    LONG_LE.set(buf, pos, v);
+    pos += 8;
+  }
+
+  private void writeChar(char c) {
+    ensure(2);
+    CHAR_LE.set(buf, pos, c);
+    pos += 2;
+  }
+
+  public void writeString(String s) {
+    writeBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a length-prefixed byte string. */
+  public void writeBytes(byte[] b) {
+    writeInt(b.length);
+    for (int off = 0; off < b.length; ) {
+      int n = Math.min(b.length - off, 1 << 16);
+      ensure(n);
+      n = Math.min(n, buf.length - pos);
+      System.arraycopy(b, off, buf, pos, n);
+      pos += n;
+      off += n;
+    }
+  }
+
+  /**
+   * Ensures {@code n} bytes of room (n at most 64 KiB), growing the buffer up to the stored limit,
+   * then streaming what was written into the hash.
+   */
+  private void ensure(int n) {
+    if (pos + n <= buf.length) return;
+    if (keepWhole || pos + n <= STORED_LIMIT) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      return;
+    }
+    hasher.update(buf, 0, pos);
+    streamed = true;
+    pos = 0;
+    if (buf.length < STORED_LIMIT) buf = Arrays.copyOf(buf, STORED_LIMIT);
+  }
+}

@@ -1,0 +1,336 @@
+package io.memokit.storage;
+
+import io.memokit.MemoException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.nustaq.serialization.FSTBasicObjectSerializer;
+import org.nustaq.serialization.FSTClazzInfo;
+import org.nustaq.serialization.FSTConfiguration;
+import org.nustaq.serialization.FSTObjectInput;
+import org.nustaq.serialization.FSTObjectOutput;
+
+/**
+ * Turns values into bytes and back. FST is the default; where this JVM lacks the
+ * {@code --add-opens} flags FST needs, values are written with Java serialization instead, after
+ * one warning naming the missing flags. The codec is recorded per value, so a store can hold
+ * both kinds and every process reads each with the right one.
+ *
+ * <p>Records are written by their components and rebuilt through their canonical constructor,
+ * which FST cannot do by itself; {@code Optional} is written as its content. A value that cannot be
+ * written raises {@link NotStorableException} naming the offending type.
+ */
+public final class Codec {
+
+  public static final byte FST = 1;
+  public static final byte JAVA = 2;
+
+  /** The packages FST needs opened to the unnamed module on JDK 17 and later. */
+  static final List<String> FST_OPENS = List.of("java.base/java.lang", "java.base/java.util", "java.base/java.math",
+      "java.base/java.net", "java.base/java.text", "java.base/java.time", "java.base/java.util.concurrent",
+      "java.base/java.io", "java.base/java.nio", "java.sql/java.sql");
+
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final ThreadLocal<int[]> DEFINITIONS_WRITTEN = ThreadLocal.withInitial(() -> new int[1]);
+  private static volatile Codec shared;
+
+  private final ClassResolver resolver = new ClassResolver();
+  private final FSTConfiguration fst = createFst(resolver);
+  private volatile Predicate<Class<?>> allowed = c -> true;
+
+  private Codec() {}
+
+  /** The process-wide codec (FST's configuration is costly to build, so there is one). */
+  public static Codec shared() {
+    Codec c = shared;
+    if (c != null) return c;
+    synchronized (Codec.class) {
+      if (shared == null) shared = new Codec();
+      return shared;
+    }
+  }
+
+  /** The {@code --add-opens} options this JVM would need for FST, empty when it has them all. */
+  public static List<String> missingOpens() {
+    List<String> missing = new ArrayList<>();
+    Module unnamed = Codec.class.getClassLoader().getUnnamedModule();
+    for (String spec : FST_OPENS) {
+      String module = spec.substring(0, spec.indexOf('/'));
+      String pkg = spec.substring(spec.indexOf('/') + 1);
+      Optional<Module> m = ModuleLayer.boot().findModule(module);
+      if (m.isEmpty() || !m.get().isOpen(pkg, unnamed)) missing.add("--add-opens=" + spec + "=ALL-UNNAMED");
+    }
+    return missing;
+  }
+
+  private static FSTConfiguration createFst(ClassResolver resolver) {
+    List<String> missing = missingOpens();
+    if (!missing.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: FST cannot run in this JVM, so values are stored with Java "
+          + "serialization (slower, and only Serializable classes). Start the JVM with: " + String.join(" ", missing)
+          + " (JShell: prefix each with -R; see memokit's README).");
+      return null;
+    }
+    try {
+      FSTConfiguration conf = FSTConfiguration.createDefaultConfiguration();
+      conf.registerSerializer(Record.class, new RecordSerializer(), true);
+      conf.registerSerializer(Optional.class, new OptionalSerializer(), false);
+      conf.setClassLoader(resolver);
+      conf.setLastResortResolver(name -> {
+        try {
+          return resolver.resolve(name);
+        } catch (ClassNotFoundException e) {
+          return null;
+        }
+      });
+      return conf;
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: FST failed to start (" + e + "); values are stored with Java "
+          + "serialization.");
+      return null;
+    }
+  }
+
+  /** The codec new values are written with. */
+  public byte preferred() {
+    return fst != null ? FST : JAVA;
+  }
+
+  public static String name(byte codec) {
+    return switch (codec) {
+      case FST -> "fst";
+      case JAVA -> "java";
+      default -> "codec#" + codec;
+    };
+  }
+
+  /** Restricts the classes values may be read as (an allow-list for stores shared between users). */
+  public void restrictClasses(Predicate<Class<?>> allowedClasses) {
+    this.allowed = allowedClasses;
+    if (fst != null) fst.setVerifier(allowedClasses::test);
+  }
+
+  /**
+   * Called by serializers of values keyed by definition (expressions): a value that contains one is
+   * decoded afresh on every hit, so its expressions start unevaluated, as stored.
+   */
+  public static void noteDefinitionWritten() {
+    DEFINITIONS_WRITTEN.get()[0]++;
+  }
+
+  /** Bytes of a value, the codec that wrote them, and whether the value holds definitions. */
+  public record Encoded(byte codec, byte[] bytes, boolean containsDefinitions) {}
+
+  public Encoded encode(Object value) throws NotStorableException {
+    int[] definitions = DEFINITIONS_WRITTEN.get();
+    int before = definitions[0];
+    byte codec = preferred();
+    byte[] bytes = codec == FST ? encodeFst(value) : encodeJava(value);
+    return new Encoded(codec, bytes, definitions[0] != before);
+  }
+
+  private byte[] encodeFst(Object value) throws NotStorableException {
+    FSTObjectOutput out = fst.getObjectOutput();
+    try {
+      out.writeObject(value);
+      return out.getCopyOfWrittenBuffer(); // no flush(): without a stream it discards the buffer
+    } catch (IOException | RuntimeException e) {
+      throw NotStorableException.of(value, e);
+    } finally {
+      out.resetForReUse();
+    }
+  }
+
+  private static byte[] encodeJava(Object value) throws NotStorableException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    } catch (IOException | RuntimeException e) {
+      throw NotStorableException.of(value, e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads a value from {@code bytes[0, length)}. */
+  public Object decode(byte codec, byte[] bytes, int length) throws IOException, ClassNotFoundException {
+    switch (codec) {
+      case FST -> {
+        if (fst == null) {
+          throw new IOException("value was written with FST, which cannot run in this JVM; missing "
+              + String.join(" ", missingOpens()));
+        }
+        FSTObjectInput in = fst.getObjectInput(bytes, length);
+        try {
+          Object value = in.readObject();
+          if (value != null && !allowed.test(value.getClass())) {
+            throw new InvalidClassException(value.getClass().getName(), "not in this store's allowed classes");
+          }
+          return value;
+        } catch (IOException | ClassNotFoundException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IOException("FST could not read the value: " + e, e);
+        }
+      }
+      case JAVA -> {
+        try (ObjectInputStream in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, 0, length))) {
+          return in.readObject();
+        }
+      }
+      default -> throw new IOException("unknown codec " + codec);
+    }
+  }
+
+  ClassResolver resolver() {
+    return resolver;
+  }
+
+  private final class ResolvingObjectInputStream extends ObjectInputStream {
+    ResolvingObjectInputStream(ByteArrayInputStream in) throws IOException {
+      super(in);
+      setObjectInputFilter(info -> {
+        Class<?> c = info.serialClass();
+        if (c == null || c.isArray() || c.isPrimitive()) return java.io.ObjectInputFilter.Status.UNDECIDED;
+        return allowed.test(c) ? java.io.ObjectInputFilter.Status.UNDECIDED : java.io.ObjectInputFilter.Status.REJECTED;
+      });
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      try {
+        return resolver.resolve(desc.getName());
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc);
+      }
+    }
+  }
+
+  /** A value that cannot be written: the message names its type and the codec's reason. */
+  public static final class NotStorableException extends Exception {
+    NotStorableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    static NotStorableException of(Object value, Throwable e) {
+      String type = value == null ? "null" : value.getClass().getName();
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+      if (root instanceof NotSerializableException nse) reason = "it contains a " + nse.getMessage()
+          + ", which is not Serializable";
+      else if (reason.contains("Serializable")) reason = "it is not Serializable (" + reason + ")";
+      return new NotStorableException("a value of type " + type + " cannot be stored: " + reason, e);
+    }
+  }
+
+  /** Writes a record as its components and rebuilds it through its canonical constructor. */
+  static final class RecordSerializer extends FSTBasicObjectSerializer {
+    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+      @Override
+      protected Constructor<?> computeValue(Class<?> type) {
+        RecordComponent[] rc = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[rc.length];
+        for (int i = 0; i < rc.length; i++) types[i] = rc[i].getType();
+        try {
+          Constructor<?> c = type.getDeclaredConstructor(types);
+          c.setAccessible(true);
+          return c;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new IllegalStateException("record " + type.getName() + " has no usable canonical constructor: " + e, e);
+        }
+      }
+    };
+
+    @Override
+    public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
+                            FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {
+      ClassResolver.noteClass(toWrite.getClass());
+      RecordComponent[] rc = toWrite.getClass().getRecordComponents();
+      for (RecordComponent c : rc) {
+        try {
+          var accessor = c.getAccessor();
+          accessor.setAccessible(true);
+          out.writeObject(accessor.invoke(toWrite));
+        } catch (ReflectiveOperationException e) {
+          throw new IOException("cannot read component " + c.getName() + " of " + toWrite.getClass().getName(), e);
+        }
+      }
+    }
+
+    @Override
+    public Object instantiate(Class objectClass, FSTObjectInput in, FSTClazzInfo serializationInfo,
+                              FSTClazzInfo.FSTFieldInfo referencee, int streamPosition) throws Exception {
+      Constructor<?> ctor = CONSTRUCTORS.get(objectClass);
+      Object[] values = new Object[ctor.getParameterCount()];
+      for (int i = 0; i < values.length; i++) values[i] = in.readObject();
+      Object record = ctor.newInstance(values);
+      in.registerObject(record, streamPosition, serializationInfo, referencee);
+      return record;
+    }
+  }
+
+  /** Writes an {@code Optional} as its content (Optional is not Serializable). */
+  static final class OptionalSerializer extends FSTBasicObjectSerializer {
+    @Override
+    public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
+                            FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {
+      out.writeObject(((Optional<?>) toWrite).orElse(null));
+    }
+
+    @Override
+    public Object instantiate(Class objectClass, FSTObjectInput in, FSTClazzInfo serializationInfo,
+                              FSTClazzInfo.FSTFieldInfo referencee, int streamPosition) throws Exception {
+      Object o = Optional.ofNullable(in.readObject());
+      in.registerObject(o, streamPosition, serializationInfo, referencee);
+      return o;
+    }
+  }
+
+  /**
+   * An exception that could not be written as itself (it holds something not Serializable):
+   * stored as its class name, message and stack, and rebuilt as the same class where that class
+   * has a {@code (String)} constructor.
+   */
+  public record StoredThrowable(String className, String message, StackTraceElement[] stack) implements Serializable {
+
+    public static StoredThrowable of(Throwable t) {
+      return new StoredThrowable(t.getClass().getName(), t.getMessage(), t.getStackTrace());
+    }
+
+    public Throwable rebuild() {
+      try {
+        Class<?> c = shared().resolver.resolve(className);
+        if (Throwable.class.isAssignableFrom(c)) {
+          Throwable t = (Throwable) c.getConstructor(String.class).newInstance(message);
+          t.setStackTrace(stack);
+          return t;
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError ignored) {
+        // fall through
+      }
+      MemoException e = new MemoException(className + ": " + message
+          + " (stored exception; its class could not be rebuilt here)");
+      e.setStackTrace(stack);
+      return e;
+    }
+  }
+
+  /** A readable summary of the JVM flags FST needs, for error messages and docs. */
+  public static String fstFlags() {
+    StringBuilder sb = new StringBuilder();
+    for (String spec : FST_OPENS) sb.append(sb.length() == 0 ? "" : " ").append("--add-opens=").append(spec).append("=ALL-UNNAMED");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,403 @@
+package io.memokit.storage;
+
+import io.memokit.BlockInfo;
+import io.memokit.MemoException;
+import io.memokit.MemoStore;
+import io.memokit.function.FunctionId;
+import io.memokit.function.FunctionRegistry;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.apache.commons.io.FileUtils;
+
+/**
+ * A store on disk:
+ * <pre>
+ *   STORE/memokit.store    marker: format version, creation time, checksum
+ *   STORE/counters         memory-mapped: the next cell id (atomic across processes)
+ *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockStorage})
+ *   STORE/tmp/             files being written, named by the writing process's pid
+ * </pre>
+ * There is one instance per canonical path in a process. Opening reads the marker and maps the
+ * counters: it reads no cell.
+ */
+public final class DirectoryStore implements MemoStore {
+
+  static final int FORMAT = 1;
+  static final String MARKER = "memokit.store";
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final Map<Path, DirectoryStore> OPEN = new ConcurrentHashMap<>();
+  private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long COUNTERS_MAGIC = (0x4D4B4354L << 32) | FORMAT; // "MKCT"
+  static final long PID = ProcessHandle.current().pid();
+
+  private final Path root;
+  private final Path blocksDir;
+  private final Path tmpDir;
+  private final Set<PosixFilePermission> dirPermissions;
+  private final Set<PosixFilePermission> filePermissions;
+  private final boolean chmodAfterCreate;
+  private final MappedByteBuffer counters;
+  private final Map<FunctionId, BlockStorage> blocks = new ConcurrentHashMap<>();
+  private final AtomicLong tempSequence = new AtomicLong();
+  private final Codec codec = Codec.shared();
+
+  private DirectoryStore(Path root, Set<PosixFilePermission> dirPermissions, boolean chmodAfterCreate)
+      throws IOException {
+    this.root = root;
+    this.blocksDir = root.resolve("blocks");
+    this.tmpDir = root.resolve("tmp");
+    this.dirPermissions = dirPermissions;
+    this.filePermissions = withoutExecute(dirPermissions);
+    this.chmodAfterCreate = chmodAfterCreate;
+    createDirectory(blocksDir);
+    createDirectory(tmpDir);
+    this.counters = openCounters();
+    removeStaleTemporaries();
+  }
+
+  /**
+   * Opens (creating if needed) the store at {@code path}. Refuses, with a message naming the path
+   * and the fix: a path that is a file; a directory that is world-writable, not readable or not
+   * writable; a non-empty directory that is not a memokit store; a store of a newer format.
+   */
+  public static DirectoryStore open(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    DirectoryStore known = OPEN.get(absolute);
+    if (known != null) return known;
+    try {
+      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+        throw new MemoException("store path " + absolute + " is a file, not a directory: choose a directory path");
+      }
+      if (!Files.exists(absolute)) {
+        Files.createDirectories(absolute.getParent());
+        try {
+          Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(EnumSet.of(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
+        } catch (FileAlreadyExistsException raced) {
+          // another process created it
+        }
+      }
+      Path real = absolute.toRealPath();
+      return OPEN.computeIfAbsent(real, DirectoryStore::openReal);
+    } catch (IOException e) {
+      throw new MemoException("cannot open store " + absolute + ": " + describe(e), e);
+    }
+  }
+
+  private static DirectoryStore openReal(Path root) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
+      if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new MemoException("store " + root + " is world-writable (" + PosixFilePermissions.toString(perms)
+            + "): anyone could make its readers deserialize chosen bytes. Run: chmod o-w " + root);
+      }
+      if (!Files.isReadable(root) || !Files.isExecutable(root)) {
+        throw new MemoException("store " + root + " is not readable by this user (" + PosixFilePermissions.toString(perms)
+            + ")");
+      }
+      if (!Files.isWritable(root)) {
+        throw new MemoException("store " + root + " is not writable by this user (" + PosixFilePermissions.toString(perms)
+            + "): memokit keeps locks and statistics in the store, so it needs write access");
+      }
+      checkMarker(root);
+      boolean chmod = umaskStrips(root, withoutExecute(perms));
+      return new DirectoryStore(root, perms, chmod);
+    } catch (IOException e) {
+      throw new MemoException("cannot open store " + root + ": " + describe(e), e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof AccessDeniedException) return "permission denied on " + e.getMessage();
+    if (e instanceof NoSuchFileException) return "no such file " + e.getMessage();
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** Reads, or writes for a new store, the marker file; checks the format. */
+  private static void checkMarker(Path root) throws IOException {
+    Path marker = root.resolve(MARKER);
+    if (!Files.exists(marker)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path p : entries) {
+          String n = p.getFileName().toString();
+          if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.startsWith(".")) {
+            throw new MemoException("directory " + root + " is not empty and is not a memokit store (it has no "
+                + MARKER + " file, but holds " + n + "): give an empty or new directory");
+          }
+        }
+      }
+      writeMarker(root);
+      return;
+    }
+    String text = Files.readString(marker, StandardCharsets.UTF_8);
+    Optional<Integer> format = parseMarker(text);
+    if (format.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: store marker " + marker + " is corrupted; rewriting it");
+      writeMarker(root);
+      return;
+    }
+    if (format.get() > FORMAT) {
+      throw new MemoException("store " + root + " was written by a newer memokit (format " + format.get()
+          + "); this memokit reads formats up to " + FORMAT + ": upgrade memokit, or use another store");
+    }
+  }
+
+  static Optional<Integer> parseMarker(String text) {
+    int check = text.lastIndexOf("check=");
+    if (check < 0) return Optional.empty();
+    String body = text.substring(0, check);
+    CRC32C crc = new CRC32C();
+    crc.update(body.getBytes(StandardCharsets.UTF_8));
+    if (!text.substring(check + 6).trim().equals(Long.toHexString(crc.getValue()))) return Optional.empty();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("format=")) {
+        try {
+          return Optional.of(Integer.parseInt(line.substring(7).trim()));
+        } catch (NumberFormatException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void writeMarker(Path root) throws IOException {
+    String body = "memokit store\nformat=" + FORMAT + "\ncreated=" + Instant.now() + "\n";
+    CRC32C crc = new CRC32C();
+    crc.update(body.getBytes(StandardCharsets.UTF_8));
+    Path tmp = root.resolve("." + MARKER + "." + PID + ".tmp");
+    Files.writeString(tmp, body + "check=" + Long.toHexString(crc.getValue()) + "\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(tmp, withoutExecute(Files.getPosixFilePermissions(root)));
+    Files.move(tmp, root.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Whether this process's umask removes permissions the store's files should have. */
+  private static boolean umaskStrips(Path root, Set<PosixFilePermission> wanted) throws IOException {
+    Path probe = root.resolve(".perm-probe." + PID);
+    try {
+      Files.deleteIfExists(probe);
+      Files.createFile(probe, PosixFilePermissions.asFileAttribute(wanted));
+      return !Files.getPosixFilePermissions(probe).equals(wanted);
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  private static Set<PosixFilePermission> withoutExecute(Set<PosixFilePermission> perms) {
+    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+    p.addAll(perms);
+    p.remove(PosixFilePermission.OWNER_EXECUTE);
+    p.remove(PosixFilePermission.GROUP_EXECUTE);
+    p.remove(PosixFilePermission.OTHERS_EXECUTE);
+    return p;
+  }
+
+  // ---- files ----------------------------------------------------------------------------------
+
+  FileAttribute<Set<PosixFilePermission>> fileAttribute() {
+    return PosixFilePermissions.asFileAttribute(filePermissions);
+  }
+
+  /** Creates a directory with the store's permissions (no error if it exists). */
+  void createDirectory(Path dir) throws IOException {
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(dirPermissions));
+      if (chmodAfterCreate) Files.setPosixFilePermissions(dir, dirPermissions);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw e;
+    }
+  }
+
+  /** Creates an empty file with the store's permissions (no error if it exists). */
+  void createFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, fileAttribute());
+      if (chmodAfterCreate) Files.setPosixFilePermissions(file, filePermissions);
+    } catch (FileAlreadyExistsException ignored) {
+      // present already
+    }
+  }
+
+  /** A fresh path in the store's temporary directory, named after this process. */
+  Path newTemporary(String suffix) {
+    return tmpDir.resolve(PID + "-" + tempSequence.incrementAndGet() + suffix);
+  }
+
+  /** Writes {@code content} to a new temporary file with the store's permissions and returns it. */
+  Path writeTemporary(ByteBuffer[] content) throws IOException {
+    Path tmp = newTemporary(".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        fileAttribute())) {
+      long remaining = 0;
+      for (ByteBuffer b : content) remaining += b.remaining();
+      while (remaining > 0) remaining -= ch.write(content);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    if (chmodAfterCreate) Files.setPosixFilePermissions(tmp, filePermissions);
+    return tmp;
+  }
+
+  private void removeStaleTemporaries() {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmpDir)) {
+      for (Path p : entries) {
+        String n = p.getFileName().toString();
+        int dash = n.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(dash > 0 ? n.substring(0, dash) : n);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid != PID && ProcessHandle.of(pid).isEmpty()) FileUtils.deleteQuietly(p.toFile());
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot clean " + tmpDir + ": " + e);
+    }
+  }
+
+  // ---- counters -------------------------------------------------------------------------------
+
+  private MappedByteBuffer openCounters() throws IOException {
+    Path file = root.resolve("counters");
+    createFile(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, 64);
+      long magic = (long) LONGS.getVolatile(m, 0);
+      if (magic == 0) {
+        LONGS.compareAndSet(m, 16, 0L, SlotTable.mix(COUNTERS_MAGIC));
+        LONGS.compareAndSet(m, 0, 0L, COUNTERS_MAGIC);
+      } else if (magic != COUNTERS_MAGIC || (long) LONGS.get(m, 16) != SlotTable.mix(COUNTERS_MAGIC)
+          || (long) LONGS.get(m, 8) < 0) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: " + file + " is corrupted; cell numbering restarts after "
+            + "the highest number in use");
+        LONGS.setVolatile(m, 8, highestCellId());
+        LONGS.setVolatile(m, 16, SlotTable.mix(COUNTERS_MAGIC));
+        LONGS.setVolatile(m, 0, COUNTERS_MAGIC);
+      }
+      return m;
+    }
+  }
+
+  private long highestCellId() {
+    long highest = 0;
+    for (BlockStorage b : openBlocks()) highest = Math.max(highest, b.highestId());
+    return highest;
+  }
+
+  /** The next cell number: unique in the store, shown in traces, the same in every process. */
+  long nextCellId() {
+    return (long) LONGS.getAndAdd(counters, 8, 1L) + 1;
+  }
+
+  // ---- blocks ---------------------------------------------------------------------------------
+
+  /** The block of {@code id}, created on first use. */
+  public BlockStorage block(FunctionId id) {
+    BlockStorage b = blocks.get(id);
+    if (b != null) return b;
+    return blocks.computeIfAbsent(id, k -> {
+      try {
+        return BlockStorage.open(this, k, blocksDir.resolve(k.directoryName()));
+      } catch (IOException e) {
+        throw new MemoException("cannot open block " + k.label() + " in store " + root + ": " + describe(e), e);
+      }
+    });
+  }
+
+  private List<BlockStorage> openBlocks() {
+    List<BlockStorage> result = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(blocksDir)) {
+      for (Path p : entries) {
+        Optional<FunctionId> id = FunctionId.fromDirectoryName(p.getFileName().toString());
+        if (id.isPresent() && Files.isDirectory(p)) result.add(block(id.get()));
+      }
+    } catch (IOException e) {
+      throw new MemoException("cannot list blocks of store " + root + ": " + describe(e), e);
+    }
+    result.sort(Comparator.comparing(b -> b.id().label()));
+    return result;
+  }
+
+  @Override
+  public Path path() {
+    return root;
+  }
+
+  @Override
+  public List<BlockInfo> blocks() {
+    List<BlockInfo> infos = new ArrayList<>();
+    for (BlockStorage b : openBlocks()) infos.add(b.info());
+    return infos;
+  }
+
+  @Override
+  public int clearObsolete() {
+    int removed = 0;
+    for (BlockStorage b : openBlocks()) {
+      Optional<String> current = FunctionRegistry.currentVersion(b.id().name());
+      if (current.isPresent() && !current.get().equals(b.id().version())) {
+        removeBlock(b);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Deletes a block's directory: renamed out of {@code blocks/} first, so no process sees half of it. */
+  void removeBlock(BlockStorage b) {
+    Path trash = newTemporary("-removed-" + b.directory().getFileName());
+    try {
+      Files.move(b.directory(), trash, StandardCopyOption.ATOMIC_MOVE);
+      blocks.remove(b.id(), b);
+      b.close();
+      FileUtils.deleteDirectory(trash.toFile());
+      LOG.log(System.Logger.Level.INFO, "memokit: removed obsolete block " + b.id().label() + " from " + root);
+    } catch (IOException e) {
+      throw new MemoException("cannot remove block " + b.id().label() + " from " + root + ": " + describe(e), e);
+    }
+  }
+
+  Codec codec() {
+    return codec;
+  }
+
+  Path tmpDirectory() {
+    return tmpDir;
+  }
+
+  @Override
+  public String toString() {
+    return "MemoStore[" + root + "]";
+  }
+}

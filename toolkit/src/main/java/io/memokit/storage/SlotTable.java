@@ -1,0 +1,330 @@
+package io.memokit.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A block's index: a memory-mapped file of fixed-size slots, one per live cell, shared by every
+ * process that opens the block. Reads and statistics updates are plain memory accesses (a hit
+ * costs no system call); counters use atomic instructions, which are atomic across processes
+ * mapping the same page. Structural changes (allocation, completion, eviction, clearing) happen
+ * under the block's administrative file lock, held by the caller.
+ *
+ * <p>The identity fields of a slot carry a check word, so a corrupted slot is recognised and
+ * dropped; a corrupted header makes the caller rebuild the table from the cell files.
+ */
+final class SlotTable implements Closeable {
+
+  static final int FORMAT = 1;
+  static final long MAGIC = 0x4D4B4958L; // "MKIX"
+  static final int HEADER_BYTES = 128;
+  static final int SLOT_BYTES = 96;
+
+  // Header fields (byte offsets of longs).
+  private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
+      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72;
+  // Slot fields.
+  static final int S_STATE = 0, S_ID = 8, S_KEY_HI = 16, S_KEY_LO = 24, S_CREATED = 32, S_LAST_HIT = 40,
+      S_HITS = 48, S_SIZE = 56, S_CPU = 64, S_WALL = 72, S_NEXT_FREE = 80, S_CHECK = 88;
+
+  static final long FREE = 0, PENDING = 1, VALUE = 2, ERROR = 3;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final FileChannel channel;
+  private volatile MappedByteBuffer map;
+
+  private SlotTable(FileChannel channel, MappedByteBuffer map) {
+    this.channel = channel;
+    this.map = map;
+  }
+
+  /** Writes a fresh, empty table to {@code file} (which must not be in use). */
+  static void create(Path file, int maxsize, int initialCapacity) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytesFor(initialCapacity));
+      LONGS.set(m, H_MAGIC, (MAGIC << 32) | FORMAT);
+      LONGS.set(m, H_CAPACITY, (long) initialCapacity);
+      LONGS.set(m, H_MAXSIZE, (long) maxsize);
+      LONGS.set(m, H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
+      m.force();
+    }
+  }
+
+  /** Maps an existing table; throws {@link CorruptFileException} when its header is not valid. */
+  static SlotTable open(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      long size = ch.size();
+      if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+      long magic = (long) LONGS.get(m, H_MAGIC);
+      if ((magic >>> 32) != MAGIC || (long) LONGS.get(m, H_CHECK) != headerCheck(magic)) {
+        throw new CorruptFileException(file, "index header is not valid");
+      }
+      if ((int) magic > FORMAT) {
+        throw new NewerFormatException(file, (int) magic, FORMAT);
+      }
+      long capacity = (long) LONGS.get(m, H_CAPACITY);
+      long next = (long) LONGS.get(m, H_NEXT);
+      if (capacity < 0 || bytesFor(capacity) > size || next < 0 || next > capacity) {
+        throw new CorruptFileException(file, "index header has impossible sizes (capacity " + capacity + ", used "
+            + next + ", file " + size + " bytes)");
+      }
+      return new SlotTable(ch, m);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static long bytesFor(long capacity) {
+    return HEADER_BYTES + capacity * SLOT_BYTES;
+  }
+
+  private static long headerCheck(long magic) {
+    return mix(magic ^ 0x5bd1e995L);
+  }
+
+  // ---- header -------------------------------------------------------------------------------
+
+  long capacity() {
+    return (long) LONGS.getVolatile(map, H_CAPACITY);
+  }
+
+  long used() {
+    return (long) LONGS.getVolatile(map, H_NEXT);
+  }
+
+  long live() {
+    return (long) LONGS.getVolatile(map, H_LIVE);
+  }
+
+  long hits() {
+    return (long) LONGS.getVolatile(map, H_HITS);
+  }
+
+  long misses() {
+    return (long) LONGS.getVolatile(map, H_MISSES);
+  }
+
+  int maxsize() {
+    return (int) (long) LONGS.getVolatile(map, H_MAXSIZE);
+  }
+
+  void setMaxsize(int maxsize) {
+    LONGS.setVolatile(map, H_MAXSIZE, (long) maxsize);
+  }
+
+  void countHit() {
+    LONGS.getAndAdd(map, H_HITS, 1L);
+  }
+
+  void countMiss() {
+    LONGS.getAndAdd(map, H_MISSES, 1L);
+  }
+
+  /** Changes whenever cells are removed in bulk; lets other processes notice a clear. */
+  long generation() {
+    return (long) LONGS.getVolatile(map, H_GENERATION);
+  }
+
+  // ---- slots: reads (any time) ----------------------------------------------------------------
+
+  /** The mapping, remapped first if another process grew the table past what this one maps. */
+  private MappedByteBuffer mapFor(long slot) throws IOException {
+    MappedByteBuffer m = map;
+    long end = bytesFor(slot + 1);
+    if (end <= m.capacity()) return m;
+    synchronized (this) {
+      m = map;
+      if (end <= m.capacity()) return m;
+      long size = Uninterruptibly.call(channel::size);
+      if (end > size) throw new IOException("slot " + slot + " is beyond the index (" + size + " bytes)");
+      m = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+      map = m;
+      return m;
+    }
+  }
+
+  long get(long slot, int field) throws IOException {
+    return (long) LONGS.getVolatile(mapFor(slot), (int) (HEADER_BYTES + slot * SLOT_BYTES + field));
+  }
+
+  /** Whether {@code slot} holds the finished cell {@code id} with this key hash. */
+  boolean holds(long slot, long id, long keyHi, long keyLo) {
+    MappedByteBuffer m = map;
+    long base = HEADER_BYTES + slot * SLOT_BYTES;
+    if (slot < 0 || base + SLOT_BYTES > m.capacity()) return false;
+    int b = (int) base;
+    long state = (long) LONGS.getVolatile(m, b + S_STATE);
+    return (state == VALUE || state == ERROR) && (long) LONGS.get(m, b + S_ID) == id
+        && (long) LONGS.get(m, b + S_KEY_HI) == keyHi && (long) LONGS.get(m, b + S_KEY_LO) == keyLo;
+  }
+
+  /** Counts a hit on a slot this process has just validated with {@link #holds}. */
+  void hit(long slot, long now) {
+    int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+    MappedByteBuffer m = map;
+    LONGS.setOpaque(m, b + S_LAST_HIT, now);
+    LONGS.getAndAdd(m, b + S_HITS, 1L);
+    LONGS.getAndAdd(m, H_HITS, 1L);
+  }
+
+  /** A consistent copy of a slot, or {@code null} when it is free or its check word is wrong. */
+  Slot read(long slot) throws IOException {
+    MappedByteBuffer m = mapFor(slot);
+    int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+    long state = (long) LONGS.getVolatile(m, b + S_STATE);
+    if (state == FREE) return null;
+    Slot s = new Slot(slot, state, (long) LONGS.get(m, b + S_ID), (long) LONGS.get(m, b + S_KEY_HI),
+        (long) LONGS.get(m, b + S_KEY_LO), (long) LONGS.get(m, b + S_CREATED), (long) LONGS.get(m, b + S_LAST_HIT),
+        (long) LONGS.get(m, b + S_HITS), (long) LONGS.get(m, b + S_SIZE), (long) LONGS.get(m, b + S_CPU),
+        (long) LONGS.get(m, b + S_WALL));
+    if (state > ERROR || (long) LONGS.get(m, b + S_CHECK) != s.check()) return Slot.corrupt(slot);
+    return s;
+  }
+
+  // ---- slots: structure (caller holds the administrative lock) --------------------------------
+
+  /** Takes a free slot (growing the table when needed) and marks it pending for {@code id}. */
+  long allocate(long id, long keyHi, long keyLo, long now) throws IOException {
+    MappedByteBuffer m = map;
+    long free = (long) LONGS.getVolatile(m, H_FREE);
+    long slot;
+    if (free > 0) {
+      slot = free - 1;
+      LONGS.setVolatile(map, H_FREE, get(slot, S_NEXT_FREE));
+    } else {
+      slot = (long) LONGS.getVolatile(m, H_NEXT);
+      if (slot >= capacity()) grow(slot + 1);
+      LONGS.setVolatile(map, H_NEXT, slot + 1);
+    }
+    write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0));
+    LONGS.getAndAdd(map, H_LIVE, 1L);
+    return slot;
+  }
+
+  /** Re-initialises a pending slot left by a process that died, for the process taking over. */
+  void restart(Slot pending, long now) throws IOException {
+    write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0));
+  }
+
+  /** Marks a pending slot finished. */
+  void finish(Slot pending, long state, long size, long cpuNanos, long wallNanos, long now) throws IOException {
+    write(new Slot(pending.index(), state, pending.id(), pending.keyHi(), pending.keyLo(), pending.created(), now,
+        0, size, cpuNanos, wallNanos));
+  }
+
+  /** Adopts a finished cell whose file exists but whose slot was lost (index rebuilt or corrupted). */
+  long adopt(long id, long keyHi, long keyLo, long state, long size, long created, long cpu, long wall, long now)
+      throws IOException {
+    long slot = allocate(id, keyHi, keyLo, created);
+    write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall));
+    return slot;
+  }
+
+  void free(long slot) throws IOException {
+    MappedByteBuffer m = mapFor(slot);
+    int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+    long previous = (long) LONGS.getVolatile(m, b + S_STATE);
+    LONGS.setVolatile(m, b + S_STATE, FREE);
+    LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    LONGS.setVolatile(map, H_FREE, slot + 1);
+    if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
+  }
+
+  /** Drops every slot at once (clear of a whole block). */
+  void reset() {
+    MappedByteBuffer m = map;
+    long used = (long) LONGS.getVolatile(m, H_NEXT);
+    for (long s = 0; s < used; s++) LONGS.setVolatile(m, (int) (HEADER_BYTES + s * SLOT_BYTES + S_STATE), FREE);
+    LONGS.setVolatile(m, H_FREE, 0L);
+    LONGS.setVolatile(m, H_NEXT, 0L);
+    LONGS.setVolatile(m, H_LIVE, 0L);
+    LONGS.getAndAdd(m, H_GENERATION, 1L);
+  }
+
+  void bumpGeneration() {
+    LONGS.getAndAdd(map, H_GENERATION, 1L);
+  }
+
+  private void write(Slot s) throws IOException {
+    MappedByteBuffer m = mapFor(s.index());
+    int b = (int) (HEADER_BYTES + s.index() * SLOT_BYTES);
+    LONGS.setVolatile(m, b + S_STATE, FREE); // readers see a free slot while it changes
+    LONGS.set(m, b + S_ID, s.id());
+    LONGS.set(m, b + S_KEY_HI, s.keyHi());
+    LONGS.set(m, b + S_KEY_LO, s.keyLo());
+    LONGS.set(m, b + S_CREATED, s.created());
+    LONGS.set(m, b + S_LAST_HIT, s.lastHit());
+    LONGS.set(m, b + S_HITS, s.hits());
+    LONGS.set(m, b + S_SIZE, s.size());
+    LONGS.set(m, b + S_CPU, s.cpuNanos());
+    LONGS.set(m, b + S_WALL, s.wallNanos());
+    LONGS.set(m, b + S_CHECK, s.check());
+    LONGS.setVolatile(m, b + S_STATE, s.state());
+  }
+
+  private void grow(long needed) throws IOException {
+    long capacity = Math.max(capacity(), 16);
+    while (capacity < needed) capacity *= 2;
+    long size = bytesFor(capacity);
+    MappedByteBuffer m = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+    map = m;
+    LONGS.setVolatile(m, H_CAPACITY, capacity);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** A copy of one slot. */
+  record Slot(long index, long state, long id, long keyHi, long keyLo, long created, long lastHit, long hits,
+              long size, long cpuNanos, long wallNanos) {
+
+    static final long CORRUPT = -1;
+
+    static Slot corrupt(long index) {
+      return new Slot(index, CORRUPT, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    boolean isCorrupt() {
+      return state == CORRUPT;
+    }
+
+    boolean isFinished() {
+      return state == VALUE || state == ERROR;
+    }
+
+    /** Check word over the identity and result fields (not the hit statistics, which change). */
+    long check() {
+      long h = mix(state * 31 + id);
+      h = mix(h ^ keyHi);
+      h = mix(h ^ keyLo);
+      h = mix(h ^ created);
+      h = mix(h ^ size);
+      h = mix(h ^ cpuNanos);
+      return mix(h ^ wallNanos);
+    }
+  }
+}
