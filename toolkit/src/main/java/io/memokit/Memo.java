@@ -1,11 +1,15 @@
 package io.memokit;
 
 import io.memokit.cell.Trace;
+import io.memokit.expr.ChainMap;
+import io.memokit.expr.Expression;
+import io.memokit.expr.MapExpression;
 import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.DirectoryStore;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * memokit's facade: persistent, cross-process memoization for JShell and notebooks. Use it as
@@ -175,6 +179,14 @@ public final class Memo {
     return Path.of(System.getProperty("user.home"), ".cache", "memokit");
   }
 
+  /**
+   * The JVM options memokit's default codec (FST) needs on JDK 17 and later, for starting JVMs that
+   * use memokit: {@code --add-opens=java.base/java.lang=ALL-UNNAMED ...}. In JShell, prefix each with {@code -R}.
+   */
+  public static java.util.List<String> jvmFlags() {
+    return io.memokit.storage.Codec.jvmFlags();
+  }
+
   // ---- trace ------------------------------------------------------------------------------------
 
   /**
@@ -337,6 +349,79 @@ public final class Memo {
   /** Names {@code fn} with a version: cells of other versions of {@code name} are not used. Not cached by itself. */
   public static <A, B, C, D, E, R> Fn5<A, B, C, D, E, R> version(String name, Object version, Fn5<A, B, C, D, E, R> fn) {
     return cast(define(name, version, 5, fn));
+  }
+
+  // ---- expressions ------------------------------------------------------------------------------
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <R> Expr<R> expr(Fn0<R> fn) {
+    return Expression.create(fn);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <K, V> MapExpr<K, V> mapExpr(Fn0<? extends Map<K, V>> fn) {
+    return MapExpression.createMap(fn);
+  }
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <A, R> Expr<R> expr(Fn1<A, R> fn, A a) {
+    return Expression.create(fn, a);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <A, K, V> MapExpr<K, V> mapExpr(Fn1<A, ? extends Map<K, V>> fn, A a) {
+    return MapExpression.createMap(fn, a);
+  }
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <A, B, R> Expr<R> expr(Fn2<A, B, R> fn, A a, B b) {
+    return Expression.create(fn, a, b);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <A, B, K, V> MapExpr<K, V> mapExpr(Fn2<A, B, ? extends Map<K, V>> fn, A a, B b) {
+    return MapExpression.createMap(fn, a, b);
+  }
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <A, B, C, R> Expr<R> expr(Fn3<A, B, C, R> fn, A a, B b, C c) {
+    return Expression.create(fn, a, b, c);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <A, B, C, K, V> MapExpr<K, V> mapExpr(Fn3<A, B, C, ? extends Map<K, V>> fn, A a, B b, C c) {
+    return MapExpression.createMap(fn, a, b, c);
+  }
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <A, B, C, D, R> Expr<R> expr(Fn4<A, B, C, D, R> fn, A a, B b, C c, D d) {
+    return Expression.create(fn, a, b, c, d);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <A, B, C, D, K, V> MapExpr<K, V> mapExpr(Fn4<A, B, C, D, ? extends Map<K, V>> fn, A a, B b, C c, D d) {
+    return MapExpression.createMap(fn, a, b, c, d);
+  }
+
+  /** A lazy call of {@code fn} (memoized or versioned): nothing runs until {@link Expr#get()}. */
+  public static <A, B, C, D, E, R> Expr<R> expr(Fn5<A, B, C, D, E, R> fn, A a, B b, C c, D d, E e) {
+    return Expression.create(fn, a, b, c, d, e);
+  }
+
+  /** A lazy call of {@code fn} returning a map, usable as a read-only {@link java.util.Map}. */
+  public static <A, B, C, D, E, K, V> MapExpr<K, V> mapExpr(Fn5<A, B, C, D, E, ? extends Map<K, V>> fn, A a, B b, C c, D d, E e) {
+    return MapExpression.createMap(fn, a, b, c, d, e);
+  }
+
+  /**
+   * A read-only map that looks keys up in {@code maps} in order, like Python's ChainMap; a map
+   * expression in it is incarnated only when a lookup reaches it. As an argument it is keyed by its
+   * structure (expressions by definition), so {@code mapExpr(stepB, chain(pAb, pBc), ...)} is cached
+   * without computing {@code pAb} or {@code pBc}.
+   */
+  @SafeVarargs
+  public static <K, V> Map<K, V> chain(Map<? extends K, ? extends V>... maps) {
+    return ChainMap.of(maps);
   }
 
   private static NamedFunction requireNamed(Object fn, int arity) {

@@ -327,10 +327,8 @@ public final class Codec {
     }
   }
 
-  /** A readable summary of the JVM flags FST needs, for error messages and docs. */
-  public static String fstFlags() {
-    StringBuilder sb = new StringBuilder();
-    for (String spec : FST_OPENS) sb.append(sb.length() == 0 ? "" : " ").append("--add-opens=").append(spec).append("=ALL-UNNAMED");
-    return sb.toString();
+  /** The JVM options FST needs: one {@code --add-opens=MODULE/PACKAGE=ALL-UNNAMED} per package. */
+  public static List<String> jvmFlags() {
+    return FST_OPENS.stream().map(spec -> "--add-opens=" + spec + "=ALL-UNNAMED").toList();
   }
 }
