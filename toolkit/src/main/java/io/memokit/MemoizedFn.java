@@ -24,14 +24,20 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   private final NamedFunction target;
   private final DirectoryStore store;
-  private final Block block;
   private final boolean cacheOnly;
+  private volatile Block block;
 
   MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly) {
     this.target = target;
     this.store = store;
-    this.block = Block.of(store.block(target.id()));
     this.cacheOnly = cacheOnly;
+  }
+
+  /** The block, opened (and created on disk) on first use: defining a function writes nothing. */
+  private Block block() {
+    Block b = block;
+    if (b == null) block = b = Block.of(store.block(target.id()));
+    return b;
   }
 
   @Override
@@ -42,7 +48,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   /** As a named function (inside expressions), a memoized function is called through its cache. */
   @Override
   public Object invoke(Object[] args) {
-    return block.call(target, args, cacheOnly);
+    return block().call(target, args, cacheOnly);
   }
 
   private Object call(Object... args) {
@@ -50,7 +56,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       throw new IllegalArgumentException(target.id().label() + " takes " + target.id().arity()
           + " argument(s), called with " + args.length);
     }
-    return block.call(target, args, cacheOnly);
+    return block().call(target, args, cacheOnly);
   }
 
   @Override
@@ -115,19 +121,19 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public BlockInfo info() {
-    return block.storage().info();
+    return block().storage().info();
   }
 
   @Override
   public List<CellInfo> cells() {
-    return block.storage().cells();
+    return block().storage().cells();
   }
 
   @Override
   public int clear() {
     try {
-      int removed = block.storage().clear();
-      block.forgetMemory();
+      int removed = block().storage().clear();
+      block().forgetMemory();
       return removed;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear " + target.id().label() + " in " + store.path(), e);
@@ -137,7 +143,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   @Override
   public int clearErrors() {
     try {
-      return block.storage().clearErrors();
+      return block().storage().clearErrors();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear errors of " + target.id().label() + " in " + store.path(), e);
     }
@@ -146,7 +152,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   @Override
   public int resize(int maxsize) {
     try {
-      return block.storage().resize(maxsize);
+      return block().storage().resize(maxsize);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resize " + target.id().label() + " in " + store.path(), e);
     }
