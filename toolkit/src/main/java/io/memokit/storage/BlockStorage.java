@@ -165,6 +165,8 @@ public final class BlockStorage implements Closeable {
    */
   public StoredCell read(CellKey key) {
     Path file = cellPath(key.hashHi(), key.hashLo());
+    // Absent is the common case on a miss: ask with a stat, which costs no exception.
+    if (!file.toFile().exists()) return null;
     try {
       byte[] bytes = Uninterruptibly.call(() -> Files.readAllBytes(file));
       CellFile.Stored s = CellFile.parse(file, bytes);
@@ -392,6 +394,7 @@ public final class BlockStorage implements Closeable {
     for (var b : buffers) size += b.remaining();
     long fileSize = size;
     Path tmp = store.writeTemporary(buffers);
+    boolean renamed = false;
     try {
       Completion c = withAdmin(() -> {
         SlotTable.Slot s = table.read(p.slot());
@@ -405,9 +408,10 @@ public final class BlockStorage implements Closeable {
             wallNanos, System.currentTimeMillis());
         return Completion.STORED;
       });
+      renamed = c == Completion.STORED;
       return c;
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!renamed) Files.deleteIfExists(tmp);
     }
   }
 
