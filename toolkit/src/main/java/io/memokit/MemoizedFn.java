@@ -48,7 +48,14 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   /** As a named function (inside expressions), a memoized function is called through its cache. */
   @Override
   public Object invoke(Object[] args) {
-    return block().call(target, args, cacheOnly);
+    Block b;
+    try {
+      b = block();
+    } catch (MemoException e) {
+      if (cacheOnly) throw e;
+      return Block.withoutStore(target, args, target.id().label() + " in " + store.path(), e);
+    }
+    return b.call(target, args, cacheOnly);
   }
 
   private Object call(Object... args) {
@@ -56,7 +63,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       throw new IllegalArgumentException(target.id().label() + " takes " + target.id().arity()
           + " argument(s), called with " + args.length);
     }
-    return block().call(target, args, cacheOnly);
+    return invoke(args);
   }
 
   @Override

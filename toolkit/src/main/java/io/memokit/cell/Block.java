@@ -193,7 +193,7 @@ public final class Block {
         if (lock == null) return mine.result;
       }
     } catch (IOException e) {
-      throw new MemoException("cannot lock a cell of " + label + " in " + storeName + ": " + e, e);
+      return withoutStore(fn, args, label + " in " + storeName, e);
     }
     try (BlockStorage.CellLock held = lock) {
       hit = hitStored(key, unreadable);
@@ -214,7 +214,29 @@ public final class Block {
       mine.cellId = p.cellId();
       return compute(fn, args, key, p);
     } catch (IOException e) {
-      throw new MemoException("cannot create a cell of " + label + " in " + storeName + ": " + e, e);
+      // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
+      return withoutStore(fn, args, label + " in " + storeName, e);
+    }
+  }
+
+  private static final Map<String, Long> LAST_WARNING = new ConcurrentHashMap<>();
+
+  /**
+   * Computes without the store, after a warning (at most one a minute per block): used when the
+   * store cannot be written, so that a call still returns its value.
+   */
+  public static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause) {
+    long now = System.nanoTime();
+    Long last = LAST_WARNING.get(where);
+    if (last == null || now - last > 60_000_000_000L) {
+      LAST_WARNING.put(where, now);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot use the store for " + where + " (" + cause
+          + "); computing without caching (this warning repeats at most once a minute)");
+    }
+    try {
+      return fn.invoke(args);
+    } catch (Exception e) {
+      throw Sneaky.rethrow(e);
     }
   }
 

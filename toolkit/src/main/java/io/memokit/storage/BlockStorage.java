@@ -55,6 +55,10 @@ public final class BlockStorage implements Closeable {
   private final ReentrantLock admin = new ReentrantLock();
   private volatile SlotTable table;
   private volatile FileChannel locks;
+  /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
+  private volatile Object indexIdentity;
+  private volatile long checkedAt;
+  private static final long RECHECK_NANOS = 200_000_000L;
 
   private BlockStorage(DirectoryStore store, FunctionId id, Path dir) {
     this.store = store;
@@ -87,17 +91,52 @@ public final class BlockStorage implements Closeable {
     }
     store.createDirectory(cells);
     store.createFile(lockFile);
+    FileChannel oldLocks = locks;
     locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (oldLocks != null) oldLocks.close();
+    SlotTable oldTable = table;
     try {
       table = SlotTable.open(indexFile);
     } catch (CorruptFileException | NoSuchFileException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label()
           + " from its cell files");
+      store.createFile(indexFile);
+      table = SlotTable.openForRebuild(indexFile);
       withAdmin(() -> {
         rebuildIndex();
         return null;
       });
     }
+    if (oldTable != null) oldTable.close();
+    indexIdentity = identity(indexFile);
+    checkedAt = System.nanoTime();
+  }
+
+  private static Object identity(Path file) throws IOException {
+    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Whether the block's directory is still the one this process opened (not deleted or replaced
+   * by another process or by hand). Checked at most every 200 ms, and after errors.
+   */
+  private boolean stillCurrent(boolean force) {
+    long now = System.nanoTime();
+    if (!force && now - checkedAt < RECHECK_NANOS) return true;
+    checkedAt = now;
+    try {
+      return java.util.Objects.equals(identity(indexFile), indexIdentity);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Reopens (recreating if needed) the block's files after they were deleted or replaced under this process. */
+  private synchronized void reopen() throws IOException {
+    if (stillCurrent(true)) return;
+    LOG.log(System.Logger.Level.WARNING, "memokit: the files of block " + id.label() + " in " + store.path()
+        + " were removed or replaced by another process; reopening them");
+    openFiles();
   }
 
   public FunctionId id() {
@@ -301,20 +340,40 @@ public final class BlockStorage implements Closeable {
   <T> T withAdmin(AdminAction<T> action) throws IOException {
     admin.lock();
     try {
-      FileLock l;
-      long backoff = 1_000;
-      while ((l = tryLockAt(ADMIN_POSITION)) == null) {
-        LockSupport.parkNanos(backoff);
-        backoff = Math.min(backoff * 2, 2_000_000);
-      }
-      try {
-        return action.run();
-      } finally {
-        FileLock held = l;
-        Uninterruptibly.call(() -> {
-          if (held.isValid()) held.release();
-          return null;
-        });
+      for (int attempt = 0; ; attempt++) {
+        FileLock l;
+        long backoff = 1_000;
+        while ((l = tryLockAt(ADMIN_POSITION)) == null) {
+          LockSupport.parkNanos(backoff);
+          backoff = Math.min(backoff * 2, 2_000_000);
+        }
+        boolean stale = false;
+        try {
+          if (!stillCurrent(attempt > 0)) {
+            if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
+            stale = true;
+            continue; // released below; reopen, then lock the new lock file
+          }
+          try {
+            table.validate();
+          } catch (CorruptFileException | InternalError e) {
+            LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of "
+                + id.label() + " from its cell files");
+            rebuildIndex();
+          }
+          try {
+            return action.run();
+          } catch (InternalError e) {
+            throw new CorruptFileException(indexFile, "index could not be read: " + e.getMessage());
+          }
+        } finally {
+          FileLock held = l;
+          Uninterruptibly.call(() -> {
+            if (held.isValid()) held.release();
+            return null;
+          });
+          if (stale) reopen();
+        }
       }
     } finally {
       admin.unlock();
@@ -474,6 +533,7 @@ public final class BlockStorage implements Closeable {
     long used = table.used();
     long[] order = new long[(int) used];
     int candidates = 0;
+    int pendingCount = 0;
     for (long i = 0; i < used; i++) {
       SlotTable.Slot s = table.read(i);
       if (s == null) continue;
@@ -482,12 +542,13 @@ public final class BlockStorage implements Closeable {
         continue;
       }
       if (s.state() == SlotTable.PENDING) {
-        reclaimIfOrphan(s);
+        if (!reclaimIfOrphan(s)) pendingCount++;
       } else {
         // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
         order[candidates++] = (s.lastHit() << 23) | i;
       }
     }
+    table.setLive(candidates + pendingCount); // heals a count left wrong by a process killed mid-update
     Arrays.sort(order, 0, candidates);
     int evicted = 0;
     for (int k = 0; k < candidates && evicted < n; k++) {
@@ -593,6 +654,32 @@ public final class BlockStorage implements Closeable {
 
   /** The block's cells, in slot order, read from the shared index (never the values). */
   public List<CellInfo> cells() {
+    List<CellInfo> listed = listCells();
+    if (listed.stream().anyMatch(c -> c.state() == CellInfo.State.COMPUTING) && reclaimOrphans() > 0) {
+      listed = listCells();
+    }
+    return listed;
+  }
+
+  /** Frees pending cells whose computing process died with nobody waiting. Returns how many. */
+  private int reclaimOrphans() {
+    try {
+      return withAdmin(() -> {
+        int reclaimed = 0;
+        long used = table.used();
+        for (long i = 0; i < used; i++) {
+          SlotTable.Slot s = table.read(i);
+          if (s != null && s.state() == SlotTable.PENDING && reclaimIfOrphan(s)) reclaimed++;
+        }
+        return reclaimed;
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + id.label() + ": " + e);
+      return 0;
+    }
+  }
+
+  private List<CellInfo> listCells() {
     List<CellInfo> result = new ArrayList<>();
     try {
       SlotTable t = table;
@@ -622,12 +709,9 @@ public final class BlockStorage implements Closeable {
    * its header is corrupted. Statistics restart; every valid cell file is registered again.
    */
   private void rebuildIndex() throws IOException {
-    SlotTable old = table;
-    if (old != null) old.close();
-    Path fresh = store.newTemporary("-index");
-    SlotTable.create(fresh, DEFAULT_MAXSIZE, 64);
-    Files.move(fresh, indexFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    SlotTable t = SlotTable.open(indexFile);
+    // In place, in the same file: every process mapping it sees the rebuilt table at once.
+    SlotTable t = table;
+    t.reinitialize(DEFAULT_MAXSIZE);
     long now = System.currentTimeMillis();
     int adopted = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
@@ -644,8 +728,8 @@ public final class BlockStorage implements Closeable {
         }
       }
     }
-    table = t;
-    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + adopted + " cells");
+    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + adopted + " cells"
+        + " (statistics restart; maxsize is the default, " + DEFAULT_MAXSIZE + ")");
   }
 
   @Override

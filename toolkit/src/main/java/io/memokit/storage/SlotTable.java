@@ -39,25 +39,91 @@ final class SlotTable implements Closeable {
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  private final Path file;
   private final FileChannel channel;
   private volatile MappedByteBuffer map;
 
-  private SlotTable(FileChannel channel, MappedByteBuffer map) {
+  private SlotTable(Path file, FileChannel channel, MappedByteBuffer map) {
+    this.file = file;
     this.channel = channel;
     this.map = map;
+  }
+
+  /**
+   * Checks the header against the file: magic and check word, format, sizes, free list. Called at
+   * open and at the start of every structural change, so corruption or truncation by anything
+   * else is found before it is built upon. A fault reading a truncated mapping counts as corruption.
+   */
+  void validate() throws IOException {
+    try {
+      long size = Uninterruptibly.call(channel::size);
+      if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
+      MappedByteBuffer m = map;
+      long magic = (long) LONGS.getVolatile(m, H_MAGIC);
+      if ((magic >>> 32) != MAGIC || (long) LONGS.get(m, H_CHECK) != headerCheck(magic)) {
+        throw new CorruptFileException(file, "index header is not valid");
+      }
+      if ((int) magic > FORMAT) throw new NewerFormatException(file, (int) magic, FORMAT);
+      long capacity = (long) LONGS.getVolatile(m, H_CAPACITY);
+      long next = (long) LONGS.getVolatile(m, H_NEXT);
+      long free = (long) LONGS.getVolatile(m, H_FREE);
+      long maxsize = (long) LONGS.getVolatile(m, H_MAXSIZE);
+      if (capacity < 0 || capacity > (1L << 23) || bytesFor(capacity) > size || next < 0 || next > capacity
+          || free < 0 || free > next || maxsize < 1 || maxsize > Integer.MAX_VALUE) {
+        throw new CorruptFileException(file, "index header has impossible values (capacity " + capacity + ", used "
+            + next + ", free list " + free + ", maxsize " + maxsize + ", file " + size + " bytes)");
+      }
+      if (bytesFor(capacity) > m.capacity()) remap();
+    } catch (InternalError e) {
+      throw new CorruptFileException(file, "index could not be read (truncated while mapped?): " + e.getMessage());
+    }
+  }
+
+  /** Rewrites this table in place as an empty one (admin lock held): every process's mapping sees it. */
+  void reinitialize(int maxsize) throws IOException {
+    long capacity = 64;
+    MappedByteBuffer m = Uninterruptibly.call(() -> initialize(channel, maxsize, capacity));
+    map = m;
+  }
+
+  private synchronized void remap() throws IOException {
+    long size = Uninterruptibly.call(channel::size);
+    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
   }
 
   /** Writes a fresh, empty table to {@code file} (which must not be in use). */
   static void create(Path file, int maxsize, int initialCapacity) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
-      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytesFor(initialCapacity));
-      LONGS.set(m, H_MAGIC, (MAGIC << 32) | FORMAT);
-      LONGS.set(m, H_CAPACITY, (long) initialCapacity);
-      LONGS.set(m, H_MAXSIZE, (long) maxsize);
-      LONGS.set(m, H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
-      m.force();
+      initialize(ch, maxsize, initialCapacity);
     }
+  }
+
+  /** Writes an empty table into {@code ch} (zeros written, not a sparse extension: a full disk fails here). */
+  private static MappedByteBuffer initialize(FileChannel ch, int maxsize, long capacity) throws IOException {
+    long size = bytesFor(capacity);
+    ch.truncate(0);
+    fillZeros(ch, 0, size);
+    MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    LONGS.set(m, H_CAPACITY, capacity);
+    LONGS.set(m, H_MAXSIZE, (long) maxsize);
+    LONGS.set(m, H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
+    LONGS.setVolatile(m, H_MAGIC, (MAGIC << 32) | FORMAT);
+    return m;
+  }
+
+  private static void fillZeros(FileChannel ch, long from, long to) throws IOException {
+    java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+    for (long pos = from; pos < to; ) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), to - pos));
+      pos += ch.write(zeros, pos);
+    }
+  }
+
+  /** Maps a table whose content is about to be rebuilt (no validation). */
+  static SlotTable openForRebuild(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new SlotTable(file, ch, ch.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(ch.size(), HEADER_BYTES)));
   }
 
   /** Maps an existing table; throws {@link CorruptFileException} when its header is not valid. */
@@ -67,20 +133,9 @@ final class SlotTable implements Closeable {
       long size = ch.size();
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
       MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-      long magic = (long) LONGS.get(m, H_MAGIC);
-      if ((magic >>> 32) != MAGIC || (long) LONGS.get(m, H_CHECK) != headerCheck(magic)) {
-        throw new CorruptFileException(file, "index header is not valid");
-      }
-      if ((int) magic > FORMAT) {
-        throw new NewerFormatException(file, (int) magic, FORMAT);
-      }
-      long capacity = (long) LONGS.get(m, H_CAPACITY);
-      long next = (long) LONGS.get(m, H_NEXT);
-      if (capacity < 0 || bytesFor(capacity) > size || next < 0 || next > capacity) {
-        throw new CorruptFileException(file, "index header has impossible sizes (capacity " + capacity + ", used "
-            + next + ", file " + size + " bytes)");
-      }
-      return new SlotTable(ch, m);
+      SlotTable t = new SlotTable(file, ch, m);
+      t.validate();
+      return t;
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -166,18 +221,26 @@ final class SlotTable implements Closeable {
     long base = HEADER_BYTES + slot * SLOT_BYTES;
     if (slot < 0 || base + SLOT_BYTES > m.capacity()) return false;
     int b = (int) base;
-    long state = (long) LONGS.getVolatile(m, b + S_STATE);
-    return (state == VALUE || state == ERROR) && (long) LONGS.get(m, b + S_ID) == id
-        && (long) LONGS.get(m, b + S_KEY_HI) == keyHi && (long) LONGS.get(m, b + S_KEY_LO) == keyLo;
+    try {
+      long state = (long) LONGS.getVolatile(m, b + S_STATE);
+      return (state == VALUE || state == ERROR) && (long) LONGS.get(m, b + S_ID) == id
+          && (long) LONGS.get(m, b + S_KEY_HI) == keyHi && (long) LONGS.get(m, b + S_KEY_LO) == keyLo;
+    } catch (InternalError truncated) {
+      return false; // the file was truncated under this mapping: the caller reads the cell's file instead
+    }
   }
 
   /** Counts a hit on a slot this process has just validated with {@link #holds}. */
   void hit(long slot, long now) {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     MappedByteBuffer m = map;
-    LONGS.setOpaque(m, b + S_LAST_HIT, now);
-    LONGS.getAndAdd(m, b + S_HITS, 1L);
-    LONGS.getAndAdd(m, H_HITS, 1L);
+    try {
+      LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      LONGS.getAndAdd(m, b + S_HITS, 1L);
+      LONGS.getAndAdd(m, H_HITS, 1L);
+    } catch (InternalError truncated) {
+      // statistics only; the next structural change revalidates and rebuilds the index
+    }
   }
 
   /** A consistent copy of a slot, or {@code null} when it is free or its check word is wrong. */
@@ -276,12 +339,22 @@ final class SlotTable implements Closeable {
   }
 
   private void grow(long needed) throws IOException {
-    long capacity = Math.max(capacity(), 16);
+    long old = capacity();
+    long capacity = Math.max(old, 16);
     while (capacity < needed) capacity *= 2;
     long size = bytesFor(capacity);
+    Uninterruptibly.call(() -> {
+      fillZeros(channel, Math.max(bytesFor(old), channel.size()), size); // a full disk fails here, not later
+      return null;
+    });
     MappedByteBuffer m = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
     map = m;
     LONGS.setVolatile(m, H_CAPACITY, capacity);
+  }
+
+  /** Sets the live count after a full scan (heals a count left wrong by a process killed mid-update). */
+  void setLive(long live) {
+    LONGS.setVolatile(map, H_LIVE, live);
   }
 
   @Override
