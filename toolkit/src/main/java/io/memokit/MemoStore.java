@@ -24,4 +24,20 @@ public interface MemoStore {
    * results). Returns how many blocks were removed.
    */
   int clearObsolete();
+
+  /**
+   * Restricts the classes that values read from this store may instantiate, for stores other users
+   * can write: whoever can write a store can make its readers deserialize chosen bytes. Patterns are
+   * class names ({@code com.acme.Point}), packages ({@code com.acme.*}) or package trees
+   * ({@code com.acme.**}); memokit's own classes and the JDK's value and collection classes
+   * ({@code java.lang.*, java.util.*, java.time.*, java.math.*}) are always allowed. A stored value
+   * holding any other class is not returned: it is logged and recomputed. Applies to this process;
+   * the system property {@code memokit.allowedClasses} (comma-separated) sets it for every store.
+   * By default (no list) any class on the class path may be read, as a private store is written
+   * only by its owner. Returns this store.
+   */
+  MemoStore allowOnlyClasses(String... patterns);
+
+  /** The allow-list in force for reading ({@link #allowOnlyClasses}), empty when any class may be read. */
+  List<String> allowedClassPatterns();
 }

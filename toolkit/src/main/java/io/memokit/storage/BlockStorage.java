@@ -230,7 +230,7 @@ public final class BlockStorage implements Closeable {
   /** Decodes a finished cell's value (or stored exception). */
   public Object decode(StoredCell cell) throws IOException, ClassNotFoundException {
     CellFile.Stored s = cell.file;
-    return store.codec().decode(s.meta().codec(), s.bytes(), s.payloadLength());
+    return store.codec().decode(s.meta().codec(), s.bytes(), s.payloadLength(), store.allowedClasses());
   }
 
   /**

@@ -47,8 +47,13 @@ public final class Codec {
   private static volatile Codec shared;
 
   private final ClassResolver resolver = new ClassResolver();
-  private final FSTConfiguration fst = createFst(resolver);
-  private volatile Predicate<Class<?>> allowed = c -> true;
+  private final FSTConfiguration fst = createFst(resolver, null);
+  /**
+   * FST checks its verifier once per class and configuration, then caches the class: so reading
+   * under an allow-list uses a configuration of its own, whose verifier is that list.
+   */
+  private final java.util.Map<Predicate<Class<?>>, FSTConfiguration> restrictedFst =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Codec() {}
 
@@ -75,7 +80,7 @@ public final class Codec {
     return missing;
   }
 
-  private static FSTConfiguration createFst(ClassResolver resolver) {
+  private static FSTConfiguration createFst(ClassResolver resolver, Predicate<Class<?>> allowed) {
     List<String> missing = missingOpens();
     if (!missing.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "memokit: FST cannot run in this JVM, so values are stored with Java "
@@ -88,6 +93,7 @@ public final class Codec {
       conf.registerSerializer(Record.class, new RecordSerializer(), true);
       conf.registerSerializer(Optional.class, new OptionalSerializer(), false);
       conf.setClassLoader(resolver);
+      if (allowed != null) conf.setVerifier(allowed::test);
       conf.setLastResortResolver(name -> {
         try {
           return resolver.resolve(name);
@@ -114,12 +120,6 @@ public final class Codec {
       case JAVA -> "java";
       default -> "codec#" + codec;
     };
-  }
-
-  /** Restricts the classes values may be read as (an allow-list for stores shared between users). */
-  public void restrictClasses(Predicate<Class<?>> allowedClasses) {
-    this.allowed = allowedClasses;
-    if (fst != null) fst.setVerifier(allowedClasses::test);
   }
 
   /**
@@ -163,29 +163,40 @@ public final class Codec {
     return bytes.toByteArray();
   }
 
-  /** Reads a value from {@code bytes[0, length)}. */
+  /** Reads a value from {@code bytes[0, length)}, any class allowed. */
   public Object decode(byte codec, byte[] bytes, int length) throws IOException, ClassNotFoundException {
+    return decode(codec, bytes, length, null);
+  }
+
+  /**
+   * Reads a value from {@code bytes[0, length)}, refusing (with {@link InvalidClassException}) any
+   * class in it that {@code allowed} rejects; {@code allowed == null} allows every class.
+   */
+  public Object decode(byte codec, byte[] bytes, int length, Predicate<Class<?>> allowed)
+      throws IOException, ClassNotFoundException {
     switch (codec) {
       case FST -> {
         if (fst == null) {
           throw new IOException("value was written with FST, which cannot run in this JVM; missing "
               + String.join(" ", missingOpens()));
         }
-        FSTObjectInput in = fst.getObjectInput(bytes, length);
+        FSTConfiguration conf = allowed == null ? fst
+            : restrictedFst.computeIfAbsent(allowed, a -> createFst(resolver, a));
+        FSTObjectInput in = conf.getObjectInput(bytes, length);
         try {
           Object value = in.readObject();
-          if (value != null && !allowed.test(value.getClass())) {
+          if (value != null && allowed != null && !allowed.test(value.getClass())) {
             throw new InvalidClassException(value.getClass().getName(), "not in this store's allowed classes");
           }
           return value;
         } catch (IOException | ClassNotFoundException e) {
-          throw e;
+          throw refusedOrUnreadable(e);
         } catch (Exception e) {
-          throw new IOException("FST could not read the value: " + e, e);
+          throw refusedOrUnreadable(e);
         }
       }
       case JAVA -> {
-        try (ObjectInputStream in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, 0, length))) {
+        try (ObjectInputStream in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, 0, length), allowed)) {
           return in.readObject();
         }
       }
@@ -193,18 +204,35 @@ public final class Codec {
     }
   }
 
+  /** FST reports a class its verifier refused as "tried to deserialize forbidden class X", at any depth. */
+  private static IOException refusedOrUnreadable(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      int at = m.indexOf("forbidden class ");
+      if (at >= 0) {
+        InvalidClassException refused = new InvalidClassException(m.substring(at + 16).trim(),
+            "not in this store's allowed classes");
+        refused.initCause(e);
+        return refused;
+      }
+    }
+    return e instanceof IOException io ? io : new IOException("FST could not read the value: " + e, e);
+  }
+
   ClassResolver resolver() {
     return resolver;
   }
 
   private final class ResolvingObjectInputStream extends ObjectInputStream {
-    ResolvingObjectInputStream(ByteArrayInputStream in) throws IOException {
+    ResolvingObjectInputStream(ByteArrayInputStream in, Predicate<Class<?>> allowed) throws IOException {
       super(in);
-      setObjectInputFilter(info -> {
-        Class<?> c = info.serialClass();
-        if (c == null || c.isArray() || c.isPrimitive()) return java.io.ObjectInputFilter.Status.UNDECIDED;
-        return allowed.test(c) ? java.io.ObjectInputFilter.Status.UNDECIDED : java.io.ObjectInputFilter.Status.REJECTED;
-      });
+      if (allowed != null) {
+        setObjectInputFilter(info -> {
+          Class<?> c = info.serialClass();
+          if (c == null) return java.io.ObjectInputFilter.Status.UNDECIDED;
+          return allowed.test(c) ? java.io.ObjectInputFilter.Status.UNDECIDED : java.io.ObjectInputFilter.Status.REJECTED;
+        });
+      }
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class DirectoryStore implements MemoStore {
   private final Map<FunctionId, BlockStorage> blocks = new ConcurrentHashMap<>();
   private final AtomicLong tempSequence = new AtomicLong();
   private final Codec codec = Codec.shared();
+  private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
 
   private DirectoryStore(Path root, Set<PosixFilePermission> dirPermissions, boolean chmodAfterCreate)
       throws IOException {
@@ -390,6 +391,23 @@ public final class DirectoryStore implements MemoStore {
 
   Codec codec() {
     return codec;
+  }
+
+  /** The classes values read from this store may instantiate, or null for any class. */
+  ClassAllowList allowedClasses() {
+    return allowedClasses;
+  }
+
+  @Override
+  public MemoStore allowOnlyClasses(String... patterns) {
+    allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
+    return this;
+  }
+
+  @Override
+  public List<String> allowedClassPatterns() {
+    ClassAllowList a = allowedClasses;
+    return a == null ? List.of() : a.patterns();
   }
 
   Path tmpDirectory() {
