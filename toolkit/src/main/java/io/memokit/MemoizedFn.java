@@ -9,6 +9,7 @@ import io.memokit.Memo.MemoFn5;
 import io.memokit.cell.Block;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
+import io.memokit.storage.BlockStorage;
 import io.memokit.storage.DirectoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,40 +129,49 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public BlockInfo info() {
-    return block().storage().info();
+    return managed(() -> block().storage().info());
   }
 
   @Override
   public List<CellInfo> cells() {
-    return block().storage().cells();
+    return managed(() -> block().storage().cells());
   }
 
   @Override
   public int clear() {
-    try {
+    return managed(() -> {
       int removed = block().storage().clear();
       block().forgetMemory();
       return removed;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + target.id().label() + " in " + store.path(), e);
-    }
+    });
   }
 
   @Override
   public int clearErrors() {
-    try {
-      return block().storage().clearErrors();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear errors of " + target.id().label() + " in " + store.path(), e);
-    }
+    return managed(() -> block().storage().clearErrors());
   }
 
   @Override
   public int resize(int maxsize) {
+    return managed(() -> block().storage().resize(maxsize));
+  }
+
+  private interface Management<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a management call; after a fault reading a truncated index (see Block#call), repairs and retries once. */
+  private <T> T managed(Management<T> action) {
     try {
-      return block().storage().resize(maxsize);
+      try {
+        return action.run();
+      } catch (InternalError e) {
+        if (!BlockStorage.isMappedFileFault(e)) throw e;
+        block().storage().repairAfterFault(e);
+        return action.run();
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot resize " + target.id().label() + " in " + store.path(), e);
+      throw new UncheckedIOException("cannot manage " + target.id().label() + " in " + store.path() + ": " + e, e);
     }
   }
 

@@ -74,6 +74,19 @@ public final class Block {
    * raises a {@link MemoException} instead of being computed.
    */
   public Object call(NamedFunction fn, Object[] args, boolean cacheOnly) {
+    try {
+      return callOnce(fn, args, cacheOnly);
+    } catch (InternalError e) {
+      if (!BlockStorage.isMappedFileFault(e)) throw e;
+      // The index file was truncated under this process's mapping (the JVM reports the fault
+      // asynchronously, so it surfaces here rather than where the memory was read): repair, retry.
+      storage.repairAfterFault(e);
+      memory.clear();
+      return callOnce(fn, args, cacheOnly);
+    }
+  }
+
+  private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly) {
     CellKey key = keyOf(args);
     Object remembered = fromMemory(key);
     if (remembered != MISSING) return remembered;

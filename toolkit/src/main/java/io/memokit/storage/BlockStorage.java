@@ -77,6 +77,7 @@ public final class BlockStorage implements Closeable {
 
   /** Creates the block's directory if needed (atomically, by renaming a complete one), then maps it. */
   private void openFiles() throws IOException {
+    store.ensureLayout();
     if (!Files.isDirectory(dir)) {
       Path fresh = store.newTemporary("-block");
       store.createDirectory(fresh);
@@ -141,6 +142,23 @@ public final class BlockStorage implements Closeable {
 
   public FunctionId id() {
     return id;
+  }
+
+  /** Whether {@code e} is the JVM's report of a fault reading a mapped file (a file truncated under its mapping). */
+  public static boolean isMappedFileFault(InternalError e) {
+    return String.valueOf(e.getMessage()).contains("unsafe memory access");
+  }
+
+  /** Checks (and rebuilds if needed) the index after a fault reading its mapping. */
+  public void repairAfterFault(InternalError fault) {
+    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
+        + "): it was truncated under this process; checking and rebuilding it");
+    store.repairCounters();
+    try {
+      withAdmin(() -> null); // validates the header and file size, rebuilding if needed
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+    }
   }
 
   public Path directory() {

@@ -253,8 +253,33 @@ public final class DirectoryStore implements MemoStore {
     return tmpDir.resolve(PID + "-" + tempSequence.incrementAndGet() + suffix);
   }
 
+  /**
+   * Recreates the store's directories and marker if they were removed while this process uses the
+   * store (by another process's clean-up, or by hand), so that it keeps working.
+   */
+  void ensureLayout() throws IOException {
+    if (Files.isDirectory(tmpDir) && Files.isDirectory(blocksDir)) return;
+    LOG.log(System.Logger.Level.WARNING, "memokit: store " + root + " lost its directories (removed while in use); "
+        + "recreating them");
+    Files.createDirectories(root.getParent());
+    createDirectory(root);
+    if (!Files.exists(root.resolve(MARKER))) writeMarker(root);
+    createDirectory(blocksDir);
+    createDirectory(tmpDir);
+  }
+
   /** Writes {@code content} to a new temporary file with the store's permissions and returns it. */
   Path writeTemporary(ByteBuffer[] content) throws IOException {
+    try {
+      return writeTemporaryOnce(content);
+    } catch (NoSuchFileException e) {
+      ensureLayout();
+      for (ByteBuffer b : content) b.rewind();
+      return writeTemporaryOnce(content);
+    }
+  }
+
+  private Path writeTemporaryOnce(ByteBuffer[] content) throws IOException {
     Path tmp = newTemporary(".tmp");
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         fileAttribute())) {
@@ -289,10 +314,30 @@ public final class DirectoryStore implements MemoStore {
 
   // ---- counters -------------------------------------------------------------------------------
 
+  /**
+   * Restores the counters file if it was truncated under this process's mapping (a fault reading
+   * it): extending it back to its size makes every process's mapping readable again.
+   */
+  void repairCounters() {
+    Path file = root.resolve("counters");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      if (ch.size() >= 64) return;
+      LOG.log(System.Logger.Level.WARNING, "memokit: " + file + " was truncated; restoring it");
+      ch.write(ByteBuffer.allocate((int) (64 - ch.size())), ch.size());
+      LONGS.setVolatile(counters, 8, highestCellId());
+      LONGS.setVolatile(counters, 16, SlotTable.mix(COUNTERS_MAGIC));
+      LONGS.setVolatile(counters, 0, COUNTERS_MAGIC);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot restore " + file + ": " + e);
+    }
+  }
+
   private MappedByteBuffer openCounters() throws IOException {
     Path file = root.resolve("counters");
     createFile(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (ch.size() < 64) ch.write(ByteBuffer.allocate((int) (64 - ch.size())), ch.size()); // real blocks, not sparse
       MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, 64);
       long magic = (long) LONGS.getVolatile(m, 0);
       if (magic == 0) {
