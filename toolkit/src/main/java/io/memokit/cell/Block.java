@@ -235,17 +235,24 @@ public final class Block {
   private static final Map<String, Long> LAST_WARNING = new ConcurrentHashMap<>();
 
   /**
-   * Computes without the store, after a warning (at most one a minute per block): used when the
-   * store cannot be written, so that a call still returns its value.
+   * Warns about a store that cannot be written (full disk, removed files) at most once a minute per
+   * block, so a loop over a full disk does not flood a notebook with one warning per call.
    */
-  public static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause) {
+  private static void warnStore(String where, String message) {
     long now = System.nanoTime();
     Long last = LAST_WARNING.get(where);
     if (last == null || now - last > 60_000_000_000L) {
       LAST_WARNING.put(where, now);
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot use the store for " + where + " (" + cause
-          + "); computing without caching (this warning repeats at most once a minute)");
+      LOG.log(System.Logger.Level.WARNING, "memokit: " + message + " (such warnings repeat at most once a minute)");
     }
+  }
+
+  /**
+   * Computes without the store, after a warning (at most one a minute per block): used when the
+   * store cannot be written, so that a call still returns its value.
+   */
+  public static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause) {
+    warnStore(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
     try {
       return fn.invoke(args);
     } catch (Exception e) {
@@ -337,8 +344,8 @@ public final class Block {
           remember(key, p.slot(), p.cellId(), thrown != null, thrown != null ? thrown : value, encoded);
         }
       } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: could not store " + describe(fn, args) + " in " + storeName
-            + ": " + e + "; the result is returned but not cached");
+        warnStore(label + " in " + storeName, "could not store " + describe(fn, args) + " (" + e
+            + "); the result is returned but not cached");
         storage.abandon(p, key);
       }
     }
