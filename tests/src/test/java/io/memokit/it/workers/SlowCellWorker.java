@@ -1,0 +1,43 @@
+package io.memokit.it.workers;
+
+import static io.memokit.Memo.memo;
+import static io.memokit.Memo.store;
+import static io.memokit.Memo.trace;
+
+import io.memokit.Memo.MemoFn1;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Calls {@code NAME(KEY)} once, with trace on. The function appends a line to SIDE when its body
+ * runs, sleeps DELAY_MS (this process's own delay: the body that runs is the one of the process
+ * that computes), then returns {@code "value of KEY"} or, in mode {@code throw}, throws
+ * {@code IllegalStateException("boom KEY")}. Prints {@code RESULT value} or
+ * {@code RAISED class: message}.
+ * Args: STORE NAME KEY DELAY_MS SIDE MODE
+ */
+public final class SlowCellWorker {
+  public static void main(String[] args) throws Exception {
+    String name = args[1];
+    int key = Integer.parseInt(args[2]);
+    long delay = Long.parseLong(args[3]);
+    String side = args[4];
+    boolean raise = args[5].equals("throw");
+    trace(true);
+    MemoFn1<Integer, String> f = memo(store(Path.of(args[0])), name, (Integer k) -> {
+      try (FileOutputStream out = new FileOutputStream(side, true)) {
+        out.write(("ran " + k + " in " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      Thread.sleep(delay);
+      if (raise) throw new IllegalStateException("boom " + k);
+      return "value of " + k;
+    });
+    try {
+      System.out.println("RESULT " + f.apply(key));
+    } catch (IllegalStateException e) {
+      System.out.println("RAISED " + e.getClass().getName() + ": " + e.getMessage());
+    }
+    System.out.println("PENDING " + f.info().pending());
+  }
+}
