@@ -112,17 +112,19 @@ class SharedCellTest {
     Path side = tmp.resolve("side");
     Files.createFile(side);
     List<Jvm> jvms = new ArrayList<>();
+    StringBuilder outputs = new StringBuilder();
     try {
       for (int p = 0; p < 4; p++) jvms.add(Jvm.start(AllKeysWorker.class, store, side, 4, 50, p));
       for (Jvm j : jvms) {
         assertEquals(0, j.exit(Duration.ofSeconds(120)), j.describe());
         assertTrue(j.lines().contains("CALLS 200 WRONG 0"), j.describe());
+        outputs.append(j.describe()).append('\n');
       }
     } finally {
       for (Jvm j : jvms) j.close();
     }
     List<String> computed = Files.readAllLines(side);
-    assertEquals(50, computed.size(), "each key computed exactly once: " + computed);
+    assertEquals(50, computed.size(), "each key computed exactly once: " + computed + "\n" + outputs);
     assertEquals(50, new HashSet<>(computed).size(), "50 distinct keys: " + computed);
     BlockInfo info = memo(store(store), "many.f", (Integer k) -> (long) k * k).info();
     assertEquals(50, info.misses(), info.toString());

@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,8 +85,11 @@ public final class BlockStorage implements Closeable {
       SlotTable.create(fresh.resolve("index"), DEFAULT_MAXSIZE, 64);
       try {
         Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+      } catch (java.nio.file.FileSystemException raced) {
+        // Another process created the block first: rename(2) then fails with EEXIST or ENOTEMPTY,
+        // which Java reports as a plain FileSystemException ("Directory not empty"). Use theirs.
         FileUtils.deleteQuietly(fresh.toFile());
+        if (!Files.isDirectory(dir)) throw raced;
       }
     }
     store.createDirectory(cells);
