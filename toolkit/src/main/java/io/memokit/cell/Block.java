@@ -215,20 +215,26 @@ public final class Block {
         throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
             + " (cache-only mode: misses are not computed)");
       }
-      BlockStorage.Pending p = waited ? storage.takeOver(key) : null;
-      if (p == null && unreadable[0]) storage.forgetFinished(key);
-      if (p != null) {
+      BlockStorage.Pending p;
+      try {
+        p = waited ? storage.takeOver(key) : null;
+        if (p == null) {
+          if (unreadable[0]) storage.forgetFinished(key);
+          p = storage.begin(key);
+        }
+      } catch (IOException e) {
+        // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
+        // Only storage calls are in this try: the function's own IOException must never land here.
+        return withoutStore(fn, args, label + " in " + storeName, e);
+      }
+      if (p.takenOver()) {
         event(Trace.Kind.TAKEOVER, p.cellId());
       } else {
-        p = storage.begin(key);
         if (p.evicted() > 0) event(Trace.Kind.OVERFLOW, p.evicted());
         event(Trace.Kind.MISS, p.cellId());
       }
       mine.cellId = p.cellId();
       return compute(fn, args, key, p);
-    } catch (IOException e) {
-      // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
-      return withoutStore(fn, args, label + " in " + storeName, e);
     }
   }
 

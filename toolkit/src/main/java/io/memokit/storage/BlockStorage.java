@@ -82,6 +82,7 @@ public final class BlockStorage implements Closeable {
       store.createDirectory(fresh);
       store.createDirectory(fresh.resolve("cells"));
       store.createFile(fresh.resolve("locks"));
+      store.createFile(fresh.resolve("index"));
       SlotTable.create(fresh.resolve("index"), DEFAULT_MAXSIZE, 64);
       try {
         Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -91,10 +91,12 @@ final class SlotTable implements Closeable {
     map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
   }
 
-  /** Writes a fresh, empty table to {@code file} (which must not be in use). */
+  /**
+   * Writes a fresh, empty table into {@code file}, which the caller created (with the store's
+   * permissions) and nobody uses yet.
+   */
   static void create(Path file, int maxsize, int initialCapacity) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       initialize(ch, maxsize, initialCapacity);
     }
   }

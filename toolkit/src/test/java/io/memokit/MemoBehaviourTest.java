@@ -1,0 +1,304 @@
+package io.memokit;
+
+import static io.memokit.Memo.memo;
+import static io.memokit.Memo.store;
+import static io.memokit.Memo.version;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memokit.Memo.MemoFn1;
+import io.memokit.cell.Trace;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a memoized function does in one process: events, counts, exceptions, eviction, management. */
+class MemoBehaviourTest {
+
+  @TempDir
+  Path dir;
+  MemoStore s;
+  final List<Trace.Event> events = new ArrayList<>();
+  final Consumer<Trace.Event> listener = e -> {
+    synchronized (events) {
+      events.add(e);
+    }
+  };
+
+  @BeforeEach
+  void open() {
+    s = store(dir.resolve("store"));
+    Trace.addListener(listener);
+  }
+
+  @AfterEach
+  void close() {
+    Trace.removeListener(listener);
+  }
+
+  private String trace() {
+    synchronized (events) {
+      return events.stream().map(e -> e.kind() + "(" + e.n() + ")").collect(Collectors.joining(" "));
+    }
+  }
+
+  private String kinds() {
+    synchronized (events) {
+      return events.stream().map(e -> e.kind().toString()).collect(Collectors.joining(" "));
+    }
+  }
+
+  @Test
+  void aMissThenHitsWithCountsAndTimes() {
+    AtomicInteger calls = new AtomicInteger();
+    var f = memo(s, "b.square", (Integer x) -> {
+      calls.incrementAndGet();
+      Thread.sleep(30);
+      return x * x;
+    });
+    assertEquals(49, f.apply(7));
+    assertEquals(49, f.apply(7));
+    assertEquals(49, f.apply(7));
+    assertEquals(1, calls.get());
+    assertEquals("MISS HIT HIT", kinds());
+    BlockInfo info = f.info();
+    assertEquals(2, info.hits());
+    assertEquals(1, info.misses());
+    assertEquals(1, info.size());
+    assertEquals("b.square(1)", info.label());
+    CellInfo cell = f.cells().get(0);
+    assertEquals(CellInfo.State.VALUE, cell.state());
+    assertEquals(2, cell.hits());
+    assertTrue(cell.size() > 0 && cell.size() == info.bytes(), cell + " / " + info);
+    assertTrue(cell.wallTime().toMillis() >= 30, "wall time covers the computation: " + cell);
+    assertTrue(cell.cpuTime().compareTo(cell.wallTime()) <= 0, "a sleep is wall time, not CPU time: " + cell);
+    assertFalse(cell.lastHit().isBefore(cell.created()));
+  }
+
+  @Test
+  void exceptionsAreStoredAndRethrownAsTheyAreCheckedOrNot() {
+    AtomicInteger calls = new AtomicInteger();
+    var f = memo(s, "b.io", (String p) -> {
+      calls.incrementAndGet();
+      throw new IOException("cannot read " + p);
+    });
+    for (int i = 0; i < 3; i++) {
+      IOException e = assertThrows(IOException.class, () -> f.apply("x.csv"));
+      assertEquals("cannot read x.csv", e.getMessage());
+    }
+    assertEquals(1, calls.get(), trace());
+    assertEquals(CellInfo.State.ERROR, f.cells().get(0).state());
+    assertTrue(f.cells().get(0).size() < 0, "an exception's size is negative");
+    assertEquals(1, f.info().errors());
+  }
+
+  @Test
+  void errorsInterruptsAndMemokitsOwnExceptionsAreNotStored() {
+    AtomicInteger calls = new AtomicInteger();
+    var f = memo(s, "b.error", (Integer x) -> {
+      calls.incrementAndGet();
+      throw new AssertionError("an Error says nothing about the function's value");
+    });
+    assertThrows(AssertionError.class, () -> f.apply(1));
+    assertThrows(AssertionError.class, () -> f.apply(1));
+    assertEquals(2, calls.get(), "computed again: the Error was not stored");
+    assertEquals(0, f.info().size());
+  }
+
+  @Test
+  void aResultThatCannotBeStoredIsReturnedNotStored() {
+    AtomicInteger calls = new AtomicInteger();
+    var f = memo(s, "b.thread", (Integer x) -> {
+      calls.incrementAndGet();
+      return new Thread("t" + x);
+    });
+    assertEquals("t1", f.apply(1).getName());
+    assertEquals("t1", f.apply(1).getName());
+    assertEquals(2, calls.get(), "not stored, so computed again");
+    assertEquals("MISS MISS", kinds());
+    assertEquals(0, f.info().size(), "no cell is left behind");
+  }
+
+  @Test
+  void cacheOnlyRaisesOnAMissAndReturnsStoredValues() {
+    var f = memo(s, "b.co", (Integer x) -> x + 1);
+    f.apply(1);
+    var readOnly = f.cacheOnly();
+    assertTrue(readOnly.isCacheOnly());
+    assertEquals(2, readOnly.apply(1));
+    MemoException e = assertThrows(MemoException.class, () -> readOnly.apply(2));
+    assertTrue(e.getMessage().contains("b.co(2)") && e.getMessage().contains("not in the cache"), e.getMessage());
+    assertEquals(1, f.info().size(), "the miss computed nothing");
+  }
+
+  @Test
+  void aFunctionWaitingForItsOwnCellIsAnErrorNotAHang() {
+    AtomicReference<MemoFn1<Integer, Integer>> self = new AtomicReference<>();
+    self.set(memo(s, "b.self", (Integer x) -> self.get().apply(x)));
+    MemoException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> assertThrows(MemoException.class, () -> self.get().apply(5)));
+    assertTrue(e.getMessage().contains("b.self(5)") && e.getMessage().contains("itself"), e.getMessage());
+    assertEquals(0, self.get().info().size(), "nothing stored for a call that could not complete");
+  }
+
+  @Test
+  void aFunctionMayCallItselfOnOtherArguments() {
+    AtomicReference<MemoFn1<Integer, Long>> fib = new AtomicReference<>();
+    AtomicInteger calls = new AtomicInteger();
+    fib.set(memo(s, "b.fib", (Integer n) -> {
+      calls.incrementAndGet();
+      return n < 2 ? (long) n : fib.get().apply(n - 1) + fib.get().apply(n - 2);
+    }));
+    assertEquals(12586269025L, fib.get().apply(50));
+    assertEquals(51, calls.get(), "each n computed once");
+  }
+
+  @Test
+  void overflowEvictsTheLeastRecentlyHitFinishedCells() throws Exception {
+    var f = memo(s, "b.lru", (Integer x) -> x);
+    assertEquals(0, f.resize(3));
+    f.apply(1);
+    Thread.sleep(5);
+    f.apply(2);
+    Thread.sleep(5);
+    f.apply(3);
+    Thread.sleep(5);
+    f.apply(1); // 1 is now the most recently hit; 2 the least
+    Thread.sleep(5);
+    f.apply(4);
+    assertEquals(3, f.info().size());
+    assertTrue(trace().contains("OVERFLOW(1) MISS("), trace());
+    events.clear();
+    f.apply(1);
+    f.apply(3);
+    f.apply(4);
+    assertEquals("HIT HIT HIT", kinds(), "1, 3 and 4 survived");
+    f.apply(2);
+    assertTrue(kinds().startsWith("HIT HIT HIT OVERFLOW MISS"), "2 was evicted: " + kinds());
+    assertEquals(2, f.resize(1), "resizing evicts down to the new maxsize");
+    assertEquals(1, f.info().size());
+    assertEquals(1, f.info().maxsize());
+    assertThrows(IllegalArgumentException.class, () -> f.resize(0));
+  }
+
+  @Test
+  void clearErrorsRemovesOnlyStoredExceptions() {
+    var f = memo(s, "b.mixed", (Integer x) -> {
+      if (x < 0) throw new IllegalArgumentException("negative");
+      return x;
+    });
+    f.apply(1);
+    f.apply(2);
+    assertThrows(IllegalArgumentException.class, () -> f.apply(-1));
+    assertEquals(3, f.info().size());
+    assertEquals(1, f.clearErrors());
+    assertEquals(2, f.info().size());
+    assertEquals(0, f.info().errors());
+    assertEquals(2, f.clear());
+    assertEquals(0, f.info().size());
+  }
+
+  @Test
+  void versionsMakeSeparateBlocksAndClearObsoleteRemovesOldOnes() {
+    memo(s, version("b.v", 1, (Integer x) -> x)).apply(1);
+    var v2 = memo(s, version("b.v", 2, (Integer x) -> x * 10));
+    assertEquals(10, v2.apply(1), "version 2 does not hit version 1's cell");
+    memo(s, "b.other", (Integer x) -> x).apply(1);
+    List<String> labels = s.blocks().stream().map(BlockInfo::label).toList();
+    assertTrue(labels.containsAll(List.of("b.v{1}(1)", "b.v{2}(1)", "b.other(1)")), labels.toString());
+    assertEquals(1, s.clearObsolete(), "this process defines b.v at version 2 only");
+    labels = s.blocks().stream().map(BlockInfo::label).toList();
+    assertFalse(labels.contains("b.v{1}(1)"), labels.toString());
+    assertTrue(labels.containsAll(List.of("b.v{2}(1)", "b.other(1)")), labels.toString());
+    assertEquals(10, v2.apply(1));
+  }
+
+  @Test
+  void clearWhileComputingMakesTheCellLostAndTheValueIsStillReturned() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    var f = memo(s, "b.lost", (Integer x) -> {
+      started.countDown();
+      release.await();
+      return x + 100;
+    });
+    AtomicReference<Integer> got = new AtomicReference<>();
+    Thread t = new Thread(() -> got.set(f.apply(1)));
+    t.start();
+    started.await();
+    f.clear();
+    release.countDown();
+    t.join(10_000);
+    assertEquals(101, got.get());
+    assertTrue(trace().matches("MISS\\((\\d+)\\) LOST\\(\\1\\)"), trace());
+    assertEquals(0, f.info().size(), "the lost cell was not stored");
+  }
+
+  @Test
+  void threadsOfOneProcessShareOneComputation() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    var f = memo(s, "b.threads", (Integer x) -> {
+      calls.incrementAndGet();
+      Thread.sleep(300);
+      return x;
+    });
+    List<Thread> threads = new ArrayList<>();
+    AtomicInteger wrong = new AtomicInteger();
+    for (int i = 0; i < 8; i++) {
+      Thread t = new Thread(() -> {
+        try {
+          go.await();
+          if (f.apply(9) != 9) wrong.incrementAndGet();
+        } catch (InterruptedException e) {
+          wrong.incrementAndGet();
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    go.countDown();
+    for (Thread t : threads) t.join(10_000);
+    assertEquals(1, calls.get());
+    assertEquals(0, wrong.get());
+    String k = kinds();
+    assertEquals(1, k.split("MISS", -1).length - 1, k);
+    assertEquals(7, k.split("HIT", -1).length - 1, k);
+    assertTrue(k.contains("WAIT"), "threads that came while it computed waited: " + k);
+  }
+
+  @Test
+  void returnedValuesAreTheStoredOnesInThisProcess() {
+    var f = memo(s, "b.same", (Integer x) -> new ArrayList<>(List.of(x)));
+    List<Integer> first = f.apply(1);
+    assertSame(first, f.apply(1), "values are shared within a process (documented: do not mutate them)");
+  }
+
+  @Test
+  void wrongArgumentCountsAndUnnamedFunctionsAreRefused() {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Memo.MemoFn2<Object, Object, Object> two = (Memo.MemoFn2) memo(s, "b.one", (Integer x) -> x);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> two.apply(1, 2));
+    assertTrue(e.getMessage().contains("takes 1 argument"), e.getMessage());
+    Memo.Fn1<Integer, Integer> anonymous = x -> x;
+    e = assertThrows(IllegalArgumentException.class, () -> memo(s, anonymous));
+    assertTrue(e.getMessage().contains("no name"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> memo(s, "a/b", (Integer x) -> x));
+    assertTrue(e.getMessage().contains("\"a/b\""), e.getMessage());
+  }
+}

@@ -1,0 +1,218 @@
+package io.memokit.function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class KeyWriterTest {
+
+  static CellKey key(Object... args) {
+    return KeyWriter.key(args);
+  }
+
+  record Point(int x, int y) {}
+
+  record Other(int x, int y) {}
+
+  record Holder(String name, List<Object> items) {}
+
+  @Test
+  void anyListImplementationWithEqualElementsGivesOneKey() {
+    CellKey k = key(List.of(1, 2, 3));
+    assertEquals(k, key(new ArrayList<>(List.of(1, 2, 3))));
+    assertEquals(k, key(new LinkedList<>(List.of(1, 2, 3))));
+    assertEquals(k, key(Arrays.asList(1, 2, 3)));
+    assertNotEquals(k, key(List.of(3, 2, 1)), "order counts in a list");
+    assertNotEquals(k, key((Object) new Integer[] {1, 2, 3}), "an array is not a list");
+  }
+
+  @Test
+  void setsAndMapsInAnyOrderGiveOneKey() {
+    Map<String, Integer> a = new HashMap<>();
+    Map<String, Integer> b = new LinkedHashMap<>();
+    for (int i = 0; i < 50; i++) a.put("k" + i, i);
+    for (int i = 49; i >= 0; i--) b.put("k" + i, i);
+    assertEquals(key(a), key(b));
+    assertEquals(key(a), key(new TreeMap<>(a)));
+    assertEquals(key(Set.of("x", "y", "z")), key(new TreeSet<>(List.of("z", "y", "x"))));
+    assertEquals(key(new HashSet<>(List.of(1, 2))), key(Set.of(2, 1)));
+    Map<String, Integer> c = new HashMap<>(a);
+    c.put("k7", 8);
+    assertNotEquals(key(a), key(c), "a different value is a different key");
+    assertNotEquals(key(Set.of(1, 2)), key(List.of(1, 2)), "a set is not a list");
+  }
+
+  @Test
+  void numbersAreTypeTagged() {
+    Set<CellKey> keys = new HashSet<>(List.of(key(1), key(1L), key(1.0), key(1.0f), key((short) 1), key((byte) 1),
+        key("1"), key('1'), key(BigInteger.ONE), key(new BigDecimal("1")), key(true)));
+    assertEquals(11, keys.size(), "11 different types, 11 different keys");
+    assertNotEquals(key(new BigDecimal("1.0")), key(new BigDecimal("1.00")), "scale counts, as in equals");
+    assertEquals(key(new BigDecimal("1.50")), key(new BigDecimal("1.50")));
+    assertNotEquals(key(0.0), key(-0.0), "0.0 and -0.0 differ, as in Double.equals");
+    assertNotEquals(key((Object) null), key("null"));
+  }
+
+  @Test
+  void nanIsCanonicalInArraysAndScalars() {
+    double nan1 = Double.longBitsToDouble(0x7ff8000000000001L);
+    double nan2 = Double.longBitsToDouble(0x7ff8000000000002L);
+    assertEquals(key(nan1), key(nan2));
+    assertEquals(key((Object) new double[] {1, nan1}), key((Object) new double[] {1, nan2}));
+  }
+
+  @Test
+  void recordsAreKeyedByClassAndComponents() {
+    assertEquals(key(new Point(1, 2)), key(new Point(1, 2)));
+    assertNotEquals(key(new Point(1, 2)), key(new Point(2, 1)));
+    assertNotEquals(key(new Point(1, 2)), key(new Other(1, 2)), "the record class counts");
+    assertEquals(key(new Holder("h", List.of(1, "a"))), key(new Holder("h", new ArrayList<>(List.of(1, "a")))));
+  }
+
+  @Test
+  void enumsTimeOptionalArgumentsCountAndPositions() {
+    assertEquals(key(TimeUnit.SECONDS), key(TimeUnit.SECONDS));
+    assertNotEquals(key(TimeUnit.SECONDS), key(TimeUnit.MINUTES));
+    assertEquals(key(LocalDate.of(2026, 11, 24)), key(LocalDate.parse("2026-11-24")));
+    assertNotEquals(key(Instant.ofEpochSecond(0)), key(Instant.ofEpochSecond(1)));
+    assertNotEquals(key(Optional.empty()), key(Optional.of(1)));
+    assertNotEquals(key((Object) null), key(Optional.empty()));
+    assertNotEquals(key(1, 2), key(2, 1));
+    assertNotEquals(key(1, null), key(1));
+    assertNotEquals(key(List.of(1), 2), key(List.of(1, 2)));
+  }
+
+  @Test
+  void largeArgumentsAreKeptAsTheirHashAndStillCompareExactly() {
+    double[] big = new double[20 * 1024 * 1024 / 8];
+    for (int i = 0; i < big.length; i++) big[i] = i * 0.5;
+    CellKey k = key((Object) big);
+    assertNull(k.encoding(), "above 64 KiB only the hash is kept");
+    assertEquals(k, key((Object) big.clone()));
+    double[] changed = big.clone();
+    changed[big.length / 2] += 1;
+    assertNotEquals(k, key((Object) changed));
+    double[] small = new double[1024];
+    assertNotNull(key((Object) small).encoding(), "8 KiB is kept whole");
+    assertEquals(key((Object) new byte[70_000]), key((Object) new byte[70_000]));
+    assertNotEquals(key((Object) new byte[70_000]), key((Object) new byte[70_001]));
+  }
+
+  /**
+   * The encoding is a stored format: these hashes were computed once and must not change, or every
+   * store's cells would stop being hit (and another JVM would disagree with this one).
+   */
+  @Test
+  void theEncodingFormatIsPinned() {
+    assertEquals("fe9a8d8362b5c0d0361f4e072a6ba16c", key(1, 2).hex());
+    assertEquals("78b7d87a61fa39e935721220c48cc5fc", key("hello", List.of(1L, 2.5, true), Map.of("k", 'c')).hex());
+    assertEquals("7160beef817bbe411cbe3bc11fddd00e", key(new Point(3, 4), Optional.empty(), (Object) null).hex());
+  }
+
+  @Test
+  void versionedFunctionsAnywhereInTheArgumentsAreDependencies() {
+    NamedFunction v1 = named("dep.f", "1");
+    NamedFunction v2 = named("dep.f", "2");
+    NamedFunction plain = named("dep.g", "");
+    CellKey k1 = key(Map.of("x", List.of(new Holder("n", List.of(v1)))));
+    CellKey k2 = key(Map.of("x", List.of(new Holder("n", List.of(v2)))));
+    assertNotEquals(k1, k2, "the version is part of the key");
+    assertEquals(List.of(new FunctionId("dep.f", "1", 1)), k1.dependencies());
+    assertEquals(List.of(), key(plain).dependencies(), "an unversioned function is no dependency");
+    assertEquals(key(v1), key(named("dep.f", "1")), "functions are keyed by identity, not by object");
+  }
+
+  static NamedFunction named(String name, String version) {
+    FunctionId id = new FunctionId(name, version, 1);
+    return new NamedFunction() {
+      @Override
+      public FunctionId id() {
+        return id;
+      }
+
+      @Override
+      public Object invoke(Object[] args) {
+        return null;
+      }
+    };
+  }
+
+  @Test
+  void unsupportedTypesAreRefusedNamingPositionPathAndType() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> key(1, List.of(0, 1, 2, new Thread())));
+    assertTrue(e.getMessage().startsWith("argument 2 cannot be part of a cache key: at [3]: type java.lang.Thread"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> key(new Holder("h", List.of(new StringBuilder("x")))));
+    assertTrue(e.getMessage().contains("at .items()[0]: type java.lang.StringBuilder"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> key(Map.of("k", new Object())));
+    assertTrue(e.getMessage().contains("[k]: type java.lang.Object"), e.getMessage());
+    Runnable lambda = () -> {};
+    e = assertThrows(IllegalArgumentException.class, () -> key(lambda));
+    assertTrue(e.getMessage().contains("unnamed function"), e.getMessage());
+  }
+
+  @Test
+  void cyclesAndDeepNestingAreRefusedClearly() {
+    List<Object> cyclic = new ArrayList<>();
+    cyclic.add(1);
+    cyclic.add(cyclic);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key(cyclic));
+    assertTrue(e.getMessage().contains("contains itself"), e.getMessage());
+    Object deep = 0;
+    for (int i = 0; i < 300; i++) deep = List.of(deep);
+    Object finalDeep = deep;
+    e = assertThrows(IllegalArgumentException.class, () -> key(finalDeep));
+    assertTrue(e.getMessage().contains("nested more than 256"), e.getMessage());
+    Object ok = 0;
+    for (int i = 0; i < 200; i++) ok = List.of(ok);
+    assertNotNull(key(ok), "200 levels are fine");
+    List<Object> shared = List.of(1);
+    assertNotNull(key(List.of(shared, shared)), "the same object twice is not a cycle");
+  }
+
+  @Test
+  void namesAreCheckedWithTheReason() {
+    for (String bad : List.of("a/b", "..", "a..b", "x\ny", " lead", "a b", ".hidden", "tail.", "x".repeat(10_000))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FunctionId.checkName(bad));
+      assertTrue(e.getMessage().contains("function name"), e.getMessage());
+      assertTrue(e.getMessage().length() < 400, "the message stays readable for a 10,000-character name");
+    }
+    assertThrows(IllegalArgumentException.class, () -> FunctionId.versionText("f", "v\u0000"));
+    assertThrows(IllegalArgumentException.class, () -> FunctionId.versionText("f", ""));
+    assertEquals("my.pkg.f-2", FunctionId.checkName("my.pkg.f-2"));
+  }
+
+  @Test
+  void directoryNamesAreSafeAndReversible() {
+    FunctionId id = new FunctionId("f", "2.0 beta/../x{y}", 3);
+    String dir = id.directoryName();
+    assertTrue(dir.matches("[A-Za-z0-9._$%{}()-]+"), dir);
+    assertTrue(!dir.contains("/") && !dir.equals(".."), dir);
+    assertEquals(Optional.of(id), FunctionId.fromDirectoryName(dir));
+    assertEquals(Optional.of(FunctionId.of("plain", 0)), FunctionId.fromDirectoryName("plain(0)"));
+    assertEquals(Optional.empty(), FunctionId.fromDirectoryName("not a block"));
+  }
+}

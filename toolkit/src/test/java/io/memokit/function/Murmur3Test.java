@@ -1,0 +1,41 @@
+package io.memokit.function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class Murmur3Test {
+
+  /** The public reference vector of MurmurHash3 x64 128 (seed 0), as published with Guava's murmur3_128. */
+  @Test
+  void matchesTheReferenceVector() {
+    long[] h = Murmur3.hash("The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.UTF_8));
+    assertEquals(0xe34bbc7bbc071b6cL, h[0]);
+    assertEquals(0x7a433ca9c49a9347L, h[1]);
+    long[] empty = Murmur3.hash(new byte[0]);
+    assertEquals(0L, empty[0]);
+    assertEquals(0L, empty[1]);
+  }
+
+  @Test
+  void streamingInAnyChunksGivesTheOneShotHash() {
+    Random r = new Random(1);
+    for (int n : new int[] {1, 15, 16, 17, 31, 100, 1000, 65_537}) {
+      byte[] b = new byte[n];
+      r.nextBytes(b);
+      long[] whole = Murmur3.hash(b);
+      Murmur3 m = new Murmur3();
+      for (int off = 0; off < n; ) {
+        int len = Math.min(n - off, 1 + r.nextInt(40));
+        m.update(b, off, len);
+        off += len;
+      }
+      long[] chunked = new long[2];
+      m.finish(chunked);
+      assertArrayEquals(whole, chunked, "length " + n);
+    }
+  }
+}

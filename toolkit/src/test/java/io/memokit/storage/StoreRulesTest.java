@@ -1,0 +1,97 @@
+package io.memokit.storage;
+
+import static io.memokit.Memo.memo;
+import static io.memokit.Memo.store;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memokit.MemoException;
+import io.memokit.MemoStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which directories become stores, with which permissions, and how a bad one is refused. */
+class StoreRulesTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aNewStoreIsOwnerOnlyAndOneObjectPerPath() throws Exception {
+    Path p = dir.resolve("new/store");
+    MemoStore s = store(p);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+    assertSame(s, store(dir.resolve("new/../new/store")), "one object per canonical path");
+    assertTrue(Files.exists(p.resolve("memokit.store")));
+  }
+
+  @Test
+  void filesInheritTheDirectorysPermissionsWithoutExecute() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-x---"));
+    memo(store(p), "rules.f", (Integer x) -> x).apply(1);
+    try (Stream<Path> all = Files.walk(p)) {
+      for (Path f : all.toList()) {
+        String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+        assertEquals(Files.isDirectory(f) ? "rwxr-x---" : "rw-r-----", perms, f.toString());
+      }
+    }
+  }
+
+  @Test
+  void aPathThatIsAFileIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+    MemoException e = assertThrows(MemoException.class, () -> store(file));
+    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("is a file"), e.getMessage());
+  }
+
+  @Test
+  void aWorldWritableStoreIsRefused() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("open"));
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+    MemoException e = assertThrows(MemoException.class, () -> store(p));
+    assertTrue(e.getMessage().contains("world-writable") && e.getMessage().contains("chmod o-w"), e.getMessage());
+  }
+
+  @Test
+  void aNonEmptyDirectoryThatIsNotAStoreIsRefusedAndLeftAlone() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("data"));
+    Files.writeString(p.resolve("thesis.tex"), "precious");
+    MemoException e = assertThrows(MemoException.class, () -> store(p));
+    assertTrue(e.getMessage().contains("not a memokit store") && e.getMessage().contains("thesis.tex"), e.getMessage());
+    try (Stream<Path> files = Files.list(p)) {
+      assertEquals(1, files.count(), "nothing was written there");
+    }
+  }
+
+  private static String marker(int format) {
+    String body = "memokit store\nformat=" + format + "\ncreated=2030-01-01T00:00:00Z\n";
+    CRC32C crc = new CRC32C();
+    crc.update(body.getBytes(StandardCharsets.UTF_8));
+    return body + "check=" + Long.toHexString(crc.getValue()) + "\n";
+  }
+
+  @Test
+  void aStoreOfANewerFormatIsRefused() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("future"));
+    Files.writeString(p.resolve("memokit.store"), marker(2));
+    MemoException e = assertThrows(MemoException.class, () -> store(p));
+    assertTrue(e.getMessage().contains("newer memokit (format 2)"), e.getMessage());
+  }
+
+  @Test
+  void aCorruptedMarkerIsRewrittenAndTheStoreOpens() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("damaged"));
+    Files.writeString(p.resolve("memokit.store"), marker(1).replace("format=1", "format=9"));
+    memo(store(p), "rules.g", (Integer x) -> x).apply(1);
+    assertEquals(java.util.Optional.of(1), DirectoryStore.parseMarker(Files.readString(p.resolve("memokit.store"))));
+  }
+}
