@@ -14,22 +14,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.Memo.Fn1;
-import io.memokit.cell.Trace;
 import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.Codec;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExpressionTest {
@@ -37,22 +34,16 @@ class ExpressionTest {
   @TempDir
   Path dir;
   MemoStore s;
-  final List<Trace.Event> events = new ArrayList<>();
-  final Consumer<Trace.Event> listener = events::add;
+  @RegisterExtension
+  final TraceRecorder recorder = new TraceRecorder();
 
   @BeforeEach
   void open() {
     s = store(dir.resolve("store"));
-    Trace.addListener(listener);
-  }
-
-  @AfterEach
-  void close() {
-    Trace.removeListener(listener);
   }
 
   private List<String> kinds() {
-    return events.stream().map(e -> e.block().replaceAll("[({].*", "") + " " + e.kind()).toList();
+    return recorder.byFunction();
   }
 
   @Test

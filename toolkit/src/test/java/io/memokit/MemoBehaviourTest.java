@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.Memo.MemoFn1;
-import io.memokit.cell.Trace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +19,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a memoized function does in one process: events, counts, exceptions, eviction, management. */
@@ -33,34 +30,20 @@ class MemoBehaviourTest {
   @TempDir
   Path dir;
   MemoStore s;
-  final List<Trace.Event> events = new ArrayList<>();
-  final Consumer<Trace.Event> listener = e -> {
-    synchronized (events) {
-      events.add(e);
-    }
-  };
+  @RegisterExtension
+  final TraceRecorder recorder = new TraceRecorder();
 
   @BeforeEach
   void open() {
     s = store(dir.resolve("store"));
-    Trace.addListener(listener);
-  }
-
-  @AfterEach
-  void close() {
-    Trace.removeListener(listener);
   }
 
   private String trace() {
-    synchronized (events) {
-      return events.stream().map(e -> e.kind() + "(" + e.n() + ")").collect(Collectors.joining(" "));
-    }
+    return recorder.events();
   }
 
   private String kinds() {
-    synchronized (events) {
-      return events.stream().map(e -> e.kind().toString()).collect(Collectors.joining(" "));
-    }
+    return recorder.kinds();
   }
 
   @Test
@@ -183,7 +166,7 @@ class MemoBehaviourTest {
     f.apply(4);
     assertEquals(3, f.info().size());
     assertTrue(trace().contains("OVERFLOW(1) MISS("), trace());
-    events.clear();
+    recorder.clear();
     f.apply(1);
     f.apply(3);
     f.apply(4);
