@@ -1,0 +1,101 @@
+package io.memokit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notebooks, executed headless with the memokit-java kernel on fresh stores: their traces,
+ * their HTML tables, no error output; and the two-kernel notebooks run at the same time on one
+ * store, one waiting for the other.
+ */
+class NotebookTest {
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void kernelInstalled() throws Exception {
+    Notebooks.requireKernel();
+  }
+
+  private static void assertNoErrors(List<String> out) {
+    assertTrue(out.stream().noneMatch(l -> l.contains(" error: ")), "error outputs:\n" + String.join("\n", out));
+  }
+
+  @Test
+  void cacheDemoShowsTheFourDemosTraces() throws Exception {
+    List<String> out = Notebooks.start("cache-demo.ipynb", tmp, Map.of("MEMOKIT_NB_STORE", tmp.resolve("s").toString()))
+        .outputs(300);
+    assertNoErrors(out);
+    List<String> events = Notebooks.events(out).stream().map(e -> e.substring(e.indexOf(' ') + 1)).toList();
+    assertEquals(List.of("simplefunc MISS(1)", "simplefunc HIT(1)",
+        "longfunc MISS(2)", "longfunc WAIT(2)", "longfunc HIT(2)", "longfunc MISS(3)", "longfunc HIT(3)",
+        "vfunc MISS(4)", "vfunc MISS(5)",
+        "stepB MISS(6)", "stepB MISS(7)", "stepA MISS(8)", "stepB MISS(9)",
+        "stepB MISS(10)", "stepB HIT(7)", "stepA HIT(8)", "stepB HIT(9)",
+        "stepB MISS(11)", "stepB HIT(7)", "stepA HIT(8)", "stepB MISS(12)", "stepA HIT(8)",
+        "stepB HIT(6)"), events, String.join("\n", out));
+    String all = String.join("\n", out);
+    for (String result : List.of(" html: 42", " html: raised[longfunc error]", " html: 14", " html: 15", " html: 17")) {
+      assertTrue(all.contains(result), "result " + result + "\n" + all);
+    }
+    assertTrue(all.contains("class=\"memokit-expr\"") && all.contains("<i>incarnated</i>"), "expression tree");
+    assertTrue(all.contains("<b>memokit store</b>") && all.contains("stepB"), "store table");
+  }
+
+  @Test
+  void manageCacheShowsTablesAndManages() throws Exception {
+    List<String> out = Notebooks.start("manage-cache.ipynb", tmp, Map.of("MEMOKIT_NB_STORE", tmp.resolve("s").toString()))
+        .outputs(300);
+    assertNoErrors(out);
+    String all = String.join("\n", out);
+    for (String header : List.of(">block<", ">version<", ">hits<", ">misses<", ">maxsize<", ">size<", ">cell<",
+        ">last hit<", ">CPU<", ">wall<")) {
+      assertTrue(all.contains(header), "table header " + header + "\n" + all);
+    }
+    assertTrue(all.contains("&#9888; exception"), "stored exceptions are marked");
+    assertTrue(all.contains("errors cleared: 4") && all.contains("obsolete blocks removed: 1"), all);
+    assertTrue(all.contains("evicted: 8"), all);
+    assertTrue(out.stream().anyMatch(l -> l.matches("\\d+ stream: .*square\\(1\\)> OVERFLOW\\(1\\)")), all);
+    Matcher bar = Pattern.compile("square\\(1\\): 200/200 calls, (\\d+) hits, (\\d+) misses \\(done\\)").matcher(all);
+    assertTrue(bar.find(), "the progress bar's final state\n" + all);
+    assertEquals(200, Integer.parseInt(bar.group(1)) + Integer.parseInt(bar.group(2)));
+  }
+
+  @Test
+  void twoKernelsOnOneStoreWaitForEachOther() throws Exception {
+    // The notebooks meet (MEMOKIT_NB_RENDEZVOUS) once both kernels are up; then A computes and B follows 2 s later.
+    Map<String, String> env = Map.of("MEMOKIT_NB_STORE", tmp.resolve("shared").toString(),
+        "MEMOKIT_NB_SIDE", tmp.resolve("side.txt").toString(), "MEMOKIT_NB_RENDEZVOUS", tmp.resolve("meet").toString());
+    Notebooks.Run a = Notebooks.start("kernel-a.ipynb", tmp.resolve("a"), env);
+    Notebooks.Run b = Notebooks.start("kernel-b.ipynb", tmp.resolve("b"), env);
+    List<String> outA = a.outputs(300);
+    List<String> outB = b.outputs(300);
+    assertNoErrors(outA);
+    assertNoErrors(outB);
+    List<String> eventsA = Notebooks.events(outA).stream().map(e -> e.substring(e.indexOf(' ') + 1)).toList();
+    List<String> eventsB = Notebooks.events(outB).stream().map(e -> e.substring(e.indexOf(' ') + 1)).toList();
+    assertEquals(List.of("slow MISS(1)", "failing MISS(2)"), eventsA, String.join("\n", outA));
+    assertEquals(List.of("slow WAIT(1)", "slow HIT(1)", "failing WAIT(2)", "failing HIT(2)"), eventsB,
+        String.join("\n", outB));
+    assertTrue(outA.contains("2 stream: slow(42) = 42000") && outA.contains("2 stream: raised[failing 7 failed]"),
+        String.join("\n", outA));
+    assertTrue(outB.contains("2 html: 42000"), String.join("\n", outB));
+    assertTrue(outB.contains("3 stream: raised[failing 7 failed]"), String.join("\n", outB));
+    List<String> ran = Files.readAllLines(tmp.resolve("side.txt"));
+    assertEquals(2, ran.size(), "each body ran once: " + ran);
+    String pidA = outA.stream().filter(l -> l.startsWith("1 html: kernel A, pid ")).findFirst().orElseThrow()
+        .substring("1 html: kernel A, pid ".length());
+    assertTrue(ran.stream().allMatch(l -> l.endsWith(" ran in " + pidA)), "both bodies ran in kernel A: " + ran);
+  }
+}
