@@ -140,7 +140,7 @@ class ExpressionTest {
     Codec.Encoded encoded = codec.encode(value);
     assertTrue(encoded.containsDefinitions(), "the codec notices the expression inside");
     @SuppressWarnings("unchecked")
-    Map<String, Object> read = (Map<String, Object>) codec.decode(encoded.codec(), encoded.bytes(), encoded.bytes().length);
+    Map<String, Object> read = (Map<String, Object>) codec.decode(encoded.codec(), encoded.buffer(), encoded.length());
     MapExpr<?, ?> restored = assertInstanceOf(MapExpr.class, read.get("lazy"));
     assertFalse(restored.isIncarnated(), "read back unevaluated");
     assertEquals(0, calls.get());
@@ -163,7 +163,7 @@ class ExpressionTest {
     };
     Object saved = io.memokit.expr.Expression.create(stranger, 1);
     Codec.Encoded encoded = Codec.shared().encode(saved);
-    Expr<?> read = (Expr<?>) Codec.shared().decode(encoded.codec(), encoded.bytes(), encoded.bytes().length);
+    Expr<?> read = (Expr<?>) Codec.shared().decode(encoded.codec(), encoded.buffer(), encoded.length());
     MemoException e = assertThrows(MemoException.class, read::get);
     assertTrue(e.getMessage().contains("\"expr.nowhere.defined\"") && e.getMessage().contains("not defined"),
         e.getMessage());

@@ -52,11 +52,49 @@ public final class Block {
     this.storeName = storage.storePath().toString();
     this.label = storage.label();
     this.codec = storage.codec();
+    storage.publishHitsWith(this::publishHits);
+  }
+
+  static {
+    // Hits counted in memory are published in batches; publish what is left when the JVM exits normally.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> BLOCKS.values().forEach(Block::publishHits),
+        "memokit-publish-hits"));
   }
 
   /** The one lifecycle object of {@code storage} in this process. */
   public static Block of(BlockStorage storage) {
     return BLOCKS.computeIfAbsent(storage, Block::new);
+  }
+
+  /**
+   * Memory hits are counted here and published to the shared index at most every 100 ms (and when
+   * statistics are read, before structural changes, and at exit): every process hitting one cell
+   * would otherwise write one shared cache line on each hit, and adding processes would slow them all.
+   */
+  private static final long PUBLISH_NANOS = 100_000_000L;
+  private volatile long nextPublish = System.nanoTime() + PUBLISH_NANOS;
+  private final java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void maybePublish() {
+    long now = System.nanoTime();
+    if (now - nextPublish >= 0 && publishing.compareAndSet(false, true)) {
+      try {
+        nextPublish = now + PUBLISH_NANOS;
+        publishHits();
+      } finally {
+        publishing.set(false);
+      }
+    }
+  }
+
+  /** Publishes the hits counted in memory since the last time. */
+  public void publishHits() {
+    memory.forEach((key, m) -> publish(key, m));
+  }
+
+  private void publish(CellKey key, Remembered m) {
+    long n = m.pendingHits.sumThenReset();
+    if (n > 0) storage.addHits(m.slot(), m.cellId(), key, n);
   }
 
   public BlockStorage storage() {
@@ -65,6 +103,7 @@ public final class Block {
 
   /** Forgets this process's in-memory copies (after a clear, or to save memory). */
   public void forgetMemory() {
+    publishHits();
     memory.clear();
   }
 
@@ -135,13 +174,21 @@ public final class Block {
 
   /** A cell's value as this process last saw it, valid while the shared index still holds the cell. */
   private record Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded,
-                            byte codecId) {}
+                            byte codecId, java.util.concurrent.atomic.LongAdder pendingHits) {
+    Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId) {
+      this(slot, cellId, error, value, encoded, codecId, new java.util.concurrent.atomic.LongAdder());
+    }
+  }
+
+  private void forget(CellKey key, Remembered m) {
+    if (memory.remove(key, m)) publish(key, m);
+  }
 
   private Object fromMemory(CellKey key) {
     Remembered m = memory.get(key);
     if (m == null) return MISSING;
     if (!storage.holds(m.slot(), m.cellId(), key)) {
-      memory.remove(key, m);
+      forget(key, m);
       return MISSING;
     }
     Object v;
@@ -149,18 +196,19 @@ public final class Block {
       try {
         v = codec.decode(m.codecId(), m.encoded(), m.encoded().length);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        memory.remove(key, m);
+        forget(key, m);
         return MISSING;
       }
     } else {
       v = m.value().get();
       if (v == null) {
-        memory.remove(key, m);
+        forget(key, m);
         return MISSING;
       }
       if (v == NULL_VALUE) v = null;
     }
-    storage.hit(m.slot());
+    m.pendingHits().increment();
+    maybePublish();
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error());
   }
@@ -168,18 +216,20 @@ public final class Block {
   private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
     Remembered r;
     if (encoded.containsDefinitions()) {
-      if (encoded.bytes().length > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(slot, cellId, error, null, encoded.bytes(), encoded.codec());
+      if (encoded.length() > MAX_REMEMBERED_ENCODING) return;
+      r = new Remembered(slot, cellId, error, null, encoded.copy(), encoded.codec());
     } else {
       r = new Remembered(slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0);
     }
-    memory.put(key, r);
+    Remembered previous = memory.put(key, r);
+    if (previous != null) publish(key, previous);
     int limit = Math.max(256, 2 * storage.maxsize());
     if (memory.size() > limit) {
-      Iterator<CellKey> it = memory.keySet().iterator();
+      Iterator<Map.Entry<CellKey, Remembered>> it = memory.entrySet().iterator();
       for (int drop = memory.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
-        it.next();
+        Map.Entry<CellKey, Remembered> e = it.next();
         it.remove();
+        publish(e.getKey(), e.getValue());
       }
     }
   }
@@ -318,7 +368,7 @@ public final class Block {
     event(Trace.Kind.HIT, stored.cellId());
     if (slot >= 0) {
       Codec.Encoded encoded = stored.containsDefinitions() ? stored.encoded()
-          : new Codec.Encoded((byte) 0, new byte[0], false);
+          : new Codec.Encoded((byte) 0, new byte[0], 0, false);
       remember(key, slot, stored.cellId(), stored.isError(), v, encoded);
     }
     return deliver(v, stored.isError());

@@ -205,8 +205,7 @@ public final class BlockStorage implements Closeable {
 
     /** The encoded value, as the codec wrote it. */
     public Codec.Encoded encoded() {
-      return new Codec.Encoded(file.meta().codec(), java.util.Arrays.copyOf(file.bytes(), file.payloadLength()),
-          file.containsDefinitions());
+      return new Codec.Encoded(file.meta().codec(), file.bytes(), file.payloadLength(), file.containsDefinitions());
     }
   }
 
@@ -289,9 +288,27 @@ public final class BlockStorage implements Closeable {
     return table.holds(slot, cellId, key.hashHi(), key.hashLo());
   }
 
-  /** Counts a hit on a slot just validated with {@link #holds} (no system call). */
-  public void hit(long slot) {
-    table.hit(slot, System.currentTimeMillis());
+  /** Publishes hits this process counted locally (see {@link #publishHitsWith}); never throws. */
+  public void addHits(long slot, long cellId, CellKey key, long n) {
+    table.addHits(slot, cellId, key.hashHi(), key.hashLo(), n, System.currentTimeMillis());
+  }
+
+  private volatile Runnable publisher = () -> {};
+
+  /**
+   * Registers what publishes this process's locally counted hits; it runs before statistics are
+   * read ({@link #info}, {@link #cells}) and before structural changes, so they include them.
+   */
+  public void publishHitsWith(Runnable publish) {
+    publisher = publish;
+  }
+
+  private void publishHits() {
+    try {
+      publisher.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
+    }
   }
 
   // ---- cell locks -----------------------------------------------------------------------------
@@ -411,6 +428,7 @@ public final class BlockStorage implements Closeable {
 
   /** Creates a pending cell for {@code key} (caller holds the cell lock), evicting on overflow. */
   public Pending begin(CellKey key) throws IOException {
+    if (table.live() >= table.maxsize()) publishHits(); // eviction reads last-hit times: make ours current
     return withAdmin(() -> {
       int evicted = 0;
       int max = table.maxsize();
@@ -469,7 +487,7 @@ public final class BlockStorage implements Closeable {
     CellFile.Meta meta = new CellFile.Meta(isError ? CellFile.ERROR : CellFile.VALUE, value.codec(),
         value.containsDefinitions() ? CellFile.FLAG_DEFINITIONS : 0, p.cellId(), (int) p.slot(), created, cpuNanos,
         wallNanos);
-    var buffers = CellFile.build(meta, key, value.bytes());
+    var buffers = CellFile.build(meta, key, value.buffer(), value.length());
     long size = 0;
     for (var b : buffers) size += b.remaining();
     long fileSize = size;
@@ -606,6 +624,7 @@ public final class BlockStorage implements Closeable {
 
   /** Removes every cell (a computing process then sees its cell LOST). Returns finished cells removed. */
   public int clear() throws IOException {
+    publishHits();
     return withAdmin(() -> {
       int removed = 0;
       long used = table.used();
@@ -627,6 +646,7 @@ public final class BlockStorage implements Closeable {
 
   /** Removes the cells holding a stored exception. Returns how many. */
   public int clearErrors() throws IOException {
+    publishHits();
     return withAdmin(() -> {
       int removed = 0;
       long used = table.used();
@@ -646,6 +666,7 @@ public final class BlockStorage implements Closeable {
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
   public int resize(int maxsize) throws IOException {
     if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
+    publishHits();
     return withAdmin(() -> {
       table.setMaxsize(maxsize);
       long live = table.live();
@@ -658,6 +679,7 @@ public final class BlockStorage implements Closeable {
   }
 
   public BlockInfo info() {
+    publishHits();
     int errors = 0;
     int pending = 0;
     int size = 0;
@@ -675,6 +697,7 @@ public final class BlockStorage implements Closeable {
 
   /** The block's cells, in slot order, read from the shared index (never the values). */
   public List<CellInfo> cells() {
+    publishHits();
     List<CellInfo> listed = listCells();
     if (listed.stream().anyMatch(c -> c.state() == CellInfo.State.COMPUTING) && reclaimOrphans() > 0) {
       listed = listCells();

@@ -52,12 +52,12 @@ final class CellFile {
     }
   }
 
-  /** The buffers to write, in order, for a cell holding {@code payload}. */
-  static ByteBuffer[] build(Meta meta, CellKey key, byte[] payload) {
+  /** The buffers to write, in order, for a cell holding {@code payload[0, payloadLength)}. */
+  static ByteBuffer[] build(Meta meta, CellKey key, byte[] payload, int payloadLength) {
     byte[] keyBytes = key.encoding();
     byte[] deps = encodeDependencies(key.dependencies());
     ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-    trailer.putLong(payload.length)
+    trailer.putLong(payloadLength)
         .putInt(keyBytes == null ? -1 : keyBytes.length)
         .putInt(deps.length)
         .putLong(key.hashHi())
@@ -73,13 +73,14 @@ final class CellFile {
         .putInt(meta.flags())
         .putInt(MAGIC);
     CRC32C crc = new CRC32C();
-    crc.update(payload);
+    crc.update(payload, 0, payloadLength);
     if (keyBytes != null) crc.update(keyBytes);
     crc.update(deps);
     crc.update(trailer.array(), 0, TRAILER - 4);
     trailer.putInt((int) crc.getValue());
     trailer.flip();
-    return new ByteBuffer[] {ByteBuffer.wrap(payload), ByteBuffer.wrap(keyBytes == null ? new byte[0] : keyBytes),
+    return new ByteBuffer[] {ByteBuffer.wrap(payload, 0, payloadLength),
+        ByteBuffer.wrap(keyBytes == null ? new byte[0] : keyBytes),
         ByteBuffer.wrap(deps), trailer};
   }
 

@@ -130,27 +130,35 @@ public final class Codec {
     DEFINITIONS_WRITTEN.get()[0]++;
   }
 
-  /** Bytes of a value, the codec that wrote them, and whether the value holds definitions. */
-  public record Encoded(byte codec, byte[] bytes, boolean containsDefinitions) {}
+  /**
+   * A value's encoding: {@code buffer[0, length)}, the codec that wrote it, and whether the value
+   * holds definitions. The buffer may be the codec's own, reused by the next encoding on this
+   * thread (a copy would cost a pass over a large value): write it right away, or {@link #copy()} it.
+   */
+  public record Encoded(byte codec, byte[] buffer, int length, boolean containsDefinitions) {
+    /** The encoding in an array of its own, exactly {@code length} long. */
+    public byte[] copy() {
+      return java.util.Arrays.copyOf(buffer, length);
+    }
+  }
 
   public Encoded encode(Object value) throws NotStorableException {
     int[] definitions = DEFINITIONS_WRITTEN.get();
     int before = definitions[0];
-    byte codec = preferred();
-    byte[] bytes = codec == FST ? encodeFst(value) : encodeJava(value);
-    return new Encoded(codec, bytes, definitions[0] != before);
-  }
-
-  private byte[] encodeFst(Object value) throws NotStorableException {
-    FSTObjectOutput out = fst.getObjectOutput();
-    try {
-      out.writeObject(value);
-      return out.getCopyOfWrittenBuffer(); // no flush(): without a stream it discards the buffer
-    } catch (IOException | RuntimeException e) {
-      throw NotStorableException.of(value, e);
-    } finally {
-      out.resetForReUse();
+    if (preferred() == FST) {
+      FSTObjectOutput out = fst.getObjectOutput();
+      try {
+        out.writeObject(value);
+        // No flush() (without a stream it discards the buffer), and no copy: the buffer is this thread's.
+        return new Encoded(FST, out.getBuffer(), out.getWritten(), definitions[0] != before);
+      } catch (IOException | RuntimeException e) {
+        throw NotStorableException.of(value, e);
+      } finally {
+        out.resetForReUse();
+      }
     }
+    byte[] bytes = encodeJava(value);
+    return new Encoded(JAVA, bytes, bytes.length, definitions[0] != before);
   }
 
   private static byte[] encodeJava(Object value) throws NotStorableException {

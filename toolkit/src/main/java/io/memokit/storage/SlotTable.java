@@ -245,6 +245,23 @@ final class SlotTable implements Closeable {
     }
   }
 
+  /**
+   * Adds {@code n} hits published in a batch: to the block's total always, and to the slot's own
+   * count (with its last-hit time) when it still holds cell {@code id} of this key.
+   */
+  void addHits(long slot, long id, long keyHi, long keyLo, long n, long now) {
+    MappedByteBuffer m = map;
+    try {
+      LONGS.getAndAdd(m, H_HITS, n);
+      if (!holds(slot, id, keyHi, keyLo)) return;
+      int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+      LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      LONGS.getAndAdd(m, b + S_HITS, n);
+    } catch (InternalError truncated) {
+      // statistics only
+    }
+  }
+
   /** A consistent copy of a slot, or {@code null} when it is free or its check word is wrong. */
   Slot read(long slot) throws IOException {
     MappedByteBuffer m = mapFor(slot);

@@ -68,7 +68,7 @@ class ClassAllowListTest {
   }
 
   private static byte[] encode(byte codecId, Object value) throws Exception {
-    if (codecId == Codec.FST) return Codec.shared().encode(value).bytes();
+    if (codecId == Codec.FST) return Codec.shared().encode(value).copy();
     var out = new java.io.ByteArrayOutputStream();
     try (var oos = new java.io.ObjectOutputStream(out)) {
       oos.writeObject(value);

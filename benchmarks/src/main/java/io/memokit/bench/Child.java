@@ -1,0 +1,287 @@
+package io.memokit.bench;
+
+import static io.memokit.Memo.memo;
+import static io.memokit.Memo.store;
+
+import io.memokit.BlockInfo;
+import io.memokit.Memo.MemoFn1;
+import io.memokit.MemoStore;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What the harness runs in fresh JVMs. Each mode prints {@code RESULT name value} lines (values in
+ * nanoseconds unless the name says otherwise). Modes:
+ * <pre>
+ *   fill STORE NAME SIZE COUNT            create COUNT cells of SIZE-byte values (maxsize above COUNT)
+ *   firsthit STORE NAME SIZE FROM COUNT   first hits of cells FROM..FROM+COUNT-1 in this process, interleaved
+ *                                         with plain reads of other cells' files of the same size
+ *   growth STORE N                        fill a block to N cells (timing the last misses), then time
+ *                                         repeated hits (memory) on random keys
+ *   filehits STORE N                      first hits on random keys of a block of N cells (from files)
+ *   open STORE N WARMSTORE                time store() + first hit on a block of N cells, after warming
+ *                                         memokit up on another store
+ *   evict STORE N                         overflow a full block of maxsize N: time per miss and per overflow
+ *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
+ *                                         write-and-rename of the same bytes on the same disk (the floor)
+ *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls
+ * </pre>
+ */
+public final class Child {
+
+  public static void main(String[] a) throws Exception {
+    switch (a[0]) {
+      case "fill" -> fill(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+      case "firsthit" -> firstHit(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]));
+      case "growth" -> growth(Path.of(a[1]), Integer.parseInt(a[2]));
+      case "filehits" -> fileHits(Path.of(a[1]), Integer.parseInt(a[2]));
+      case "open" -> open(Path.of(a[1]), Integer.parseInt(a[2]), Path.of(a[3]));
+      case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]));
+      case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
+      case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
+          Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]));
+      default -> throw new IllegalArgumentException(a[0]);
+    }
+  }
+
+  static void result(String name, double value) {
+    System.out.println("RESULT " + name + " " + value);
+  }
+
+  static MemoFn1<Integer, byte[]> sized(MemoStore s, String name, int size) {
+    return memo(s, name, (Integer k) -> Fixture.bytes(size, k));
+  }
+
+  static void fill(Path store, String name, int size, int count) {
+    MemoFn1<Integer, byte[]> f = sized(store(store), name, size);
+    f.resize(Math.max(1024, count * 2));
+    for (int k = 0; k < count; k++) f.apply(k);
+    result("filled", count);
+  }
+
+  /**
+   * After warming up on cells 0..9 (class loading, JIT), alternately: the first hit in this process
+   * of cell k (memokit: key, read, checksum, decode, count), and a plain Files.readAllBytes of the
+   * file of another cell of the same size (the floor). Both read page-cached files of the same size.
+   */
+  static void firstHit(Path store, String name, int size, int from, int count) throws Exception {
+    MemoStore s = store(store);
+    MemoFn1<Integer, byte[]> f = sized(s, name, size);
+    List<Path> files = cellFiles(store, name);
+    // Warm-up: first hits and plain reads on the cells of another block, so both paths are compiled.
+    MemoFn1<Integer, byte[]> warm = sized(s, "warm", 64);
+    List<Path> warmFiles = cellFiles(store, "warm");
+    long sink = 0;
+    for (int k = 0; k < warmFiles.size(); k++) {
+      sink += warm.apply(k).length;
+      sink += Files.readAllBytes(warmFiles.get(k)).length;
+    }
+    long[] hits = new long[count];
+    long[] reads = new long[count];
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      sink += f.apply(from + i).length;
+      long t1 = System.nanoTime();
+      sink += Files.readAllBytes(files.get((i * 7919 + 11) % files.size())).length;
+      long t2 = System.nanoTime();
+      hits[i] = t1 - t0;
+      reads[i] = t2 - t1;
+    }
+    result("firsthit.median", median(hits));
+    result("read.median", median(reads));
+    result("sink", sink % 2);
+  }
+
+  static List<Path> cellFiles(Path store, String name) throws java.io.IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.resolve("blocks").resolve(name + "(1)").resolve("cells"))) {
+      for (Path p : ds) files.add(p);
+    }
+    return files;
+  }
+
+  static double median(long[] v) {
+    long[] c = v.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  static MemoFn1<Integer, Integer> small(MemoStore s) {
+    return memo(s, "grow", (Integer k) -> k * 3);
+  }
+
+  /** Fills to N (timing the last 1,000 misses), then times repeated hits on random keys. */
+  static void growth(Path store, int n) {
+    MemoFn1<Integer, Integer> f = small(store(store));
+    f.resize(n * 2);
+    int timed = Math.min(1000, n / 2);
+    for (int k = 0; k < n - timed; k++) f.apply(k);
+    long t0 = System.nanoTime();
+    for (int k = n - timed; k < n; k++) f.apply(k);
+    result("miss.mean", (System.nanoTime() - t0) / (double) timed);
+    Random r = new Random(1);
+    long sink = 0;
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 200_000; i++) sink += f.apply(r.nextInt(n));
+    }
+    int ops = 1_000_000;
+    long t1 = System.nanoTime();
+    for (int i = 0; i < ops; i++) sink += f.apply(r.nextInt(n));
+    result("memoryhit.mean", (System.nanoTime() - t1) / (double) ops);
+    result("sink", sink % 2);
+  }
+
+  /** First hits of random keys of a block of N cells, in a fresh process (each read from its file). */
+  static void fileHits(Path store, int n) {
+    MemoFn1<Integer, Integer> f = small(store(store));
+    Random r = new Random(2);
+    long sink = 0;
+    // Warm-up on a third of the keys (first hits from files, like the measured ones); measured keys are others.
+    for (int k = 0; k < n / 3; k++) sink += f.apply(k);
+    List<Integer> keys = new ArrayList<>();
+    for (int k = n / 3; k < n; k++) keys.add(k);
+    java.util.Collections.shuffle(keys, r);
+    int ops = Math.min(5000, keys.size());
+    long[] t = new long[ops];
+    for (int i = 0; i < ops; i++) {
+      int k = keys.get(i); // distinct keys: each call is this process's first for that cell
+      long t0 = System.nanoTime();
+      sink += f.apply(k);
+      t[i] = System.nanoTime() - t0;
+    }
+    result("filehit.median", median(t));
+    result("sink", sink % 2);
+  }
+
+  /** Time from store() to the first hit returning, memokit already warmed up on another store. */
+  static void open(Path store, int n, Path warm) {
+    MemoFn1<Integer, Integer> w = small(store(warm));
+    for (int k = 0; k < 20; k++) w.apply(k);
+    long t0 = System.nanoTime();
+    MemoFn1<Integer, Integer> f = small(store(store));
+    int v = f.apply(n / 2);
+    long t1 = System.nanoTime();
+    BlockInfo info = f.info();
+    result("open.first-hit", t1 - t0);
+    result("cells", info.size());
+    result("sink", v % 2);
+  }
+
+  /**
+   * Miss bookkeeping against its floor, alternated in one loop so that both see the same disk state
+   * (with large values the kernel's write-back pressure dominates and changes over time): a miss of a
+   * function returning a prepared array, then a write-and-rename of the same bytes in a sibling
+   * directory. Medians after a warm-up of 200 pairs of small writes.
+   */
+  static void miss(Path store, int size, int count) throws Exception {
+    byte[] value = Fixture.bytes(size, 3);
+    MemoStore s = store(store);
+    MemoFn1<Integer, byte[]> warm = memo(s, "missw", (Integer k) -> new byte[64]);
+    MemoFn1<Integer, byte[]> f = memo(s, "miss", (Integer k) -> value);
+    warm.resize(100_000);
+    f.resize(100_000);
+    Path floorDir = Files.createDirectories(store.resolveSibling(store.getFileName() + "-floor"));
+    for (int i = 0; i < 200; i++) {
+      warm.apply(i);
+      writeAndRename(floorDir, "w" + i, new byte[64]);
+    }
+    long[] misses = new long[count];
+    long[] floors = new long[count];
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      f.apply(i);
+      long t1 = System.nanoTime();
+      writeAndRename(floorDir, "f" + i, value);
+      long t2 = System.nanoTime();
+      misses[i] = t1 - t0;
+      floors[i] = t2 - t1;
+      if (size > 1 << 20 && i % 8 == 7) { // keep the disk bounded for large values (not timed)
+        f.clear();
+        Fixture.delete(floorDir);
+        Files.createDirectories(floorDir);
+      }
+    }
+    result("miss.median", median(misses));
+    result("floor.median", median(floors));
+  }
+
+  static void writeAndRename(Path dir, String name, byte[] bytes) throws java.io.IOException {
+    Path tmp = dir.resolve(name + ".tmp");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) ch.write(b);
+    }
+    Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Misses in a full block of maxsize N: the mean per miss, and the slowest ones (those that evict). */
+  static void evict(Path store, int n) {
+    MemoFn1<Integer, Integer> f = small(store(store));
+    f.resize(n);
+    for (int k = 0; k < n; k++) f.apply(k);
+    int misses = Math.max(2000, n / 16);
+    long[] t = new long[misses];
+    for (int i = 0; i < misses; i++) {
+      long t0 = System.nanoTime();
+      f.apply(n + i);
+      t[i] = System.nanoTime() - t0;
+    }
+    long[] sorted = t.clone();
+    Arrays.sort(sorted);
+    double mean = Arrays.stream(t).average().orElse(0);
+    int batch = n >= 64 ? n / 64 + 1 : 1;
+    int overflows = Math.max(1, misses / batch);
+    double overflowCost = 0;
+    for (int i = sorted.length - overflows; i < sorted.length; i++) overflowCost += sorted[i];
+    result("evict.miss.mean", mean);
+    result("evict.overflow.mean", overflowCost / overflows);
+    result("evict.size.after", f.info().size());
+  }
+
+  /**
+   * Calls on random keys until {@code startAt} (epoch ms, the same for every process: warm-up, not
+   * counted), then counts calls for {@code seconds}: all processes measure the same window.
+   */
+  static void contend(Path store, String side, int threads, int seconds, int keys, long seed, long startAt)
+      throws Exception {
+    FileOutputStream out = new FileOutputStream(side, true);
+    MemoFn1<Integer, Integer> f = memo(store(store), "contend", (Integer k) -> {
+      synchronized (out) {
+        out.write((k + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return k * k;
+    });
+    f.resize(keys * 2); // room for every key: a key computed twice would then be a failure of exactly-once
+    long until = startAt + seconds * 1000L;
+    long[] calls = new long[threads];
+    long[] wrong = new long[threads];
+    List<Thread> all = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread th = new Thread(() -> {
+        Random r = new Random(seed * 31 + id);
+        for (long now; (now = System.currentTimeMillis()) < until; ) {
+          boolean counted = now >= startAt;
+          for (int i = 0; i < 1000; i++) {
+            int k = r.nextInt(keys);
+            if (f.apply(k) != k * k) wrong[id]++;
+          }
+          if (counted) calls[id] += 1000;
+        }
+      });
+      all.add(th);
+      th.start();
+    }
+    for (Thread th : all) th.join();
+    result("calls", Arrays.stream(calls).sum());
+    result("wrong", Arrays.stream(wrong).sum());
+  }
+}

@@ -1,0 +1,207 @@
+package io.memokit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** Writes the suite's figures as a Markdown table (figure, value, floor, ratio, target, met) and a PNG plot. */
+final class Report {
+
+  private Report() {}
+
+  private record Row(String figure, String value, String floor, String ratio, String target, String met) {}
+
+  static String time(Double ns) {
+    if (ns == null) return "n/a";
+    if (ns < 1_000) return String.format("%.0f ns", ns);
+    if (ns < 1_000_000) return String.format("%.1f µs", ns / 1e3);
+    return String.format("%.2f ms", ns / 1e6);
+  }
+
+  static String size(int bytes) {
+    return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : bytes >= 1024 ? (bytes >> 10) + " KiB" : bytes + " B";
+  }
+
+  static void write(Suite s, Path out, double loadBefore, double loadAfter, double minutes) throws IOException {
+    Map<String, Double> f = s.figures;
+    Map<String, Double> err = s.errors;
+    List<Row> rows = new ArrayList<>();
+    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+      Double hit = f.get("CoreBench.repeatedHit." + size);
+      rows.add(new Row("repeated hit, same process, " + size(size) + " value", time(hit) + pm(err.get("CoreBench.repeatedHit." + size)),
+          "-", "-", "< 1 µs", met(hit != null && hit < 1000)));
+    }
+    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+      Double hit = f.get("firsthit." + size);
+      Double read = f.get("firsthit.read." + size);
+      rows.add(ratioRow("first hit in a new process, " + size(size) + " value (median)", hit, "plain read of a cell file",
+          read, 2.0));
+    }
+    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+      Double miss = f.get("miss." + size);
+      Double floor = f.get("miss.floor." + size);
+      rows.add(ratioRow("miss bookkeeping, trivial function, " + size(size) + " value (median)", miss, "write-and-rename",
+          floor, 2.0));
+    }
+    rows.add(new Row("floor: stat of a file", time(f.get("CoreBench.stat.64")), "-", "-", "-", "-"));
+    rows.add(new Row("floor: open, lock, close a file", time(f.get("CoreBench.openLockClose.64")), "-", "-", "-", "-"));
+    rows.add(new Row("floor: plain read, 64 B / 64 KiB / 16 MiB", time(f.get("CoreBench.readFile.64")) + " / "
+        + time(f.get("CoreBench.readFile.65536")) + " / " + time(f.get("CoreBench.readFile.16777216")), "-", "-", "-", "-"));
+    for (String kind : new String[] {"memoryhit", "filehit"}) {
+      Double at1k = f.get("growth." + kind + ".1000");
+      Double at100k = f.get("growth." + kind + ".100000");
+      String label = kind.equals("memoryhit") ? "hit (in memory)" : "hit (from file, fresh process, median)";
+      rows.add(new Row(label + " at 1k / 10k / 100k cells", time(at1k) + " / " + time(f.get("growth." + kind + ".10000"))
+          + " / " + time(at100k), "at 1k cells", at100k == null ? "n/a" : String.format("%.2f", at100k / at1k),
+          "≤ 1.5x", met(at100k != null && at100k / at1k <= 1.5)));
+    }
+    rows.add(new Row("miss at 1k / 10k / 100k cells (mean of the last 1,000)", time(f.get("growth.miss.1000")) + " / "
+        + time(f.get("growth.miss.10000")) + " / " + time(f.get("growth.miss.100000")), "-",
+        f.get("growth.miss.100000") == null ? "n/a" : String.format("%.2f", f.get("growth.miss.100000") / f.get("growth.miss.1000")),
+        "-", "-"));
+    Double open = f.get("open.100000");
+    rows.add(new Row("open a store with 100k cells and hit one (warm JVM, best of 3)", time(open), "-", "-", "< 50 ms",
+        met(open != null && open < 50e6)));
+    for (int n : Suite.CELLS) {
+      rows.add(new Row("miss in a full block of " + n + " (mean) / a miss that evicts (mean)",
+          time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow." + n)), "-", "-", "-", "-"));
+    }
+    Double c1 = f.get("contention.calls-per-s.1");
+    Double c4 = f.get("contention.calls-per-s.4");
+    rows.add(new Row("calls per second, 1 / 2 / 4 processes x 2 threads, 2,000 keys",
+        String.format("%,.0f / %,.0f / %,.0f", c1, f.get("contention.calls-per-s.2"), c4), "1 process",
+        String.format("%.2f", c4 / c1), "4 procs ≥ 1 proc", met(c4 >= c1)));
+    boolean once = f.get("contention.exactly-once.1") == 1 && f.get("contention.exactly-once.2") == 1
+        && f.get("contention.exactly-once.4") == 1;
+    rows.add(new Row("each key computed exactly once under contention (1, 2, 4 processes)", once ? "yes" : "NO", "-", "-",
+        "yes", met(once)));
+    for (String v : new String[] {"bytes64k", "records"}) {
+      rows.add(ratioRow("FST encode (miss side), " + v, f.get("CodecBench.fstEncode." + v), "Java serialization",
+          f.get("CodecBench.javaEncode." + v), -1));
+      rows.add(ratioRow("FST decode (hit side), " + v, f.get("CodecBench.fstDecode." + v), "Java serialization",
+          f.get("CodecBench.javaDecode." + v), -1));
+    }
+    for (int bytes : new int[] {1024, 1048576, 104857600}) {
+      Double t = f.get("KeyBench.doubleArray." + bytes);
+      double gbps = t == null ? 0 : bytes / t;
+      rows.add(new Row("key of a double[] of " + size(bytes), time(t) + String.format(" (%.2f GB/s)", gbps), "-", "-",
+          bytes == 104857600 ? "≫ 1 GB/s" : "-", bytes == 104857600 ? met(gbps > 1.0) : "-"));
+    }
+    Double boxed = f.get("KeyBench.boxedList.1048576");
+    rows.add(new Row("key of a List<Double> of 1 MiB of doubles (boxed)", time(boxed)
+        + (boxed == null ? "" : String.format(" (%.2f GB/s)", 1048576 / boxed)), "-", "-", "-", "-"));
+
+    StringBuilder md = new StringBuilder();
+    md.append("# memokit benchmark report\n\n");
+    md.append(String.format("%s on %s (%d cores), %s %s; load average %.2f before, %.2f after; suite %.1f min%s.%n%n",
+        LocalDate.now(), cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), loadBefore, loadAfter, minutes, s.quick ? " (--quick: smoke run, not for comparison)" : ""));
+    md.append("Regenerate with `bin/bench`. Floors are measured in the same run on the same disk. JMH figures are "
+        + "means with their 99.9% error (1 fork, 3 warm-up + 5 measured iterations of 1 s); fresh-JVM figures are "
+        + "medians. The plot is `latency-vs-cells.png`; raw JMH results are in `jmh.json`.\n\n");
+    md.append("| figure | value | floor | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |\n");
+    for (Row r : rows) {
+      md.append("| ").append(r.figure()).append(" | ").append(r.value()).append(" | ").append(r.floor()).append(" | ")
+          .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
+    }
+    md.append("\n## What each figure is\n\n").append(DEFINITIONS);
+    Path notes = out.resolve("NOTES.md");
+    if (Files.exists(notes)) md.append("\n").append(Files.readString(notes));
+    Files.writeString(out.resolve(s.quick ? "REPORT-quick.md" : "REPORT.md"), md.toString());
+    plot(f, out.resolve(s.quick ? "latency-vs-cells-quick.png" : "latency-vs-cells.png"));
+  }
+
+  private static final String DEFINITIONS = """
+      - **repeated hit**: `f.apply(k)` for a cell this process already holds: canonical key, in-memory lookup,
+        validation against the shared memory-mapped index, hit counters updated (no system call). JMH, one thread.
+      - **first hit in a new process**: in a fresh JVM, after warming both paths up on 3,000 first hits and plain
+        reads of another block's cells, the first
+        call for a cell stored by another process (key, read of its file, CRC32C, decode, index bookkeeping),
+        interleaved with a plain `Files.readAllBytes` of another cell file of the same size (the floor).
+        Medians over 200 cells per JVM (15 for 16 MiB), median over the JVMs.
+      - **miss bookkeeping**: a call of a trivial function (it returns a prepared array) on a new key: key,
+        lookup, cell lock, index allocation, encoding, CRC32C, write to a temporary file, rename, index update.
+        Floor: writing the same bytes to a new file and renaming it. The two alternate in one loop in a fresh
+        JVM (after 200 warm-up pairs), so both see the same disk write-back state; medians of 3,000 / 2,000 / 48.
+      - **growth**: one block filled to 1k, 10k or 100k cells (maxsize above); hits on random keys from memory
+        (10^6 calls after 6x10^5 of warm-up) and, in a fresh JVM warmed up on a third of the cells, first hits
+        from files of distinct other cells (median of 667 to 5,000);
+        misses are the mean of the last 1,000 made while filling.
+      - **open**: in a JVM that already used memokit on another store, the time from `store(path)` to the first
+        hit of a block of 100k cells.
+      - **eviction**: misses in a full block of maxsize N. An overflow evicts the least recently hit cells down
+        to maxsize minus N/64, so one scan of the index serves N/64 misses; the slowest misses are the ones that
+        scanned.
+      - **contention**: P processes x 2 threads calling one memoized function on random keys among 2,000 (the
+        body appends its key to a side file); every process warms up until a common start time, then all count
+        their calls during the same 8 s: calls per second, and exactly-once (2,000 distinct lines, no wrong value).
+        The machine has 2 cores, so 1 process with 2 threads already uses all of them.
+      - **codec**: FST (memokit's default) and Java serialization on the same values, JMH.
+      - **key encoding**: `KeyWriter.key` of one `double[]` argument; above 64 KiB the encoding streams through a
+        128-bit hash.
+      """;
+
+  private static Row ratioRow(String figure, Double value, String floorName, Double floor, double maxRatio) {
+    if (value == null || floor == null) return new Row(figure, time(value), floorName, "n/a", maxRatio > 0 ? "≤ " + maxRatio + "x" : "-", "-");
+    double ratio = value / floor;
+    return new Row(figure, time(value), floorName + ": " + time(floor), String.format("%.2f", ratio),
+        maxRatio > 0 ? "≤ " + (int) maxRatio + "x" : "-", maxRatio > 0 ? met(ratio <= maxRatio) : "-");
+  }
+
+  private static String pm(Double e) {
+    return e == null || e.isNaN() ? "" : " ± " + time(e);
+  }
+
+  private static String met(boolean ok) {
+    return ok ? "yes" : "**no**";
+  }
+
+  private static String cpu() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+      }
+    } catch (IOException ignored) {
+      // not Linux
+    }
+    return System.getProperty("os.arch");
+  }
+
+  private static void plot(Map<String, Double> f, Path png) throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    String[][] series = {{"growth.memoryhit.", "hit from memory"}, {"growth.filehit.", "hit from file (fresh process)"},
+        {"growth.miss.", "miss"}};
+    for (String[] s : series) {
+      XYSeries xy = new XYSeries(s[1]);
+      for (int n : Suite.CELLS) {
+        Double v = f.get(s[0] + n);
+        if (v != null) xy.add(n, v / 1000.0);
+      }
+      data.addSeries(xy);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart("memokit: latency against cells in a block", "cells in the block",
+        "latency (µs, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    LogAxis x = new LogAxis("cells in the block");
+    x.setBase(10);
+    plot.setDomainAxis(x);
+    LogAxis y = new LogAxis("latency (µs)");
+    y.setBase(10);
+    plot.setRangeAxis(y);
+    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, 800, 500);
+  }
+}

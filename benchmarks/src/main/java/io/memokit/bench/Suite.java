@@ -1,0 +1,232 @@
+package io.memokit.bench;
+
+import io.memokit.Memo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmark suite ({@code bin/bench}): JMH for the in-process figures, fresh JVMs for the rest,
+ * then {@code benchmarks/results/REPORT.md} and {@code latency-vs-cells.png}.
+ * <pre>
+ *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR]
+ * </pre>
+ * {@code --quick} shortens every measurement (a smoke run; its figures are not for the report).
+ */
+public final class Suite {
+
+  /** Measured figures by name (nanoseconds, unless the name ends in a unit). */
+  final Map<String, Double> figures = new LinkedHashMap<>();
+  final Map<String, Double> errors = new LinkedHashMap<>();
+  final boolean quick;
+  final Path work;
+  final Path out;
+
+  Suite(boolean quick, Path out) throws IOException {
+    this.quick = quick;
+    this.out = out;
+    this.work = Fixture.freshDir("suite");
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    Path out = Path.of("benchmarks/results");
+    for (int i = 0; i < args.length - 1; i++) if (args[i].equals("--out")) out = Path.of(args[i + 1]);
+    Files.createDirectories(out);
+    Suite s = new Suite(quick, out);
+    double load = loadAverage();
+    long t0 = System.nanoTime();
+    try {
+      s.jmh();
+      s.harness();
+    } finally {
+      Fixture.delete(s.work);
+    }
+    double minutes = (System.nanoTime() - t0) / 60e9;
+    Report.write(s, out, load, loadAverage(), minutes);
+    System.out.printf("benchmark suite done in %.1f min: %s%n", minutes, out.resolve("REPORT.md"));
+  }
+
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  // ---- JMH ----------------------------------------------------------------------------------------
+
+  void jmh() throws Exception {
+    List<String> jvmArgs = new ArrayList<>(Memo.jvmFlags());
+    jvmArgs.add("-Dmemokit.bench.dir=" + work.resolve("jmh"));
+    jvmArgs.add("-Xmx4g");
+    ChainedOptionsBuilder opt = new OptionsBuilder()
+        .include(CoreBench.class.getName()).include(KeyBench.class.getName()).include(CodecBench.class.getName())
+        .forks(1)
+        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .timeout(TimeValue.minutes(5))
+        .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+        .resultFormat(ResultFormatType.JSON).result(out.resolve(quick ? "jmh-quick.json" : "jmh.json").toString());
+    Collection<RunResult> results = new Runner(opt.build()).run();
+    for (RunResult r : results) {
+      String bench = r.getParams().getBenchmark();
+      String method = bench.substring(bench.lastIndexOf('.') + 1);
+      String cls = bench.substring(0, bench.lastIndexOf('.'));
+      cls = cls.substring(cls.lastIndexOf('.') + 1);
+      StringBuilder name = new StringBuilder(cls).append('.').append(method);
+      for (String key : r.getParams().getParamsKeys()) name.append('.').append(r.getParams().getParam(key));
+      double factor = 1000.0; // microseconds per op -> nanoseconds
+      figures.put(name.toString(), r.getPrimaryResult().getScore() * factor);
+      errors.put(name.toString(), r.getPrimaryResult().getScoreError() * factor);
+    }
+  }
+
+  // ---- fresh JVMs -------------------------------------------------------------------------------
+
+  /** Runs {@link Child} in a fresh JVM and returns its RESULT lines. */
+  Map<String, Double> child(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Memo.jvmFlags());
+    cmd.add("-Xmx2g");
+    cmd.add("-Dmemokit.bench.dir=" + work.resolve("child"));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Child.class.getName());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("child " + String.join(" ", args) + " failed:\n" + output);
+    }
+    Map<String, Double> r = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        String[] parts = line.split(" ");
+        r.put(parts[1], Double.parseDouble(parts[2]));
+      }
+    }
+    return r;
+  }
+
+  static final int[] CELLS = {1_000, 10_000, 100_000};
+
+  void harness() throws Exception {
+    firstHits();
+    int[][] missPlans = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
+    for (int[] plan : missPlans) {
+      if (quick && plan[0] > 65536) continue;
+      Map<String, Double> m = child("miss", work.resolve("miss-" + plan[0]).toString(), Integer.toString(plan[0]),
+          Integer.toString(quick ? Math.min(plan[1], 300) : plan[1]));
+      figures.put("miss." + plan[0], m.get("miss.median"));
+      figures.put("miss.floor." + plan[0], m.get("floor.median"));
+    }
+    int[] cells = quick ? new int[] {1_000, 10_000} : CELLS;
+    for (int n : cells) {
+      Path store = work.resolve("growth-" + n);
+      figures.put("growth.miss." + n, child("growth", store.toString(), Integer.toString(n)).get("miss.mean"));
+      figures.put("growth.memoryhit." + n, child("growth", store.toString(), Integer.toString(n)).get("memoryhit.mean"));
+      figures.put("growth.filehit." + n, child("filehits", store.toString(), Integer.toString(n)).get("filehit.median"));
+      if (n == cells[cells.length - 1]) {
+        Path warm = work.resolve("warm");
+        child("fill", warm.toString(), "grow", "8", "20");
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) best = Math.min(best, child("open", store.toString(), Integer.toString(n), warm.toString()).get("open.first-hit"));
+        figures.put("open." + n, best);
+      }
+      Map<String, Double> e = child("evict", work.resolve("evict-" + n).toString(), Integer.toString(n));
+      figures.put("evict.miss." + n, e.get("evict.miss.mean"));
+      figures.put("evict.overflow." + n, e.get("evict.overflow.mean"));
+    }
+    contention();
+  }
+
+  /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
+  void firstHits() throws Exception {
+    int[][] plans = {{64, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
+    for (int[] plan : plans) {
+      int size = plan[0];
+      int cells = plan[1];
+      int perJvm = plan[2];
+      if (quick && size > 65536) continue;
+      Path store = work.resolve("first-" + size);
+      child("fill", store.toString(), "first", Integer.toString(size), Integer.toString(cells));
+      child("fill", store.toString(), "warm", "64", "3000");
+      List<Double> hits = new ArrayList<>();
+      List<Double> reads = new ArrayList<>();
+      for (int from = 10; from + perJvm <= cells - 10; from += perJvm) {
+        Map<String, Double> r = child("firsthit", store.toString(), "first", Integer.toString(size),
+            Integer.toString(from), Integer.toString(perJvm));
+        hits.add(r.get("firsthit.median"));
+        reads.add(r.get("read.median"));
+        if (quick) break;
+      }
+      figures.put("firsthit." + size, median(hits));
+      figures.put("firsthit.read." + size, median(reads));
+      Fixture.delete(store);
+    }
+  }
+
+  static double median(List<Double> v) {
+    List<Double> c = new ArrayList<>(v);
+    c.sort(Double::compare);
+    return c.get(c.size() / 2);
+  }
+
+  void contention() throws Exception {
+    int seconds = quick ? 2 : 8;
+    int keys = 2000;
+    for (int procs : new int[] {1, 2, 4}) {
+      long startAt = System.currentTimeMillis() + (quick ? 4000 : 6000); // every process warmed up by then
+      Path store = work.resolve("contend-" + procs);
+      Path side = work.resolve("contend-" + procs + ".side");
+      Files.createDirectories(store.getParent());
+      Files.createFile(side);
+      List<Thread> threads = new ArrayList<>();
+      double[] calls = new double[procs];
+      double[] wrong = new double[procs];
+      Exception[] failure = new Exception[1];
+      for (int p = 0; p < procs; p++) {
+        int id = p;
+        Thread t = new Thread(() -> {
+          try {
+            Map<String, Double> r = child("contend", store.toString(), side.toString(), "2", Integer.toString(seconds),
+                Integer.toString(keys), Integer.toString(id), Long.toString(startAt));
+            calls[id] = r.get("calls");
+            wrong[id] = r.get("wrong");
+          } catch (Exception e) {
+            failure[0] = e;
+          }
+        });
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) t.join();
+      if (failure[0] != null) throw failure[0];
+      List<String> computed = Files.readAllLines(side);
+      double total = 0;
+      for (double c : calls) total += c;
+      double wrongTotal = 0;
+      for (double w : wrong) wrongTotal += w;
+      figures.put("contention.calls-per-s." + procs, total / seconds);
+      figures.put("contention.exactly-once." + procs,
+          computed.size() == keys && new HashSet<>(computed).size() == keys && wrongTotal == 0 ? 1.0 : 0.0);
+      figures.put("contention.computations." + procs, (double) computed.size());
+    }
+  }
+}
