@@ -41,14 +41,23 @@ final class Jvm implements AutoCloseable {
 
   /** Starts {@code main} with extra JVM options (e.g. {@code -Dkey=value}) before the class name. */
   static Jvm start(List<String> jvmOptions, Class<?> main, Object... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), jvmOptions, System.getProperty("java.class.path"), main, args);
+  }
+
+  /**
+   * Starts {@code main} with {@code prefix} before the java command (e.g. {@code setpriv ...} to run
+   * as another user), extra JVM options, and the given class path.
+   */
+  static Jvm start(List<String> prefix, List<String> jvmOptions, String classPath, Class<?> main, Object... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Memo.jvmFlags());
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1"); // children are short-lived: fast start-up matters more than peak speed
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add(main.getName());
     for (Object a : args) cmd.add(String.valueOf(a));
     return new Jvm(new ProcessBuilder(cmd).start());

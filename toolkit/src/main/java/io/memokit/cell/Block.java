@@ -261,6 +261,16 @@ public final class Block {
     try (BlockStorage.CellLock held = lock) {
       hit = hitStored(key, unreadable);
       if (hit != MISSING) return hit;
+      if (unreadable[0]) {
+        // The cell is whole but this process cannot read its value (a class missing from this class
+        // path, refused by the store's allow-list, a codec this JVM cannot run): other processes may
+        // read it, so it is computed here and left as it is.
+        if (cacheOnly) {
+          throw new MemoException(describe(fn, args) + " is stored in " + storeName + " but cannot be read in this "
+              + "process (see the warning above); cache-only mode does not compute it");
+        }
+        return invokeUncached(fn, args);
+      }
       if (cacheOnly) {
         throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
             + " (cache-only mode: misses are not computed)");
@@ -268,10 +278,7 @@ public final class Block {
       BlockStorage.Pending p;
       try {
         p = waited ? storage.takeOver(key) : null;
-        if (p == null) {
-          if (unreadable[0]) storage.forgetFinished(key);
-          p = storage.begin(key);
-        }
+        if (p == null) p = storage.begin(key);
       } catch (IOException e) {
         // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
         // Only storage calls are in this try: the function's own IOException must never land here.
@@ -309,6 +316,10 @@ public final class Block {
    */
   public static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause) {
     warnStore(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
+    return invokeUncached(fn, args);
+  }
+
+  private static Object invokeUncached(NamedFunction fn, Object[] args) {
     try {
       return fn.invoke(args);
     } catch (Exception e) {
@@ -359,7 +370,7 @@ public final class Block {
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       if (!unreadable[0]) {
         LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the stored value of cell " + stored.cellId()
-            + " of " + label + " (" + e + "); computing it again");
+            + " of " + label + " in this process (" + e + "); computing it here, leaving the stored cell as it is");
       }
       unreadable[0] = true;
       return MISSING;

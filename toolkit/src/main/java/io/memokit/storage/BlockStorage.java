@@ -542,14 +542,7 @@ public final class BlockStorage implements Closeable {
     return -1;
   }
 
-  /**
-   * Drops the finished slots of {@code key} before it is computed again (its file was corrupt, or
-   * its value cannot be read in this process), so the new cell does not share its file with a stale slot.
-   */
-  public void forgetFinished(CellKey key) {
-    forgetSlotsOf(key);
-  }
-
+  /** Drops the finished slots of a key whose file was corrupt, so the recomputed cell does not share its file with a stale slot. */
   private void forgetSlotsOf(CellKey key) {
     try {
       withAdmin(() -> {
