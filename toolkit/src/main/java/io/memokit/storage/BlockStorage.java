@@ -230,9 +230,9 @@ public final class BlockStorage implements Closeable {
       byte[] bytes = Uninterruptibly.call(() -> Files.readAllBytes(file));
       CellFile.Stored s = CellFile.parse(file, bytes);
       if (!key.sameAs(s.keyHi(), s.keyLo(), s.key())) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: " + file + " holds another key with the same 128-bit hash; "
-            + "treating it as absent");
-        return null;
+        // Another key's cell under this key's name: copied or renamed by hand, or (vanishingly rare)
+        // a 128-bit hash collision. Either way not this cell's value.
+        throw new CorruptFileException(file, "holds the cell of another key");
       }
       return new StoredCell(s);
     } catch (NoSuchFileException e) {
