@@ -46,7 +46,7 @@ public final class Child {
       case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]));
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
       case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
-          Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]));
+          Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -96,6 +96,7 @@ public final class Child {
     }
     result("firsthit.median", median(hits));
     result("read.median", median(reads));
+    result("ratio.median", medianRatio(hits, reads));
     result("sink", sink % 2);
   }
 
@@ -105,6 +106,14 @@ public final class Child {
       for (Path p : ds) files.add(p);
     }
     return files;
+  }
+
+  /** The median of value[i] / floor[i]: each pair ran back to back, so disk regime changes cancel out. */
+  static double medianRatio(long[] values, long[] floors) {
+    double[] r = new double[values.length];
+    for (int i = 0; i < r.length; i++) r[i] = values[i] / (double) Math.max(1, floors[i]);
+    Arrays.sort(r);
+    return r[r.length / 2];
   }
 
   static double median(long[] v) {
@@ -119,7 +128,11 @@ public final class Child {
 
   /** Fills to N (timing the last 1,000 misses), then times repeated hits on random keys. */
   static void growth(Path store, int n) {
-    MemoFn1<Integer, Integer> f = small(store(store));
+    MemoStore s = store(store);
+    MemoFn1<Integer, Integer> f = small(s);
+    MemoFn1<Integer, Integer> warm = memo(s, "growwarm", (Integer k) -> k * 3); // read by filehits to warm up
+    warm.resize(4000);
+    for (int k = 0; k < 3000; k++) warm.apply(k);
     f.resize(n * 2);
     int timed = Math.min(1000, n / 2);
     for (int k = 0; k < n - timed; k++) f.apply(k);
@@ -135,18 +148,27 @@ public final class Child {
     long t1 = System.nanoTime();
     for (int i = 0; i < ops; i++) sink += f.apply(r.nextInt(n));
     result("memoryhit.mean", (System.nanoTime() - t1) / (double) ops);
+    // Floor: a plain in-memory cache of the same size, ConcurrentHashMap<Integer, Integer>, random keys.
+    java.util.concurrent.ConcurrentHashMap<Integer, Integer> plain = new java.util.concurrent.ConcurrentHashMap<>();
+    for (int k = 0; k < n; k++) plain.put(k, k * 3);
+    for (int i = 0; i < 600_000; i++) sink += plain.get(r.nextInt(n));
+    long t2 = System.nanoTime();
+    for (int i = 0; i < ops; i++) sink += plain.get(r.nextInt(n));
+    result("maphit.mean", (System.nanoTime() - t2) / (double) ops);
     result("sink", sink % 2);
   }
 
   /** First hits of random keys of a block of N cells, in a fresh process (each read from its file). */
   static void fileHits(Path store, int n) {
-    MemoFn1<Integer, Integer> f = small(store(store));
+    MemoStore s = store(store);
+    MemoFn1<Integer, Integer> f = small(s);
     Random r = new Random(2);
     long sink = 0;
-    // Warm-up on a third of the keys (first hits from files, like the measured ones); measured keys are others.
-    for (int k = 0; k < n / 3; k++) sink += f.apply(k);
+    // Warm-up: first hits of the 3,000 cells of another block, the same for every size.
+    MemoFn1<Integer, Integer> warm = memo(s, "growwarm", (Integer k) -> k * 3);
+    for (int k = 0; k < 3000; k++) sink += warm.apply(k);
     List<Integer> keys = new ArrayList<>();
-    for (int k = n / 3; k < n; k++) keys.add(k);
+    for (int k = 0; k < n; k++) keys.add(k);
     java.util.Collections.shuffle(keys, r);
     int ops = Math.min(5000, keys.size());
     long[] t = new long[ops];
@@ -210,6 +232,7 @@ public final class Child {
     }
     result("miss.median", median(misses));
     result("floor.median", median(floors));
+    result("ratio.median", medianRatio(misses, floors));
   }
 
   static void writeAndRename(Path dir, String name, byte[] bytes) throws java.io.IOException {
@@ -250,16 +273,29 @@ public final class Child {
    * Calls on random keys until {@code startAt} (epoch ms, the same for every process: warm-up, not
    * counted), then counts calls for {@code seconds}: all processes measure the same window.
    */
-  static void contend(Path store, String side, int threads, int seconds, int keys, long seed, long startAt)
-      throws Exception {
+  static void contend(Path store, String side, int threads, int seconds, int keys, long seed, long startAt,
+                      boolean plainMap) throws Exception {
     FileOutputStream out = new FileOutputStream(side, true);
-    MemoFn1<Integer, Integer> f = memo(store(store), "contend", (Integer k) -> {
+    java.util.function.IntUnaryOperator body = k -> {
       synchronized (out) {
-        out.write((k + "\n").getBytes(StandardCharsets.UTF_8));
+        try {
+          out.write((k + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
       return k * k;
-    });
-    f.resize(keys * 2); // room for every key: a key computed twice would then be a failure of exactly-once
+    };
+    java.util.function.IntUnaryOperator f;
+    if (plainMap) {
+      // Floor: a per-process in-memory memo (no store, no sharing): what the machine does with the same calls.
+      java.util.concurrent.ConcurrentHashMap<Integer, Integer> cache = new java.util.concurrent.ConcurrentHashMap<>();
+      f = k -> cache.computeIfAbsent(k, body::applyAsInt);
+    } else {
+      MemoFn1<Integer, Integer> memoized = memo(store(store), "contend", (Integer k) -> body.applyAsInt(k));
+      memoized.resize(keys * 2); // room for every key: a key computed twice would then be a failure of exactly-once
+      f = memoized::apply;
+    }
     long until = startAt + seconds * 1000L;
     long[] calls = new long[threads];
     long[] wrong = new long[threads];
@@ -272,7 +308,7 @@ public final class Child {
           boolean counted = now >= startAt;
           for (int i = 0; i < 1000; i++) {
             int k = r.nextInt(keys);
-            if (f.apply(k) != k * k) wrong[id]++;
+            if (f.applyAsInt(k) != k * k) wrong[id]++;
           }
           if (counted) calls[id] += 1000;
         }

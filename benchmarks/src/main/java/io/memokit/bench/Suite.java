@@ -135,12 +135,15 @@ public final class Suite {
           Integer.toString(quick ? Math.min(plan[1], 300) : plan[1]));
       figures.put("miss." + plan[0], m.get("miss.median"));
       figures.put("miss.floor." + plan[0], m.get("floor.median"));
+      figures.put("miss.ratio." + plan[0], m.get("ratio.median"));
     }
     int[] cells = quick ? new int[] {1_000, 10_000} : CELLS;
     for (int n : cells) {
       Path store = work.resolve("growth-" + n);
-      figures.put("growth.miss." + n, child("growth", store.toString(), Integer.toString(n)).get("miss.mean"));
-      figures.put("growth.memoryhit." + n, child("growth", store.toString(), Integer.toString(n)).get("memoryhit.mean"));
+      Map<String, Double> g = child("growth", store.toString(), Integer.toString(n));
+      figures.put("growth.miss." + n, g.get("miss.mean"));
+      figures.put("growth.memoryhit." + n, g.get("memoryhit.mean"));
+      figures.put("growth.maphit." + n, g.get("maphit.mean"));
       figures.put("growth.filehit." + n, child("filehits", store.toString(), Integer.toString(n)).get("filehit.median"));
       if (n == cells[cells.length - 1]) {
         Path warm = work.resolve("warm");
@@ -169,15 +172,18 @@ public final class Suite {
       child("fill", store.toString(), "warm", "64", "3000");
       List<Double> hits = new ArrayList<>();
       List<Double> reads = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
       for (int from = 10; from + perJvm <= cells - 10; from += perJvm) {
         Map<String, Double> r = child("firsthit", store.toString(), "first", Integer.toString(size),
             Integer.toString(from), Integer.toString(perJvm));
         hits.add(r.get("firsthit.median"));
         reads.add(r.get("read.median"));
+        ratios.add(r.get("ratio.median"));
         if (quick) break;
       }
       figures.put("firsthit." + size, median(hits));
       figures.put("firsthit.read." + size, median(reads));
+      figures.put("firsthit.ratio." + size, median(ratios));
       Fixture.delete(store);
     }
   }
@@ -189,12 +195,20 @@ public final class Suite {
   }
 
   void contention() throws Exception {
+    for (int threads : new int[] {1, 2}) {
+      for (String mode : new String[] {"memokit", "plain"}) contention(threads, mode);
+    }
+  }
+
+  /** P processes x T threads on 2,000 keys; {@code plain}: each process its own in-memory map (the floor). */
+  void contention(int threadsPerProcess, String mode) throws Exception {
     int seconds = quick ? 2 : 8;
     int keys = 2000;
+    String tag = mode + "." + threadsPerProcess + "t.";
     for (int procs : new int[] {1, 2, 4}) {
       long startAt = System.currentTimeMillis() + (quick ? 4000 : 6000); // every process warmed up by then
-      Path store = work.resolve("contend-" + procs);
-      Path side = work.resolve("contend-" + procs + ".side");
+      Path store = work.resolve("contend-" + tag + procs);
+      Path side = work.resolve("contend-" + tag + procs + ".side");
       Files.createDirectories(store.getParent());
       Files.createFile(side);
       List<Thread> threads = new ArrayList<>();
@@ -205,8 +219,8 @@ public final class Suite {
         int id = p;
         Thread t = new Thread(() -> {
           try {
-            Map<String, Double> r = child("contend", store.toString(), side.toString(), "2", Integer.toString(seconds),
-                Integer.toString(keys), Integer.toString(id), Long.toString(startAt));
+            Map<String, Double> r = child("contend", store.toString(), side.toString(), Integer.toString(threadsPerProcess),
+                Integer.toString(seconds), Integer.toString(keys), Integer.toString(id), Long.toString(startAt), mode);
             calls[id] = r.get("calls");
             wrong[id] = r.get("wrong");
           } catch (Exception e) {
@@ -223,10 +237,11 @@ public final class Suite {
       for (double c : calls) total += c;
       double wrongTotal = 0;
       for (double w : wrong) wrongTotal += w;
-      figures.put("contention.calls-per-s." + procs, total / seconds);
-      figures.put("contention.exactly-once." + procs,
-          computed.size() == keys && new HashSet<>(computed).size() == keys && wrongTotal == 0 ? 1.0 : 0.0);
-      figures.put("contention.computations." + procs, (double) computed.size());
+      figures.put("contention." + tag + procs, total / seconds);
+      if (mode.equals("memokit")) {
+        figures.put("contention.exactly-once." + tag + procs,
+            computed.size() == keys && new HashSet<>(computed).size() == keys && wrongTotal == 0 ? 1.0 : 0.0);
+      }
     }
   }
 }

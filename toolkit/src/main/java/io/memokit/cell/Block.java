@@ -173,10 +173,38 @@ public final class Block {
   // ---- memory ---------------------------------------------------------------------------------
 
   /** A cell's value as this process last saw it, valid while the shared index still holds the cell. */
-  private record Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded,
-                            byte codecId, java.util.concurrent.atomic.LongAdder pendingHits) {
-    Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId) {
-      this(slot, cellId, error, value, encoded, codecId, new java.util.concurrent.atomic.LongAdder());
+  private static final class Remembered {
+    final long slot;
+    final long cellId;
+    final boolean error;
+    final SoftReference<Object> value;
+    final byte[] encoded;
+    final byte codecId;
+    final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
+    /** The block generation at which this cell was last seen in its slot (see {@link BlockStorage#generation}). */
+    volatile long validatedAt;
+
+    Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId,
+               long generation) {
+      this.slot = slot;
+      this.cellId = cellId;
+      this.error = error;
+      this.value = value;
+      this.encoded = encoded;
+      this.codecId = codecId;
+      this.validatedAt = generation;
+    }
+
+    long slot() {
+      return slot;
+    }
+
+    long cellId() {
+      return cellId;
+    }
+
+    java.util.concurrent.atomic.LongAdder pendingHits() {
+      return pendingHits;
     }
   }
 
@@ -187,20 +215,24 @@ public final class Block {
   private Object fromMemory(CellKey key) {
     Remembered m = memory.get(key);
     if (m == null) return MISSING;
-    if (!storage.holds(m.slot(), m.cellId(), key)) {
-      forget(key, m);
-      return MISSING;
+    long generation = storage.generation();
+    if (m.validatedAt != generation) { // a slot was freed since: check this one (else: one hot header line)
+      if (!storage.holds(m.slot(), m.cellId(), key)) {
+        forget(key, m);
+        return MISSING;
+      }
+      m.validatedAt = generation;
     }
     Object v;
-    if (m.encoded() != null) {
+    if (m.encoded != null) {
       try {
-        v = codec.decode(m.codecId(), m.encoded(), m.encoded().length);
+        v = codec.decode(m.codecId, m.encoded, m.encoded.length);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
         forget(key, m);
         return MISSING;
       }
     } else {
-      v = m.value().get();
+      v = m.value.get();
       if (v == null) {
         forget(key, m);
         return MISSING;
@@ -210,16 +242,20 @@ public final class Block {
     m.pendingHits().increment();
     maybePublish();
     event(Trace.Kind.HIT, m.cellId());
-    return deliver(v, m.error());
+    return deliver(v, m.error);
   }
 
   private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
+    // Read the generation, then check the slot: a free after this read makes the next hit re-check it.
+    long generation = storage.generation();
+    if (!storage.holds(slot, cellId, key)) return; // evicted or cleared meanwhile: nothing to remember
     Remembered r;
     if (encoded.containsDefinitions()) {
       if (encoded.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(slot, cellId, error, null, encoded.copy(), encoded.codec());
+      r = new Remembered(slot, cellId, error, null, encoded.copy(), encoded.codec(), generation);
     } else {
-      r = new Remembered(slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0);
+      r = new Remembered(slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0,
+          generation);
     }
     Remembered previous = memory.put(key, r);
     if (previous != null) publish(key, previous);

@@ -283,6 +283,11 @@ public final class BlockStorage implements Closeable {
     }
   }
 
+  /** The block's generation: unchanged since a validation means every validated slot still holds its cell. */
+  public long generation() {
+    return table.generation();
+  }
+
   /** Whether {@code slot} still holds the finished cell {@code cellId} of {@code key} (no system call). */
   public boolean holds(long slot, long cellId, CellKey key) {
     return table.holds(slot, cellId, key.hashHi(), key.hashLo());
@@ -619,15 +624,7 @@ public final class BlockStorage implements Closeable {
   public int clear() throws IOException {
     publishHits();
     return withAdmin(() -> {
-      int removed = 0;
-      long used = table.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = table.read(i);
-        if (s != null && s.isFinished()) {
-          Files.deleteIfExists(cellPath(s.keyHi(), s.keyLo()));
-          removed++;
-        }
-      }
+      int removed = removeCells(s -> true);
       // Files whose slots were lost (corruption) go too: clear means empty.
       try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
         for (Path f : files) Files.deleteIfExists(f);
@@ -640,20 +637,22 @@ public final class BlockStorage implements Closeable {
   /** Removes the cells holding a stored exception. Returns how many. */
   public int clearErrors() throws IOException {
     publishHits();
-    return withAdmin(() -> {
-      int removed = 0;
-      long used = table.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = table.read(i);
-        if (s != null && s.state() == SlotTable.ERROR) {
-          Files.deleteIfExists(cellPath(s.keyHi(), s.keyLo()));
-          table.free(i);
-          removed++;
-        }
+    return withAdmin(() -> removeCells(s -> s.state() == SlotTable.ERROR));
+  }
+
+  /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */
+  private int removeCells(java.util.function.Predicate<SlotTable.Slot> which) throws IOException {
+    int removed = 0;
+    long used = table.used();
+    for (long i = 0; i < used; i++) {
+      SlotTable.Slot s = table.read(i);
+      if (s != null && s.isFinished() && which.test(s)) {
+        Files.deleteIfExists(cellPath(s.keyHi(), s.keyLo()));
+        table.free(i);
+        removed++;
       }
-      if (removed > 0) table.bumpGeneration();
-      return removed;
-    });
+    }
+    return removed;
   }
 
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */

@@ -271,20 +271,33 @@ public final class Codec {
     }
   }
 
-  /** Writes a record as its components and rebuilds it through its canonical constructor. */
+  /**
+   * Writes a record as its components and rebuilds it through its canonical constructor. Accessors
+   * and constructor are looked up once per record class (reflection on every value made FST slower
+   * than Java serialization on a map of records).
+   */
   static final class RecordSerializer extends FSTBasicObjectSerializer {
-    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+    private record Shape(java.lang.invoke.MethodHandle[] accessors, Constructor<?> constructor) {}
+
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
       @Override
-      protected Constructor<?> computeValue(Class<?> type) {
+      protected Shape computeValue(Class<?> type) {
         RecordComponent[] rc = type.getRecordComponents();
         Class<?>[] types = new Class<?>[rc.length];
-        for (int i = 0; i < rc.length; i++) types[i] = rc[i].getType();
+        java.lang.invoke.MethodHandle[] accessors = new java.lang.invoke.MethodHandle[rc.length];
         try {
+          for (int i = 0; i < rc.length; i++) {
+            types[i] = rc[i].getType();
+            var accessor = rc[i].getAccessor();
+            accessor.setAccessible(true);
+            accessors[i] = java.lang.invoke.MethodHandles.lookup().unreflect(accessor)
+                .asType(java.lang.invoke.MethodType.methodType(Object.class, Object.class));
+          }
           Constructor<?> c = type.getDeclaredConstructor(types);
           c.setAccessible(true);
-          return c;
+          return new Shape(accessors, c);
         } catch (ReflectiveOperationException | RuntimeException e) {
-          throw new IllegalStateException("record " + type.getName() + " has no usable canonical constructor: " + e, e);
+          throw new IllegalStateException("record " + type.getName() + " cannot be read or rebuilt: " + e, e);
         }
       }
     };
@@ -293,22 +306,23 @@ public final class Codec {
     public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
                             FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {
       ClassResolver.noteClass(toWrite.getClass());
-      RecordComponent[] rc = toWrite.getClass().getRecordComponents();
-      for (RecordComponent c : rc) {
+      for (java.lang.invoke.MethodHandle accessor : SHAPES.get(toWrite.getClass()).accessors()) {
+        Object component;
         try {
-          var accessor = c.getAccessor();
-          accessor.setAccessible(true);
-          out.writeObject(accessor.invoke(toWrite));
-        } catch (ReflectiveOperationException e) {
-          throw new IOException("cannot read component " + c.getName() + " of " + toWrite.getClass().getName(), e);
+          component = accessor.invokeExact(toWrite);
+        } catch (RuntimeException | Error e) {
+          throw e;
+        } catch (Throwable t) {
+          throw new IOException("cannot read a component of " + toWrite.getClass().getName(), t);
         }
+        out.writeObject(component);
       }
     }
 
     @Override
     public Object instantiate(Class objectClass, FSTObjectInput in, FSTClazzInfo serializationInfo,
                               FSTClazzInfo.FSTFieldInfo referencee, int streamPosition) throws Exception {
-      Constructor<?> ctor = CONSTRUCTORS.get(objectClass);
+      Constructor<?> ctor = SHAPES.get(objectClass).constructor();
       Object[] values = new Object[ctor.getParameterCount()];
       for (int i = 0; i < values.length; i++) values[i] = in.readObject();
       Object record = ctor.newInstance(values);

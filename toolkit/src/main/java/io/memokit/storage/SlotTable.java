@@ -109,6 +109,7 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
     LONGS.set(m, H_CAPACITY, capacity);
     LONGS.set(m, H_MAXSIZE, (long) maxsize);
+    LONGS.set(m, H_GENERATION, System.nanoTime() | 1); // a rebuilt table never matches an old generation
     LONGS.set(m, H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
     LONGS.setVolatile(m, H_MAGIC, (MAGIC << 32) | FORMAT);
     return m;
@@ -190,7 +191,10 @@ final class SlotTable implements Closeable {
     LONGS.getAndAdd(map, H_MISSES, 1L);
   }
 
-  /** Changes whenever cells are removed in bulk; lets other processes notice a clear. */
+  /**
+   * Changes whenever a slot is freed (eviction, clear, repair) or the table is rebuilt: a process
+   * that validated a slot at this generation knows it still holds the same cell without reading it.
+   */
   long generation() {
     return (long) LONGS.getVolatile(map, H_GENERATION);
   }
@@ -323,6 +327,7 @@ final class SlotTable implements Closeable {
     LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
+    LONGS.getAndAdd(map, H_GENERATION, 1L);
   }
 
   /** Drops every slot at once (clear of a whole block). */
@@ -334,10 +339,6 @@ final class SlotTable implements Closeable {
     LONGS.setVolatile(m, H_NEXT, 0L);
     LONGS.setVolatile(m, H_LIVE, 0L);
     LONGS.getAndAdd(m, H_GENERATION, 1L);
-  }
-
-  void bumpGeneration() {
-    LONGS.getAndAdd(map, H_GENERATION, 1L);
   }
 
   private void write(Slot s) throws IOException {
