@@ -130,7 +130,7 @@ public final class Block {
     Object remembered = fromMemory(key);
     if (remembered != MISSING) return remembered;
     for (;;) {
-      InFlight mine = new InFlight(describe(fn, args));
+      InFlight mine = new InFlight(() -> describe(fn, args));
       InFlight other = inFlight.putIfAbsent(key, mine);
       if (other == null) {
         try {
@@ -166,7 +166,7 @@ public final class Block {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MemoException("interrupted while waiting for " + other.description);
+      throw new MemoException("interrupted while waiting for " + other.description());
     }
   }
 
@@ -383,7 +383,7 @@ public final class Block {
         Thread.sleep(backoff);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new MemoException("interrupted while waiting for " + mine.description + " (computed by another process)");
+        throw new MemoException("interrupted while waiting for " + mine.description() + " (computed by another process)");
       }
       backoff = Math.min(backoff * 2, 100);
       Object hit = hitStored(key, unreadable);

@@ -18,14 +18,19 @@ final class InFlight {
   private static final Map<Thread, InFlight> WAITING_FOR = new ConcurrentHashMap<>();
 
   final Thread owner = Thread.currentThread();
-  final String description;
+  private final java.util.function.Supplier<String> describe;
   volatile long cellId;
   /** The value a waiting owner obtained from another process (set before {@link #finish}). */
   Object result;
   private final CountDownLatch done = new CountDownLatch(1);
 
-  InFlight(String description) {
-    this.description = description;
+  /** {@code describe} renders the call for error messages only (arguments can be large). */
+  InFlight(java.util.function.Supplier<String> describe) {
+    this.describe = describe;
+  }
+
+  String description() {
+    return describe.get();
   }
 
   void finish() {
@@ -40,13 +45,13 @@ final class InFlight {
   boolean await(long millis) throws InterruptedException {
     Thread me = Thread.currentThread();
     if (owner == me) {
-      throw new MemoException(description + " calls itself with the same arguments: it would wait for its own "
+      throw new MemoException(description() + " calls itself with the same arguments: it would wait for its own "
           + "result forever");
     }
     InFlight next = this;
     for (int hops = 0; next != null && hops < 1000; hops++) {
       if (next.owner == me) {
-        throw new MemoException(description + " is waited for by a chain of calls that includes this thread's own "
+        throw new MemoException(description() + " is waited for by a chain of calls that includes this thread's own "
             + "computation: waiting would deadlock");
       }
       next = WAITING_FOR.get(next.owner);
