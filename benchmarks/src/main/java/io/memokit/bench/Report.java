@@ -51,6 +51,10 @@ final class Report {
           read, f.get("firsthit.ratio." + size), 2.0));
     }
     for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+      rows.add(ratioRow("the very first call in a new JVM, " + size(size) + " value (cold code, informational)",
+          f.get("cold.firsthit." + size), "first plain read in that JVM", f.get("cold.read." + size), -1));
+    }
+    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
       Double miss = f.get("miss." + size);
       Double floor = f.get("miss.floor." + size);
       rows.add(pairedRow("miss bookkeeping, trivial function, " + size(size) + " value (median)", miss, "write-and-rename",
@@ -144,6 +148,9 @@ final class Report {
         call for a cell stored by another process (key, read of its file, CRC32C, decode, index bookkeeping),
         interleaved with a plain `Files.readAllBytes` of another cell file of the same size (the floor).
         Medians over 200 cells per JVM (15 for 16 MiB), median over the JVMs.
+      - **the very first call in a new JVM**: `store(path)`, `memo(...)` and the first call, cold (memokit's
+        classes loaded, FST configured, code interpreted), against the first `Files.readAllBytes` in the same
+        JVM (also cold, but the JDK's file classes are partly loaded already). What a new kernel pays once.
       - **miss bookkeeping**: a call of a trivial function (it returns a prepared array) on a new key: key,
         lookup, cell lock, index allocation, encoding, CRC32C, write to a temporary file, rename, index update.
         Floor: writing the same bytes to a new file and renaming it. The two alternate in one loop in a fresh

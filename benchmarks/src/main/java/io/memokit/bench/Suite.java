@@ -173,17 +173,23 @@ public final class Suite {
       List<Double> hits = new ArrayList<>();
       List<Double> reads = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
+      List<Double> coldHits = new ArrayList<>();
+      List<Double> coldReads = new ArrayList<>();
       for (int from = 10; from + perJvm <= cells - 10; from += perJvm) {
         Map<String, Double> r = child("firsthit", store.toString(), "first", Integer.toString(size),
             Integer.toString(from), Integer.toString(perJvm));
         hits.add(r.get("firsthit.median"));
         reads.add(r.get("read.median"));
         ratios.add(r.get("ratio.median"));
+        coldHits.add(r.get("cold.firsthit"));
+        coldReads.add(r.get("cold.read"));
         if (quick) break;
       }
       figures.put("firsthit." + size, median(hits));
       figures.put("firsthit.read." + size, median(reads));
       figures.put("firsthit.ratio." + size, median(ratios));
+      figures.put("cold.firsthit." + size, median(coldHits));
+      figures.put("cold.read." + size, median(coldReads));
       Fixture.delete(store);
     }
   }

@@ -67,34 +67,48 @@ public final class Block {
   }
 
   /**
-   * Memory hits are counted here and published to the shared index at most every 100 ms (and when
-   * statistics are read, before structural changes, and at exit): every process hitting one cell
-   * would otherwise write one shared cache line on each hit, and adding processes would slow them all.
+   * Memory hits are counted here and published to the shared index every 100 ms by a daemon thread
+   * (and when statistics are read, before structural changes, and at exit): every process hitting
+   * one cell would otherwise write one shared cache line on each hit, and adding processes would
+   * slow them all. A hit only increments a local counter and, the first time, raises a flag.
    */
-  private static final long PUBLISH_NANOS = 100_000_000L;
-  private volatile long nextPublish = System.nanoTime() + PUBLISH_NANOS;
-  private final java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean hitsPending;
 
-  private void maybePublish() {
-    long now = System.nanoTime();
-    if (now - nextPublish >= 0 && publishing.compareAndSet(false, true)) {
-      try {
-        nextPublish = now + PUBLISH_NANOS;
-        publishHits();
-      } finally {
-        publishing.set(false);
-      }
+  private void markHitsPending() {
+    hitsPending = true;
+    Publisher.START.run();
+  }
+
+  /** The daemon that publishes the blocks' pending hits every 100 ms. */
+  private static final class Publisher {
+    static final Runnable START;
+
+    static {
+      var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "memokit-hit-publisher");
+        t.setDaemon(true);
+        return t;
+      });
+      executor.scheduleWithFixedDelay(() -> {
+        for (Block b : BLOCKS.values()) {
+          if (b.hitsPending) {
+            b.hitsPending = false; // before publishing: a hit counted meanwhile raises it again
+            b.publishHits();
+          }
+        }
+      }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      START = () -> {};
     }
   }
 
   /** Publishes the hits counted in memory since the last time. */
   public void publishHits() {
-    memory.forEach((key, m) -> publish(key, m));
+    for (Remembered m : memory.values()) publish(m);
   }
 
-  private void publish(CellKey key, Remembered m) {
+  private void publish(Remembered m) {
     long n = m.pendingHits.sumThenReset();
-    if (n > 0) storage.addHits(m.slot(), m.cellId(), key, n);
+    if (n > 0) storage.addHits(m.slot(), m.cellId(), m.keyHi, m.keyLo, n);
   }
 
   public BlockStorage storage() {
@@ -126,9 +140,16 @@ public final class Block {
   }
 
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly) {
-    CellKey key = keyOf(args);
-    Object remembered = fromMemory(key);
-    if (remembered != MISSING) return remembered;
+    // The key is first computed in place, to look the cell up in memory without allocating; it is
+    // copied into a lasting CellKey only when the call goes further.
+    KeyWriter.Probe probe = probeOf(args);
+    Remembered m = memory.get(probe);
+    if (m != null) {
+      Object remembered = fromMemory(probe, m);
+      if (remembered != MISSING) return remembered;
+    }
+    CellKey key = probe.toKey();
+    Object remembered;
     for (;;) {
       InFlight mine = new InFlight(() -> describe(fn, args));
       InFlight other = inFlight.putIfAbsent(key, mine);
@@ -147,9 +168,9 @@ public final class Block {
     }
   }
 
-  private CellKey keyOf(Object[] args) {
+  private KeyWriter.Probe probeOf(Object[] args) {
     try {
-      return KeyWriter.key(args);
+      return KeyWriter.probe(args);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
     }
@@ -180,12 +201,16 @@ public final class Block {
     final SoftReference<Object> value;
     final byte[] encoded;
     final byte codecId;
+    final long keyHi;
+    final long keyLo;
     final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
     /** The block generation at which this cell was last seen in its slot (see {@link BlockStorage#generation}). */
     volatile long validatedAt;
 
-    Remembered(long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId,
-               long generation) {
+    Remembered(CellKey key, long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded,
+               byte codecId, long generation) {
+      this.keyHi = key.hashHi();
+      this.keyLo = key.hashLo();
       this.slot = slot;
       this.cellId = cellId;
       this.error = error;
@@ -208,17 +233,24 @@ public final class Block {
     }
   }
 
-  private void forget(CellKey key, Remembered m) {
-    if (memory.remove(key, m)) publish(key, m);
+  private void forget(Object lookup, Remembered m) {
+    if (memory.remove(lookup, m)) publish(m);
   }
 
   private Object fromMemory(CellKey key) {
     Remembered m = memory.get(key);
-    if (m == null) return MISSING;
+    return m == null ? MISSING : fromMemory(key, m);
+  }
+
+  /**
+   * The remembered value of a cell ({@code lookup} is its CellKey or a Probe equal to it), if the
+   * shared index says the cell still exists; counts the hit.
+   */
+  private Object fromMemory(Object lookup, Remembered m) {
     long generation = storage.generation();
     if (m.validatedAt != generation) { // a slot was freed since: check this one (else: one hot header line)
-      if (!storage.holds(m.slot(), m.cellId(), key)) {
-        forget(key, m);
+      if (!storage.holds(m.slot(), m.cellId(), m.keyHi, m.keyLo)) {
+        forget(lookup, m);
         return MISSING;
       }
       m.validatedAt = generation;
@@ -228,19 +260,19 @@ public final class Block {
       try {
         v = codec.decode(m.codecId, m.encoded, m.encoded.length);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        forget(key, m);
+        forget(lookup, m);
         return MISSING;
       }
     } else {
       v = m.value.get();
       if (v == null) {
-        forget(key, m);
+        forget(lookup, m);
         return MISSING;
       }
       if (v == NULL_VALUE) v = null;
     }
     m.pendingHits().increment();
-    maybePublish();
+    if (!hitsPending) markHitsPending();
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error);
   }
@@ -248,24 +280,24 @@ public final class Block {
   private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
     // Read the generation, then check the slot: a free after this read makes the next hit re-check it.
     long generation = storage.generation();
-    if (!storage.holds(slot, cellId, key)) return; // evicted or cleared meanwhile: nothing to remember
+    if (!storage.holds(slot, cellId, key.hashHi(), key.hashLo())) return; // evicted or cleared meanwhile
     Remembered r;
     if (encoded.containsDefinitions()) {
       if (encoded.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(slot, cellId, error, null, encoded.copy(), encoded.codec(), generation);
+      r = new Remembered(key, slot, cellId, error, null, encoded.copy(), encoded.codec(), generation);
     } else {
-      r = new Remembered(slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0,
-          generation);
+      r = new Remembered(key, slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null,
+          (byte) 0, generation);
     }
     Remembered previous = memory.put(key, r);
-    if (previous != null) publish(key, previous);
+    if (previous != null) publish(previous);
     int limit = Math.max(256, 2 * storage.maxsize());
     if (memory.size() > limit) {
       Iterator<Map.Entry<CellKey, Remembered>> it = memory.entrySet().iterator();
       for (int drop = memory.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
         Map.Entry<CellKey, Remembered> e = it.next();
         it.remove();
-        publish(e.getKey(), e.getValue());
+        publish(e.getValue());
       }
     }
   }

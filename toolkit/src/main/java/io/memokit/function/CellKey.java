@@ -68,6 +68,10 @@ public final class CellKey {
 
   @Override
   public int hashCode() {
+    return hashCodeOf(hi);
+  }
+
+  static int hashCodeOf(long hi) {
     return (int) (hi ^ (hi >>> 32));
   }
 

@@ -120,6 +120,80 @@ public final class KeyWriter {
     }
   }
 
+  /**
+   * The key of {@code args} computed into this thread's buffer without copying it: to look a cell up
+   * in memory right away ({@link Probe#equals} matches the equal {@link CellKey}); {@link Probe#toKey}
+   * copies it into a lasting key. Valid until the next key is computed on this thread.
+   */
+  public static Probe probe(Object[] args) {
+    KeyWriter w = POOL.get();
+    if (w.inUse) w = new KeyWriter();
+    w.begin();
+    try {
+      w.writeByte(KEY_FORMAT);
+      w.writeByte(args.length);
+      for (int i = 0; i < args.length; i++) {
+        try {
+          w.write(args[i]);
+        } catch (KeyException e) {
+          throw new IllegalArgumentException("argument " + (i + 1) + " cannot be part of a cache key: "
+              + e.getMessage(), e);
+        }
+      }
+      hashInPlace(w);
+      return w.probe;
+    } finally {
+      w.inUse = false;
+    }
+  }
+
+  private static void hashInPlace(KeyWriter w) {
+    w.hasher.update(w.buf, 0, w.pos);
+    w.hasher.finish(w.hashOut);
+    w.probe.hi = w.hashOut[0];
+    w.probe.lo = w.hashOut[1];
+  }
+
+  private final Probe probe = new Probe(this);
+
+  /** A key still in a {@link KeyWriter}'s buffer; see {@link #probe}. */
+  public static final class Probe {
+    private final KeyWriter w;
+    private long hi;
+    private long lo;
+
+    private Probe(KeyWriter w) {
+      this.w = w;
+    }
+
+    public long hashHi() {
+      return hi;
+    }
+
+    public long hashLo() {
+      return lo;
+    }
+
+    /** A lasting copy of this key. */
+    public CellKey toKey() {
+      List<FunctionId> deps = w.dependencies.isEmpty() ? List.of() : List.copyOf(w.dependencies);
+      return new CellKey(w.streamed ? null : Arrays.copyOf(w.buf, w.pos), hi, lo, deps);
+    }
+
+    @Override
+    public int hashCode() {
+      return CellKey.hashCodeOf(hi);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof CellKey k) || k.hashHi() != hi || k.hashLo() != lo) return false;
+      byte[] e = k.encoding();
+      if (w.streamed || e == null) return w.streamed && e == null;
+      return Arrays.equals(e, 0, e.length, w.buf, 0, w.pos);
+    }
+  }
+
   private void begin() {
     inUse = true;
     pos = 0;

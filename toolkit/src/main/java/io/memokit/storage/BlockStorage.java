@@ -288,14 +288,14 @@ public final class BlockStorage implements Closeable {
     return table.generation();
   }
 
-  /** Whether {@code slot} still holds the finished cell {@code cellId} of {@code key} (no system call). */
-  public boolean holds(long slot, long cellId, CellKey key) {
-    return table.holds(slot, cellId, key.hashHi(), key.hashLo());
+  /** Whether {@code slot} still holds the finished cell {@code cellId} of the key with this hash (no system call). */
+  public boolean holds(long slot, long cellId, long keyHi, long keyLo) {
+    return table.holds(slot, cellId, keyHi, keyLo);
   }
 
   /** Publishes hits this process counted locally (see {@link #publishHitsWith}); never throws. */
-  public void addHits(long slot, long cellId, CellKey key, long n) {
-    table.addHits(slot, cellId, key.hashHi(), key.hashLo(), n, System.currentTimeMillis());
+  public void addHits(long slot, long cellId, long keyHi, long keyLo, long n) {
+    table.addHits(slot, cellId, keyHi, keyLo, n, System.currentTimeMillis());
   }
 
   private volatile Runnable publisher = () -> {};
