@@ -100,24 +100,7 @@ public final class KeyWriter {
    * the path inside it and the type when an argument cannot be keyed.
    */
   public static CellKey key(Object[] args) {
-    KeyWriter w = POOL.get();
-    if (w.inUse) w = new KeyWriter(); // re-entered from user code (a record accessor calling memo)
-    w.begin();
-    try {
-      w.writeByte(KEY_FORMAT);
-      w.writeByte(args.length);
-      for (int i = 0; i < args.length; i++) {
-        try {
-          w.write(args[i]);
-        } catch (KeyException e) {
-          throw new IllegalArgumentException("argument " + (i + 1) + " cannot be part of a cache key: "
-              + e.getMessage(), e);
-        }
-      }
-      return w.finish();
-    } finally {
-      w.inUse = false;
-    }
+    return probe(args).toKey();
   }
 
   /**
@@ -202,21 +185,6 @@ public final class KeyWriter {
     onPath.clear();
     dependencies.clear();
     hasher.reset();
-  }
-
-  private CellKey finish() {
-    List<FunctionId> deps = dependencies.isEmpty() ? List.of() : List.copyOf(dependencies);
-    if (!streamed) {
-      byte[] encoding = Arrays.copyOf(buf, pos);
-      hasher.update(encoding, 0, encoding.length);
-      hasher.finish(hashOut);
-      return new CellKey(encoding, hashOut[0], hashOut[1], deps);
-    }
-    hasher.update(buf, 0, pos);
-    hasher.finish(hashOut);
-    pos = 0;
-    if (buf.length > 4 * STORED_LIMIT) buf = new byte[256]; // do not pin a large buffer to the thread
-    return new CellKey(null, hashOut[0], hashOut[1], deps);
   }
 
   /** Writes any supported value. */
