@@ -153,17 +153,25 @@ public final class Child {
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 200_000; i++) sink += f.apply(r.nextInt(n));
     }
-    int ops = 1_000_000;
-    long t1 = System.nanoTime();
-    for (int i = 0; i < ops; i++) sink += f.apply(r.nextInt(n));
-    result("memoryhit.mean", (System.nanoTime() - t1) / (double) ops);
     // Floor: a plain in-memory cache of the same size, ConcurrentHashMap<Integer, Integer>, random keys.
     java.util.concurrent.ConcurrentHashMap<Integer, Integer> plain = new java.util.concurrent.ConcurrentHashMap<>();
     for (int k = 0; k < n; k++) plain.put(k, k * 3);
     for (int i = 0; i < 600_000; i++) sink += plain.get(r.nextInt(n));
-    long t2 = System.nanoTime();
-    for (int i = 0; i < ops; i++) sink += plain.get(r.nextInt(n));
-    result("maphit.mean", (System.nanoTime() - t2) / (double) ops);
+    // Best of 3 loops of 10^6 random calls each, alternating memokit and the floor (least disturbed estimate).
+    int ops = 1_000_000;
+    double best = Double.MAX_VALUE;
+    double bestMap = Double.MAX_VALUE;
+    for (int round = 0; round < 3; round++) {
+      long t1 = System.nanoTime();
+      for (int i = 0; i < ops; i++) sink += f.apply(r.nextInt(n));
+      long t2 = System.nanoTime();
+      for (int i = 0; i < ops; i++) sink += plain.get(r.nextInt(n));
+      long t3 = System.nanoTime();
+      best = Math.min(best, (t2 - t1) / (double) ops);
+      bestMap = Math.min(bestMap, (t3 - t2) / (double) ops);
+    }
+    result("memoryhit.mean", best);
+    result("maphit.mean", bestMap);
     result("sink", sink % 2);
   }
 

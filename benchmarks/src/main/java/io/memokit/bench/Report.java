@@ -156,7 +156,8 @@ final class Report {
         Floor: writing the same bytes to a new file and renaming it. The two alternate in one loop in a fresh
         JVM (after 200 warm-up pairs), so both see the same disk write-back state; medians of 3,000 / 2,000 / 48.
       - **growth**: one block filled to 1k, 10k or 100k cells (maxsize above); hits on random keys from memory
-        (10^6 calls after 6x10^5 of warm-up; floor: the same lookups in a plain ConcurrentHashMap of that size) and,
+        (best of 3 loops of 10^6 calls after 6x10^5 of warm-up, alternating with the floor: the same lookups in a
+        plain ConcurrentHashMap of that size) and,
         in a fresh JVM warmed up on 3,000 first hits of another block, first hits from files of distinct cells
         (median of 1,000 to 5,000);
         misses are the mean of the last 1,000 made while filling.
@@ -167,7 +168,8 @@ final class Report {
         scanned.
       - **contention**: P processes x T threads calling one memoized function on random keys among 2,000 (the
         body appends its key to a side file); every process warms up until a common start time, then all count
-        their calls during the same 8 s: calls per second, and exactly-once (2,000 distinct lines, no wrong value).
+        their calls during the same 5 s: calls per second (median of 3 rounds, configurations interleaved), and
+        exactly-once in every round (2,000 distinct lines, no wrong value).
         Floor: the same calls on a plain in-process `ConcurrentHashMap` memo in each process (no store). The
         machine has 2 cores: 1 process with 2 threads already uses both, so more processes only add contention.
       - **codec**: FST (memokit's default) and Java serialization on the same values, JMH.

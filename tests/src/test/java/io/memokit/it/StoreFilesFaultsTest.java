@@ -68,6 +68,25 @@ class StoreFilesFaultsTest {
     assertFalse(Files.exists(staleBlock), "stale half-built block removed");
   }
 
+  @Test
+  void processesCreatingOneNewStoreAtOnceAllOpenIt(@TempDir Path tmp) throws Exception {
+    // Found by the benchmark's contention harness: a process that saw no marker, then listed the
+    // directory after another had renamed its marker into place, refused the store as foreign.
+    for (int round = 0; round < 3; round++) {
+      Path store = tmp.resolve("new-" + round);
+      List<Jvm> jvms = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) jvms.add(Jvm.start(OpenWorker.class, store));
+        for (Jvm j : jvms) {
+          assertEquals(0, j.exit(Duration.ofSeconds(60)), j.describe());
+          assertTrue(j.lines().contains("RESULT 42"), "round " + round + ": every process opens the store\n" + j.describe());
+        }
+      } finally {
+        for (Jvm j : jvms) j.close();
+      }
+    }
+  }
+
   /** Opens the store and creates a new cell, printing its number. Args: STORE */
   public static final class OneMoreCell {
     public static void main(String[] args) {

@@ -150,6 +150,11 @@ public final class DirectoryStore implements MemoStore {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
         for (Path p : entries) {
           String n = p.getFileName().toString();
+          // Another process created the store since the check above: read its marker.
+          if (n.equals(MARKER)) {
+            checkMarker(root);
+            return;
+          }
           if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.startsWith(".")) {
             throw new MemoException("directory " + root + " is not empty and is not a memokit store (it has no "
                 + MARKER + " file, but holds " + n + "): give an empty or new directory");
