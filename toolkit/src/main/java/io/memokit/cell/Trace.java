@@ -36,10 +36,6 @@ public final class Trace {
     printing = on;
   }
 
-  public static boolean printing() {
-    return printing;
-  }
-
   public static void addListener(Consumer<Event> listener) {
     LISTENERS.add(listener);
   }

@@ -22,11 +22,6 @@ public final class CellKey {
     this.dependencies = dependencies;
   }
 
-  /** Rebuilds a key read back from a cell file. */
-  public static CellKey restore(byte[] encoding, long hi, long lo, List<FunctionId> dependencies) {
-    return new CellKey(encoding, hi, lo, List.copyOf(dependencies));
-  }
-
   /** The canonical encoding, or {@code null} when it was too large to keep (the hash then stands for it). */
   public byte[] encoding() {
     return encoding;

@@ -227,10 +227,6 @@ public final class Codec {
     return e instanceof IOException io ? io : new IOException("FST could not read the value: " + e, e);
   }
 
-  ClassResolver resolver() {
-    return resolver;
-  }
-
   private final class ResolvingObjectInputStream extends ObjectInputStream {
     ResolvingObjectInputStream(ByteArrayInputStream in, Predicate<Class<?>> allowed) throws IOException {
       super(in);

@@ -460,10 +460,6 @@ public final class DirectoryStore implements MemoStore {
     return a == null ? List.of() : a.patterns();
   }
 
-  Path tmpDirectory() {
-    return tmpDir;
-  }
-
   @Override
   public String toString() {
     return "MemoStore[" + root + "]";
