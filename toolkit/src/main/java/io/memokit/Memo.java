@@ -37,9 +37,12 @@ public final class Memo {
 
   private Memo() {}
 
-  /** A function of 0 arguments, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 0 arguments, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn0<R> {
+  public interface Fn0<R> extends java.io.Serializable {
     R apply() throws Exception;
   }
 
@@ -56,9 +59,12 @@ public final class Memo {
     MemoFn0<R> cacheOnly();
   }
 
-  /** A function of 1 argument, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 1 argument, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn1<A, R> {
+  public interface Fn1<A, R> extends java.io.Serializable {
     R apply(A a) throws Exception;
   }
 
@@ -75,9 +81,12 @@ public final class Memo {
     MemoFn1<A, R> cacheOnly();
   }
 
-  /** A function of 2 arguments, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 2 arguments, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn2<A, B, R> {
+  public interface Fn2<A, B, R> extends java.io.Serializable {
     R apply(A a, B b) throws Exception;
   }
 
@@ -94,9 +103,12 @@ public final class Memo {
     MemoFn2<A, B, R> cacheOnly();
   }
 
-  /** A function of 3 arguments, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 3 arguments, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn3<A, B, C, R> {
+  public interface Fn3<A, B, C, R> extends java.io.Serializable {
     R apply(A a, B b, C c) throws Exception;
   }
 
@@ -113,9 +125,12 @@ public final class Memo {
     MemoFn3<A, B, C, R> cacheOnly();
   }
 
-  /** A function of 4 arguments, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 4 arguments, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn4<A, B, C, D, R> {
+  public interface Fn4<A, B, C, D, R> extends java.io.Serializable {
     R apply(A a, B b, C c, D d) throws Exception;
   }
 
@@ -132,9 +147,12 @@ public final class Memo {
     MemoFn4<A, B, C, D, R> cacheOnly();
   }
 
-  /** A function of 5 arguments, the type memokit memoizes; it may throw any exception. */
+  /**
+   * A function of 5 arguments, the type memokit memoizes; it may throw any exception.
+   * {@code Serializable} only so that memokit can read a lambda's code to fingerprint it; it is never serialized.
+   */
   @FunctionalInterface
-  public interface Fn5<A, B, C, D, E, R> {
+  public interface Fn5<A, B, C, D, E, R> extends java.io.Serializable {
     R apply(A a, B b, C c, D d, E e) throws Exception;
   }
 
@@ -208,7 +226,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <R> MemoFn0<R> memo(MemoStore store, String name, Fn0<R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 0), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 0, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -233,7 +251,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <A, R> MemoFn1<A, R> memo(MemoStore store, String name, Fn1<A, R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 1), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 1, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -258,7 +276,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <A, B, R> MemoFn2<A, B, R> memo(MemoStore store, String name, Fn2<A, B, R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 2), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 2, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -283,7 +301,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <A, B, C, R> MemoFn3<A, B, C, R> memo(MemoStore store, String name, Fn3<A, B, C, R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 3), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 3, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -308,7 +326,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <A, B, C, D, R> MemoFn4<A, B, C, D, R> memo(MemoStore store, String name, Fn4<A, B, C, D, R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 4), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 4, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -333,7 +351,7 @@ public final class Memo {
 
   /** Memoizes {@code fn} under {@code name} in {@code store}. */
   public static <A, B, C, D, E, R> MemoFn5<A, B, C, D, E, R> memo(MemoStore store, String name, Fn5<A, B, C, D, E, R> fn) {
-    return cast(memoize(store, new NamedFn(FunctionId.of(name, 5), fn)));
+    return cast(memoize(store, NamedFn.unversioned(name, 5, fn)));
   }
 
   /** Memoizes a named function (from {@link #version}, or another memoized function) in the default store. */
@@ -437,8 +455,8 @@ public final class Memo {
   }
 
   private static NamedFunction define(String name, Object version, int arity, Object fn) {
-    FunctionId id = new FunctionId(name, FunctionId.versionText(name, version), arity);
-    NamedFn named = new NamedFn(id, fn);
+    NamedFn named = NamedFn.versioned(name, version, arity, fn);
+    FunctionId id = named.id();
     NamedFunction current = FunctionRegistry.lookup(name).orElse(null);
     if (!(current instanceof MemoizedFn m && m.id().equals(id))) FunctionRegistry.register(named);
     return named;

@@ -20,8 +20,9 @@ public interface MemoStore {
   List<BlockInfo> blocks();
 
   /**
-   * Removes the blocks of functions that this process defines under another version (obsolete
-   * results). Returns how many blocks were removed.
+   * Removes the blocks of functions that this process defines under another version or, for
+   * unversioned functions, with other code (obsolete results, kept until now for processes still
+   * running the former code). Returns how many blocks were removed.
    */
   int clearObsolete();
 

@@ -7,6 +7,7 @@ import io.memokit.Memo.MemoFn3;
 import io.memokit.Memo.MemoFn4;
 import io.memokit.Memo.MemoFn5;
 import io.memokit.cell.Block;
+import io.memokit.cell.Notice;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.BlockStorage;
@@ -23,46 +24,108 @@ import java.util.List;
 @SuppressWarnings("rawtypes")
 final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, MemoFn2, MemoFn3, MemoFn4, MemoFn5 {
 
-  private final NamedFunction target;
   private final DirectoryStore store;
   private final boolean cacheOnly;
-  private volatile Block block;
+  /** The function as defined now and its block (opened on first use), replaced together. */
+  private volatile Bound bound;
+
+  /** A function and its block (null until first used), as one value so that they never mismatch. */
+  private record Bound(NamedFunction target, Block block) {}
 
   MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly) {
-    this.target = target;
+    this.bound = new Bound(target, null);
     this.store = store;
     this.cacheOnly = cacheOnly;
   }
 
-  /** The block, opened (and created on disk) on first use: defining a function writes nothing. */
-  private Block block() {
-    Block b = block;
-    if (b == null) block = b = Block.of(store.block(target.id()));
+  /** The function as defined now. */
+  private NamedFunction target() {
+    return bound().target();
+  }
+
+  /**
+   * The function as it is now, and its block. When code its fingerprint read was redefined in place
+   * (JShell redefines an edited helper's snippet class), it is fingerprinted anew and its block is
+   * reopened. Without {@code open}, the block may be null (defining a function writes nothing).
+   */
+  private Bound bound() {
+    Bound b = bound;
+    if (b.target() instanceof NamedFn named) {
+      NamedFn now = named.current();
+      if (now != named) {
+        synchronized (this) {
+          if (bound == b) bound = new Bound(now, null);
+          b = bound;
+        }
+      }
+    }
     return b;
+  }
+
+  /** The function and its block, opened (and created on disk) on first use. */
+  private Bound opened() {
+    Bound b = bound();
+    if (b.block() != null) return b;
+    synchronized (this) {
+      if (bound.block() == null && bound.target() == b.target()) {
+        Block block = Block.of(store.block(b.target().id()));
+        tellIfCodeChanged(b.target().id(), block);
+        bound = new Bound(b.target(), block);
+      }
+      return bound;
+    }
+  }
+
+  private Block block() {
+    return opened().block();
+  }
+
+  /**
+   * Says once, in words, that this function's code differs from the code its stored cells were
+   * computed with, when its own block is still empty: the user learns why calls that used to hit
+   * compute again (reverting the edit hits the old cells again).
+   */
+  private void tellIfCodeChanged(FunctionId id, Block b) {
+    if (id.code().isEmpty()) return;
+    try {
+      if (b.storage().info().size() > 0) return;
+      int cells = 0;
+      for (BlockInfo other : store.otherDefinitions(id)) {
+        if (other.version().isEmpty()) cells += other.size();
+      }
+      if (cells == 0) return;
+      Notice.once("code " + store.path() + " " + id.describe(), id.name() + ": code changed since its " + cells
+          + (cells == 1 ? " cell was" : " cells were") + " stored; computing anew (the cells of the former code "
+          + "stay for processes still running it, and come back if the edit is reverted; store.clearObsolete() "
+          + "removes them)");
+    } catch (RuntimeException e) {
+      // Only a message: never fail a call for it.
+    }
   }
 
   @Override
   public FunctionId id() {
-    return target.id();
+    return target().id();
   }
 
   /** As a named function (inside expressions), a memoized function is called through its cache. */
   @Override
   public Object invoke(Object[] args) {
-    Block b;
+    Bound b;
     try {
-      b = block();
+      b = opened();
     } catch (MemoException e) {
       if (cacheOnly) throw e;
-      return Block.withoutStore(target, args, target.id().label() + " in " + store.path(), e);
+      NamedFunction t = target();
+      return Block.withoutStore(t, args, t.id().label() + " in " + store.path(), e);
     }
-    return b.call(target, args, cacheOnly);
+    return b.block().call(b.target(), args, cacheOnly);
   }
 
   private Object call(Object... args) {
-    if (args.length != target.id().arity()) {
-      throw new IllegalArgumentException(target.id().label() + " takes " + target.id().arity()
-          + " argument(s), called with " + args.length);
+    FunctionId id = target().id();
+    if (args.length != id.arity()) {
+      throw new IllegalArgumentException(id.label() + " takes " + id.arity() + " argument(s), called with " + args.length);
     }
     return invoke(args);
   }
@@ -99,7 +162,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public MemoizedFn cacheOnly() {
-    return cacheOnly ? this : new MemoizedFn(store, target, true);
+    return cacheOnly ? this : new MemoizedFn(store, target(), true);
   }
 
   @Override
@@ -109,17 +172,17 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public String name() {
-    return target.id().name();
+    return target().id().name();
   }
 
   @Override
   public String version() {
-    return target.id().version();
+    return target().id().version();
   }
 
   @Override
   public int arity() {
-    return target.id().arity();
+    return target().id().arity();
   }
 
   @Override
@@ -129,7 +192,12 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public BlockInfo info() {
-    return managed(() -> block().storage().info());
+    return managed(() -> block().storage().info().withKeyedBy(target().keyedBy()));
+  }
+
+  @Override
+  public String keyedBy() {
+    return target().keyedBy();
   }
 
   @Override
@@ -171,12 +239,12 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
         return action.run();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot manage " + target.id().label() + " in " + store.path() + ": " + e, e);
+      throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.path() + ": " + e, e);
     }
   }
 
   @Override
   public String toString() {
-    return "memo " + target.id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.path();
+    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.path();
   }
 }

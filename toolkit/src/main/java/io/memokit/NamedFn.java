@@ -6,6 +6,7 @@ import io.memokit.Memo.Fn2;
 import io.memokit.Memo.Fn3;
 import io.memokit.Memo.Fn4;
 import io.memokit.Memo.Fn5;
+import io.memokit.function.CodeFingerprint;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
 
@@ -19,16 +20,56 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
 
   private final FunctionId id;
   private final Object fn;
+  private final String keyedBy;
+  private final CodeFingerprint.Watch watch;
 
-  NamedFn(FunctionId id, Object fn) {
-    if (fn == null) throw new IllegalArgumentException("the function given for \"" + id.name() + "\" is null");
+  private NamedFn(FunctionId id, Object fn, String keyedBy, CodeFingerprint.Watch watch) {
     this.id = id;
     this.fn = fn;
+    this.keyedBy = keyedBy;
+    this.watch = watch;
+  }
+
+  /** A function named with a version: the version, not the code, decides whether its cells are valid. */
+  static NamedFn versioned(String name, Object version, int arity, Object fn) {
+    FunctionId id = new FunctionId(name, FunctionId.versionText(name, version), arity);
+    return new NamedFn(id, requireFunction(name, fn), "version " + id.version(), null);
+  }
+
+  /**
+   * An unversioned function: its code fingerprint is part of its identity, so that editing it never
+   * returns the cells of its former code; a function whose code cannot be read is keyed by name only.
+   */
+  static NamedFn unversioned(String name, int arity, Object fn) {
+    FunctionId.checkName(name);
+    CodeFingerprint.Result code = CodeFingerprint.of(name, requireFunction(name, fn));
+    String keyedBy = code.isPresent() ? "code " + code.hash() + ": " + code.description()
+        : "name only: its code is not fingerprinted, as " + code.description() + "; use version(name, v, fn) "
+            + "and change v when it changes";
+    return new NamedFn(new FunctionId(name, "", code.hash(), arity), fn, keyedBy, code.watch());
+  }
+
+  /**
+   * This function with its code fingerprinted anew if code its fingerprint read was redefined in
+   * place since (a helper edited in an earlier JShell snippet), else this function itself.
+   */
+  NamedFn current() {
+    return watch != null && watch.redefined() ? unversioned(id.name(), id.arity(), fn) : this;
+  }
+
+  private static Object requireFunction(String name, Object fn) {
+    if (fn == null) throw new IllegalArgumentException("the function given for \"" + name + "\" is null");
+    return fn;
   }
 
   @Override
   public FunctionId id() {
     return id;
+  }
+
+  @Override
+  public String keyedBy() {
+    return keyedBy;
   }
 
   @Override

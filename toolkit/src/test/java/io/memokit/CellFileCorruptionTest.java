@@ -78,7 +78,7 @@ class CellFileCorruptionTest {
 
   private Path cellFile(int x) throws Exception {
     // The cell file is named by the key's hash: find it as the file whose content changes with x.
-    try (Stream<Path> files = Files.list(storeDir.resolve("blocks").resolve("corrupt.f(1)").resolve("cells"))) {
+    try (Stream<Path> files = Files.list(storeDir.resolve("blocks").resolve(((MemoizedFn) f).id().directoryName()).resolve("cells"))) {
       for (Path p : files.toList()) {
         byte[] b = Files.readAllBytes(p);
         if (b.length > 100 && contains(b, valueOf(x))) return p;
@@ -98,7 +98,7 @@ class CellFileCorruptionTest {
 
   /** Drops this process's in-memory copies, so the next call reads the cell's file. */
   private void forgetMemory() {
-    Block.of(((DirectoryStore) f.store()).block(new FunctionId("corrupt.f", "", 1))).forgetMemory();
+    Block.of(((DirectoryStore) f.store()).block(((MemoizedFn) f).id())).forgetMemory();
   }
 
   private void damagedThenRecomputed(Consumer<Path> damage, String what) throws Exception {

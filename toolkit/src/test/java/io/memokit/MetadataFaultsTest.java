@@ -103,7 +103,7 @@ class MetadataFaultsTest {
     // memory (with its right value). The repair happens when the cell's file is read, as any other
     // process would: drop this process's in-memory copies to read it here.
     io.memokit.cell.Block.of(((io.memokit.storage.DirectoryStore) f.store())
-        .block(new io.memokit.function.FunctionId(f.name(), "", 1))).forgetMemory();
+        .block(((MemoizedFn) f).id())).forgetMemory();
     assertAllCorrect(12);
     assertTrue(f.info().size() >= 12, "the damaged cell was registered again: " + f.info());
     assertTrue(f.cells().stream().allMatch(c -> c.size() > 0), "no corrupted slot is listed");

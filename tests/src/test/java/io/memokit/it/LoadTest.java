@@ -1,7 +1,5 @@
 package io.memokit.it;
 
-import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +71,7 @@ class LoadTest {
       SideLog log = SideLog.read(side);
       assertEquals(0, log.unfinished, "every computation ended");
       assertEquals(List.of(), log.overlaps(), "two computations of one cell at the same time");
-      BlockInfo info = memo(store(store), "load.f", (Integer k) -> 3L * k).info();
+      BlockInfo info = LoadWorker.define(store).info();
       assertEquals(calls, info.hits() + info.misses(), "hits + misses = calls: " + info);
       assertEquals(log.computations.size(), info.misses(), "one computation per miss: " + info);
       assertTrue(info.size() <= info.maxsize(), "maxsize holds: " + info);

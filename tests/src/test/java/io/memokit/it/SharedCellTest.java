@@ -1,7 +1,5 @@
 package io.memokit.it;
 
-import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,7 +124,7 @@ class SharedCellTest {
     List<String> computed = Files.readAllLines(side);
     assertEquals(50, computed.size(), "each key computed exactly once: " + computed + "\n" + outputs);
     assertEquals(50, new HashSet<>(computed).size(), "50 distinct keys: " + computed);
-    BlockInfo info = memo(store(store), "many.f", (Integer k) -> (long) k * k).info();
+    BlockInfo info = AllKeysWorker.define(store, side).info();
     assertEquals(50, info.misses(), info.toString());
     assertEquals(4 * 4 * 50 - 50, info.hits(), info.toString());
     assertEquals(50, info.size(), info.toString());

@@ -61,7 +61,7 @@ public final class Main {
         MemoStore store = Memo.store(arg(args, 1, "STORE"));
         out.printf("%-40s %10s %10s %8s %8s %7s %12s%n", "block", "hits", "misses", "size", "maxsize", "errors", "bytes");
         for (BlockInfo b : store.blocks()) {
-          out.printf("%-40s %10d %10d %8d %8d %7d %12d%n", b.label(), b.hits(), b.misses(), b.size(), b.maxsize(),
+          out.printf("%-40s %10d %10d %8d %8d %7d %12d%n", b.blockName(), b.hits(), b.misses(), b.size(), b.maxsize(),
               b.errors(), b.bytes());
         }
       }
@@ -107,10 +107,17 @@ public final class Main {
   private static BlockStorage block(String[] args) {
     DirectoryStore store = (DirectoryStore) Memo.store(arg(args, 1, "STORE"));
     String label = arg(args, 2, "BLOCK");
+    List<FunctionId> matches = new ArrayList<>();
     for (BlockInfo b : store.blocks()) {
-      if (b.label().equals(label)) return store.block(new FunctionId(b.name(), b.version(), b.arity()));
+      FunctionId id = new FunctionId(b.name(), b.version(), b.code(), b.arity());
+      if (b.label().equals(label) || b.blockName().equals(label)) matches.add(id);
     }
-    throw new IllegalArgumentException("no block " + label + " in " + store.path() + "; see: blocks " + store.path());
+    if (matches.size() == 1) return store.block(matches.get(0));
+    if (matches.isEmpty()) {
+      throw new IllegalArgumentException("no block " + label + " in " + store.path() + "; see: blocks " + store.path());
+    }
+    throw new IllegalArgumentException("block " + label + " has cells of " + matches.size() + " versions of its code "
+        + "in " + store.path() + ": name one of " + matches.stream().map(id -> label + "#" + id.code()).toList());
   }
 
   /** The jar holding this class and the jars of its lib/ folder (the layout of toolkit/target). */

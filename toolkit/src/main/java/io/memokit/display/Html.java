@@ -59,13 +59,13 @@ public final class Html {
   /** Blocks with version, hits, misses, maxsize and size. */
   public static String blocks(List<BlockInfo> blocks) {
     StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
-    for (String h : List.of("block", "version", "arity", "hits", "misses", "maxsize", "size", "errors", "computing",
+    for (String h : List.of("block", "keyed by", "arity", "hits", "misses", "maxsize", "size", "errors", "computing",
         "bytes")) {
       sb.append(TH).append(h).append("</th>");
     }
     sb.append("</tr>");
     for (BlockInfo b : blocks) {
-      sb.append("<tr>").append(td(b.name())).append(td(b.version().isEmpty() ? "-" : b.version()))
+      sb.append("<tr>").append(td(b.name())).append(td(b.keyedBy()))
           .append(td(b.arity())).append(td(b.hits())).append(td(b.misses())).append(td(b.maxsize()))
           .append(td(b.size())).append(td(b.errors())).append(td(b.pending())).append(td(bytes(b.bytes())))
           .append("</tr>");

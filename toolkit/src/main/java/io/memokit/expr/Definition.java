@@ -13,20 +13,23 @@ final class Definition implements Serializable {
 
   private final String name;
   private final String version;
+  /** The code fingerprint; absent (null) in definitions saved before fingerprints existed. */
+  private final String code;
   private final int arity;
   private final Object[] args;
   private final boolean map;
 
-  Definition(String name, String version, int arity, Object[] args, boolean map) {
+  Definition(String name, String version, String code, int arity, Object[] args, boolean map) {
     this.name = name;
     this.version = version;
+    this.code = code;
     this.arity = arity;
     this.args = args;
     this.map = map;
   }
 
   private Object readResolve() {
-    FunctionId id = new FunctionId(name, version, arity);
+    FunctionId id = new FunctionId(name, version, code == null ? "" : code, arity);
     return map ? new MapExpression<>(id, null, args) : new Expression<>(id, null, args);
   }
 }

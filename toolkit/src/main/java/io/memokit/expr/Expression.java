@@ -98,9 +98,9 @@ public class Expression<R> implements Expr<R>, KeyedByDefinition, Serializable {
       throw new MemoException("expression " + this + " calls \"" + id.name() + "\" with " + id.arity()
           + " argument(s), but this process defines it with " + f.id().arity());
     }
-    if (!f.id().version().equals(id.version())) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: expression " + this + " was saved with " + id.label()
-          + "; this process defines " + f.id().label() + ", which is used");
+    if (!f.id().version().equals(id.version()) || !f.id().code().equals(id.code())) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: expression " + this + " was saved with " + id.describe()
+          + "; this process defines " + f.id().describe() + ", which is used");
     }
     fn = f;
     return f;
@@ -142,7 +142,7 @@ public class Expression<R> implements Expr<R>, KeyedByDefinition, Serializable {
   /** Saved by definition: the function's identity and the arguments, never the value. */
   protected Object writeReplace() throws ObjectStreamException {
     Codec.noteDefinitionWritten();
-    return new Definition(id.name(), id.version(), id.arity(), args, isMap());
+    return new Definition(id.name(), id.version(), id.code(), id.arity(), args, isMap());
   }
 
   /** The definition, readable: {@code mapExpr stepA({a=1}) [lazy]}; nested expressions alike. */

@@ -3,10 +3,12 @@ package io.memokit.function;
 import java.util.regex.Pattern;
 
 /**
- * The identity of a function's block: its name, its version ({@code ""} when unversioned) and its
- * arity. Two processes that define a function with the same identity share its cells.
+ * The identity of a function's block: its name, its version ({@code ""} when unversioned), its
+ * code fingerprint ({@code ""} when versioned, since the version then decides, or when the code
+ * cannot be read; see {@link CodeFingerprint}) and its arity. Two processes that define a function
+ * with the same identity share its cells; an edited unversioned function has a new identity.
  */
-public record FunctionId(String name, String version, int arity) {
+public record FunctionId(String name, String version, String code, int arity) {
 
   /** Longest accepted name: it becomes part of a directory name. */
   public static final int MAX_NAME = 200;
@@ -17,15 +19,24 @@ public record FunctionId(String name, String version, int arity) {
 
   private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}_$][\\p{L}\\p{N}_$.\\-]*");
 
+  private static final Pattern CODE = Pattern.compile("|[0-9a-f]{16}");
+
   public FunctionId {
     checkName(name);
     if (version == null) throw new IllegalArgumentException("version must not be null");
+    if (code == null || !CODE.matcher(code).matches()) throw new IllegalArgumentException("code fingerprint \"" + code + "\" is not 16 hex digits");
+    if (!version.isEmpty() && !code.isEmpty()) throw new IllegalArgumentException("a versioned function is keyed by its version, not its code");
     if (arity < 0 || arity > MAX_ARITY) {
       throw new IllegalArgumentException("arity " + arity + " is outside 0.." + MAX_ARITY);
     }
   }
 
-  /** An unversioned identity. */
+  /** An identity keyed by name and version only (no code fingerprint). */
+  public FunctionId(String name, String version, int arity) {
+    this(name, version, "", arity);
+  }
+
+  /** An unversioned identity without a code fingerprint. */
   public static FunctionId of(String name, int arity) {
     return new FunctionId(name, "", arity);
   }
@@ -69,14 +80,26 @@ public record FunctionId(String name, String version, int arity) {
     return version.isEmpty() ? name + "(" + arity + ")" : name + "{" + version + "}(" + arity + ")";
   }
 
+  /** The label, with the code fingerprint when there is one: {@code sq(1) code 3fa2c1d0e5b6a7f8}. */
+  public String describe() {
+    return code.isEmpty() ? label() : label() + " code " + code;
+  }
+
   /**
-   * The block's directory name, {@code name{version}(arity)} or {@code name(arity)}, with every
-   * character of the name and version outside {@code [A-Za-z0-9._$-]} percent-encoded (UTF-8), so
-   * that any version text gives one safe path segment and {@link #fromDirectoryName} can read it back.
+   * The block's directory name, {@code name{version}(arity)}, {@code name(arity)#code} or
+   * {@code name(arity)}, with every character of the name and version outside {@code [A-Za-z0-9._$-]}
+   * percent-encoded (UTF-8), so that any version text gives one safe path segment and
+   * {@link #fromDirectoryName} can read it back.
    */
   public String directoryName() {
     String n = escape(name);
-    return version.isEmpty() ? n + "(" + arity + ")" : n + "{" + escape(version) + "}(" + arity + ")";
+    if (!version.isEmpty()) return n + "{" + escape(version) + "}(" + arity + ")";
+    return code.isEmpty() ? n + "(" + arity + ")" : n + "(" + arity + ")#" + code;
+  }
+
+  /** Whether {@code other} is the same function name and arity keyed otherwise (another version or code). */
+  public boolean isOtherDefinitionOf(FunctionId other) {
+    return name.equals(other.name) && arity == other.arity && !equals(other);
   }
 
   /** The identity a block directory stands for, or empty if the name is not one memokit writes. */
@@ -85,13 +108,14 @@ public record FunctionId(String name, String version, int arity) {
     if (!m.matches()) return java.util.Optional.empty();
     try {
       String version = m.group(2) == null ? "" : unescape(m.group(2));
-      return java.util.Optional.of(new FunctionId(unescape(m.group(1)), version, Integer.parseInt(m.group(3))));
+      String code = m.group(4) == null ? "" : m.group(4);
+      return java.util.Optional.of(new FunctionId(unescape(m.group(1)), version, code, Integer.parseInt(m.group(3))));
     } catch (RuntimeException e) {
       return java.util.Optional.empty();
     }
   }
 
-  private static final Pattern DIRECTORY = Pattern.compile("([A-Za-z0-9._$%-]+)(?:\\{([A-Za-z0-9._$%-]+)\\})?\\((\\d)\\)");
+  private static final Pattern DIRECTORY = Pattern.compile("([A-Za-z0-9._$%-]+)(?:\\{([A-Za-z0-9._$%-]+)\\})?\\((\\d)\\)(?:#([0-9a-f]{16}))?");
 
   private static String escape(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 8);

@@ -22,8 +22,8 @@ public final class FunctionRegistry {
     return Optional.ofNullable(BY_NAME.get(name));
   }
 
-  /** The version this process currently defines for {@code name}, if it defines one. */
-  public static Optional<String> currentVersion(String name) {
-    return lookup(name).map(f -> f.id().version());
+  /** The identity (version or code) this process currently defines for {@code name}, if it defines one. */
+  public static Optional<FunctionId> current(String name) {
+    return lookup(name).map(NamedFunction::id);
   }
 }

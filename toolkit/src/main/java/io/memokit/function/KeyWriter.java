@@ -45,7 +45,7 @@ public final class KeyWriter {
       LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TIME = 0x15,
       BOOLEAN_ARRAY = 0x20, BYTE_ARRAY = 0x21, SHORT_ARRAY = 0x22, CHAR_ARRAY = 0x23, INT_ARRAY = 0x24,
       LONG_ARRAY = 0x25, FLOAT_ARRAY = 0x26, DOUBLE_ARRAY = 0x27,
-      FUNCTION = 0x40, DEFINITION = 0x41;
+      FUNCTION = 0x40, DEFINITION = 0x41, FUNCTION_WITH_CODE = 0x42;
 
   private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHAR_LE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -278,12 +278,16 @@ public final class KeyWriter {
     return new KeyException("type " + TypeNames.stable(c) + " has no canonical key: " + hint);
   }
 
-  /** Writes a function's identity and records it as a dependency when it is versioned. */
+  /**
+   * Writes a function's identity (with its code fingerprint, if it has one, so that a cell taking a
+   * function depends on that function's code) and records it as a dependency when it is versioned.
+   */
   public void writeFunction(FunctionId id) {
-    writeByte(FUNCTION);
+    writeByte(id.code().isEmpty() ? FUNCTION : FUNCTION_WITH_CODE);
     writeString(id.name());
     writeString(id.version());
     writeByte(id.arity());
+    if (!id.code().isEmpty()) writeString(id.code());
     if (!id.version().isEmpty()) dependencies.add(id);
   }
 

@@ -9,6 +9,15 @@ public interface NamedFunction {
 
   FunctionId id();
 
+  /**
+   * What decides whether its cells are valid, in words: {@code version 3}, {@code code 3fa2...: the
+   * code of ...}, or {@code name only: ...} with the reason its code could not be fingerprinted.
+   */
+  default String keyedBy() {
+    if (!id().version().isEmpty()) return "version " + id().version();
+    return id().code().isEmpty() ? "name only" : "code " + id().code();
+  }
+
   /** Calls the function with exactly {@code id().arity()} arguments. */
   Object invoke(Object[] args) throws Exception;
 }

@@ -683,8 +683,8 @@ public final class BlockStorage implements Closeable {
       bytes += Math.abs(c.size());
     }
     SlotTable t = table;
-    return new BlockInfo(id.name(), id.version(), id.arity(), t.hits(), t.misses(), t.maxsize(), size, errors, pending,
-        bytes);
+    return new BlockInfo(id.name(), id.version(), id.code(), id.arity(), t.hits(), t.misses(), t.maxsize(), size,
+        errors, pending, bytes, BlockInfo.keyedBy(id.version(), id.code()));
   }
 
   /** The block's cells, in slot order, read from the shared index (never the values). */

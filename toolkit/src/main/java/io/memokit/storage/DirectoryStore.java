@@ -43,7 +43,8 @@ import org.apache.commons.io.FileUtils;
  * <pre>
  *   STORE/memokit.store    marker: format version, creation time, checksum
  *   STORE/counters         memory-mapped: the next cell id (atomic across processes)
- *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockStorage})
+ *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockStorage}):
+ *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
  *   STORE/tmp/             files being written, named by the writing process's pid
  * </pre>
  * There is one instance per canonical path in a process. Opening reads the marker and maps the
@@ -412,12 +413,24 @@ public final class DirectoryStore implements MemoStore {
     return infos;
   }
 
+  /**
+   * The other blocks of {@code id}'s name and arity: its other versions or other code, with their
+   * statistics (to tell a user that an edited function computes anew).
+   */
+  public List<BlockInfo> otherDefinitions(FunctionId id) {
+    List<BlockInfo> infos = new ArrayList<>();
+    for (BlockStorage b : openBlocks()) {
+      if (b.id().isOtherDefinitionOf(id)) infos.add(b.info());
+    }
+    return infos;
+  }
+
   @Override
   public int clearObsolete() {
     int removed = 0;
     for (BlockStorage b : openBlocks()) {
-      Optional<String> current = FunctionRegistry.currentVersion(b.id().name());
-      if (current.isPresent() && !current.get().equals(b.id().version())) {
+      Optional<FunctionId> current = FunctionRegistry.current(b.id().name());
+      if (current.isPresent() && !current.get().equals(b.id())) {
         removeBlock(b);
         removed++;
       }

@@ -20,18 +20,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Args: STORE SIDE THREADS KEYS SEED
  */
 public final class AllKeysWorker {
-  public static void main(String[] args) throws Exception {
-    String side = args[1];
-    int threads = Integer.parseInt(args[2]);
-    int keys = Integer.parseInt(args[3]);
-    long seed = Long.parseLong(args[4]);
-    MemoFn1<Integer, Long> f = memo(store(Path.of(args[0])), "many.f", (Integer k) -> {
+
+  /** {@code many.f}, as every process of the test defines it (the same code and side file: the same block). */
+  public static MemoFn1<Integer, Long> define(Path store, Path sideFile) {
+    String side = sideFile.toString();
+    return memo(store(store), "many.f", (Integer k) -> {
       try (FileOutputStream out = new FileOutputStream(side, true)) {
         out.write((k + "\n").getBytes(StandardCharsets.UTF_8));
       }
       Thread.sleep(20 + new Random(k).nextInt(31));
       return (long) k * k;
     });
+  }
+
+  public static void main(String[] args) throws Exception {
+    int threads = Integer.parseInt(args[2]);
+    int keys = Integer.parseInt(args[3]);
+    long seed = Long.parseLong(args[4]);
+    MemoFn1<Integer, Long> f = define(Path.of(args[0]), Path.of(args[1]));
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger wrong = new AtomicInteger();
     List<Thread> all = new ArrayList<>();

@@ -14,13 +14,19 @@ import java.util.Random;
  * Args: STORE KEYS MAXKIB SEED
  */
 public final class KillableWorker {
+
+  /** {@code kill.f}, as the worker and the checker define it (the same code: the same block). */
+  public static MemoFn1<Integer, byte[]> define(Path storeDir, int maxKiB) {
+    return memo(store(storeDir), "kill.f", (Integer k) -> Values.of(k, maxKiB));
+  }
+
   public static void main(String[] args) throws Exception {
     Path storeDir = Path.of(args[0]);
     int keys = Integer.parseInt(args[1]);
     int maxKiB = Integer.parseInt(args[2]);
     Random random = new Random(Long.parseLong(args[3]));
     trace(true);
-    MemoFn1<Integer, byte[]> f = memo(store(storeDir), "kill.f", (Integer k) -> Values.of(k, maxKiB));
+    MemoFn1<Integer, byte[]> f = define(storeDir, maxKiB);
     f.resize(100_000);
     System.out.println("READY");
     for (;;) {

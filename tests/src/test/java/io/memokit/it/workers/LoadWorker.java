@@ -24,15 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadWorker {
 
   private static final long PID = ProcessHandle.current().pid();
+  /** Where computations are logged; a static, not a captured value, so that it is not part of the code's identity. */
+  private static FileOutputStream side;
 
-  public static void main(String[] args) throws Exception {
-    Path storeDir = Path.of(args[0]);
-    FileOutputStream side = new FileOutputStream(args[1], true);
-    int threads = Integer.parseInt(args[2]);
-    long until = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
-    long seed = Long.parseLong(args[4]);
-    int keys = Integer.parseInt(args.length > 6 ? args[6] : "150");
-    MemoFn1<Integer, Long> f = memo(store(storeDir), "load.f", (Integer k) -> {
+  /** {@code load.f}, as every process of the test defines it (the same code, hence the same block). */
+  public static MemoFn1<Integer, Long> define(Path storeDir) {
+    return memo(store(storeDir), "load.f", (Integer k) -> {
       log(side, "S " + k);
       try {
         Thread.sleep(new Random(k * 31L + System.nanoTime()).nextInt(4));
@@ -42,6 +39,16 @@ public final class LoadWorker {
         log(side, "E " + k);
       }
     });
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path storeDir = Path.of(args[0]);
+    side = new FileOutputStream(args[1], true);
+    int threads = Integer.parseInt(args[2]);
+    long until = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
+    long seed = Long.parseLong(args[4]);
+    int keys = Integer.parseInt(args.length > 6 ? args[6] : "150");
+    MemoFn1<Integer, Long> f = define(storeDir);
     if (args.length > 5 && !args[5].equals("-")) f.resize(Integer.parseInt(args[5]));
     AtomicLong calls = new AtomicLong();
     AtomicLong wrong = new AtomicLong();

@@ -1,7 +1,5 @@
 package io.memokit.it.workers;
 
-import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 
 import io.memokit.Memo.MemoFn1;
 import java.nio.file.Path;
@@ -14,7 +12,7 @@ import java.util.Random;
  */
 public final class Manager {
   public static void main(String[] args) throws Exception {
-    MemoFn1<Integer, Long> f = memo(store(Path.of(args[0])), "load.f", (Integer k) -> 3L * k);
+    MemoFn1<Integer, Long> f = LoadWorker.define(Path.of(args[0]));
     long until = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
     Random random = new Random(Long.parseLong(args[2]));
     int managed = 0;

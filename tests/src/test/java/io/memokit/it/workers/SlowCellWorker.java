@@ -15,15 +15,20 @@ import java.nio.file.Path;
  * that computes), then returns {@code "value of KEY"} or, in mode {@code throw}, throws
  * {@code IllegalStateException("boom KEY")}. Prints {@code RESULT value} or
  * {@code RAISED class: message}.
+ * The delay and the mode are statics, not captured values: captured values are part of the code's
+ * identity, and the processes of a test must define the same function.
  * Args: STORE NAME KEY DELAY_MS SIDE MODE
  */
 public final class SlowCellWorker {
+  private static long delay;
+  private static boolean raise;
+
   public static void main(String[] args) throws Exception {
     String name = args[1];
     int key = Integer.parseInt(args[2]);
-    long delay = Long.parseLong(args[3]);
+    delay = Long.parseLong(args[3]);
     String side = args[4];
-    boolean raise = args[5].equals("throw");
+    raise = args[5].equals("throw");
     trace(true);
     MemoFn1<Integer, String> f = memo(store(Path.of(args[0])), name, (Integer k) -> {
       try (FileOutputStream out = new FileOutputStream(side, true)) {

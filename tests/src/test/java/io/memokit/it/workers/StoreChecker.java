@@ -1,7 +1,5 @@
 package io.memokit.it.workers;
 
-import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 
 import io.memokit.CellInfo;
 import io.memokit.MemoException;
@@ -18,8 +16,7 @@ public final class StoreChecker {
   public static void main(String[] args) {
     int keys = Integer.parseInt(args[1]);
     int maxKiB = Integer.parseInt(args[2]);
-    MemoFn1<Integer, byte[]> f = memo(store(Path.of(args[0])), "kill.f", (Integer k) -> Values.of(k, maxKiB))
-        .cacheOnly();
+    MemoFn1<Integer, byte[]> f = KillableWorker.define(Path.of(args[0]), maxKiB).cacheOnly();
     for (int k = 0; k < keys; k++) {
       try {
         System.out.println((Values.check(k, maxKiB, f.apply(k)) ? "STORED " : "WRONG ") + k);

@@ -1,0 +1,129 @@
+package io.memokit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Code-change awareness as a JShell user meets it: real {@code bin/jshell} sessions, one after the
+ * other, on one store. The same definitions in a session whose snippet numbers differ hit; an edited
+ * function (or a helper it calls, edited in an earlier snippet, even after the function was defined)
+ * computes anew and says so once; reverting the edit hits the old cells; an explicit version decides
+ * instead of the code; a function whose code cannot be read is keyed by name, and {@code info()} says so.
+ */
+class CodeChangeJShellTest {
+
+  @TempDir
+  Path tmp;
+
+  /** Runs {@code script} in a fresh {@code bin/jshell} on the test's store; returns its output lines. */
+  private List<String> session(String script) throws Exception {
+    Path file = Files.createTempFile(tmp, "session", ".jsh");
+    Files.writeString(file, "var s = store(\"" + tmp.resolve("store") + "\");\ntrace(true);\n" + script + "\n/exit\n");
+    Process p = new ProcessBuilder(Notebooks.ROOT.resolve("bin/jshell").toString(), file.toString())
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(!out.contains("Error:") && !out.contains("Exception"), "the script ran without error\n" + out);
+    return out.lines().toList();
+  }
+
+  /** Trace events ({@code sq MISS(1)}), printed values ({@code = 20}) and memokit's notices, in order. */
+  private static List<String> seen(List<String> lines) {
+    return lines.stream().filter(l -> l.contains("Cache<") || l.startsWith("= ") || l.startsWith("memokit: "))
+        .map(l -> {
+          if (!l.contains("Cache<")) return l.startsWith("memokit: ") ? l.replaceAll(";.*", "") : l;
+          String block = l.substring(l.lastIndexOf(':', l.indexOf('>')) + 1, l.indexOf('>'));
+          return block.replaceAll("[({].*", "") + " " + l.substring(l.indexOf("> ") + 2);
+        }).toList();
+  }
+
+  private static final String DEFINE = """
+      int helper(int x) { return x + 1; }
+      var sq = memo(s, "sq", (Integer x) -> helper(x) * x);
+      """;
+
+  @Test
+  void editsAreNoticedAcrossSessionsWhateverTheSnippetNumbers() throws Exception {
+    List<String> first = session(DEFINE + """
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + sq.apply(5));
+        """);
+    assertEquals(List.of("sq MISS(1)", "= 20", "sq MISS(2)", "= 30"), seen(first), String.join("\n", first));
+
+    // Another session, with other snippet numbers before the same definitions: the cells are shared.
+    List<String> shifted = session("""
+        int a = 1;
+        String b = "two";
+        double c = 3.0;
+        record Unrelated(int z) {}
+        """ + DEFINE + """
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + sq.apply(5));
+        """);
+    assertEquals(List.of("sq HIT(1)", "= 20", "sq HIT(2)", "= 30"), seen(shifted), String.join("\n", shifted));
+
+    // The function edited: computed anew, told once; then reverted: the old cells again.
+    List<String> edited = session("""
+        int helper(int x) { return x + 1; }
+        var sq = memo(s, "sq", (Integer x) -> helper(x) * x * x);
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + sq.apply(5));
+        var sq = memo(s, "sq", (Integer x) -> helper(x) * x);
+        System.out.println("= " + sq.apply(4));
+        """);
+    assertEquals(List.of("memokit: sq: code changed since its 2 cells were stored", "sq MISS(3)", "= 80",
+        "sq HIT(3)", "= 80", "sq MISS(4)", "= 150", "sq HIT(1)", "= 20"), seen(edited), String.join("\n", edited));
+
+    // A helper edited in an earlier snippet after the function was defined: JShell redefines the
+    // helper's class in place, so sq runs the new helper, and memokit notices before the next call.
+    List<String> helperEdited = session(DEFINE + """
+        System.out.println("= " + sq.apply(4));
+        int helper(int x) { return x + 2; }
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + sq.apply(4));
+        System.out.println("= " + s.blocks().size());
+        System.out.println("= " + s.clearObsolete());
+        System.out.println("= " + s.blocks().size());
+        """);
+    assertEquals(List.of("sq HIT(1)", "= 20", "memokit: sq: code changed since its 4 cells were stored",
+        "sq MISS(5)", "= 24", "sq HIT(5)", "= 24", "= 3", "= 2", "= 1"), seen(helperEdited),
+        String.join("\n", helperEdited));
+  }
+
+  @Test
+  void anExplicitVersionDecidesAndUnreadableCodeIsKeyedByNameWithAReason() throws Exception {
+    List<String> first = session("""
+        var vq = memo(s, version("vq", 1, (Integer x) -> x * x));
+        System.out.println("= " + vq.apply(3));
+        Fn1<String, Integer> parse = Integer::parseInt;
+        var p = memo(s, "parse", parse);
+        System.out.println("= " + p.apply("12"));
+        System.out.println("= " + p.info().keyedBy());
+        System.out.println("= " + vq.info().keyedBy());
+        """);
+    assertEquals(List.of("vq MISS(1)", "= 9", "parse MISS(2)", "= 12",
+        "= name only: its code is not fingerprinted, as it is a method reference into JDK code "
+            + "(java.lang.Integer::parseInt); use version(name, v, fn) and change v when it changes",
+        "= version 1"), seen(first), String.join("\n", first));
+
+    // A refactor under the same version keeps the week of results: the version decides, not the code.
+    List<String> refactored = session("""
+        int square(int x) { return x * x; }
+        var vq = memo(s, version("vq", 1, (Integer x) -> square(x)));
+        System.out.println("= " + vq.apply(3));
+        var vq = memo(s, version("vq", 2, (Integer x) -> square(x) + 1));
+        System.out.println("= " + vq.apply(3));
+        """);
+    assertEquals(List.of("vq HIT(1)", "= 9", "vq MISS(3)", "= 10"), seen(refactored), String.join("\n", refactored));
+  }
+}

@@ -1,0 +1,480 @@
+package io.memokit.function;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * The fingerprint of a function's code, so that an edited function never answers with the cells of
+ * its former code. It hashes, in a canonical form:
+ * <ul>
+ *   <li>the bytecode of the function's implementation (a lambda's body through its
+ *       {@link SerializedLambda}, or the {@code apply} methods of a class), without line numbers or
+ *       local names, with JShell's snippet class numbers removed, so that the same source gives the
+ *       same fingerprint in every JShell session, notebook kernel, JVM and run;</li>
+ *   <li>transitively, every method it calls, and every lambda it creates, in its own class and nest or,
+ *       in JShell and JShell-based kernels, in any snippet (helper methods defined in earlier cells);</li>
+ *   <li>the values it captures and the static fields of those classes it reads (a snippet's
+ *       {@code var}), keyed canonically as arguments are, as they are when the fingerprint is taken;
+ *       a memoized or versioned function among them counts by its identity (its own code or version).
+ *       A value that has no canonical key counts by its type only, and the description says so.</li>
+ * </ul>
+ * Not covered, by design: library and JDK code the function calls, and static state that changes
+ * after the fingerprint is taken. A function whose code cannot be read (a method reference into
+ * the JDK, a class file its class loader does not serve) has no fingerprint; {@link Result} says why.
+ */
+public final class CodeFingerprint {
+
+  /**
+   * The outcome: {@code hash} (16 hex digits), or {@code ""} with {@code description} saying why not;
+   * {@code watch} tells when the classes it read were redefined in place since.
+   */
+  public record Result(String hash, String description, Watch watch) {
+    public boolean isPresent() {
+      return !hash.isEmpty();
+    }
+  }
+
+  /**
+   * The classes a fingerprint read, and how many times the JVM had redefined each: JShell redefines
+   * an earlier snippet's class in place when a helper method in it is edited, so that functions
+   * defined before the edit run the new helper. {@link #redefined()} costs one field read per class.
+   */
+  public static final class Watch {
+    static final Watch NONE = new Watch(new Class<?>[0]);
+    private final Class<?>[] classes;
+    private final int[] counts;
+
+    Watch(Class<?>[] classes) {
+      this.classes = classes;
+      this.counts = new int[classes.length];
+      for (int i = 0; i < classes.length; i++) counts[i] = redefinitions(classes[i]);
+    }
+
+    /** Whether a class read by the fingerprint was redefined since it was taken. */
+    public boolean redefined() {
+      for (int i = 0; i < classes.length; i++) {
+        if (redefinitions(classes[i]) != counts[i]) return true;
+      }
+      return false;
+    }
+
+    private static int redefinitions(Class<?> c) {
+      return REDEFINED_COUNT == null ? 0 : (int) REDEFINED_COUNT.get(c);
+    }
+  }
+
+  /**
+   * {@code Class.classRedefinedCount}, bumped by the JVM when a class is redefined; readable with the
+   * {@code --add-opens java.base/java.lang} flag memokit's JVMs get. Without it redefinitions go unseen.
+   */
+  private static final VarHandle REDEFINED_COUNT = redefinedCountHandle();
+
+  private static VarHandle redefinedCountHandle() {
+    try {
+      return MethodHandles.privateLookupIn(Class.class, MethodHandles.lookup())
+          .findVarHandle(Class.class, "classRedefinedCount", int.class);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static final int FORMAT = 1;
+  private static final int MAX_METHODS = 2_000;
+  private static final Pattern SNIPPET = Pattern.compile("^REPL/\\$JShell\\$\\d+[A-Z]*(\\$.*)?$");
+  private static final Pattern SNIPPET_NUMBER = Pattern.compile("REPL/\\$JShell\\$\\d+[A-Z]*");
+
+  private CodeFingerprint() {}
+
+  /**
+   * The fingerprint of the code of {@code fn}, defined under {@code name} (a function of that name
+   * found in its captured values or variables is itself: its own identity would change with every
+   * definition), or an empty result saying why there is none.
+   */
+  public static Result of(String name, Object fn) {
+    try {
+      return new CodeFingerprint.Run(name, fn).run();
+    } catch (Unavailable u) {
+      return new Result("", u.getMessage(), Watch.NONE);
+    } catch (RuntimeException | LinkageError e) {
+      return new Result("", "its code could not be read (" + e + ")", Watch.NONE);
+    }
+  }
+
+  /** Whether calls into {@code owner} are followed from code in {@code home} (both internal names). */
+  static boolean followed(String home, String owner) {
+    if (SNIPPET.matcher(owner).matches()) return SNIPPET.matcher(home).matches();
+    return topLevel(owner).equals(topLevel(home));
+  }
+
+  private static String topLevel(String internalName) {
+    int dollar = internalName.indexOf('$', internalName.lastIndexOf('/') + 1);
+    return dollar < 0 ? internalName : internalName.substring(0, dollar);
+  }
+
+  /** {@code text} with JShell's snippet numbers removed: {@code REPL/$JShell$12$Pt} becomes {@code REPL/$JShell$$Pt}. */
+  static String normalize(String text) {
+    return text == null ? "" : SNIPPET_NUMBER.matcher(text).replaceAll("REPL/\\$JShell\\$");
+  }
+
+  private static boolean isJdk(String internalName) {
+    return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+        || internalName.startsWith("sun/") || internalName.startsWith("com/sun/");
+  }
+
+  private static final class Unavailable extends RuntimeException {
+    Unavailable(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  private record MethodRef(String owner, String name, String desc) {}
+
+  /** One fingerprint computation: the canonical text, the methods still to visit, what was not keyed. */
+  private static final class Run {
+    private final String name;
+    private final Object fn;
+    private final ClassLoader loader;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream(4096);
+    private final Deque<MethodRef> pending = new ArrayDeque<>();
+    private final Set<MethodRef> seen = new HashSet<>();
+    private final Map<String, ClassReader> classes = new HashMap<>();
+    private final List<Class<?>> loaded = new ArrayList<>();
+    private final Map<String, String> lambdaNames = new HashMap<>();
+    private final Set<String> fieldsRead = new LinkedHashSet<>();
+    private final Set<String> notKeyed = new LinkedHashSet<>();
+    private int methods;
+
+    Run(String name, Object fn) {
+      this.name = name;
+      this.fn = fn;
+      ClassLoader l = fn.getClass().getClassLoader();
+      this.loader = l != null ? l : ClassLoader.getSystemClassLoader();
+    }
+
+    Result run() {
+      put("memokit-code " + FORMAT);
+      Class<?> c = fn.getClass();
+      String described;
+      if (c.isSynthetic() && c.getName().contains("$$Lambda")) {
+        SerializedLambda lambda = serializedForm(c);
+        String impl = lambda.getImplClass();
+        if (isJdk(impl)) {
+          throw new Unavailable("it is a method reference into JDK code (" + impl.replace('/', '.') + "::"
+              + lambda.getImplMethodName() + ")");
+        }
+        put("L " + normalize(lambda.getFunctionalInterfaceClass()) + " " + normalize(lambda.getInstantiatedMethodType())
+            + " " + lambda.getImplMethodKind());
+        enqueue(impl, lambda.getImplMethodName(), lambda.getImplMethodSignature());
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) value("captured value " + (i + 1), lambda.getCapturedArg(i));
+        described = lambda.getImplMethodName().startsWith("lambda$") ? "its lambda's code"
+            : "the code of " + TypeNames.stable(impl.replace('/', '.')) + "::" + lambda.getImplMethodName();
+      } else {
+        String self = Type.getInternalName(c);
+        if (isJdk(self)) throw new Unavailable("it is an instance of JDK class " + c.getName());
+        put("C " + normalize(self));
+        boolean any = false;
+        for (Method m : c.getDeclaredMethods()) {
+          if (m.getName().equals("apply") && !m.isBridge()) {
+            enqueue(self, m.getName(), Type.getMethodDescriptor(m));
+            any = true;
+          }
+        }
+        if (!any) throw new Unavailable("class " + c.getName() + " declares no apply method");
+        for (Field f : instanceFields(c)) value("field " + f.getName(), read(f, fn));
+        described = "the code of class " + TypeNames.stable(c);
+      }
+      while (!pending.isEmpty()) visit(pending.poll());
+      Murmur3 h = new Murmur3();
+      byte[] b = text.toByteArray();
+      h.update(b, 0, b.length);
+      long[] out = new long[2];
+      h.finish(out);
+      String hash = String.format("%016x", out[0]);
+      String note = notKeyed.isEmpty() ? "" : "; not keyed, counted by type only: " + String.join(", ", notKeyed);
+      return new Result(hash, described + " and what it calls (" + methods + (methods == 1 ? " method" : " methods")
+          + ")" + note,
+          new Watch(loaded.toArray(new Class<?>[0])));
+    }
+
+    private SerializedLambda serializedForm(Class<?> c) {
+      try {
+        Method m = c.getDeclaredMethod("writeReplace");
+        m.setAccessible(true);
+        Object form = m.invoke(fn);
+        if (form instanceof SerializedLambda s) return s;
+      } catch (NoSuchMethodException e) {
+        // not serializable
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new Unavailable("its lambda form cannot be read (" + e + ")");
+      }
+      throw new Unavailable("it is a lambda of a non-serializable interface");
+    }
+
+    private static List<Field> instanceFields(Class<?> c) {
+      List<Field> fields = new ArrayList<>();
+      for (Field f : c.getDeclaredFields()) {
+        if (!Modifier.isStatic(f.getModifiers())) fields.add(f);
+      }
+      fields.sort(java.util.Comparator.comparing(Field::getName));
+      return fields;
+    }
+
+    private static Object read(Field f, Object target) {
+      try {
+        f.setAccessible(true);
+        return f.get(target);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new Unavailable("field " + f.getName() + " of " + f.getDeclaringClass().getName() + " cannot be read");
+      }
+    }
+
+    /** Adds a value's canonical key to the fingerprint, or its type when it has none. */
+    private void value(String what, Object v) {
+      if (v == fn || (v instanceof NamedFunction f && f.id().name().equals(name))) {
+        put("V self");
+        return;
+      }
+      try {
+        CellKey k = KeyWriter.key(new Object[] {v});
+        put("V " + Long.toHexString(k.hashHi()) + Long.toHexString(k.hashLo()));
+      } catch (IllegalArgumentException e) {
+        String type = TypeNames.stable(v.getClass());
+        put("V? " + type);
+        notKeyed.add(what + " (" + type + ")");
+      }
+    }
+
+    private void enqueue(String owner, String name, String desc) {
+      MethodRef ref = new MethodRef(owner, name, desc);
+      if (seen.add(ref)) pending.add(ref);
+    }
+
+    private ClassReader classFile(String owner) {
+      return classes.computeIfAbsent(owner, o -> {
+        try (InputStream in = loader.getResourceAsStream(o + ".class")) {
+          if (in == null) {
+            throw new Unavailable("the class file of " + TypeNames.stable(o.replace('/', '.'))
+                + " is not served by its class loader");
+          }
+          ClassReader reader = new ClassReader(in.readAllBytes());
+          try {
+            loaded.add(Class.forName(o.replace('/', '.'), false, loader));
+          } catch (ClassNotFoundException e) {
+            throw new Unavailable("class " + o.replace('/', '.') + " cannot be loaded: " + e);
+          }
+          return reader;
+        } catch (IOException e) {
+          throw new Unavailable("the class file of " + o.replace('/', '.') + " cannot be read: " + e);
+        }
+      });
+    }
+
+    private void visit(MethodRef ref) {
+      if (++methods > MAX_METHODS) throw new Unavailable("it reaches more than " + MAX_METHODS + " methods");
+      ClassReader reader = classFile(ref.owner());
+      put("M " + normalize(ref.owner()) + "." + method(ref.owner(), ref.name()) + normalize(ref.desc()));
+      boolean[] found = {false};
+      reader.accept(new ClassVisitor(Opcodes.ASM9) {
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+          if (!name.equals(ref.name()) || !desc.equals(ref.desc())) return null;
+          found[0] = true;
+          put("A " + (access & ~Opcodes.ACC_SYNTHETIC));
+          return new Canonical(ref.owner());
+        }
+      }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+      if (!found[0]) {
+        // Inherited: follow the superclass when it is followed code, else its signature stands for it.
+        String superName = reader.getSuperName();
+        if (superName != null && followed(ref.owner(), superName)) {
+          enqueue(superName, ref.name(), ref.desc());
+        } else {
+          put("I " + normalize(superName));
+        }
+      }
+    }
+
+    /**
+     * A method's name in the canonical text: a lambda body's synthetic name ({@code lambda$main$3})
+     * depends on where the lambda sits in its class, so it is replaced by its order of discovery.
+     */
+    private String method(String owner, String name) {
+      if (!name.startsWith("lambda$")) return name;
+      return lambdaNames.computeIfAbsent(owner + "." + name, k -> "lambda#" + lambdaNames.size());
+    }
+
+    private void put(String line) {
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      text.write(b, 0, b.length);
+      text.write('\n');
+    }
+
+    /** Writes one method's instructions canonically and queues the followed code it reaches. */
+    private final class Canonical extends MethodVisitor {
+      private final String home;
+      private final Map<Label, Integer> labels = new IdentityHashMap<>();
+
+      Canonical(String home) {
+        super(Opcodes.ASM9);
+        this.home = home;
+      }
+
+      private String label(Label l) {
+        return "L" + labels.computeIfAbsent(l, k -> labels.size());
+      }
+
+      @Override
+      public void visitInsn(int opcode) {
+        put("" + opcode);
+      }
+
+      @Override
+      public void visitIntInsn(int opcode, int operand) {
+        put(opcode + " " + operand);
+      }
+
+      @Override
+      public void visitVarInsn(int opcode, int var) {
+        put(opcode + " " + var);
+      }
+
+      @Override
+      public void visitTypeInsn(int opcode, String type) {
+        put(opcode + " " + normalize(type));
+      }
+
+      @Override
+      public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+        put(opcode + " " + normalize(owner) + "." + name + " " + normalize(desc));
+        if (opcode == Opcodes.GETSTATIC && followed(home, owner)) staticValue(owner, name);
+      }
+
+      @Override
+      public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+        put(opcode + " " + normalize(owner) + "." + method(owner, name) + normalize(desc) + (itf ? " i" : ""));
+        if (followed(home, owner) && !owner.startsWith("[")) enqueue(owner, name, desc);
+      }
+
+      @Override
+      public void visitInvokeDynamicInsn(String name, String desc, Handle bsm, Object... args) {
+        StringBuilder sb = new StringBuilder("D ").append(name).append(normalize(desc)).append(' ').append(handle(bsm));
+        for (Object a : args) sb.append(' ').append(constant(a));
+        put(sb.toString());
+      }
+
+      @Override
+      public void visitJumpInsn(int opcode, Label target) {
+        put(opcode + " " + label(target));
+      }
+
+      @Override
+      public void visitLabel(Label l) {
+        put(label(l) + ":");
+      }
+
+      @Override
+      public void visitLdcInsn(Object value) {
+        put("ldc " + constant(value));
+      }
+
+      @Override
+      public void visitIincInsn(int var, int increment) {
+        put("iinc " + var + " " + increment);
+      }
+
+      @Override
+      public void visitTableSwitchInsn(int min, int max, Label dflt, Label... targets) {
+        StringBuilder sb = new StringBuilder("tableswitch " + min + " " + max + " " + label(dflt));
+        for (Label t : targets) sb.append(' ').append(label(t));
+        put(sb.toString());
+      }
+
+      @Override
+      public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] targets) {
+        StringBuilder sb = new StringBuilder("lookupswitch " + label(dflt));
+        for (int i = 0; i < keys.length; i++) sb.append(' ').append(keys[i]).append(':').append(label(targets[i]));
+        put(sb.toString());
+      }
+
+      @Override
+      public void visitMultiANewArrayInsn(String desc, int dims) {
+        put("multianewarray " + normalize(desc) + " " + dims);
+      }
+
+      @Override
+      public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+        put("try " + label(start) + " " + label(end) + " " + label(handler) + " " + normalize(type));
+      }
+
+      private String handle(Handle h) {
+        if (followed(home, h.getOwner())) enqueue(h.getOwner(), h.getName(), h.getDesc());
+        return "h" + h.getTag() + ":" + normalize(h.getOwner()) + "." + method(h.getOwner(), h.getName())
+            + normalize(h.getDesc());
+      }
+
+      private String constant(Object c) {
+        if (c instanceof Type t) return "T" + normalize(t.getDescriptor());
+        if (c instanceof Handle h) return handle(h);
+        if (c instanceof ConstantDynamic d) {
+          StringBuilder sb = new StringBuilder("cd:" + d.getName() + normalize(d.getDescriptor()) + ":"
+              + handle(d.getBootstrapMethod()));
+          for (int i = 0; i < d.getBootstrapMethodArgumentCount(); i++) {
+            sb.append(',').append(constant(d.getBootstrapMethodArgument(i)));
+          }
+          return sb.toString();
+        }
+        if (c instanceof String s) return "S" + s.length() + ":" + s;
+        return c.getClass().getSimpleName().charAt(0) + String.valueOf(c);
+      }
+    }
+
+    /**
+     * Keys the current value of a static field of followed code, once per field: a snippet's variable,
+     * or a constant of the function's own class (its mutable statics are shared state, not inputs).
+     */
+    private void staticValue(String owner, String fieldName) {
+      if (!fieldsRead.add(owner + "." + fieldName)) return;
+      String field = normalize(owner) + "." + fieldName;
+      Object v;
+      try {
+        Class<?> c = Class.forName(owner.replace('/', '.'), false, loader);
+        Field f = c.getDeclaredField(fieldName);
+        boolean snippet = SNIPPET.matcher(owner).matches();
+        if (!Modifier.isStatic(f.getModifiers()) || !(snippet || Modifier.isFinal(f.getModifiers()))) return;
+        v = read(f, null);
+      } catch (ClassNotFoundException | NoSuchFieldException e) {
+        put("V! " + field);
+        return;
+      }
+      put("S " + field);
+      value("variable " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
+    }
+  }
+}
