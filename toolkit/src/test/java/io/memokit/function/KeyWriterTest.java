@@ -131,6 +131,25 @@ class KeyWriterTest {
     assertEquals("7160beef817bbe411cbe3bc11fddd00e", key(new Point(3, 4), Optional.empty(), (Object) null).hex());
   }
 
+  /**
+   * More pins, computed before the key audit: every type whose encoding was already correct must
+   * keep it (strings with non-ASCII text, every scalar and array type, sets, sorted maps, nested
+   * records, enums, named functions).
+   */
+  @Test
+  void encodingsOfEveryCorrectTypeArePinned() {
+    assertEquals("f583171ad47f335cc433528c1e81c4c4",
+        key("h\u00e9llo \ud83d\ude00 \u4e2d", 'x', (byte) -3, (short) 300, 1.5f, -0.0, Double.NaN).hex());
+    assertEquals("31828d13689203075d3e6a3bd81136fb",
+        key(new BigInteger("-123456789012345678901234567890"), new BigDecimal("-1.500"), TimeUnit.SECONDS).hex());
+    assertEquals("c61add694d293b5335cd5fce69e50b20",
+        key(new int[] {1, -2}, new long[] {3}, new double[] {0.5}, new float[] {2f}, new byte[] {7},
+            new short[] {8}, new char[] {'a', '\ud800'}, new boolean[] {true, false}, new Object[] {"o", null}).hex());
+    assertEquals("ca6dc278ce1bbc98016c991a73ccf64c",
+        key(new TreeSet<>(List.of("b", "a")), new TreeMap<>(Map.of("k", List.of(1, 2L))),
+            Optional.of(new Point(1, 2)), named("dep.f", "2")).hex());
+  }
+
   @Test
   void versionedFunctionsAnywhereInTheArgumentsAreDependencies() {
     NamedFunction v1 = named("dep.f", "1");
