@@ -504,8 +504,58 @@ public final class KeyWriter {
     pos += 2;
   }
 
+  /** Writes a string: length-prefixed, {@linkplain #utf8 UTF-8}; different strings never give equal bytes. */
   public void writeString(String s) {
-    writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    writeBytes(utf8(s));
+  }
+
+  /**
+   * The UTF-8 bytes of {@code s}. {@link String#getBytes} would turn an unpaired surrogate into
+   * {@code ?}, so that {@code "\ud800"} and {@code "?"} were one key; such a string is written in
+   * generalized UTF-8 instead (each unpaired surrogate as its own three bytes, which no well-formed
+   * string produces), leaving the bytes of every well-formed string unchanged.
+   */
+  static byte[] utf8(String s) {
+    return hasUnpairedSurrogate(s) ? generalizedUtf8(s) : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** UTF-8 of the code points of {@code s}, an unpaired surrogate counting as one (U+D800 to U+DFFF). */
+  private static byte[] generalizedUtf8(String s) {
+    byte[] out = new byte[3 * s.length()];
+    int n = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp < 0x80) {
+        out[n++] = (byte) cp;
+      } else if (cp < 0x800) {
+        out[n++] = (byte) (0xC0 | cp >> 6);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      } else if (cp < 0x10000) {
+        out[n++] = (byte) (0xE0 | cp >> 12);
+        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      } else {
+        out[n++] = (byte) (0xF0 | cp >> 18);
+        out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
   /** Writes a length-prefixed byte string. */

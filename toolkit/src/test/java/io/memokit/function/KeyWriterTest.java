@@ -1,5 +1,6 @@
 package io.memokit.function;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -73,6 +75,37 @@ class KeyWriterTest {
     assertEquals(key(new BigDecimal("1.50")), key(new BigDecimal("1.50")));
     assertNotEquals(key(0.0), key(-0.0), "0.0 and -0.0 differ, as in Double.equals");
     assertNotEquals(key((Object) null), key("null"));
+  }
+
+  @Test
+  void differentStringsNeverShareAKeyEvenWithUnpairedSurrogates() {
+    assertNotEquals(key("\ud800"), key("?"), "getBytes(UTF_8) turns an unpaired surrogate into ?");
+    assertNotEquals(key("\ud800"), key("\udc00"));
+    assertNotEquals(key("\ud800"), key("\ufffd"));
+    assertNotEquals(key("\udc00\ud800"), key("\ud800\udc00"), "two unpaired surrogates are not a pair");
+    assertEquals(key("\ud800\udc00"), key(new String(Character.toChars(0x10000))));
+    Set<String> strings = new HashSet<>();
+    for (char c = 0; c < 0xFFFF; c++) strings.add(String.valueOf(c));
+    strings.add("\uffff");
+    String[] parts = {"a", "?", "\ud800", "\udbff", "\udc00", "\udfff", "\ufffd", "\ud83d\ude00", "\u00e9"};
+    for (String x : parts) {
+      for (String y : parts) {
+        strings.add(x + y);
+        for (String z : parts) strings.add(x + y + z);
+      }
+    }
+    Set<CellKey> keys = new HashSet<>();
+    for (String s : strings) keys.add(key(s));
+    assertEquals(strings.size(), keys.size(), "one key per distinct string");
+  }
+
+  @Test
+  void unpairedSurrogatesAreWrittenAsTheirOwnThreeBytes() {
+    assertArrayEquals(new byte[] {0x61, (byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xC3, (byte) 0xA9,
+        (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, (byte) 0xED, (byte) 0xBF, (byte) 0xBF},
+        KeyWriter.utf8("a\ud800\u00e9\ud83d\ude00\udfff"));
+    String wellFormed = "h\u00e9llo \ud83d\ude00 \u4e2d";
+    assertArrayEquals(wellFormed.getBytes(StandardCharsets.UTF_8), KeyWriter.utf8(wellFormed));
   }
 
   @Test
