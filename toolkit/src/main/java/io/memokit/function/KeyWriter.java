@@ -23,9 +23,10 @@ import java.util.Set;
  * Writes the canonical encoding of argument values: a type tag, then the content, so that equal
  * values give equal bytes in every JVM and run, and values of different types never collide
  * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps are
- * encoded in a content-defined order; records by class and components; named functions by name
- * and version; {@link KeyedByDefinition} values by their definition. Any other type is refused
- * with a {@link KeyException}. Cycles and nesting deeper than {@value #MAX_DEPTH} are refused too.
+ * encoded in a content-defined order; records by class and components; {@code java.time} values by
+ * their fields ({@link TimeKeys}); named functions by name and version; {@link KeyedByDefinition}
+ * values by their definition. Any other type is refused with a {@link KeyException}. Cycles and
+ * nesting deeper than {@value #MAX_DEPTH} are refused too.
  *
  * <p>Encodings up to {@value #STORED_LIMIT} bytes are kept whole; longer ones are streamed through
  * the hash, so a 100 MiB array costs one pass at memory speed and no copy of itself.
@@ -42,10 +43,13 @@ public final class KeyWriter {
   static final int NULL = 0x00, FALSE = 0x01, TRUE = 0x02, BYTE = 0x03, SHORT = 0x04, INT = 0x05,
       LONG = 0x06, FLOAT = 0x07, DOUBLE = 0x08, CHAR = 0x09, STRING = 0x0A, BIG_INTEGER = 0x0B,
       BIG_DECIMAL = 0x0C, ENUM = 0x0D, RECORD = 0x0E, OPTIONAL_EMPTY = 0x0F, OPTIONAL = 0x10,
-      LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TIME = 0x15,
+      LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TEMPORAL = 0x16,
       BOOLEAN_ARRAY = 0x20, BYTE_ARRAY = 0x21, SHORT_ARRAY = 0x22, CHAR_ARRAY = 0x23, INT_ARRAY = 0x24,
       LONG_ARRAY = 0x25, FLOAT_ARRAY = 0x26, DOUBLE_ARRAY = 0x27,
       FUNCTION = 0x40, DEFINITION = 0x41;
+  // Retired, never reuse: java.time values by class simple name and toString(), which confused unequal
+  // values (formatters of different locales, zone rules). Reusing it could match keys in existing stores.
+  static final int RETIRED_TIME_TEXT = 0x15;
 
   private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHAR_LE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -256,26 +260,28 @@ public final class KeyWriter {
       writeMap(map);
     } else if (v.getClass().isArray()) {
       writeArray(v);
-    } else if (v.getClass().getName().startsWith("java.time.")) {
-      writeByte(TIME);
-      writeString(v.getClass().getSimpleName());
-      writeString(v.toString());
-    } else {
+    } else if (!TimeKeys.write(this, v)) {
       throw unsupported(v);
     }
   }
 
   private static KeyException unsupported(Object v) {
-    Class<?> c = v.getClass();
-    String hint;
+    String timeHint = TimeKeys.refusal(v);
+    return refused(v, timeHint != null ? timeHint : generalHint(v.getClass()));
+  }
+
+  /** The refusal of {@code v}'s type, with the reason or hint. */
+  static KeyException refused(Object v, String hint) {
+    return new KeyException("type " + TypeNames.stable(v.getClass()) + " has no canonical key: " + hint);
+  }
+
+  private static String generalHint(Class<?> c) {
     if (c.isSynthetic() || c.getName().contains("$$Lambda")) {
-      hint = "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
-    } else {
-      hint = "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
-          + "arrays, java.time values, BigInteger, BigDecimal, named functions and expressions; "
-          + "wrap other data in a record of supported components";
+      return "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
     }
-    return new KeyException("type " + TypeNames.stable(c) + " has no canonical key: " + hint);
+    return "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
+        + "arrays, java.time values (dates, times, instants, durations, periods, zones), BigInteger, BigDecimal, "
+        + "named functions and expressions; wrap other data in a record of supported components";
   }
 
   /** Writes a function's identity and records it as a dependency when it is versioned. */

@@ -8,11 +8,40 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.Month;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.chrono.HijrahDate;
+import java.time.chrono.JapaneseChronology;
+import java.time.chrono.JapaneseDate;
+import java.time.chrono.ThaiBuddhistDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.time.temporal.ValueRange;
+import java.time.temporal.WeekFields;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +49,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -137,6 +167,96 @@ class KeyWriterTest {
     assertNotEquals(key(List.of(1), 2), key(List.of(1, 2)));
   }
 
+  /** Values of every keyed java.time class, pairwise unequal; their key is pinned, so add values elsewhere. */
+  static List<Object> unequalTimeValues() {
+    LocalDateTime overlap = LocalDateTime.of(2023, 10, 29, 2, 30);
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    LocalDateTime t = LocalDateTime.of(2026, 11, 24, 9, 30);
+    return List.of(
+        LocalDate.of(2026, 11, 24), LocalDate.of(-2026, 11, 24), LocalDate.of(2026, 1, 1), LocalDate.MIN,
+        LocalTime.of(12, 0), LocalTime.of(12, 0, 0, 1), LocalTime.MIDNIGHT, LocalTime.MAX,
+        t, t.withNano(1), LocalDateTime.MIN, LocalDateTime.MAX,
+        Instant.EPOCH, Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_999_999), Instant.MAX,
+        Duration.ZERO, Duration.ofNanos(1), Duration.ofNanos(-1), Duration.ofDays(1),
+        Duration.ofSeconds(Long.MAX_VALUE),
+        Period.ZERO, Period.ofYears(1), Period.ofMonths(12), Period.ofDays(365), Period.of(1, -1, 0),
+        Year.of(2026), Year.of(-2026), YearMonth.of(2026, 11), YearMonth.of(2026, 1), MonthDay.of(11, 24),
+        MonthDay.of(2, 29), ZoneOffset.UTC, ZoneOffset.ofHours(1), ZoneOffset.ofTotalSeconds(3601), ZoneId.of("UTC"),
+        ZoneId.of("Etc/UTC"), ZoneId.of("UTC+01:00"), paris, ZoneId.of("Africa/Lagos"),
+        OffsetTime.of(LocalTime.NOON, ZoneOffset.UTC), OffsetTime.of(LocalTime.of(13, 0), ZoneOffset.ofHours(1)),
+        OffsetDateTime.of(t, ZoneOffset.UTC), OffsetDateTime.of(t.plusHours(1), ZoneOffset.ofHours(1)),
+        ZonedDateTime.of(t, ZoneOffset.UTC), ZonedDateTime.of(t, ZoneId.of("UTC")), ZonedDateTime.of(t, paris),
+        ZonedDateTime.of(t, ZoneId.of("Africa/Lagos")), ZonedDateTime.of(t, ZoneOffset.ofHours(1)),
+        ZonedDateTime.of(overlap, paris).withEarlierOffsetAtOverlap(),
+        ZonedDateTime.of(overlap, paris).withLaterOffsetAtOverlap(),
+        DayOfWeek.MONDAY, Month.JANUARY, ChronoUnit.DAYS);
+  }
+
+  @Test
+  void unequalTimeValuesHaveDifferentKeysAndEqualOnesOneKey() throws Exception {
+    List<Object> values = unequalTimeValues();
+    for (int i = 0; i < values.size(); i++) {
+      for (int j = i + 1; j < values.size(); j++) {
+        assertNotEquals(values.get(i), values.get(j), "the test values must be pairwise unequal");
+        assertNotEquals(key(values.get(i)), key(values.get(j)), values.get(i) + " vs " + values.get(j));
+      }
+      Object copy = serializedCopy(values.get(i));
+      assertEquals(values.get(i), copy);
+      assertEquals(key(values.get(i)), key(copy), "an equal copy of " + values.get(i) + " has the same key");
+    }
+    assertEquals(key(Instant.ofEpochSecond(1, 500)), key(Instant.parse("1970-01-01T00:00:01.000000500Z")));
+    assertEquals(key(Duration.ofMinutes(1)), key(Duration.ofSeconds(60)));
+    assertEquals(key(Duration.ofSeconds(-1, 1)), key(Duration.ofNanos(-999_999_999)));
+    assertEquals(key(LocalTime.of(12, 0)), key(LocalTime.parse("12:00:00.000")));
+    assertEquals(key(ZoneId.of("Z")), key(ZoneOffset.UTC), "ZoneId.of(\"Z\") is the offset");
+    assertEquals(key(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("Europe/Paris"))),
+        key(ZonedDateTime.parse("2026-01-01T00:00+01:00[Europe/Paris]")));
+    assertEquals(KeyWriter.ENUM, key(DayOfWeek.MONDAY).encoding()[2], "java.time enums stay keyed as enums");
+  }
+
+  static Object serializedCopy(Object v) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(v);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return in.readObject();
+    }
+  }
+
+  @Test
+  void timeTypesWithoutAValueKeyAreRefusedWithAHint() {
+    DateTimeFormatter english = DateTimeFormatter.ofPattern("EEEE", Locale.ENGLISH);
+    DateTimeFormatter french = DateTimeFormatter.ofPattern("EEEE", Locale.FRENCH);
+    assertEquals(english.toString(), french.toString(), "why text cannot key a formatter");
+    assertNotEquals(english.format(DayOfWeek.MONDAY), french.format(DayOfWeek.MONDAY));
+    ZoneRules lagos = ZoneId.of("Africa/Lagos").getRules();
+    ZoneRules parisRules = ZoneId.of("Europe/Paris").getRules();
+    assertEquals(lagos.toString(), parisRules.toString(), "why text cannot key zone rules");
+    assertRefused(english, "java.time.format.DateTimeFormatter", "locale");
+    assertRefused(lagos, "java.time.zone.ZoneRules", "ZoneId");
+    assertRefused(Clock.systemUTC(), "java.time.Clock", "clock.instant()");
+    assertRefused(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "java.time.Clock", "clock.instant()");
+    assertRefused(JapaneseDate.of(2020, 1, 1), "java.time.chrono.JapaneseDate", "LocalDate.from");
+    assertRefused(HijrahDate.now(), "java.time.chrono.HijrahDate", "LocalDate.from");
+    assertRefused(ThaiBuddhistDate.now().atTime(LocalTime.NOON), "java.time.chrono.ChronoLocalDateTimeImpl",
+        "LocalDate.from");
+    assertRefused(JapaneseChronology.INSTANCE, "java.time.chrono.JapaneseChronology", "chronology");
+    assertRefused(TemporalAdjusters.firstDayOfMonth(), "java.time.temporal.TemporalAdjusters", "adjuster");
+    assertRefused(ValueRange.of(1, 28, 31), "java.time.temporal.ValueRange", "keyed are LocalDate");
+    assertRefused(WeekFields.ISO, "java.time.temporal.WeekFields", "keyed are LocalDate");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> key(LocalDate.EPOCH, Map.of("fmt", french)));
+    assertTrue(e.getMessage().startsWith("argument 2 cannot be part of a cache key: at [fmt]: "
+        + "type java.time.format.DateTimeFormatter has no canonical key: "), e.getMessage());
+  }
+
+  static void assertRefused(Object v, String type, String hint) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key(v));
+    assertTrue(e.getMessage().startsWith("argument 1 cannot be part of a cache key: type " + type), e.getMessage());
+    assertTrue(e.getMessage().contains(hint), e.getMessage());
+  }
+
   @Test
   void largeArgumentsAreKeptAsTheirHashAndStillCompareExactly() {
     double[] big = new double[20 * 1024 * 1024 / 8];
@@ -181,6 +301,12 @@ class KeyWriterTest {
     assertEquals("ca6dc278ce1bbc98016c991a73ccf64c",
         key(new TreeSet<>(List.of("b", "a")), new TreeMap<>(Map.of("k", List.of(1, 2L))),
             Optional.of(new Point(1, 2)), named("dep.f", "2")).hex());
+  }
+
+  /** The java.time encoding by fields (tag TEMPORAL), pinned when it replaced the ambiguous text form. */
+  @Test
+  void theTimeEncodingIsPinned() {
+    assertEquals("178d0d59f827cfbf054bd8a675a58f3d", key(unequalTimeValues().toArray()).hex());
   }
 
   @Test
