@@ -22,11 +22,12 @@ import java.util.Set;
 /**
  * Writes the canonical encoding of argument values: a type tag, then the content, so that equal
  * values give equal bytes in every JVM and run, and values of different types never collide
- * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps are
- * encoded in a content-defined order; records by class and components; {@code java.time} values by
- * their fields ({@link TimeKeys}); named functions by name and version; {@link KeyedByDefinition}
- * values by their definition. Any other type is refused with a {@link KeyException}. Cycles and
- * nesting deeper than {@value #MAX_DEPTH} are refused too.
+ * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps that
+ * compare by {@code equals} ({@link Membership}) are encoded in a content-defined order; records by
+ * class and components; {@code java.time} values by their fields ({@link TimeKeys}); named
+ * functions by name and version; {@link KeyedByDefinition} values by their definition. Any other
+ * type is refused with a {@link KeyException}. Cycles and nesting deeper than {@value #MAX_DEPTH}
+ * are refused too.
  *
  * <p>Encodings up to {@value #STORED_LIMIT} bytes are kept whole; longer ones are streamed through
  * the hash, so a 100 MiB array costs one pass at memory speed and no copy of itself.
@@ -367,6 +368,8 @@ public final class KeyWriter {
   }
 
   private void writeSet(Set<?> set) {
+    String why = Membership.refusal(set);
+    if (why != null) throw refused(set, why);
     enter(set);
     writeByte(SET);
     List<byte[]> elements = new ArrayList<>(set.size());
@@ -384,6 +387,8 @@ public final class KeyWriter {
   }
 
   private void writeMap(Map<?, ?> map) {
+    String why = Membership.refusal(map);
+    if (why != null) throw refused(map, why);
     enter(map);
     writeByte(MAP);
     List<byte[]> entries = new ArrayList<>(map.size());

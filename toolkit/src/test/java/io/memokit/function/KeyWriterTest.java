@@ -44,17 +44,25 @@ import java.time.temporal.WeekFields;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +102,94 @@ class KeyWriterTest {
     c.put("k7", 8);
     assertNotEquals(key(a), key(c), "a different value is a different key");
     assertNotEquals(key(Set.of(1, 2)), key(List.of(1, 2)), "a set is not a list");
+  }
+
+  record Version(int major) implements Comparable<Version> {
+    @Override
+    public int compareTo(Version o) {
+      return 0;
+    }
+  }
+
+  @Test
+  void equalSetsAndMapsOfAnyImplementationGiveOneKey() {
+    CellKey k = key(Set.of("b", "a", "c"));
+    TreeSet<String> reversed = new TreeSet<>(Comparator.reverseOrder());
+    reversed.addAll(List.of("a", "b", "c"));
+    assertEquals(k, key(reversed), "the order a sorted set iterates in is not part of its key");
+    assertEquals(k, key(new TreeSet<>(List.of("a", "b", "c")).descendingSet()));
+    assertEquals(k, key(new ConcurrentSkipListSet<>(List.of("c", "a", "b"))));
+    assertEquals(k, key(Collections.unmodifiableSortedSet(new TreeSet<>(Set.of("a", "b", "c")))));
+    Set<String> concurrent = ConcurrentHashMap.newKeySet();
+    concurrent.addAll(List.of("a", "b", "c"));
+    assertEquals(k, key(concurrent));
+    assertEquals(key(Set.of(TimeUnit.SECONDS, TimeUnit.DAYS)), key(EnumSet.of(TimeUnit.DAYS, TimeUnit.SECONDS)));
+    Map<String, Integer> m = Map.of("a", 1, "b", 2);
+    TreeMap<String, Integer> natural = new TreeMap<>(Comparator.naturalOrder());
+    natural.putAll(m);
+    assertEquals(key(m), key(natural));
+    assertEquals(key(m), key(new ConcurrentHashMap<>(m)));
+    assertEquals(key(m.keySet()), key(new TreeMap<>(m).keySet()), "a sorted map's key set is a sorted set");
+    assertEquals(key(List.of(1, 2)), key(new CopyOnWriteArrayList<>(List.of(1, 2))));
+    assertEquals(key(List.of(1, 2)), key(Collections.unmodifiableList(new ArrayList<>(List.of(1, 2)))));
+  }
+
+  @Test
+  void mixedNumberTypesInSetsAndMapsStayApart() {
+    Set<Object> mixed = new HashSet<>(List.of(1, 1L, 1.0, (short) 1, BigInteger.ONE));
+    assertEquals(5, mixed.size());
+    Set<CellKey> keys = new HashSet<>(List.of(key(mixed), key(Set.of(1)), key(Set.of(1L)), key(Set.of(1.0)),
+        key(Set.of(1, 1L)), key(Set.of(1, 1.0))));
+    assertEquals(6, keys.size());
+    assertNotEquals(key(Map.of(1, "a")), key(Map.of(1L, "a")));
+    assertNotEquals(key(Map.of("a", 1)), key(Map.of("a", 1L)));
+    assertNotEquals(key(Set.of(new BigDecimal("1.0"))), key(Set.of(new BigDecimal("1.00"))));
+  }
+
+  @Test
+  void setsAndMapsThatDoNotCompareByEqualsAreRefused() {
+    TreeSet<String> caseless = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.add("A");
+    assertTrue(caseless.contains("a") && !Set.of("A").contains("a"), "same elements, different membership");
+    assertRefused(caseless, "java.util.TreeSet", "CASE_INSENSITIVE_ORDER");
+    assertRefused(new TreeSet<>(String.CASE_INSENSITIVE_ORDER), "java.util.TreeSet", "comparator");
+    assertRefused(caselessMapOf("A"), "java.util.TreeMap", "comparator");
+    assertRefused(new TreeSet<>(Collections.reverseOrder(String.CASE_INSENSITIVE_ORDER)), "java.util.TreeSet",
+        "comparator");
+    assertRefused(new TreeSet<>(Comparator.comparing(String::length)), "java.util.TreeSet", "comparator");
+    assertRefused(caseless.descendingSet(), "java.util.TreeSet", "comparator");
+    assertRefused(caselessMapOf("A").keySet(), "java.util.TreeMap$KeySet", "comparator");
+    TreeSet<BigDecimal> decimals = new TreeSet<>(List.of(new BigDecimal("1.0")));
+    assertTrue(decimals.contains(new BigDecimal("1.00")) && !Set.of(new BigDecimal("1.0")).contains(
+        new BigDecimal("1.00")), "natural order is not always consistent with equals");
+    assertRefused(decimals, "java.util.TreeSet", "natural order of java.math.BigDecimal");
+    assertRefused(new TreeMap<>(Map.of(new BigDecimal("1.0"), 1)), "java.util.TreeMap", "natural order");
+    assertRefused(new TreeSet<>(List.of(new Version(1))), "java.util.TreeSet", "natural order");
+    IdentityHashMap<String, Integer> identity = new IdentityHashMap<>();
+    identity.put(new String("k"), 1);
+    assertRefused(identity, "java.util.IdentityHashMap", "identity");
+    assertRefused(identity.keySet(), "java.util.IdentityHashMap$KeySet", "identity");
+    assertRefused(Collections.newSetFromMap(new IdentityHashMap<>()), "java.util.Collections$SetFromMap", "hides");
+    assertRefused(Collections.unmodifiableSet(caseless), "java.util.Collections$UnmodifiableSet", "Set.copyOf");
+    assertRefused(Collections.synchronizedSet(new HashSet<>()), "java.util.Collections$SynchronizedSet", "hides");
+    assertRefused(Collections.checkedSet(new HashSet<>(), String.class), "java.util.Collections$CheckedSet", "hides");
+    assertRefused(Collections.unmodifiableMap(identity), "java.util.Collections$UnmodifiableMap", "Map.copyOf");
+    assertRefused(Collections.synchronizedMap(new HashMap<>()), "java.util.Collections$SynchronizedMap", "hides");
+    assertRefused(Collections.unmodifiableSortedSet(caseless), "java.util.Collections$UnmodifiableSortedSet",
+        "comparator");
+    Properties defaults = new Properties();
+    defaults.setProperty("mode", "fast");
+    assertRefused(new Properties(defaults), "java.util.Properties", "defaults");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> key("x", new Holder("h", List.of(Map.of("s", caseless)))));
+    assertTrue(e.getMessage().startsWith("argument 2 cannot be part of a cache key: at .items()[0][s]: "
+        + "type java.util.TreeSet has no canonical key: it is sorted by a comparator"), e.getMessage());
+  }
+
+  static TreeMap<String, Integer> caselessMapOf(String key) {
+    TreeMap<String, Integer> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    map.put(key, 1);
+    return map;
   }
 
   @Test
