@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -58,19 +59,25 @@ public final class KeyWriter {
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final ThreadLocal<KeyWriter> POOL = ThreadLocal.withInitial(KeyWriter::new);
-  private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS = new ClassValue<>() {
+  /**
+   * Getters of each record class's component fields, in component order. The fields, not the
+   * accessors: an accessor may be overridden to return something else ({@code s.toLowerCase()}),
+   * while the fields are the record's whole state, the one its default {@code equals} compares.
+   */
+  private static final ClassValue<MethodHandle[]> RECORD_FIELDS = new ClassValue<>() {
     @Override
     protected MethodHandle[] computeValue(Class<?> type) {
       RecordComponent[] components = type.getRecordComponents();
       MethodHandle[] handles = new MethodHandle[components.length];
       for (int i = 0; i < components.length; i++) {
         try {
-          var accessor = components[i].getAccessor();
-          accessor.setAccessible(true);
-          handles[i] = MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+          Field field = type.getDeclaredField(components[i].getName());
+          field.setAccessible(true);
+          handles[i] = MethodHandles.lookup().unreflectGetter(field).asType(MethodType.methodType(Object.class,
+              Object.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-          throw new IllegalStateException("cannot read component " + components[i].getName() + " of record "
-              + type.getName() + ": " + e, e);
+          throw new IllegalStateException("memokit cannot read its component " + components[i].getName() + " ("
+              + e + "); open its package to memokit or pass the components themselves", e);
         }
       }
       return handles;
@@ -323,13 +330,13 @@ public final class KeyWriter {
     Class<?> type = r.getClass();
     writeByte(RECORD);
     writeString(TypeNames.stable(type));
-    MethodHandle[] accessors = RECORD_ACCESSORS.get(type);
-    writeInt(accessors.length);
+    MethodHandle[] fields = recordFields(r);
+    writeInt(fields.length);
     RecordComponent[] components = null;
-    for (int i = 0; i < accessors.length; i++) {
+    for (int i = 0; i < fields.length; i++) {
       Object component;
       try {
-        component = accessors[i].invokeExact((Object) r);
+        component = fields[i].invokeExact((Object) r);
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Throwable t) {
@@ -343,6 +350,14 @@ public final class KeyWriter {
       }
     }
     leave(r);
+  }
+
+  private static MethodHandle[] recordFields(Record r) {
+    try {
+      return RECORD_FIELDS.get(r.getClass());
+    } catch (IllegalStateException e) {
+      throw refused(r, e.getMessage());
+    }
   }
 
   private void writeList(List<?> list) {

@@ -250,6 +250,45 @@ class KeyWriterTest {
     assertEquals(key(new Holder("h", List.of(1, "a"))), key(new Holder("h", new ArrayList<>(List.of(1, "a")))));
   }
 
+  /** An overridden accessor: {@code Lower("A")} and {@code Lower("a")} differ (equals, toString) but read alike. */
+  record Lower(String s) {
+    @Override
+    public String s() {
+      return s.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A coarser equals: {@code Caseless("A")} equals {@code Caseless("a")}, yet they print differently. */
+  record Caseless(String s) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Caseless c && c.s.equalsIgnoreCase(s);
+    }
+
+    @Override
+    public int hashCode() {
+      return s.toLowerCase(Locale.ROOT).hashCode();
+    }
+  }
+
+  @Test
+  void recordsAreKeyedByTheirFieldsWhateverTheirAccessorsAndEqualsSay() {
+    assertNotEquals(new Lower("A"), new Lower("a"));
+    assertEquals(new Lower("A").s(), new Lower("a").s());
+    assertNotEquals(key(new Lower("A")), key(new Lower("a")), "keyed by the field, not the overridden accessor");
+    assertEquals(key(new Lower("A")), key(new Lower("A")));
+    assertEquals(new Caseless("A"), new Caseless("a"));
+    assertNotEquals(new Caseless("A").toString(), new Caseless("a").toString());
+    assertNotEquals(key(new Caseless("A")), key(new Caseless("a")),
+        "a key finer than a coarse equals costs a miss, never a wrong value");
+  }
+
+  @Test
+  void enumsOfDifferentClassesWithTheSameConstantNameDiffer() {
+    assertNotEquals(key(TimeUnit.DAYS), key(ChronoUnit.DAYS));
+    assertNotEquals(key(TimeUnit.DAYS), key("DAYS"));
+  }
+
   @Test
   void enumsTimeOptionalArgumentsCountAndPositions() {
     assertEquals(key(TimeUnit.SECONDS), key(TimeUnit.SECONDS));
