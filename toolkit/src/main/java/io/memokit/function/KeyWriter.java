@@ -238,10 +238,10 @@ public final class KeyWriter {
     } else if (v instanceof Byte b) {
       writeByte(BYTE);
       writeByte(b);
-    } else if (v instanceof BigInteger b) {
+    } else if (v instanceof BigInteger b && v.getClass() == BigInteger.class) {
       writeByte(BIG_INTEGER);
       writeBytes(b.toByteArray());
-    } else if (v instanceof BigDecimal b) {
+    } else if (v instanceof BigDecimal b && v.getClass() == BigDecimal.class) {
       writeByte(BIG_DECIMAL);
       writeInt(b.scale());
       writeBytes(b.unscaledValue().toByteArray());
@@ -286,6 +286,10 @@ public final class KeyWriter {
   private static String generalHint(Class<?> c) {
     if (c.isSynthetic() || c.getName().contains("$$Lambda")) {
       return "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
+    }
+    if (c.getSuperclass() == BigInteger.class || c.getSuperclass() == BigDecimal.class) {
+      return "a subclass may behave unlike the number it holds; pass a plain " + c.getSuperclass().getSimpleName()
+          + " (new BigInteger(x.toByteArray()), new BigDecimal(x.unscaledValue(), x.scale()))";
     }
     return "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
         + "arrays, java.time values (dates, times, instants, durations, periods, zones), BigInteger, BigDecimal, "

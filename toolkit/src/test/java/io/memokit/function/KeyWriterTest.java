@@ -234,6 +234,36 @@ class KeyWriterTest {
     assertArrayEquals(wellFormed.getBytes(StandardCharsets.UTF_8), KeyWriter.utf8(wellFormed));
   }
 
+  /** Equal to {@code BigInteger.TEN} by equals, yet it prints (and could compute) otherwise. */
+  static final class Shouting extends BigInteger {
+    Shouting() {
+      super("10");
+    }
+
+    @Override
+    public String toString() {
+      return "TEN";
+    }
+  }
+
+  @Test
+  void floatsAndDoublesFollowEqualsAndSubclassedNumbersAreRefused() {
+    assertNotEquals(key(0.0f), key(-0.0f), "0.0f and -0.0f differ, as in Float.equals");
+    float nanA = Float.intBitsToFloat(0x7fc00001);
+    float nanB = Float.intBitsToFloat(0x7fc00002);
+    assertEquals(Float.valueOf(nanA), Float.valueOf(nanB));
+    assertEquals(key(nanA), key(nanB), "every NaN is one key, as in Float.equals");
+    assertEquals(key((Object) new float[] {nanA}), key((Object) new float[] {nanB}));
+    assertNotEquals(key((Object) new double[] {0.0}), key((Object) new double[] {-0.0}), "as in Arrays.equals");
+    assertNotEquals(key(1.0f), key(1.0));
+    assertNotEquals(key('a'), key("a"));
+    assertNotEquals(key('a'), key((Object) new char[] {'a'}));
+    assertNotEquals(key((Object) new char[] {'a'}), key("a"));
+    assertNotEquals(key(new BigInteger("-1")), key(new BigInteger("255")), "two's complement bytes, length-prefixed");
+    assertEquals(new Shouting(), BigInteger.TEN);
+    assertRefused(new Shouting(), "io.memokit.function.KeyWriterTest$Shouting", "plain BigInteger");
+  }
+
   @Test
   void nanIsCanonicalInArraysAndScalars() {
     double nan1 = Double.longBitsToDouble(0x7ff8000000000001L);
