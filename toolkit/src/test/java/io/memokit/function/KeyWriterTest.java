@@ -423,6 +423,21 @@ class KeyWriterTest {
   }
 
   @Test
+  void optionalsAndArraysAreKeyedByContent() {
+    assertNotEquals(key(Optional.of(1)), key(Optional.of(1L)));
+    assertEquals(key(Optional.of(List.of(1))), key(Optional.of(new ArrayList<>(List.of(1)))));
+    assertNotEquals(key(Optional.of(Optional.empty())), key(Optional.empty()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key(Optional.of(new Object())));
+    assertTrue(e.getMessage().contains("at .get(): type java.lang.Object"), e.getMessage());
+    assertEquals(key((Object) new String[] {"a"}), key((Object) new Object[] {"a"}), "equal as in Arrays.equals");
+    assertEquals(key((Object) new Object[] {new int[] {1}}), key((Object) new Object[] {new int[] {1}}),
+        "nested arrays by content, as in Arrays.deepEquals");
+    assertNotEquals(key((Object) new int[] {1}), key((Object) new long[] {1}));
+    assertNotEquals(key((Object) new byte[] {1}), key((Object) new boolean[] {true}));
+    assertNotEquals(key((Object) new int[] {1, 2}), key((Object) new int[] {1}, (Object) new int[] {2}));
+  }
+
+  @Test
   void largeArgumentsAreKeptAsTheirHashAndStillCompareExactly() {
     double[] big = new double[20 * 1024 * 1024 / 8];
     for (int i = 0; i < big.length; i++) big[i] = i * 0.5;
@@ -485,6 +500,25 @@ class KeyWriterTest {
     assertEquals(List.of(new FunctionId("dep.f", "1", 1)), k1.dependencies());
     assertEquals(List.of(), key(plain).dependencies(), "an unversioned function is no dependency");
     assertEquals(key(v1), key(named("dep.f", "1")), "functions are keyed by identity, not by object");
+  }
+
+  @Test
+  void functionsAreKeyedByNameVersionAndArity() {
+    assertNotEquals(key(named("dep.f", "1")), key(named("dep.g", "1")));
+    assertNotEquals(key(named("dep.f", "")), key(named("dep.f", "1")));
+    NamedFunction binary = new NamedFunction() {
+      @Override
+      public FunctionId id() {
+        return new FunctionId("dep.f", "1", 2);
+      }
+
+      @Override
+      public Object invoke(Object[] args) {
+        return null;
+      }
+    };
+    assertNotEquals(key(named("dep.f", "1")), key(binary));
+    assertNotEquals(key(named("dep.f", "1")), key("dep.f"));
   }
 
   static NamedFunction named(String name, String version) {
