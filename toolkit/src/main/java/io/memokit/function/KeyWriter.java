@@ -287,9 +287,9 @@ public final class KeyWriter {
     if (c.isSynthetic() || c.getName().contains("$$Lambda")) {
       return "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
     }
-    if (c.getSuperclass() == BigInteger.class || c.getSuperclass() == BigDecimal.class) {
-      return "a subclass may behave unlike the number it holds; pass a plain " + c.getSuperclass().getSimpleName()
-          + " (new BigInteger(x.toByteArray()), new BigDecimal(x.unscaledValue(), x.scale()))";
+    if (BigInteger.class.isAssignableFrom(c) || BigDecimal.class.isAssignableFrom(c)) {
+      return "a subclass may behave unlike the number it holds; pass a plain BigInteger or BigDecimal "
+          + "(new BigInteger(x.toByteArray()), new BigDecimal(x.unscaledValue(), x.scale()))";
     }
     return "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
         + "arrays, java.time values (dates, times, instants, durations, periods, zones), BigInteger, BigDecimal, "
