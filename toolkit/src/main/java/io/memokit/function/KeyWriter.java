@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,10 +23,12 @@ import java.util.Set;
 /**
  * Writes the canonical encoding of argument values: a type tag, then the content, so that equal
  * values give equal bytes in every JVM and run, and values of different types never collide
- * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps are
- * encoded in a content-defined order; records by class and components; named functions by name
- * and version; {@link KeyedByDefinition} values by their definition. Any other type is refused
- * with a {@link KeyException}. Cycles and nesting deeper than {@value #MAX_DEPTH} are refused too.
+ * ({@code 1} and {@code 1L} differ). Lists of any implementation encode alike; sets and maps that
+ * compare by {@code equals} ({@link Membership}) are encoded in a content-defined order; records by
+ * class and components; {@code java.time} values by their fields ({@link TimeKeys}); named
+ * functions by name and version; {@link KeyedByDefinition} values by their definition. Any other
+ * type is refused with a {@link KeyException}. Cycles and nesting deeper than {@value #MAX_DEPTH}
+ * are refused too.
  *
  * <p>Encodings up to {@value #STORED_LIMIT} bytes are kept whole; longer ones are streamed through
  * the hash, so a 100 MiB array costs one pass at memory speed and no copy of itself.
@@ -42,10 +45,13 @@ public final class KeyWriter {
   static final int NULL = 0x00, FALSE = 0x01, TRUE = 0x02, BYTE = 0x03, SHORT = 0x04, INT = 0x05,
       LONG = 0x06, FLOAT = 0x07, DOUBLE = 0x08, CHAR = 0x09, STRING = 0x0A, BIG_INTEGER = 0x0B,
       BIG_DECIMAL = 0x0C, ENUM = 0x0D, RECORD = 0x0E, OPTIONAL_EMPTY = 0x0F, OPTIONAL = 0x10,
-      LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TIME = 0x15,
+      LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TEMPORAL = 0x16,
       BOOLEAN_ARRAY = 0x20, BYTE_ARRAY = 0x21, SHORT_ARRAY = 0x22, CHAR_ARRAY = 0x23, INT_ARRAY = 0x24,
       LONG_ARRAY = 0x25, FLOAT_ARRAY = 0x26, DOUBLE_ARRAY = 0x27,
       FUNCTION = 0x40, DEFINITION = 0x41, FUNCTION_WITH_CODE = 0x42;
+  // Retired, never reuse: java.time values by class simple name and toString(), which confused unequal
+  // values (formatters of different locales, zone rules). Reusing it could match keys in existing stores.
+  static final int RETIRED_TIME_TEXT = 0x15;
 
   private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHAR_LE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -53,19 +59,25 @@ public final class KeyWriter {
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final ThreadLocal<KeyWriter> POOL = ThreadLocal.withInitial(KeyWriter::new);
-  private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS = new ClassValue<>() {
+  /**
+   * Getters of each record class's component fields, in component order. The fields, not the
+   * accessors: an accessor may be overridden to return something else ({@code s.toLowerCase()}),
+   * while the fields are the record's whole state, the one its default {@code equals} compares.
+   */
+  private static final ClassValue<MethodHandle[]> RECORD_FIELDS = new ClassValue<>() {
     @Override
     protected MethodHandle[] computeValue(Class<?> type) {
       RecordComponent[] components = type.getRecordComponents();
       MethodHandle[] handles = new MethodHandle[components.length];
       for (int i = 0; i < components.length; i++) {
         try {
-          var accessor = components[i].getAccessor();
-          accessor.setAccessible(true);
-          handles[i] = MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+          Field field = type.getDeclaredField(components[i].getName());
+          field.setAccessible(true);
+          handles[i] = MethodHandles.lookup().unreflectGetter(field).asType(MethodType.methodType(Object.class,
+              Object.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-          throw new IllegalStateException("cannot read component " + components[i].getName() + " of record "
-              + type.getName() + ": " + e, e);
+          throw new IllegalStateException("memokit cannot read its component " + components[i].getName() + " ("
+              + e + "); open its package to memokit or pass the components themselves", e);
         }
       }
       return handles;
@@ -226,10 +238,10 @@ public final class KeyWriter {
     } else if (v instanceof Byte b) {
       writeByte(BYTE);
       writeByte(b);
-    } else if (v instanceof BigInteger b) {
+    } else if (v instanceof BigInteger b && v.getClass() == BigInteger.class) {
       writeByte(BIG_INTEGER);
       writeBytes(b.toByteArray());
-    } else if (v instanceof BigDecimal b) {
+    } else if (v instanceof BigDecimal b && v.getClass() == BigDecimal.class) {
       writeByte(BIG_DECIMAL);
       writeInt(b.scale());
       writeBytes(b.unscaledValue().toByteArray());
@@ -256,26 +268,32 @@ public final class KeyWriter {
       writeMap(map);
     } else if (v.getClass().isArray()) {
       writeArray(v);
-    } else if (v.getClass().getName().startsWith("java.time.")) {
-      writeByte(TIME);
-      writeString(v.getClass().getSimpleName());
-      writeString(v.toString());
-    } else {
+    } else if (!TimeKeys.write(this, v)) {
       throw unsupported(v);
     }
   }
 
   private static KeyException unsupported(Object v) {
-    Class<?> c = v.getClass();
-    String hint;
+    String timeHint = TimeKeys.refusal(v);
+    return refused(v, timeHint != null ? timeHint : generalHint(v.getClass()));
+  }
+
+  /** The refusal of {@code v}'s type, with the reason or hint. */
+  static KeyException refused(Object v, String hint) {
+    return new KeyException("type " + TypeNames.stable(v.getClass()) + " has no canonical key: " + hint);
+  }
+
+  private static String generalHint(Class<?> c) {
     if (c.isSynthetic() || c.getName().contains("$$Lambda")) {
-      hint = "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
-    } else {
-      hint = "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
-          + "arrays, java.time values, BigInteger, BigDecimal, named functions and expressions; "
-          + "wrap other data in a record of supported components";
+      return "it is an unnamed function (a lambda); give it a name with version(name, v, fn) or memo(name, fn)";
     }
-    return new KeyException("type " + TypeNames.stable(c) + " has no canonical key: " + hint);
+    if (BigInteger.class.isAssignableFrom(c) || BigDecimal.class.isAssignableFrom(c)) {
+      return "a subclass may behave unlike the number it holds; pass a plain BigInteger or BigDecimal "
+          + "(new BigInteger(x.toByteArray()), new BigDecimal(x.unscaledValue(), x.scale()))";
+    }
+    return "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
+        + "arrays, java.time values (dates, times, instants, durations, periods, zones), BigInteger, BigDecimal, "
+        + "named functions and expressions; wrap other data in a record of supported components";
   }
 
   /**
@@ -320,13 +338,13 @@ public final class KeyWriter {
     Class<?> type = r.getClass();
     writeByte(RECORD);
     writeString(TypeNames.stable(type));
-    MethodHandle[] accessors = RECORD_ACCESSORS.get(type);
-    writeInt(accessors.length);
+    MethodHandle[] fields = recordFields(r);
+    writeInt(fields.length);
     RecordComponent[] components = null;
-    for (int i = 0; i < accessors.length; i++) {
+    for (int i = 0; i < fields.length; i++) {
       Object component;
       try {
-        component = accessors[i].invokeExact((Object) r);
+        component = fields[i].invokeExact((Object) r);
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Throwable t) {
@@ -340,6 +358,14 @@ public final class KeyWriter {
       }
     }
     leave(r);
+  }
+
+  private static MethodHandle[] recordFields(Record r) {
+    try {
+      return RECORD_FIELDS.get(r.getClass());
+    } catch (IllegalStateException e) {
+      throw refused(r, e.getMessage());
+    }
   }
 
   private void writeList(List<?> list) {
@@ -365,6 +391,8 @@ public final class KeyWriter {
   }
 
   private void writeSet(Set<?> set) {
+    String why = Membership.refusal(set);
+    if (why != null) throw refused(set, why);
     enter(set);
     writeByte(SET);
     List<byte[]> elements = new ArrayList<>(set.size());
@@ -382,6 +410,8 @@ public final class KeyWriter {
   }
 
   private void writeMap(Map<?, ?> map) {
+    String why = Membership.refusal(map);
+    if (why != null) throw refused(map, why);
     enter(map);
     writeByte(MAP);
     List<byte[]> entries = new ArrayList<>(map.size());
@@ -508,8 +538,58 @@ public final class KeyWriter {
     pos += 2;
   }
 
+  /** Writes a string: length-prefixed, {@linkplain #utf8 UTF-8}; different strings never give equal bytes. */
   public void writeString(String s) {
-    writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    writeBytes(utf8(s));
+  }
+
+  /**
+   * The UTF-8 bytes of {@code s}. {@link String#getBytes} would turn an unpaired surrogate into
+   * {@code ?}, so that {@code "\ud800"} and {@code "?"} were one key; such a string is written in
+   * generalized UTF-8 instead (each unpaired surrogate as its own three bytes, which no well-formed
+   * string produces), leaving the bytes of every well-formed string unchanged.
+   */
+  static byte[] utf8(String s) {
+    return hasUnpairedSurrogate(s) ? generalizedUtf8(s) : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** UTF-8 of the code points of {@code s}, an unpaired surrogate counting as one (U+D800 to U+DFFF). */
+  private static byte[] generalizedUtf8(String s) {
+    byte[] out = new byte[3 * s.length()];
+    int n = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp < 0x80) {
+        out[n++] = (byte) cp;
+      } else if (cp < 0x800) {
+        out[n++] = (byte) (0xC0 | cp >> 6);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      } else if (cp < 0x10000) {
+        out[n++] = (byte) (0xE0 | cp >> 12);
+        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      } else {
+        out[n++] = (byte) (0xF0 | cp >> 18);
+        out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+        out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+        out[n++] = (byte) (0x80 | cp & 0x3F);
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
   /** Writes a length-prefixed byte string. */

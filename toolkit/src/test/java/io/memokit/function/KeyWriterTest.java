@@ -1,5 +1,6 @@
 package io.memokit.function;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,22 +8,61 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.Month;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.chrono.HijrahDate;
+import java.time.chrono.JapaneseChronology;
+import java.time.chrono.JapaneseDate;
+import java.time.chrono.ThaiBuddhistDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.time.temporal.ValueRange;
+import java.time.temporal.WeekFields;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +104,94 @@ class KeyWriterTest {
     assertNotEquals(key(Set.of(1, 2)), key(List.of(1, 2)), "a set is not a list");
   }
 
+  record Version(int major) implements Comparable<Version> {
+    @Override
+    public int compareTo(Version o) {
+      return 0;
+    }
+  }
+
+  @Test
+  void equalSetsAndMapsOfAnyImplementationGiveOneKey() {
+    CellKey k = key(Set.of("b", "a", "c"));
+    TreeSet<String> reversed = new TreeSet<>(Comparator.reverseOrder());
+    reversed.addAll(List.of("a", "b", "c"));
+    assertEquals(k, key(reversed), "the order a sorted set iterates in is not part of its key");
+    assertEquals(k, key(new TreeSet<>(List.of("a", "b", "c")).descendingSet()));
+    assertEquals(k, key(new ConcurrentSkipListSet<>(List.of("c", "a", "b"))));
+    assertEquals(k, key(Collections.unmodifiableSortedSet(new TreeSet<>(Set.of("a", "b", "c")))));
+    Set<String> concurrent = ConcurrentHashMap.newKeySet();
+    concurrent.addAll(List.of("a", "b", "c"));
+    assertEquals(k, key(concurrent));
+    assertEquals(key(Set.of(TimeUnit.SECONDS, TimeUnit.DAYS)), key(EnumSet.of(TimeUnit.DAYS, TimeUnit.SECONDS)));
+    Map<String, Integer> m = Map.of("a", 1, "b", 2);
+    TreeMap<String, Integer> natural = new TreeMap<>(Comparator.naturalOrder());
+    natural.putAll(m);
+    assertEquals(key(m), key(natural));
+    assertEquals(key(m), key(new ConcurrentHashMap<>(m)));
+    assertEquals(key(m.keySet()), key(new TreeMap<>(m).keySet()), "a sorted map's key set is a sorted set");
+    assertEquals(key(List.of(1, 2)), key(new CopyOnWriteArrayList<>(List.of(1, 2))));
+    assertEquals(key(List.of(1, 2)), key(Collections.unmodifiableList(new ArrayList<>(List.of(1, 2)))));
+  }
+
+  @Test
+  void mixedNumberTypesInSetsAndMapsStayApart() {
+    Set<Object> mixed = new HashSet<>(List.of(1, 1L, 1.0, (short) 1, BigInteger.ONE));
+    assertEquals(5, mixed.size());
+    Set<CellKey> keys = new HashSet<>(List.of(key(mixed), key(Set.of(1)), key(Set.of(1L)), key(Set.of(1.0)),
+        key(Set.of(1, 1L)), key(Set.of(1, 1.0))));
+    assertEquals(6, keys.size());
+    assertNotEquals(key(Map.of(1, "a")), key(Map.of(1L, "a")));
+    assertNotEquals(key(Map.of("a", 1)), key(Map.of("a", 1L)));
+    assertNotEquals(key(Set.of(new BigDecimal("1.0"))), key(Set.of(new BigDecimal("1.00"))));
+  }
+
+  @Test
+  void setsAndMapsThatDoNotCompareByEqualsAreRefused() {
+    TreeSet<String> caseless = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    caseless.add("A");
+    assertTrue(caseless.contains("a") && !Set.of("A").contains("a"), "same elements, different membership");
+    assertRefused(caseless, "java.util.TreeSet", "CASE_INSENSITIVE_ORDER");
+    assertRefused(new TreeSet<>(String.CASE_INSENSITIVE_ORDER), "java.util.TreeSet", "comparator");
+    assertRefused(caselessMapOf("A"), "java.util.TreeMap", "comparator");
+    assertRefused(new TreeSet<>(Collections.reverseOrder(String.CASE_INSENSITIVE_ORDER)), "java.util.TreeSet",
+        "comparator");
+    assertRefused(new TreeSet<>(Comparator.comparing(String::length)), "java.util.TreeSet", "comparator");
+    assertRefused(caseless.descendingSet(), "java.util.TreeSet", "comparator");
+    assertRefused(caselessMapOf("A").keySet(), "java.util.TreeMap$KeySet", "comparator");
+    TreeSet<BigDecimal> decimals = new TreeSet<>(List.of(new BigDecimal("1.0")));
+    assertTrue(decimals.contains(new BigDecimal("1.00")) && !Set.of(new BigDecimal("1.0")).contains(
+        new BigDecimal("1.00")), "natural order is not always consistent with equals");
+    assertRefused(decimals, "java.util.TreeSet", "natural order of java.math.BigDecimal");
+    assertRefused(new TreeMap<>(Map.of(new BigDecimal("1.0"), 1)), "java.util.TreeMap", "natural order");
+    assertRefused(new TreeSet<>(List.of(new Version(1))), "java.util.TreeSet", "natural order");
+    IdentityHashMap<String, Integer> identity = new IdentityHashMap<>();
+    identity.put(new String("k"), 1);
+    assertRefused(identity, "java.util.IdentityHashMap", "identity");
+    assertRefused(identity.keySet(), "java.util.IdentityHashMap$KeySet", "identity");
+    assertRefused(Collections.newSetFromMap(new IdentityHashMap<>()), "java.util.Collections$SetFromMap", "hides");
+    assertRefused(Collections.unmodifiableSet(caseless), "java.util.Collections$UnmodifiableSet", "Set.copyOf");
+    assertRefused(Collections.synchronizedSet(new HashSet<>()), "java.util.Collections$SynchronizedSet", "hides");
+    assertRefused(Collections.checkedSet(new HashSet<>(), String.class), "java.util.Collections$CheckedSet", "hides");
+    assertRefused(Collections.unmodifiableMap(identity), "java.util.Collections$UnmodifiableMap", "Map.copyOf");
+    assertRefused(Collections.synchronizedMap(new HashMap<>()), "java.util.Collections$SynchronizedMap", "hides");
+    assertRefused(Collections.unmodifiableSortedSet(caseless), "java.util.Collections$UnmodifiableSortedSet",
+        "comparator");
+    Properties defaults = new Properties();
+    defaults.setProperty("mode", "fast");
+    assertRefused(new Properties(defaults), "java.util.Properties", "defaults");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> key("x", new Holder("h", List.of(Map.of("s", caseless)))));
+    assertTrue(e.getMessage().startsWith("argument 2 cannot be part of a cache key: at .items()[0][s]: "
+        + "type java.util.TreeSet has no canonical key: it is sorted by a comparator"), e.getMessage());
+  }
+
+  static TreeMap<String, Integer> caselessMapOf(String key) {
+    TreeMap<String, Integer> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    map.put(key, 1);
+    return map;
+  }
+
   @Test
   void numbersAreTypeTagged() {
     Set<CellKey> keys = new HashSet<>(List.of(key(1), key(1L), key(1.0), key(1.0f), key((short) 1), key((byte) 1),
@@ -73,6 +201,67 @@ class KeyWriterTest {
     assertEquals(key(new BigDecimal("1.50")), key(new BigDecimal("1.50")));
     assertNotEquals(key(0.0), key(-0.0), "0.0 and -0.0 differ, as in Double.equals");
     assertNotEquals(key((Object) null), key("null"));
+  }
+
+  @Test
+  void differentStringsNeverShareAKeyEvenWithUnpairedSurrogates() {
+    assertNotEquals(key("\ud800"), key("?"), "getBytes(UTF_8) turns an unpaired surrogate into ?");
+    assertNotEquals(key("\ud800"), key("\udc00"));
+    assertNotEquals(key("\ud800"), key("\ufffd"));
+    assertNotEquals(key("\udc00\ud800"), key("\ud800\udc00"), "two unpaired surrogates are not a pair");
+    assertEquals(key("\ud800\udc00"), key(new String(Character.toChars(0x10000))));
+    Set<String> strings = new HashSet<>();
+    for (char c = 0; c < 0xFFFF; c++) strings.add(String.valueOf(c));
+    strings.add("\uffff");
+    String[] parts = {"a", "?", "\ud800", "\udbff", "\udc00", "\udfff", "\ufffd", "\ud83d\ude00", "\u00e9"};
+    for (String x : parts) {
+      for (String y : parts) {
+        strings.add(x + y);
+        for (String z : parts) strings.add(x + y + z);
+      }
+    }
+    Set<CellKey> keys = new HashSet<>();
+    for (String s : strings) keys.add(key(s));
+    assertEquals(strings.size(), keys.size(), "one key per distinct string");
+  }
+
+  @Test
+  void unpairedSurrogatesAreWrittenAsTheirOwnThreeBytes() {
+    assertArrayEquals(new byte[] {0x61, (byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xC3, (byte) 0xA9,
+        (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, (byte) 0xED, (byte) 0xBF, (byte) 0xBF},
+        KeyWriter.utf8("a\ud800\u00e9\ud83d\ude00\udfff"));
+    String wellFormed = "h\u00e9llo \ud83d\ude00 \u4e2d";
+    assertArrayEquals(wellFormed.getBytes(StandardCharsets.UTF_8), KeyWriter.utf8(wellFormed));
+  }
+
+  /** Equal to {@code BigInteger.TEN} by equals, yet it prints (and could compute) otherwise. */
+  static final class Shouting extends BigInteger {
+    Shouting() {
+      super("10");
+    }
+
+    @Override
+    public String toString() {
+      return "TEN";
+    }
+  }
+
+  @Test
+  void floatsAndDoublesFollowEqualsAndSubclassedNumbersAreRefused() {
+    assertNotEquals(key(0.0f), key(-0.0f), "0.0f and -0.0f differ, as in Float.equals");
+    float nanA = Float.intBitsToFloat(0x7fc00001);
+    float nanB = Float.intBitsToFloat(0x7fc00002);
+    assertEquals(Float.valueOf(nanA), Float.valueOf(nanB));
+    assertEquals(key(nanA), key(nanB), "every NaN is one key, as in Float.equals");
+    assertEquals(key((Object) new float[] {nanA}), key((Object) new float[] {nanB}));
+    assertNotEquals(key((Object) new double[] {0.0}), key((Object) new double[] {-0.0}), "as in Arrays.equals");
+    assertNotEquals(key(1.0f), key(1.0));
+    assertNotEquals(key('a'), key("a"));
+    assertNotEquals(key('a'), key((Object) new char[] {'a'}));
+    assertNotEquals(key((Object) new char[] {'a'}), key("a"));
+    assertNotEquals(key(new BigInteger("-1")), key(new BigInteger("255")), "two's complement bytes, length-prefixed");
+    assertEquals(new Shouting(), BigInteger.TEN);
+    assertRefused(new Shouting(), "io.memokit.function.KeyWriterTest$Shouting", "plain BigInteger");
   }
 
   @Test
@@ -91,6 +280,45 @@ class KeyWriterTest {
     assertEquals(key(new Holder("h", List.of(1, "a"))), key(new Holder("h", new ArrayList<>(List.of(1, "a")))));
   }
 
+  /** An overridden accessor: {@code Lower("A")} and {@code Lower("a")} differ (equals, toString) but read alike. */
+  record Lower(String s) {
+    @Override
+    public String s() {
+      return s.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A coarser equals: {@code Caseless("A")} equals {@code Caseless("a")}, yet they print differently. */
+  record Caseless(String s) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Caseless c && c.s.equalsIgnoreCase(s);
+    }
+
+    @Override
+    public int hashCode() {
+      return s.toLowerCase(Locale.ROOT).hashCode();
+    }
+  }
+
+  @Test
+  void recordsAreKeyedByTheirFieldsWhateverTheirAccessorsAndEqualsSay() {
+    assertNotEquals(new Lower("A"), new Lower("a"));
+    assertEquals(new Lower("A").s(), new Lower("a").s());
+    assertNotEquals(key(new Lower("A")), key(new Lower("a")), "keyed by the field, not the overridden accessor");
+    assertEquals(key(new Lower("A")), key(new Lower("A")));
+    assertEquals(new Caseless("A"), new Caseless("a"));
+    assertNotEquals(new Caseless("A").toString(), new Caseless("a").toString());
+    assertNotEquals(key(new Caseless("A")), key(new Caseless("a")),
+        "a key finer than a coarse equals costs a miss, never a wrong value");
+  }
+
+  @Test
+  void enumsOfDifferentClassesWithTheSameConstantNameDiffer() {
+    assertNotEquals(key(TimeUnit.DAYS), key(ChronoUnit.DAYS));
+    assertNotEquals(key(TimeUnit.DAYS), key("DAYS"));
+  }
+
   @Test
   void enumsTimeOptionalArgumentsCountAndPositions() {
     assertEquals(key(TimeUnit.SECONDS), key(TimeUnit.SECONDS));
@@ -102,6 +330,111 @@ class KeyWriterTest {
     assertNotEquals(key(1, 2), key(2, 1));
     assertNotEquals(key(1, null), key(1));
     assertNotEquals(key(List.of(1), 2), key(List.of(1, 2)));
+  }
+
+  /** Values of every keyed java.time class, pairwise unequal; their key is pinned, so add values elsewhere. */
+  static List<Object> unequalTimeValues() {
+    LocalDateTime overlap = LocalDateTime.of(2023, 10, 29, 2, 30);
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    LocalDateTime t = LocalDateTime.of(2026, 11, 24, 9, 30);
+    return List.of(
+        LocalDate.of(2026, 11, 24), LocalDate.of(-2026, 11, 24), LocalDate.of(2026, 1, 1), LocalDate.MIN,
+        LocalTime.of(12, 0), LocalTime.of(12, 0, 0, 1), LocalTime.MIDNIGHT, LocalTime.MAX,
+        t, t.withNano(1), LocalDateTime.MIN, LocalDateTime.MAX,
+        Instant.EPOCH, Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_999_999), Instant.MAX,
+        Duration.ZERO, Duration.ofNanos(1), Duration.ofNanos(-1), Duration.ofDays(1),
+        Duration.ofSeconds(Long.MAX_VALUE),
+        Period.ZERO, Period.ofYears(1), Period.ofMonths(12), Period.ofDays(365), Period.of(1, -1, 0),
+        Year.of(2026), Year.of(-2026), YearMonth.of(2026, 11), YearMonth.of(2026, 1), MonthDay.of(11, 24),
+        MonthDay.of(2, 29), ZoneOffset.UTC, ZoneOffset.ofHours(1), ZoneOffset.ofTotalSeconds(3601), ZoneId.of("UTC"),
+        ZoneId.of("Etc/UTC"), ZoneId.of("UTC+01:00"), paris, ZoneId.of("Africa/Lagos"),
+        OffsetTime.of(LocalTime.NOON, ZoneOffset.UTC), OffsetTime.of(LocalTime.of(13, 0), ZoneOffset.ofHours(1)),
+        OffsetDateTime.of(t, ZoneOffset.UTC), OffsetDateTime.of(t.plusHours(1), ZoneOffset.ofHours(1)),
+        ZonedDateTime.of(t, ZoneOffset.UTC), ZonedDateTime.of(t, ZoneId.of("UTC")), ZonedDateTime.of(t, paris),
+        ZonedDateTime.of(t, ZoneId.of("Africa/Lagos")), ZonedDateTime.of(t, ZoneOffset.ofHours(1)),
+        ZonedDateTime.of(overlap, paris).withEarlierOffsetAtOverlap(),
+        ZonedDateTime.of(overlap, paris).withLaterOffsetAtOverlap(),
+        DayOfWeek.MONDAY, Month.JANUARY, ChronoUnit.DAYS);
+  }
+
+  @Test
+  void unequalTimeValuesHaveDifferentKeysAndEqualOnesOneKey() throws Exception {
+    List<Object> values = unequalTimeValues();
+    for (int i = 0; i < values.size(); i++) {
+      for (int j = i + 1; j < values.size(); j++) {
+        assertNotEquals(values.get(i), values.get(j), "the test values must be pairwise unequal");
+        assertNotEquals(key(values.get(i)), key(values.get(j)), values.get(i) + " vs " + values.get(j));
+      }
+      Object copy = serializedCopy(values.get(i));
+      assertEquals(values.get(i), copy);
+      assertEquals(key(values.get(i)), key(copy), "an equal copy of " + values.get(i) + " has the same key");
+    }
+    assertEquals(key(Instant.ofEpochSecond(1, 500)), key(Instant.parse("1970-01-01T00:00:01.000000500Z")));
+    assertEquals(key(Duration.ofMinutes(1)), key(Duration.ofSeconds(60)));
+    assertEquals(key(Duration.ofSeconds(-1, 1)), key(Duration.ofNanos(-999_999_999)));
+    assertEquals(key(LocalTime.of(12, 0)), key(LocalTime.parse("12:00:00.000")));
+    assertEquals(key(ZoneId.of("Z")), key(ZoneOffset.UTC), "ZoneId.of(\"Z\") is the offset");
+    assertEquals(key(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("Europe/Paris"))),
+        key(ZonedDateTime.parse("2026-01-01T00:00+01:00[Europe/Paris]")));
+    assertEquals(KeyWriter.ENUM, key(DayOfWeek.MONDAY).encoding()[2], "java.time enums stay keyed as enums");
+  }
+
+  static Object serializedCopy(Object v) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(v);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return in.readObject();
+    }
+  }
+
+  @Test
+  void timeTypesWithoutAValueKeyAreRefusedWithAHint() {
+    DateTimeFormatter english = DateTimeFormatter.ofPattern("EEEE", Locale.ENGLISH);
+    DateTimeFormatter french = DateTimeFormatter.ofPattern("EEEE", Locale.FRENCH);
+    assertEquals(english.toString(), french.toString(), "why text cannot key a formatter");
+    assertNotEquals(english.format(DayOfWeek.MONDAY), french.format(DayOfWeek.MONDAY));
+    ZoneRules lagos = ZoneId.of("Africa/Lagos").getRules();
+    ZoneRules parisRules = ZoneId.of("Europe/Paris").getRules();
+    assertEquals(lagos.toString(), parisRules.toString(), "why text cannot key zone rules");
+    assertRefused(english, "java.time.format.DateTimeFormatter", "locale");
+    assertRefused(lagos, "java.time.zone.ZoneRules", "ZoneId");
+    assertRefused(Clock.systemUTC(), "java.time.Clock", "clock.instant()");
+    assertRefused(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), "java.time.Clock", "clock.instant()");
+    assertRefused(JapaneseDate.of(2020, 1, 1), "java.time.chrono.JapaneseDate", "LocalDate.from");
+    assertRefused(HijrahDate.now(), "java.time.chrono.HijrahDate", "LocalDate.from");
+    assertRefused(ThaiBuddhistDate.now().atTime(LocalTime.NOON), "java.time.chrono.ChronoLocalDateTimeImpl",
+        "LocalDate.from");
+    assertRefused(JapaneseChronology.INSTANCE, "java.time.chrono.JapaneseChronology", "chronology");
+    assertRefused(TemporalAdjusters.firstDayOfMonth(), "java.time.temporal.TemporalAdjusters", "adjuster");
+    assertRefused(ValueRange.of(1, 28, 31), "java.time.temporal.ValueRange", "keyed are LocalDate");
+    assertRefused(WeekFields.ISO, "java.time.temporal.WeekFields", "keyed are LocalDate");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> key(LocalDate.EPOCH, Map.of("fmt", french)));
+    assertTrue(e.getMessage().startsWith("argument 2 cannot be part of a cache key: at [fmt]: "
+        + "type java.time.format.DateTimeFormatter has no canonical key: "), e.getMessage());
+  }
+
+  static void assertRefused(Object v, String type, String hint) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key(v));
+    assertTrue(e.getMessage().startsWith("argument 1 cannot be part of a cache key: type " + type), e.getMessage());
+    assertTrue(e.getMessage().contains(hint), e.getMessage());
+  }
+
+  @Test
+  void optionalsAndArraysAreKeyedByContent() {
+    assertNotEquals(key(Optional.of(1)), key(Optional.of(1L)));
+    assertEquals(key(Optional.of(List.of(1))), key(Optional.of(new ArrayList<>(List.of(1)))));
+    assertNotEquals(key(Optional.of(Optional.empty())), key(Optional.empty()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key(Optional.of(new Object())));
+    assertTrue(e.getMessage().contains("at .get(): type java.lang.Object"), e.getMessage());
+    assertEquals(key((Object) new String[] {"a"}), key((Object) new Object[] {"a"}), "equal as in Arrays.equals");
+    assertEquals(key((Object) new Object[] {new int[] {1}}), key((Object) new Object[] {new int[] {1}}),
+        "nested arrays by content, as in Arrays.deepEquals");
+    assertNotEquals(key((Object) new int[] {1}), key((Object) new long[] {1}));
+    assertNotEquals(key((Object) new byte[] {1}), key((Object) new boolean[] {true}));
+    assertNotEquals(key((Object) new int[] {1, 2}), key((Object) new int[] {1}, (Object) new int[] {2}));
   }
 
   @Test
@@ -131,6 +464,31 @@ class KeyWriterTest {
     assertEquals("7160beef817bbe411cbe3bc11fddd00e", key(new Point(3, 4), Optional.empty(), (Object) null).hex());
   }
 
+  /**
+   * More pins, computed before the key audit: every type whose encoding was already correct must
+   * keep it (strings with non-ASCII text, every scalar and array type, sets, sorted maps, nested
+   * records, enums, named functions).
+   */
+  @Test
+  void encodingsOfEveryCorrectTypeArePinned() {
+    assertEquals("f583171ad47f335cc433528c1e81c4c4",
+        key("h\u00e9llo \ud83d\ude00 \u4e2d", 'x', (byte) -3, (short) 300, 1.5f, -0.0, Double.NaN).hex());
+    assertEquals("31828d13689203075d3e6a3bd81136fb",
+        key(new BigInteger("-123456789012345678901234567890"), new BigDecimal("-1.500"), TimeUnit.SECONDS).hex());
+    assertEquals("c61add694d293b5335cd5fce69e50b20",
+        key(new int[] {1, -2}, new long[] {3}, new double[] {0.5}, new float[] {2f}, new byte[] {7},
+            new short[] {8}, new char[] {'a', '\ud800'}, new boolean[] {true, false}, new Object[] {"o", null}).hex());
+    assertEquals("ca6dc278ce1bbc98016c991a73ccf64c",
+        key(new TreeSet<>(List.of("b", "a")), new TreeMap<>(Map.of("k", List.of(1, 2L))),
+            Optional.of(new Point(1, 2)), named("dep.f", "2")).hex());
+  }
+
+  /** The java.time encoding by fields (tag TEMPORAL), pinned when it replaced the ambiguous text form. */
+  @Test
+  void theTimeEncodingIsPinned() {
+    assertEquals("178d0d59f827cfbf054bd8a675a58f3d", key(unequalTimeValues().toArray()).hex());
+  }
+
   @Test
   void versionedFunctionsAnywhereInTheArgumentsAreDependencies() {
     NamedFunction v1 = named("dep.f", "1");
@@ -142,6 +500,25 @@ class KeyWriterTest {
     assertEquals(List.of(new FunctionId("dep.f", "1", 1)), k1.dependencies());
     assertEquals(List.of(), key(plain).dependencies(), "an unversioned function is no dependency");
     assertEquals(key(v1), key(named("dep.f", "1")), "functions are keyed by identity, not by object");
+  }
+
+  @Test
+  void functionsAreKeyedByNameVersionAndArity() {
+    assertNotEquals(key(named("dep.f", "1")), key(named("dep.g", "1")));
+    assertNotEquals(key(named("dep.f", "")), key(named("dep.f", "1")));
+    NamedFunction binary = new NamedFunction() {
+      @Override
+      public FunctionId id() {
+        return new FunctionId("dep.f", "1", 2);
+      }
+
+      @Override
+      public Object invoke(Object[] args) {
+        return null;
+      }
+    };
+    assertNotEquals(key(named("dep.f", "1")), key(binary));
+    assertNotEquals(key(named("dep.f", "1")), key("dep.f"));
   }
 
   static NamedFunction named(String name, String version) {
