@@ -40,13 +40,13 @@ import org.objectweb.asm.Type;
  *       same fingerprint in every JShell session, notebook kernel, JVM and run;</li>
  *   <li>transitively, every method it calls, and every lambda it creates, in its own class and nest or,
  *       in JShell and JShell-based kernels, in any snippet (helper methods defined in earlier cells);</li>
- *   <li>the values it captures and the static fields of those classes it reads (a snippet's
- *       {@code var}), keyed canonically as arguments are, as they are when the fingerprint is taken;
- *       a memoized or versioned function among them counts by its identity (its own code or version).
- *       A value that has no canonical key counts by its type only, and the description says so.</li>
+ *   <li>the values it captures, keyed canonically as arguments are (a value that has no canonical key
+ *       counts by its type only, and the description says so), and the memoized or versioned
+ *       functions it reads from static fields (a snippet's {@code var g = memo(...)}), by their
+ *       identity: their own code or version.</li>
  * </ul>
- * Not covered, by design: library and JDK code the function calls, and static state that changes
- * after the fingerprint is taken. A function whose code cannot be read (a method reference into
+ * Not covered, by design: library and JDK code the function calls, and other static state (snippet
+ * variables, static fields), which may be particular to a process or change at any time. A function whose code cannot be read (a method reference into
  * the JDK, a class file its class loader does not serve) has no fingerprint; {@link Result} says why.
  */
 public final class CodeFingerprint {
@@ -109,6 +109,7 @@ public final class CodeFingerprint {
   private static final int MAX_METHODS = 2_000;
   private static final Pattern SNIPPET = Pattern.compile("^REPL/\\$JShell\\$\\d+[A-Z]*(\\$.*)?$");
   private static final Pattern SNIPPET_NUMBER = Pattern.compile("REPL/\\$JShell\\$\\d+[A-Z]*");
+  private static final Pattern SNIPPET_TYPE = Pattern.compile("REPL/\\$JShell\\$\\d+[A-Z]*\\$[\\w$]+");
 
   private CodeFingerprint() {}
 
@@ -170,6 +171,27 @@ public final class CodeFingerprint {
     private final Set<String> fieldsRead = new LinkedHashSet<>();
     private final Set<String> notKeyed = new LinkedHashSet<>();
     private int methods;
+    private final Set<String> snippetTypes = new LinkedHashSet<>();
+
+    /** {@code text} normalized, noting the snippet classes it names (types a value may hold). */
+    private String norm(String text) {
+      if (text != null && text.contains("$JShell$")) {
+        java.util.regex.Matcher m = SNIPPET_TYPE.matcher(text);
+        while (m.find()) snippetTypes.add(m.group().replace('/', '.'));
+      }
+      return normalize(text);
+    }
+
+    /** Remembers the snippet types the code names, so that values holding them can be read back here. */
+    private void rememberTypes() {
+      for (String name : snippetTypes) {
+        try {
+          TypeNames.remember(Class.forName(name, false, loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+          // a name in a signature that is not loadable here: nothing to remember
+        }
+      }
+    }
 
     Run(String name, Object fn) {
       this.name = name;
@@ -189,7 +211,7 @@ public final class CodeFingerprint {
           throw new Unavailable("it is a method reference into JDK code (" + impl.replace('/', '.') + "::"
               + lambda.getImplMethodName() + ")");
         }
-        put("L " + normalize(lambda.getFunctionalInterfaceClass()) + " " + normalize(lambda.getInstantiatedMethodType())
+        put("L " + norm(lambda.getFunctionalInterfaceClass()) + " " + norm(lambda.getInstantiatedMethodType())
             + " " + lambda.getImplMethodKind());
         enqueue(impl, lambda.getImplMethodName(), lambda.getImplMethodSignature());
         for (int i = 0; i < lambda.getCapturedArgCount(); i++) value("captured value " + (i + 1), lambda.getCapturedArg(i));
@@ -198,7 +220,7 @@ public final class CodeFingerprint {
       } else {
         String self = Type.getInternalName(c);
         if (isJdk(self)) throw new Unavailable("it is an instance of JDK class " + c.getName());
-        put("C " + normalize(self));
+        put("C " + norm(self));
         boolean any = false;
         for (Method m : c.getDeclaredMethods()) {
           if (m.getName().equals("apply") && !m.isBridge()) {
@@ -211,6 +233,7 @@ public final class CodeFingerprint {
         described = "the code of class " + TypeNames.stable(c);
       }
       while (!pending.isEmpty()) visit(pending.poll());
+      rememberTypes();
       Murmur3 h = new Murmur3();
       byte[] b = text.toByteArray();
       h.update(b, 0, b.length);
@@ -299,7 +322,7 @@ public final class CodeFingerprint {
     private void visit(MethodRef ref) {
       if (++methods > MAX_METHODS) throw new Unavailable("it reaches more than " + MAX_METHODS + " methods");
       ClassReader reader = classFile(ref.owner());
-      put("M " + normalize(ref.owner()) + "." + method(ref.owner(), ref.name()) + normalize(ref.desc()));
+      put("M " + norm(ref.owner()) + "." + method(ref.owner(), ref.name()) + norm(ref.desc()));
       boolean[] found = {false};
       reader.accept(new ClassVisitor(Opcodes.ASM9) {
         @Override
@@ -316,7 +339,7 @@ public final class CodeFingerprint {
         if (superName != null && followed(ref.owner(), superName)) {
           enqueue(superName, ref.name(), ref.desc());
         } else {
-          put("I " + normalize(superName));
+          put("I " + norm(superName));
         }
       }
     }
@@ -367,24 +390,24 @@ public final class CodeFingerprint {
 
       @Override
       public void visitTypeInsn(int opcode, String type) {
-        put(opcode + " " + normalize(type));
+        put(opcode + " " + norm(type));
       }
 
       @Override
       public void visitFieldInsn(int opcode, String owner, String name, String desc) {
-        put(opcode + " " + normalize(owner) + "." + name + " " + normalize(desc));
+        put(opcode + " " + norm(owner) + "." + name + " " + norm(desc));
         if (opcode == Opcodes.GETSTATIC && followed(home, owner)) staticValue(owner, name);
       }
 
       @Override
       public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
-        put(opcode + " " + normalize(owner) + "." + method(owner, name) + normalize(desc) + (itf ? " i" : ""));
+        put(opcode + " " + norm(owner) + "." + method(owner, name) + norm(desc) + (itf ? " i" : ""));
         if (followed(home, owner) && !owner.startsWith("[")) enqueue(owner, name, desc);
       }
 
       @Override
       public void visitInvokeDynamicInsn(String name, String desc, Handle bsm, Object... args) {
-        StringBuilder sb = new StringBuilder("D ").append(name).append(normalize(desc)).append(' ').append(handle(bsm));
+        StringBuilder sb = new StringBuilder("D ").append(name).append(norm(desc)).append(' ').append(handle(bsm));
         for (Object a : args) sb.append(' ').append(constant(a));
         put(sb.toString());
       }
@@ -425,25 +448,25 @@ public final class CodeFingerprint {
 
       @Override
       public void visitMultiANewArrayInsn(String desc, int dims) {
-        put("multianewarray " + normalize(desc) + " " + dims);
+        put("multianewarray " + norm(desc) + " " + dims);
       }
 
       @Override
       public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-        put("try " + label(start) + " " + label(end) + " " + label(handler) + " " + normalize(type));
+        put("try " + label(start) + " " + label(end) + " " + label(handler) + " " + norm(type));
       }
 
       private String handle(Handle h) {
         if (followed(home, h.getOwner())) enqueue(h.getOwner(), h.getName(), h.getDesc());
-        return "h" + h.getTag() + ":" + normalize(h.getOwner()) + "." + method(h.getOwner(), h.getName())
-            + normalize(h.getDesc());
+        return "h" + h.getTag() + ":" + norm(h.getOwner()) + "." + method(h.getOwner(), h.getName())
+            + norm(h.getDesc());
       }
 
       private String constant(Object c) {
-        if (c instanceof Type t) return "T" + normalize(t.getDescriptor());
+        if (c instanceof Type t) return "T" + norm(t.getDescriptor());
         if (c instanceof Handle h) return handle(h);
         if (c instanceof ConstantDynamic d) {
-          StringBuilder sb = new StringBuilder("cd:" + d.getName() + normalize(d.getDescriptor()) + ":"
+          StringBuilder sb = new StringBuilder("cd:" + d.getName() + norm(d.getDescriptor()) + ":"
               + handle(d.getBootstrapMethod()));
           for (int i = 0; i < d.getBootstrapMethodArgumentCount(); i++) {
             sb.append(',').append(constant(d.getBootstrapMethodArgument(i)));
@@ -456,25 +479,26 @@ public final class CodeFingerprint {
     }
 
     /**
-     * Keys the current value of a static field of followed code, once per field: a snippet's variable,
-     * or a constant of the function's own class (its mutable statics are shared state, not inputs).
+     * A static field of followed code that holds a memoized or versioned function (a snippet's
+     * {@code var g = memo(...)} that this function calls) counts by that function's identity, its
+     * own code or version, once per field, so that editing {@code g} makes this function's cells
+     * obsolete too. Other static state is not part of the code: it is often particular to a process
+     * (a pid, a start time), and it may change after the fingerprint is taken.
      */
     private void staticValue(String owner, String fieldName) {
       if (!fieldsRead.add(owner + "." + fieldName)) return;
-      String field = normalize(owner) + "." + fieldName;
       Object v;
       try {
-        Class<?> c = Class.forName(owner.replace('/', '.'), false, loader);
-        Field f = c.getDeclaredField(fieldName);
-        boolean snippet = SNIPPET.matcher(owner).matches();
-        if (!Modifier.isStatic(f.getModifiers()) || !(snippet || Modifier.isFinal(f.getModifiers()))) return;
+        Field f = Class.forName(owner.replace('/', '.'), false, loader).getDeclaredField(fieldName);
+        if (!Modifier.isStatic(f.getModifiers())) return;
         v = read(f, null);
-      } catch (ClassNotFoundException | NoSuchFieldException e) {
-        put("V! " + field);
+      } catch (ClassNotFoundException | NoSuchFieldException | Unavailable e) {
         return;
       }
-      put("S " + field);
-      value("variable " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
+      if (v instanceof NamedFunction) {
+        put("S " + norm(owner) + "." + fieldName);
+        value("function " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
+      }
     }
   }
 }

@@ -1,5 +1,12 @@
 package io.memokit.function;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,10 +14,15 @@ import java.util.regex.Pattern;
  * Class names that stay the same from one process to the next. JShell (and so every JShell-based
  * notebook kernel) compiles each snippet into a wrapper class whose number changes with the
  * session, {@code REPL.$JShell$12$Point}; the stable name of that class is {@code Point}.
+ *
+ * <p>It also knows the snippet classes this process uses, by stable name, newest definition last
+ * known: a stored value naming {@code Point} is read back as the {@code Point} this session defines,
+ * whatever its snippet number, and after it was redefined.
  */
 public final class TypeNames {
 
   private static final Pattern JSHELL_WRAPPER = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]*\\$(.+)$");
+  private static final Map<String, Class<?>> SNIPPET_CLASSES = new ConcurrentHashMap<>();
 
   private TypeNames() {}
 
@@ -26,5 +38,42 @@ public final class TypeNames {
   /** Whether {@code className} is one JShell generated for a snippet. */
   public static boolean isJShellSnippet(String className) {
     return JSHELL_WRAPPER.matcher(className).matches();
+  }
+
+  /**
+   * Remembers {@code c}, if it is a snippet class, as the class its stable name stands for in this
+   * process, with the snippet classes its fields and record components declare (at any depth,
+   * generic arguments included), so that values holding them can be read back.
+   */
+  public static void remember(Class<?> c) {
+    remember(c, 0);
+  }
+
+  private static void remember(Type t, int depth) {
+    if (depth > 16) return;
+    if (t instanceof ParameterizedType p) {
+      remember(p.getRawType(), depth + 1);
+      for (Type a : p.getActualTypeArguments()) remember(a, depth + 1);
+      return;
+    }
+    if (!(t instanceof Class<?> c)) return;
+    while (c.isArray()) c = c.getComponentType();
+    if (!isJShellSnippet(c.getName()) || SNIPPET_CLASSES.put(stable(c), c) == c) return;
+    try {
+      if (c.isRecord()) {
+        for (RecordComponent rc : c.getRecordComponents()) remember(rc.getGenericType(), depth + 1);
+      } else {
+        for (Field f : c.getDeclaredFields()) {
+          if (!Modifier.isStatic(f.getModifiers())) remember(f.getGenericType(), depth + 1);
+        }
+      }
+    } catch (LinkageError | RuntimeException e) {
+      // a type that cannot be inspected: it is remembered, its parts are not
+    }
+  }
+
+  /** The snippet class this process knows under {@code stableName}, or null. */
+  public static Class<?> snippetClass(String stableName) {
+    return SNIPPET_CLASSES.get(stableName);
   }
 }

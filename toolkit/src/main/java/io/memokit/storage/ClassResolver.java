@@ -1,19 +1,15 @@
 package io.memokit.storage;
 
 import io.memokit.function.TypeNames;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the class a stored value names. It asks the calling thread's context class loader first
  * (JShell and notebook kernels load the user's classes there), then memokit's own loader. A class
  * JShell generated for a snippet has a session-specific name ({@code REPL.$JShell$12$Point}); such
- * a name is matched by its stable part ({@code Point}) against the snippet classes this process has
- * handed to memokit, newest definition first.
+ * a name is matched by its stable part ({@code Point}) against the snippet classes this process
+ * knows ({@link TypeNames#remember}).
  */
 final class ClassResolver extends ClassLoader {
-
-  private static final Map<String, Class<?>> SNIPPET_CLASSES = new ConcurrentHashMap<>();
 
   static {
     registerAsParallelCapable();
@@ -21,11 +17,6 @@ final class ClassResolver extends ClassLoader {
 
   ClassResolver() {
     super(ClassResolver.class.getClassLoader());
-  }
-
-  /** Remembers a snippet class this process uses, so values naming it can be read back. */
-  static void noteClass(Class<?> c) {
-    if (TypeNames.isJShellSnippet(c.getName())) SNIPPET_CLASSES.put(TypeNames.stable(c), c);
   }
 
   @Override
@@ -41,7 +32,7 @@ final class ClassResolver extends ClassLoader {
     try {
       return super.loadClass(name, resolve);
     } catch (ClassNotFoundException e) {
-      Class<?> snippet = TypeNames.isJShellSnippet(name) ? SNIPPET_CLASSES.get(TypeNames.stable(name)) : null;
+      Class<?> snippet = TypeNames.isJShellSnippet(name) ? TypeNames.snippetClass(TypeNames.stable(name)) : null;
       if (snippet != null) return snippet;
       throw e;
     }

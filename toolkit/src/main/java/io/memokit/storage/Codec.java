@@ -1,6 +1,9 @@
 package io.memokit.storage;
 
 import io.memokit.MemoException;
+import io.memokit.codec.ValueReader;
+import io.memokit.codec.ValueWriter;
+import io.memokit.function.TypeNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +39,8 @@ public final class Codec {
 
   public static final byte FST = 1;
   public static final byte JAVA = 2;
+  /** memokit's own format ({@link ValueWriter}): readable on every JDK, with or without FST. */
+  public static final byte MEMOKIT = 3;
 
   /** The packages FST needs opened to the unnamed module on JDK 17 and later. */
   static final List<String> FST_OPENS = List.of("java.base/java.lang", "java.base/java.util", "java.base/java.math",
@@ -118,6 +123,7 @@ public final class Codec {
     return switch (codec) {
       case FST -> "fst";
       case JAVA -> "java";
+      case MEMOKIT -> "memokit";
       default -> "codec#" + codec;
     };
   }
@@ -142,10 +148,34 @@ public final class Codec {
     }
   }
 
+  /**
+   * Encodes {@code value} in memokit's own format when it can hold it (values of the JDK's value,
+   * collection and time classes, records, enums, exceptions and classes of the user's own, at any
+   * depth), else with FST where it runs, else with Java serialization.
+   */
   public Encoded encode(Object value) throws NotStorableException {
+    try {
+      return encodeWith(MEMOKIT, value);
+    } catch (NotStorableException unsupported) {
+      return encodeWith(preferred(), value);
+    }
+  }
+
+  /** Encodes {@code value} with {@code codec} ({@link #MEMOKIT}, {@link #FST} where it runs, {@link #JAVA}). */
+  public Encoded encodeWith(byte codec, Object value) throws NotStorableException {
     int[] definitions = DEFINITIONS_WRITTEN.get();
     int before = definitions[0];
-    if (preferred() == FST) {
+    if (codec == MEMOKIT) {
+      try {
+        byte[] own = ValueWriter.write(value);
+        return new Encoded(MEMOKIT, own, own.length, definitions[0] != before);
+      } catch (IOException | RuntimeException e) {
+        definitions[0] = before;
+        throw NotStorableException.of(value, e);
+      }
+    }
+    if (codec == FST) {
+      if (fst == null) throw new NotStorableException("FST cannot run in this JVM", null);
       FSTObjectOutput out = fst.getObjectOutput();
       try {
         out.writeObject(value);
@@ -183,6 +213,9 @@ public final class Codec {
   public Object decode(byte codec, byte[] bytes, int length, Predicate<Class<?>> allowed)
       throws IOException, ClassNotFoundException {
     switch (codec) {
+      case MEMOKIT -> {
+        return ValueReader.read(bytes, length, this::findClass, allowed);
+      }
       case FST -> {
         if (fst == null) {
           throw new IOException("value was written with FST, which cannot run in this JVM; missing "
@@ -210,6 +243,17 @@ public final class Codec {
       }
       default -> throw new IOException("unknown codec " + codec);
     }
+  }
+
+  /** A class named in a value of memokit's format: a snippet class by its stable name, others by name. */
+  private Class<?> findClass(String name) throws ClassNotFoundException {
+    String snippet = ValueReader.snippetName(name);
+    if (snippet != null) {
+      Class<?> c = TypeNames.snippetClass(snippet);
+      if (c == null) throw new ClassNotFoundException(name);
+      return c;
+    }
+    return resolver.resolve(name);
   }
 
   /** FST reports a class its verifier refused as "tried to deserialize forbidden class X", at any depth. */
@@ -301,7 +345,7 @@ public final class Codec {
     @Override
     public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
                             FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {
-      ClassResolver.noteClass(toWrite.getClass());
+      io.memokit.function.TypeNames.remember(toWrite.getClass());
       for (java.lang.invoke.MethodHandle accessor : SHAPES.get(toWrite.getClass()).accessors()) {
         Object component;
         try {

@@ -137,7 +137,7 @@ class CodeFingerprintTest {
     return Map.of("p.Fn", "package p; " + FN,
         "REPL." + h, "package REPL; public class " + h + " { public static int helper(int x) { " + helperBody + " } }",
         "REPL." + f, "package REPL; import static REPL." + h + ".helper; public class " + f
-            + " { public static int factor = 3; public static p.Fn make() { return x -> helper((Integer) x) * factor; } }");
+            + " { public static p.Fn make() { return x -> helper((Integer) x) * 3; } }");
   }
 
   @Test
@@ -149,15 +149,31 @@ class CodeFingerprintTest {
         "a helper edited in an earlier snippet");
   }
 
+  /** A named function standing for a memoized one held in a snippet variable. */
+  record Named(FunctionId id) implements NamedFunction {
+    @Override
+    public Object invoke(Object[] args) {
+      return null;
+    }
+  }
+
   @Test
-  void aSnippetVariableItReadsCountsByItsValue() throws Exception {
-    ClassLoader loader = compile(snippets(11, 12, "return x + 1;"));
+  void aFunctionInASnippetVariableCountsByItsIdentityOtherVariablesDoNot() throws Exception {
+    Map<String, String> src = Map.of("p.Fn", "package p; " + FN,
+        "REPL.$JShell$5", "package REPL; public class $JShell$5 { public static Object g; public static int factor = 3; }",
+        "REPL.$JShell$12", "package REPL; import static REPL.$JShell$5.*; public class $JShell$12 { public static p.Fn "
+            + "make() { return x -> String.valueOf(g) + factor; } }");
+    ClassLoader loader = compile(src);
     Object fn = make(loader, "REPL.$JShell$12");
-    String three = CodeFingerprint.of("f", fn).hash();
-    loader.loadClass("REPL.$JShell$12").getField("factor").setInt(null, 4);
-    assertNotEquals(three, CodeFingerprint.of("f", fn).hash());
-    loader.loadClass("REPL.$JShell$12").getField("factor").setInt(null, 3);
-    assertEquals(three, CodeFingerprint.of("f", fn).hash());
+    Class<?> vars = loader.loadClass("REPL.$JShell$5");
+    vars.getField("g").set(null, new Named(new FunctionId("g", "", "00000000000000aa", 1)));
+    String first = CodeFingerprint.of("f", fn).hash();
+    vars.getField("factor").setInt(null, 4);
+    assertEquals(first, CodeFingerprint.of("f", fn).hash(), "a plain variable is state, not code");
+    vars.getField("g").set(null, new Named(new FunctionId("g", "", "00000000000000bb", 1)));
+    assertNotEquals(first, CodeFingerprint.of("f", fn).hash(), "g's code changed");
+    vars.getField("g").set(null, new Named(new FunctionId("g", "", "00000000000000aa", 1)));
+    assertEquals(first, CodeFingerprint.of("f", fn).hash());
   }
 
   @Test

@@ -44,7 +44,7 @@ class ClassAllowListTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {Codec.FST, Codec.JAVA})
+  @ValueSource(bytes = {Codec.MEMOKIT, Codec.FST, Codec.JAVA})
   void aValueHoldingAClassOutsideTheListIsRefusedAtAnyDepth(byte codecId) throws Exception {
     Codec codec = Codec.shared();
     Object hostile = Map.of("k", List.of(new Gadget()));
@@ -58,7 +58,7 @@ class ClassAllowListTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {Codec.FST, Codec.JAVA})
+  @ValueSource(bytes = {Codec.MEMOKIT, Codec.FST, Codec.JAVA})
   void allowedRecordsAndPlainValuesAreRead(byte codecId) throws Exception {
     Codec codec = Codec.shared();
     Object value = List.of(new Point(1, 2), Map.of("a", 1L), java.time.LocalDate.of(2026, 11, 24));
@@ -68,7 +68,7 @@ class ClassAllowListTest {
   }
 
   private static byte[] encode(byte codecId, Object value) throws Exception {
-    if (codecId == Codec.FST) return Codec.shared().encode(value).copy();
+    if (codecId != Codec.JAVA) return Codec.shared().encodeWith(codecId, value).copy();
     var out = new java.io.ByteArrayOutputStream();
     try (var oos = new java.io.ObjectOutputStream(out)) {
       oos.writeObject(value);

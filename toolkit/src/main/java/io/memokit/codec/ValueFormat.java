@@ -1,0 +1,45 @@
+package io.memokit.codec;
+
+import java.io.IOException;
+
+/**
+ * memokit's own value format: a tagged, self-describing tree (with back-references for shared
+ * objects), written and read by memokit alone, so that a stored value stays readable on every JDK
+ * and without any third-party codec. Records and classes are named by their stable names (a JShell
+ * snippet's class by its own name, without the session's snippet number) and written field by
+ * field, by name, so a reader whose class has the same name and shape reads them back.
+ *
+ * <pre>
+ *   value  := MAGIC VERSION item
+ *   item   := tag payload                     (tags below; never renumber them: stored values use them)
+ *   class  := varint 0, name  |  varint n     (n-1: a class named earlier in this value)
+ * </pre>
+ */
+final class ValueFormat {
+
+  static final int MAGIC = 0x4D;   // 'M'
+  static final int VERSION = 1;
+
+  static final int NULL = 0, FALSE = 1, TRUE = 2, BYTE = 3, SHORT = 4, INT = 5, LONG = 6, FLOAT = 7, DOUBLE = 8,
+      CHAR = 9, STRING = 10, STRING16 = 11, BIG_INTEGER = 12, BIG_DECIMAL = 13, ENUM = 14, RECORD = 15,
+      OPTIONAL_EMPTY = 16, OPTIONAL = 17, LIST = 18, SET = 19, MAP = 20, OBJECT_ARRAY = 21, TIME = 22,
+      OBJECT = 23, REF = 24, STACK_ELEMENT = 25,
+      BOOLEAN_ARRAY = 32, BYTE_ARRAY = 33, SHORT_ARRAY = 34, CHAR_ARRAY = 35, INT_ARRAY = 36, LONG_ARRAY = 37,
+      FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39;
+
+  /** Collection kinds: which class a list, set or map is read back as. */
+  static final int ARRAY_LIST = 1, LINKED_LIST = 2, UNMODIFIABLE = 3, HASH = 4, LINKED_HASH = 5, TREE = 6,
+      TREE_REVERSED = 7, CONCURRENT_HASH = 8, ENUM_KIND = 9, COPY_ON_WRITE = 10, EMPTY = 11;
+
+  /** Prefix of a JShell snippet class's name in the format: its stable name follows. */
+  static final String SNIPPET = "REPL.$JShell$$";
+
+  private ValueFormat() {}
+
+  /** A value this format cannot hold (the caller falls back to another codec); names the type. */
+  static final class Unsupported extends IOException {
+    Unsupported(String message) {
+      super(message, null);
+    }
+  }
+}

@@ -1,0 +1,409 @@
+package io.memokit.codec;
+
+import static io.memokit.codec.ValueFormat.*;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * Reads a value written by {@link ValueWriter}. Classes are found by name through a
+ * {@link ClassFinder} (a snippet class by its stable name among those this process knows); a class
+ * whose shape differs from the stored one (other record components, a field the stored value has
+ * and this class lacks, a value of another type) raises {@link IncompatibleClassException} in
+ * plain words; a class refused by {@code allowed} raises {@link InvalidClassException}.
+ */
+public final class ValueReader {
+
+  /** Finds a class by the name the format stores. */
+  @FunctionalInterface
+  public interface ClassFinder {
+    Class<?> find(String name) throws ClassNotFoundException;
+  }
+
+  /** A stored value naming a class this process defines with another shape. */
+  public static final class IncompatibleClassException extends IOException {
+    IncompatibleClassException(String message) {
+      super(message);
+    }
+  }
+
+  private final ByteBuffer in;
+  private final ClassFinder finder;
+  private final Predicate<Class<?>> allowed;
+  private final List<Class<?>> classes = new ArrayList<>();
+  private final List<Object> objects = new ArrayList<>();
+
+  private ValueReader(ByteBuffer in, ClassFinder finder, Predicate<Class<?>> allowed) {
+    this.in = in;
+    this.finder = finder;
+    this.allowed = allowed;
+  }
+
+  /** The stable name of the JShell snippet class a stored class name stands for, or null if it names none. */
+  public static String snippetName(String storedName) {
+    return storedName.startsWith(SNIPPET) ? storedName.substring(SNIPPET.length()) : null;
+  }
+
+  /** Whether {@code bytes} start as a value in memokit's format. */
+  public static boolean isValue(byte[] bytes, int length) {
+    return length >= 2 && bytes[0] == MAGIC && bytes[1] == VERSION;
+  }
+
+  /** The value in {@code bytes[0, length)}; {@code allowed == null} allows every class. */
+  public static Object read(byte[] bytes, int length, ClassFinder finder, Predicate<Class<?>> allowed)
+      throws IOException, ClassNotFoundException {
+    if (!isValue(bytes, length)) throw new IOException("not a value in memokit's format (or a newer version of it)");
+    ValueReader r = new ValueReader(ByteBuffer.wrap(bytes, 2, length - 2).order(ByteOrder.LITTLE_ENDIAN), finder,
+        allowed);
+    try {
+      Object v = r.item();
+      if (r.in.hasRemaining()) throw new IOException("a stored value has " + r.in.remaining() + " bytes too many");
+      return v;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new EOFException("a stored value ends early (torn or corrupted)");
+    } catch (IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException e) {
+      throw new IOException("a stored value is corrupted: " + e, e);
+    }
+  }
+
+  private Object item() throws IOException, ClassNotFoundException {
+    int tag = in.get() & 0xff;
+    return switch (tag) {
+      case NULL -> null;
+      case FALSE -> Boolean.FALSE;
+      case TRUE -> Boolean.TRUE;
+      case BYTE -> in.get();
+      case SHORT -> (short) in.getInt();
+      case INT -> in.getInt();
+      case LONG -> in.getLong();
+      case FLOAT -> Float.intBitsToFloat(in.getInt());
+      case DOUBLE -> Double.longBitsToDouble(in.getLong());
+      case CHAR -> (char) in.getInt();
+      case STRING -> new String(bytes(), StandardCharsets.UTF_8);
+      case STRING16 -> string16();
+      case BIG_INTEGER -> new BigInteger(bytes());
+      case BIG_DECIMAL -> {
+        int scale = in.getInt();
+        yield new BigDecimal(new BigInteger(bytes()), scale);
+      }
+      case ENUM -> enumConstant();
+      case OPTIONAL_EMPTY -> Optional.empty();
+      case OPTIONAL -> Optional.ofNullable(item());
+      case STACK_ELEMENT -> new StackTraceElement((String) item(), (String) item(), (String) item(), (String) item(),
+          (String) item(), (String) item(), in.getInt());
+      case TIME -> TimeValues.parse(text(), text());
+      case REF -> objects.get(varint());
+      case RECORD -> record();
+      case LIST -> list(in.get());
+      case SET -> set(in.get());
+      case MAP -> map(in.get());
+      case OBJECT_ARRAY -> objectArray();
+      case OBJECT -> object();
+      case BOOLEAN_ARRAY, BYTE_ARRAY, SHORT_ARRAY, CHAR_ARRAY, INT_ARRAY, LONG_ARRAY, FLOAT_ARRAY, DOUBLE_ARRAY ->
+          register(primitiveArray(tag));
+      default -> throw new IOException("a stored value has an unknown tag " + tag + " (corrupted, or written by a "
+          + "newer memokit)");
+    };
+  }
+
+  private <T> T register(T o) {
+    objects.add(o);
+    return o;
+  }
+
+  private String text() throws IOException {
+    int tag = in.get() & 0xff;
+    if (tag == STRING) return new String(bytes(), StandardCharsets.UTF_8);
+    if (tag == STRING16) return string16();
+    throw new IOException("a stored value is corrupted: text expected, tag " + tag + " found");
+  }
+
+  private String string16() {
+    char[] c = new char[varint()];
+    in.asCharBuffer().get(c);
+    in.position(in.position() + 2 * c.length);
+    return new String(c);
+  }
+
+  private Class<?> type() throws IOException, ClassNotFoundException {
+    int n = varint();
+    if (n > 0) return classes.get(n - 1);
+    String name = text();
+    Class<?> c;
+    try {
+      c = finder.find(name);
+    } catch (ClassNotFoundException e) {
+      String shown = name.startsWith(SNIPPET) ? name.substring(SNIPPET.length()) + " (defined in a JShell snippet or "
+          + "notebook cell)" : name;
+      ClassNotFoundException missing = new ClassNotFoundException("class " + shown + " is not defined in this "
+          + "process");
+      missing.initCause(e);
+      throw missing;
+    }
+    if (allowed != null && !allowed.test(c)) {
+      throw new InvalidClassException(c.getName(), "not in this store's allowed classes");
+    }
+    classes.add(c);
+    return c;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Object enumConstant() throws IOException, ClassNotFoundException {
+    Class<?> c = type();
+    String name = text();
+    if (!c.isEnum()) throw new IncompatibleClassException(name(c) + " is stored as an enum, but is not one here");
+    try {
+      return Enum.valueOf((Class) c, name);
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleClassException("enum " + name(c) + " has no constant " + name + " here");
+    }
+  }
+
+  private Object record() throws IOException, ClassNotFoundException {
+    Class<?> c = type();
+    int index = objects.size();
+    objects.add(null);
+    int n = varint();
+    String[] names = new String[n];
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = text();
+      values[i] = item();
+    }
+    if (!c.isRecord()) throw new IncompatibleClassException(name(c) + " is stored as a record, but is not one here");
+    Shapes.RecordShape shape = Shapes.record(c);
+    if (!Arrays.equals(shape.names(), names)) {
+      throw new IncompatibleClassException("the stored value holds record " + name(c) + "(" + String.join(", ", names)
+          + "), but " + name(c) + " here is " + name(c) + "(" + String.join(", ", shape.names()) + ")");
+    }
+    Object r;
+    try {
+      r = shape.constructor().newInstance(values);
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleClassException("the stored components of record " + name(c) + " do not fit the types of "
+          + "its components here: " + Arrays.toString(shape.constructor().getParameterTypes()));
+    } catch (ReflectiveOperationException e) {
+      throw new IOException("record " + name(c) + " could not be rebuilt: " + e.getCause(), e);
+    }
+    objects.set(index, r);
+    return r;
+  }
+
+  private List<Object> list(int kind) throws IOException, ClassNotFoundException {
+    List<Object> backing = switch (kind) {
+      case ARRAY_LIST, UNMODIFIABLE -> new ArrayList<>();
+      case LINKED_LIST -> new LinkedList<>();
+      case COPY_ON_WRITE -> new CopyOnWriteArrayList<>();
+      case EMPTY -> Collections.emptyList();
+      default -> throw new IOException("a stored list has an unknown kind " + kind);
+    };
+    List<Object> l = kind == UNMODIFIABLE ? Collections.unmodifiableList(backing) : backing;
+    register(l);
+    int n = varint();
+    for (int i = 0; i < n; i++) backing.add(item());
+    return l;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Object set(int kind) throws IOException, ClassNotFoundException {
+    Set<Object> s = switch (kind) {
+      case HASH -> new HashSet<>();
+      case LINKED_HASH -> new LinkedHashSet<>();
+      case TREE -> new TreeSet<>();
+      case TREE_REVERSED -> new TreeSet<>(Collections.reverseOrder());
+      case ENUM_KIND -> (Set) EnumSet.noneOf((Class) type());
+      case UNMODIFIABLE -> {
+        Set<Object> backing = new LinkedHashSet<>();
+        Set<Object> view = Collections.unmodifiableSet(backing);
+        register(view);
+        int n = varint();
+        for (int i = 0; i < n; i++) backing.add(item());
+        yield view;
+      }
+      case EMPTY -> {
+        varint();
+        yield register(Collections.emptySet());
+      }
+      default -> throw new IOException("a stored set has an unknown kind " + kind);
+    };
+    if (kind == UNMODIFIABLE || kind == EMPTY) return s;
+    register(s);
+    int n = varint();
+    for (int i = 0; i < n; i++) s.add(item());
+    return s;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Object map(int kind) throws IOException, ClassNotFoundException {
+    Map<Object, Object> m = switch (kind) {
+      case HASH -> new HashMap<>();
+      case LINKED_HASH, UNMODIFIABLE -> new LinkedHashMap<>();
+      case TREE -> new TreeMap<>();
+      case TREE_REVERSED -> new TreeMap<>(Collections.reverseOrder());
+      case CONCURRENT_HASH -> new ConcurrentHashMap<>();
+      case ENUM_KIND -> new EnumMap(type());
+      case EMPTY -> Collections.emptyMap();
+      default -> throw new IOException("a stored map has an unknown kind " + kind);
+    };
+    Map<Object, Object> result = kind == UNMODIFIABLE ? Collections.unmodifiableMap(m) : m;
+    register(result);
+    int n = varint();
+    for (int i = 0; i < n; i++) {
+      Object k = item();
+      m.put(k, item());
+    }
+    return result;
+  }
+
+  private Object objectArray() throws IOException, ClassNotFoundException {
+    Class<?> component = type();
+    int n = varint();
+    Object[] a = (Object[]) Array.newInstance(component, n);
+    register(a);
+    try {
+      for (int i = 0; i < n; i++) a[i] = item();
+    } catch (ArrayStoreException e) {
+      throw new IncompatibleClassException("a stored " + name(component) + "[] holds a value of another type here ("
+          + e.getMessage() + ")");
+    }
+    return a;
+  }
+
+  private Object primitiveArray(int tag) {
+    if (tag == BYTE_ARRAY) return bytes();
+    int n = varint();
+    Object a;
+    switch (tag) {
+      case INT_ARRAY -> {
+        int[] x = new int[n];
+        in.asIntBuffer().get(x);
+        in.position(in.position() + 4 * n);
+        a = x;
+      }
+      case LONG_ARRAY -> {
+        long[] x = new long[n];
+        in.asLongBuffer().get(x);
+        in.position(in.position() + 8 * n);
+        a = x;
+      }
+      case DOUBLE_ARRAY -> {
+        double[] x = new double[n];
+        in.asDoubleBuffer().get(x);
+        in.position(in.position() + 8 * n);
+        a = x;
+      }
+      case FLOAT_ARRAY -> {
+        float[] x = new float[n];
+        in.asFloatBuffer().get(x);
+        in.position(in.position() + 4 * n);
+        a = x;
+      }
+      case SHORT_ARRAY -> {
+        short[] x = new short[n];
+        in.asShortBuffer().get(x);
+        in.position(in.position() + 2 * n);
+        a = x;
+      }
+      case CHAR_ARRAY -> {
+        char[] x = new char[n];
+        in.asCharBuffer().get(x);
+        in.position(in.position() + 2 * n);
+        a = x;
+      }
+      default -> {
+        boolean[] x = new boolean[n];
+        for (int i = 0; i < n; i++) x[i] = in.get() != 0;
+        a = x;
+      }
+    }
+    return a;
+  }
+
+  private Object object() throws IOException, ClassNotFoundException {
+    Class<?> c = type();
+    Shapes.ObjectShape shape = Shapes.object(c);
+    Object o;
+    try {
+      o = shape.instantiator().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IOException(name(c) + " could not be instantiated: " + e.getCause(), e);
+    }
+    int index = objects.size();
+    register(o);
+    int n = varint();
+    for (int i = 0; i < n; i++) {
+      String name = text();
+      Object value = item();
+      Field f = shape.byName().get(name);
+      if (f == null) {
+        if (name.startsWith("java.")) continue; // a JDK-internal field another JDK version has: its default stays
+        throw new IncompatibleClassException("the stored value holds field " + name + ", which " + name(c)
+            + " here does not have");
+      }
+      try {
+        f.set(o, value);
+      } catch (IllegalArgumentException e) {
+        throw new IncompatibleClassException("field " + name + " of " + name(c) + " is of type "
+            + f.getType().getName() + " here, but holds a " + (value == null ? "null" : value.getClass().getName())
+            + " in the stored value");
+      } catch (IllegalAccessException e) {
+        throw new IOException("field " + name + " of " + name(c) + " cannot be set: " + e.getMessage(), e);
+      }
+    }
+    if (shape.readResolve() != null) {
+      o = ValueWriter.invoke(shape.readResolve(), o);
+      objects.set(index, o);
+    }
+    return o;
+  }
+
+  private static String name(Class<?> c) {
+    return io.memokit.function.TypeNames.stable(c);
+  }
+
+  private byte[] bytes() {
+    byte[] b = new byte[varint()];
+    in.get(b);
+    return b;
+  }
+
+  private int varint() {
+    int v = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      int b = in.get() & 0xff;
+      v |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (v < 0) throw new IllegalArgumentException("negative length");
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("a length of more than 5 bytes");
+  }
+}

@@ -1,0 +1,442 @@
+package io.memokit.codec;
+
+import static io.memokit.codec.ValueFormat.*;
+
+import io.memokit.function.TypeNames;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Writes a value in memokit's {@link ValueFormat}. A value holding something the format cannot
+ * hold (a JDK class it does not know, a cycle through a record) raises {@link ValueFormat.Unsupported}
+ * naming it, and the caller uses another codec. One writer per encoding.
+ */
+public final class ValueWriter {
+
+  private byte[] buf = new byte[256];
+  private int pos;
+  private final Map<Class<?>, Integer> classes = new HashMap<>();
+  private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
+  private int objects;
+
+  private ValueWriter() {}
+
+  /** The encoding of {@code value}; {@link ValueFormat.Unsupported} if the format cannot hold it. */
+  public static byte[] write(Object value) throws IOException {
+    ValueWriter w = new ValueWriter();
+    w.byte1(MAGIC);
+    w.byte1(VERSION);
+    w.item(value);
+    return Arrays.copyOf(w.buf, w.pos);
+  }
+
+  private void item(Object v) throws IOException {
+    if (v == null) {
+      byte1(NULL);
+    } else if (v instanceof String s) {
+      string(s);
+    } else if (v instanceof Integer i) {
+      byte1(INT);
+      int4(i);
+    } else if (v instanceof Long l) {
+      byte1(LONG);
+      int8(l);
+    } else if (v instanceof Double d) {
+      byte1(DOUBLE);
+      int8(Double.doubleToRawLongBits(d));
+    } else if (v instanceof Boolean b) {
+      byte1(b ? TRUE : FALSE);
+    } else if (v instanceof Float f) {
+      byte1(FLOAT);
+      int4(Float.floatToRawIntBits(f));
+    } else if (v instanceof Short s) {
+      byte1(SHORT);
+      int4(s);
+    } else if (v instanceof Byte b) {
+      byte1(BYTE);
+      byte1(b);
+    } else if (v instanceof Character c) {
+      byte1(CHAR);
+      int4(c);
+    } else if (v.getClass() == BigInteger.class) {
+      byte1(BIG_INTEGER);
+      bytes(((BigInteger) v).toByteArray());
+    } else if (v.getClass() == BigDecimal.class) {
+      BigDecimal d = (BigDecimal) v;
+      byte1(BIG_DECIMAL);
+      int4(d.scale());
+      bytes(d.unscaledValue().toByteArray());
+    } else if (v instanceof Enum<?> e) {
+      byte1(ENUM);
+      className(e.getDeclaringClass());
+      string(e.name());
+    } else if (v instanceof Optional<?> o) {
+      if (o.isEmpty()) {
+        byte1(OPTIONAL_EMPTY);
+      } else {
+        byte1(OPTIONAL);
+        item(o.get());
+      }
+    } else if (v instanceof StackTraceElement e) {
+      byte1(STACK_ELEMENT);
+      item(e.getClassLoaderName());
+      item(e.getModuleName());
+      item(e.getModuleVersion());
+      item(e.getClassName());
+      item(e.getMethodName());
+      item(e.getFileName());
+      int4(e.getLineNumber());
+    } else if (TimeValues.isTime(v)) {
+      byte1(TIME);
+      string(v.getClass().getName());
+      string(v.toString());
+    } else if (!reference(v)) {
+      shared(v);
+    }
+  }
+
+  /** Writes a back-reference if {@code v} was written before in this value. */
+  private boolean reference(Object v) throws IOException {
+    Integer id = seen.get(v);
+    if (id == null) return false;
+    if (recordsInProgress.containsKey(v)) {
+      throw new Unsupported("the value holds record " + v.getClass().getName() + " inside itself, which a record "
+          + "cannot be rebuilt with");
+    }
+    byte1(REF);
+    varint(id);
+    return true;
+  }
+
+  /** Values that may be shared or hold cycles: numbered, so that later occurrences refer back. */
+  private void shared(Object v) throws IOException {
+    Class<?> c = v.getClass();
+    if (v instanceof Record r) {
+      seen.put(v, objects++);
+      recordsInProgress.put(v, Boolean.TRUE);
+      record(r);
+      recordsInProgress.remove(v);
+    } else if (c.isArray()) {
+      seen.put(v, objects++);
+      array(v);
+    } else if (v instanceof List<?> l && listKind(l) > 0) {
+      seen.put(v, objects++);
+      byte1(LIST);
+      byte1(listKind(l));
+      elements(l);
+    } else if (v instanceof Set<?> s && setKind(s) > 0) {
+      seen.put(v, objects++);
+      byte1(SET);
+      int kind = setKind(s);
+      byte1(kind);
+      if (kind == ENUM_KIND) className(enumType(s));
+      elements(s);
+    } else if (v instanceof Map<?, ?> m && mapKind(m) > 0) {
+      seen.put(v, objects++);
+      byte1(MAP);
+      int kind = mapKind(m);
+      byte1(kind);
+      if (kind == ENUM_KIND) className(enumKeyType(m));
+      varint(m.size());
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        item(e.getKey());
+        item(e.getValue());
+      }
+    } else if (Shapes.isJdk(c) && !(v instanceof Throwable)) {
+      throw new Unsupported("memokit's format does not hold " + c.getName());
+    } else {
+      object(v);
+    }
+  }
+
+  private void record(Record r) throws IOException {
+    Shapes.RecordShape shape = Shapes.record(r.getClass());
+    byte1(RECORD);
+    className(r.getClass());
+    varint(shape.names().length);
+    for (int i = 0; i < shape.names().length; i++) {
+      string(shape.names()[i]);
+      item(get(shape.accessors()[i], r));
+    }
+  }
+
+  private static Object get(MethodHandle accessor, Object target) throws IOException {
+    try {
+      return accessor.invokeExact(target);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("cannot read a component of " + target.getClass().getName(), t);
+    }
+  }
+
+  private void object(Object v) throws IOException {
+    Shapes.ObjectShape shape = Shapes.object(v.getClass());
+    if (shape.writeReplace() != null) {
+      Object replaced = invoke(shape.writeReplace(), v);
+      if (replaced != v) {
+        item(replaced);
+        return;
+      }
+    }
+    if (v instanceof Throwable t) t.getStackTrace(); // the stack is filled in lazily: make it part of the fields
+    seen.put(v, objects++);
+    byte1(OBJECT);
+    className(v.getClass());
+    varint(shape.fields().size());
+    for (Field f : shape.fields()) {
+      string(Shapes.qualified(f));
+      try {
+        item(f.get(v));
+      } catch (IllegalAccessException e) {
+        throw new Unsupported("field " + f + " cannot be read: " + e.getMessage());
+      }
+    }
+  }
+
+  static Object invoke(java.lang.reflect.Method m, Object target) throws IOException {
+    try {
+      return m.invoke(target);
+    } catch (ReflectiveOperationException e) {
+      throw new IOException(m.getName() + " of " + target.getClass().getName() + " failed: " + e.getCause(), e);
+    }
+  }
+
+  private void elements(Collection<?> c) throws IOException {
+    varint(c.size());
+    for (Object e : c) item(e);
+  }
+
+  // ---- collections: which ones are written as themselves ---------------------------------------
+
+  private static final Set<String> UNMODIFIABLE_CLASSES = Set.of(
+      "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
+      "java.util.ImmutableCollections$SubList", "java.util.ImmutableCollections$SetN",
+      "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$MapN",
+      "java.util.ImmutableCollections$Map1", "java.util.Collections$UnmodifiableList",
+      "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableSet",
+      "java.util.Collections$UnmodifiableMap", "java.util.Collections$SingletonList",
+      "java.util.Collections$SingletonSet", "java.util.Collections$SingletonMap");
+  private static final Set<String> EMPTY_CLASSES = Set.of("java.util.Collections$EmptyList",
+      "java.util.Collections$EmptySet", "java.util.Collections$EmptyMap");
+
+  private static int common(Object c) {
+    String name = c.getClass().getName();
+    if (EMPTY_CLASSES.contains(name)) return EMPTY;
+    return UNMODIFIABLE_CLASSES.contains(name) ? UNMODIFIABLE : 0;
+  }
+
+  static int listKind(List<?> l) {
+    Class<?> c = l.getClass();
+    if (c == ArrayList.class || c.getName().equals("java.util.Arrays$ArrayList")) return ARRAY_LIST;
+    if (c == LinkedList.class) return LINKED_LIST;
+    if (c == CopyOnWriteArrayList.class) return COPY_ON_WRITE;
+    return common(l);
+  }
+
+  static int setKind(Set<?> s) {
+    Class<?> c = s.getClass();
+    if (c == HashSet.class) return HASH;
+    if (c == LinkedHashSet.class) return LINKED_HASH;
+    if (c == TreeSet.class) return orderKind(((SortedSet<?>) s).comparator());
+    if (s instanceof EnumSet<?>) return ENUM_KIND;
+    return common(s);
+  }
+
+  static int mapKind(Map<?, ?> m) {
+    Class<?> c = m.getClass();
+    if (c == HashMap.class) return HASH;
+    if (c == LinkedHashMap.class) return LINKED_HASH;
+    if (c == TreeMap.class) return orderKind(((SortedMap<?, ?>) m).comparator());
+    if (c == ConcurrentHashMap.class) return CONCURRENT_HASH;
+    if (c == EnumMap.class) return ENUM_KIND;
+    return common(m);
+  }
+
+  private static int orderKind(Comparator<?> comparator) {
+    if (comparator == null || comparator == Comparator.naturalOrder()) return TREE;
+    return comparator == Collections.reverseOrder() || comparator == Comparator.reverseOrder() ? TREE_REVERSED : 0;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Class<?> enumType(Set<?> s) throws Unsupported {
+    EnumSet<?> complement = EnumSet.complementOf((EnumSet) s);
+    Object any = !s.isEmpty() ? s.iterator().next() : !complement.isEmpty() ? complement.iterator().next() : null;
+    if (any == null) throw new Unsupported("an EnumSet of an enum with no constants");
+    return ((Enum<?>) any).getDeclaringClass();
+  }
+
+  private static Class<?> enumKeyType(Map<?, ?> m) throws Unsupported {
+    try {
+      Field keyType = EnumMap.class.getDeclaredField("keyType");
+      keyType.setAccessible(true);
+      return (Class<?>) keyType.get(m);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new Unsupported("the key type of an EnumMap cannot be read (" + e + ")");
+    }
+  }
+
+  // ---- arrays ----------------------------------------------------------------------------------
+
+  private void array(Object a) throws IOException {
+    if (a instanceof byte[] b) {
+      byte1(BYTE_ARRAY);
+      bytes(b);
+    } else if (a instanceof int[] x) {
+      byte1(INT_ARRAY);
+      varint(x.length);
+      ByteBuffer bb = room(4L * x.length);
+      bb.asIntBuffer().put(x);
+      pos += 4 * x.length;
+    } else if (a instanceof long[] x) {
+      byte1(LONG_ARRAY);
+      varint(x.length);
+      room(8L * x.length).asLongBuffer().put(x);
+      pos += 8 * x.length;
+    } else if (a instanceof double[] x) {
+      byte1(DOUBLE_ARRAY);
+      varint(x.length);
+      room(8L * x.length).asDoubleBuffer().put(x);
+      pos += 8 * x.length;
+    } else if (a instanceof float[] x) {
+      byte1(FLOAT_ARRAY);
+      varint(x.length);
+      room(4L * x.length).asFloatBuffer().put(x);
+      pos += 4 * x.length;
+    } else if (a instanceof short[] x) {
+      byte1(SHORT_ARRAY);
+      varint(x.length);
+      room(2L * x.length).asShortBuffer().put(x);
+      pos += 2 * x.length;
+    } else if (a instanceof char[] x) {
+      byte1(CHAR_ARRAY);
+      varint(x.length);
+      room(2L * x.length).asCharBuffer().put(x);
+      pos += 2 * x.length;
+    } else if (a instanceof boolean[] x) {
+      byte1(BOOLEAN_ARRAY);
+      varint(x.length);
+      ensure(x.length);
+      for (boolean b : x) buf[pos++] = (byte) (b ? 1 : 0);
+    } else {
+      Object[] x = (Object[]) a;
+      byte1(OBJECT_ARRAY);
+      className(a.getClass().getComponentType());
+      varint(x.length);
+      for (Object e : x) item(e);
+    }
+  }
+
+  /** A little-endian view of the next {@code n} bytes of the buffer, grown to hold them. */
+  private ByteBuffer room(long n) throws Unsupported {
+    if (n > Integer.MAX_VALUE - 64) throw new Unsupported("an array of " + n + " bytes");
+    ensure((int) n);
+    return ByteBuffer.wrap(buf, pos, (int) n).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  // ---- primitives ------------------------------------------------------------------------------
+
+  private void className(Class<?> c) throws IOException {
+    Integer known = classes.get(c);
+    if (known != null) {
+      varint(known + 1);
+      return;
+    }
+    classes.put(c, classes.size());
+    varint(0);
+    if (c.isHidden() || c.isAnonymousClass()) {
+      throw new Unsupported("class " + c.getName() + " has no name another process could find");
+    }
+    TypeNames.remember(c);
+    String stable = TypeNames.stable(c);
+    string(TypeNames.isJShellSnippet(c.getName()) ? SNIPPET + stable : c.getName());
+  }
+
+  private void string(String s) throws IOException {
+    if (!hasUnpairedSurrogate(s)) {
+      byte1(STRING);
+      bytes(s.getBytes(StandardCharsets.UTF_8));
+    } else { // UTF-8 would turn them into '?'
+      byte1(STRING16);
+      varint(s.length());
+      room(2L * s.length()).asCharBuffer().put(s);
+      pos += 2 * s.length();
+    }
+  }
+
+  private static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(++i))) return true;
+    }
+    return false;
+  }
+
+  private void bytes(byte[] b) {
+    varint(b.length);
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
+  }
+
+  private void byte1(int b) {
+    ensure(1);
+    buf[pos++] = (byte) b;
+  }
+
+  private void int4(int v) {
+    ensure(4);
+    for (int i = 0; i < 4; i++) buf[pos++] = (byte) (v >>> (8 * i));
+  }
+
+  private void int8(long v) {
+    ensure(8);
+    for (int i = 0; i < 8; i++) buf[pos++] = (byte) (v >>> (8 * i));
+  }
+
+  private void varint(int v) {
+    ensure(5);
+    while ((v & ~0x7F) != 0) {
+      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+  }
+
+  private void ensure(int n) {
+    if (buf.length - pos >= n) return;
+    long want = Math.max((long) buf.length * 2, (long) pos + n);
+    buf = Arrays.copyOf(buf, (int) Math.min(want, Integer.MAX_VALUE - 16));
+  }
+}

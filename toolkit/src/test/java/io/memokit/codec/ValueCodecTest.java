@@ -1,0 +1,224 @@
+package io.memokit.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Round trips through memokit's own value format, its refusals and its corruption checks. */
+class ValueCodecTest {
+
+  record Point(int x, int y) {}
+
+  record Line(Point a, Point b, List<Point> via, Map<String, Point> named) {}
+
+  enum Colour { RED, GREEN }
+
+  /** A class of the user's own: no no-arg constructor, private and final fields, a cycle through itself. */
+  static final class Node {
+    private final String name;
+    private Node next;
+    private transient int cached = 7;
+
+    Node(String name) {
+      this.name = name;
+    }
+  }
+
+  /** An exception with no (String) constructor and a field of its own. */
+  static final class CodedException extends Exception {
+    private final int code;
+
+    CodedException(String what, int code, Throwable cause) {
+      super(what + " (" + code + ")", cause);
+      this.code = code;
+    }
+  }
+
+  static final class Bare extends RuntimeException {}
+
+  private static Object roundTrip(Object v) throws Exception {
+    byte[] b = ValueWriter.write(v);
+    return ValueReader.read(b, b.length, name -> Class.forName(name, false, ValueCodecTest.class.getClassLoader()),
+        null);
+  }
+
+  @Test
+  void scalarsStringsAndNumbersRoundTripWithTheirTypes() throws Exception {
+    List<Object> values = Arrays.asList(null, true, false, (byte) -3, (short) 12, 42, -7L, 1.5f, Double.NaN, -0.0, 'é',
+        "", "héllo wörld ✓", "\ud800 lone surrogate", "pair \ud83d\ude00", new BigInteger("-123456789012345678901234567890"),
+        new BigDecimal("1.00"), Colour.GREEN, TimeUnit.SECONDS, Optional.empty(), Optional.of("x"));
+    for (Object v : values) {
+      Object back = roundTrip(v);
+      assertEquals(v, back, String.valueOf(v));
+      if (v != null) assertSame(v.getClass(), back.getClass());
+    }
+  }
+
+  @Test
+  void timeValuesRoundTripExactly() throws Exception {
+    for (Object v : List.of(LocalDate.of(2026, 11, 25), LocalDateTime.of(2026, 1, 2, 3, 4, 5, 6), Instant.ofEpochSecond(1, 2),
+        Duration.ofNanos(123456789), Period.of(1, 2, 3), ZoneOffset.ofHours(-5), ZoneId.of("Europe/Paris"),
+        OffsetDateTime.of(2026, 3, 29, 2, 30, 0, 0, ZoneOffset.UTC), ZonedDateTime.of(2026, 10, 25, 2, 30, 0, 0,
+            ZoneId.of("Europe/Paris")).withLaterOffsetAtOverlap())) {
+      assertEquals(v, roundTrip(v), v.toString());
+    }
+  }
+
+  @Test
+  void recordsNestAtAnyDepth() throws Exception {
+    Point p = new Point(1, 2);
+    Line l = new Line(p, new Point(3, 4), List.of(p, new Point(5, 6)), new TreeMap<>(Map.of("origin", p)));
+    assertEquals(l, roundTrip(l));
+    assertEquals(List.of(l, Map.of(Colour.RED, l)), roundTrip(List.of(l, Map.of(Colour.RED, l))));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void collectionsComeBackAsTheirKind() throws Exception {
+    List<Map.Entry<Object, Class<?>>> kinds = new ArrayList<>(); // equal collections of other kinds: not a map's keys
+    kinds.add(Map.entry(new ArrayList<>(List.of(1, 2)), ArrayList.class));
+    kinds.add(Map.entry(new LinkedList<>(List.of(1, 2)), LinkedList.class));
+    kinds.add(Map.entry(new HashSet<>(Set.of("a", "b")), HashSet.class));
+    kinds.add(Map.entry(new LinkedHashSet<>(List.of("b", "a")), LinkedHashSet.class));
+    kinds.add(Map.entry(new TreeSet<>(List.of("b", "a")), TreeSet.class));
+    kinds.add(Map.entry(new HashMap<>(Map.of("a", 1)), HashMap.class));
+    kinds.add(Map.entry(new LinkedHashMap<>(Map.of("a", 1)), LinkedHashMap.class));
+    kinds.add(Map.entry(new TreeMap<>(Map.of("b", 2, "a", 1)), TreeMap.class));
+    kinds.add(Map.entry(new ConcurrentHashMap<>(Map.of("a", 1)), ConcurrentHashMap.class));
+    kinds.add(Map.entry(EnumSet.of(Colour.RED), EnumSet.of(Colour.RED).getClass()));
+    kinds.add(Map.entry(new EnumMap<>(Map.of(Colour.GREEN, "g")), EnumMap.class));
+    for (Map.Entry<Object, Class<?>> e : kinds) {
+      Object back = roundTrip(e.getKey());
+      assertEquals(e.getKey(), back);
+      assertSame(e.getValue(), back.getClass(), e.getKey().toString());
+    }
+    TreeSet<String> reversed = new TreeSet<>(Collections.reverseOrder());
+    reversed.addAll(List.of("a", "c", "b"));
+    assertEquals(List.of("c", "b", "a"), new ArrayList<>((TreeSet<?>) roundTrip(reversed)));
+    for (Object unmodifiable : List.of(List.of(1, 2), Set.of(1), Map.of("k", "v"), Collections.emptyList(),
+        Collections.unmodifiableList(new ArrayList<>(Arrays.asList(1, null))), Collections.singletonList("s"))) {
+      Object back = roundTrip(unmodifiable);
+      assertEquals(unmodifiable, back);
+      assertThrows(UnsupportedOperationException.class, () -> {
+        if (back instanceof Map<?, ?> m) ((Map<Object, Object>) m).put("new", "entry");
+        else ((java.util.Collection<Object>) back).add("new");
+      }, "still unmodifiable: " + unmodifiable);
+    }
+  }
+
+  @Test
+  void arraysOfEveryKind() throws Exception {
+    assertArrayEquals(new int[] {1, -2, 3}, (int[]) roundTrip(new int[] {1, -2, 3}));
+    assertArrayEquals(new long[] {1L << 40}, (long[]) roundTrip(new long[] {1L << 40}));
+    assertArrayEquals(new double[] {0.5, Double.MAX_VALUE}, (double[]) roundTrip(new double[] {0.5, Double.MAX_VALUE}));
+    assertArrayEquals(new float[] {0.25f}, (float[]) roundTrip(new float[] {0.25f}));
+    assertArrayEquals(new short[] {-1, 2}, (short[]) roundTrip(new short[] {-1, 2}));
+    assertArrayEquals(new char[] {'a', '\ud800'}, (char[]) roundTrip(new char[] {'a', '\ud800'}));
+    assertArrayEquals(new byte[] {9, 8}, (byte[]) roundTrip(new byte[] {9, 8}));
+    assertArrayEquals(new boolean[] {true, false}, (boolean[]) roundTrip(new boolean[] {true, false}));
+    Object[] nested = (Object[]) roundTrip(new Point[][] {{new Point(1, 1)}, {}});
+    assertSame(Point[][].class, nested.getClass());
+    assertEquals(new Point(1, 1), ((Point[]) nested[0])[0]);
+    byte[] big = new byte[16 << 20];
+    big[big.length - 1] = 5;
+    assertArrayEquals(big, (byte[]) roundTrip(big));
+  }
+
+  @Test
+  void sharedObjectsStaySharedAndCyclesOfObjectsSurvive() throws Exception {
+    List<Integer> shared = new ArrayList<>(List.of(1));
+    List<?> back = (List<?>) roundTrip(List.of(shared, shared));
+    assertSame(back.get(0), back.get(1));
+    Node a = new Node("a");
+    Node b = new Node("b");
+    a.next = b;
+    b.next = a;
+    Node a2 = (Node) roundTrip(a);
+    assertEquals("a", a2.name);
+    assertEquals("b", a2.next.name);
+    assertSame(a2, a2.next.next);
+    assertEquals(0, a2.cached, "transient fields are not written");
+  }
+
+  @Test
+  void exceptionsRoundTripWholeWhateverTheirConstructors() throws Exception {
+    CodedException e = new CodedException("disk", 28, new IllegalStateException("inner"));
+    e.addSuppressed(new Bare());
+    CodedException back = (CodedException) roundTrip(e);
+    assertEquals(e.getMessage(), back.getMessage());
+    assertEquals(28, back.code);
+    assertInstanceOf(IllegalStateException.class, back.getCause());
+    assertEquals("inner", back.getCause().getMessage());
+    assertArrayEquals(e.getStackTrace(), back.getStackTrace());
+    assertEquals(1, back.getSuppressed().length);
+    assertInstanceOf(Bare.class, back.getSuppressed()[0]);
+    Bare bare = (Bare) roundTrip(new Bare());
+    assertNull(bare.getCause(), "no cause stays no cause");
+    assertNull(bare.getMessage());
+    bare.addSuppressed(new RuntimeException("later")); // the suppressed list is a working one
+    assertEquals(1, bare.getSuppressed().length);
+  }
+
+  @Test
+  void whatTheFormatCannotHoldIsRefusedNamingIt() {
+    ValueFormat.Unsupported u = assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(List.of(new Thread())));
+    assertTrue(u.getMessage().contains("java.lang.Thread"), u.getMessage());
+    assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(Collections.synchronizedList(new ArrayList<>())));
+  }
+
+  record Holder(List<Object> items) {}
+
+  @Test
+  void aRecordInsideItselfIsRefusedRatherThanRebuiltWrong() {
+    Holder h = new Holder(new ArrayList<>());
+    h.items().add(h);
+    assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(h));
+  }
+
+  @Test
+  void aTornOrCorruptedValueIsAnErrorNeverAValue() throws Exception {
+    byte[] b = ValueWriter.write(new Line(new Point(1, 2), new Point(3, 4), List.of(), Map.of()));
+    for (int cut = 0; cut < b.length; cut++) {
+      byte[] torn = Arrays.copyOf(b, cut);
+      assertThrows(Exception.class, () -> ValueReader.read(torn, torn.length, Class::forName, null), "cut at " + cut);
+    }
+    byte[] longer = Arrays.copyOf(b, b.length + 1);
+    assertThrows(IOException.class, () -> ValueReader.read(longer, longer.length, Class::forName, null));
+  }
+}
