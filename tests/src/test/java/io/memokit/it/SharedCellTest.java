@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedCellTest {
 
-  private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT|WAIT|TAKEOVER|LOST)\\((\\d+)\\)$");
+  private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT|WAIT|TAKEOVER|LOST)\\((\\d+)\\)(?: for .+)?$");
 
   @TempDir
   Path tmp;
