@@ -178,16 +178,21 @@ public final class Block {
 
   private void awaitThread(InFlight other) {
     boolean announced = false;
+    String who = "thread " + other.owner.getName() + " of this process";
     try {
       while (!other.await(20)) {
         if (!announced && other.cellId != 0) {
-          event(Trace.Kind.WAIT, other.cellId);
+          event(Trace.Kind.WAIT, other.cellId, "for " + who);
           announced = true;
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MemoException("interrupted while waiting for " + other.description());
+    } catch (InterruptedException | ThreadDeath e) {
+      // Thread.interrupt (Jupyter kernels), or Thread.stop (JShell's Ctrl-C on JDK 17): this thread
+      // holds nothing yet, and callOnce's finally removes its own in-flight entry, if any.
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      long id = other.cellId;
+      throw new MemoException("interrupted while waiting for " + (id != 0 ? "cell " + id + " of " : "")
+          + other.description() + ", computed by " + who, e instanceof ThreadDeath ? e : null);
     }
   }
 
@@ -400,22 +405,20 @@ public final class Block {
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
   private BlockStorage.CellLock awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
-    boolean announced = false;
+    ProcessWait wait = new ProcessWait(storage, key, mine);
     long backoff = 1;
     for (;;) {
-      if (!announced) {
-        long id = storage.pendingId(key);
-        if (id != 0) {
-          mine.cellId = id;
-          event(Trace.Kind.WAIT, id);
-          announced = true;
-        }
-      }
+      String announcement = wait.announcement();
+      if (announcement != null) event(Trace.Kind.WAIT, mine.cellId, announcement);
       try {
         Thread.sleep(backoff);
       } catch (InterruptedException e) {
+        // Thread.interrupt (Jupyter kernels): this thread holds no lock and no slot while it waits,
+        // and its in-flight entry goes with callOnce's finally.
         Thread.currentThread().interrupt();
-        throw new MemoException("interrupted while waiting for " + mine.description() + " (computed by another process)");
+        throw wait.interrupted(null);
+      } catch (ThreadDeath e) {
+        throw wait.interrupted(e); // Thread.stop: JShell's Ctrl-C on JDK 17 (local and remote execution)
       }
       backoff = Math.min(backoff * 2, 100);
       Object hit = hitStored(key, unreadable);
@@ -519,7 +522,11 @@ public final class Block {
   }
 
   private void event(Trace.Kind kind, long n) {
-    Trace.event(storeName, label, kind, n);
+    Trace.event(storeName, label, kind, n, "");
+  }
+
+  private void event(Trace.Kind kind, long n, String detail) {
+    Trace.event(storeName, label, kind, n, detail);
   }
 
   private String describe(NamedFunction fn, Object[] args) {

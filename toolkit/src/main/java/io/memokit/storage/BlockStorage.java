@@ -472,16 +472,6 @@ public final class BlockStorage implements Closeable {
     });
   }
 
-  /** The id of {@code key}'s cell while another process computes it, or 0 if none is visible yet. */
-  public long pendingId(CellKey key) {
-    try {
-      long slot = findSlot(key.hashHi(), key.hashLo(), false);
-      return slot < 0 ? 0 : table.get(slot, SlotTable.S_ID);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
   /**
    * Who computes {@code key}'s cell, as its pending slot says (cell id, process, since when), or
    * {@code null} if no pending slot is visible (none yet, or finished). Only the cell's lock says
