@@ -2,12 +2,14 @@ package io.memokit.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memokit.Memo.MemoFn1;
 import io.memokit.MemoException;
 import io.memokit.cell.Trace;
+import io.memokit.it.workers.CycleWorker;
 import io.memokit.it.workers.SlowCellWorker;
 import io.memokit.storage.ProcessIdentity;
 import java.nio.file.Files;
@@ -19,13 +21,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Waiting for another process, with real JVMs: the WAIT line names the computing process; a
  * waiting call answers Thread.interrupt (Jupyter kernels) and Thread.stop (JShell's Ctrl-C on
- * JDK 17) at once, leaving no lock, slot or in-flight entry behind.
+ * JDK 17) at once, leaving no lock, slot or in-flight entry behind; and two processes each
+ * computing a cell that calls the other's cell are told so in one of them, instead of both
+ * hanging.
  */
 class WaitingTest {
 
@@ -116,6 +121,42 @@ class WaitingTest {
       Thread.sleep(5);
     }
     throw new AssertionError("no " + kind + " event within " + timeout + ": " + events);
+  }
+
+  @Test
+  void aCycleOfWaitsAcrossTwoProcessesIsRefusedInOneOfThem() throws Exception {
+    Path store = tmp.resolve("store");
+    Path meet = Files.createDirectory(tmp.resolve("meet"));
+    try (Jvm a = Jvm.start(CycleWorker.class, store, "a", meet); Jvm b = Jvm.start(CycleWorker.class, store, "b", meet)) {
+      Jvm.Line waitA = a.await(l -> l.contains("> WAIT("), Duration.ofSeconds(60), "WAIT");
+      Jvm.Line waitB = b.await(l -> l.contains("> WAIT("), Duration.ofSeconds(60), "WAIT");
+      assertEquals(0, a.exit(Duration.ofSeconds(60)), a.describe());
+      assertEquals(0, b.exit(Duration.ofSeconds(60)), b.describe());
+      List<String> raised = Stream.of(a, b).flatMap(j -> j.lines().stream()).filter(l -> l.startsWith("RAISED ")).toList();
+      assertEquals(1, raised.size(), "exactly one process gives up\n" + a.describe() + "\n" + b.describe());
+      Jvm giver = a.lines().contains(raised.get(0)) ? a : b;
+      Jvm other = giver == a ? b : a;
+      String message = raised.get(0);
+      long x = cellOf(a, "MISS", "cycle.x{1}");
+      long y = cellOf(b, "MISS", "cycle.y{1}");
+      assertTrue(message.startsWith("RAISED io.memokit.MemoException: waiting for cell "), message);
+      for (String named : List.of("cell " + x + " of cycle.x{1}(1)", "cell " + y + " of cycle.y{1}(1)",
+          "proc " + a.pid() + " on " + ProcessIdentity.HOST, "proc " + b.pid() + " on " + ProcessIdentity.HOST)) {
+        assertTrue(message.contains(named), "the message names " + named + ": " + message);
+      }
+      // The other process goes on: the giver's computation failed and released its cell, which the other computes.
+      String result = other.lines().stream().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
+      assertNotNull(result, other.describe());
+      assertEquals(other == a ? "RESULT x(y by a)" : "RESULT y(x by b)", result);
+      Jvm.Line raisedLine = giver.await(l -> l.startsWith("RAISED "), Duration.ofSeconds(1), "RAISED");
+      double seconds = (raisedLine.nanos() - Math.max(waitA.nanos(), waitB.nanos())) / 1e9;
+      System.out.printf("WaitingTest: wait cycle refused %.3f s after it closed (in %s)%n", seconds,
+          giver == a ? "a" : "b");
+      assertTrue(seconds < 3, "detected within 3 s: " + seconds + " s");
+      try (Stream<Path> left = Files.list(store.resolve("waits"))) {
+        assertEquals(List.of(), left.toList(), "no wait left on the board");
+      }
+    }
   }
 
   /** The cell of the first {@code kind} event of {@code block} that {@code j} printed. */

@@ -502,6 +502,16 @@ public final class BlockStorage implements Closeable {
     }
   }
 
+  /** The store's board of waits across processes. */
+  public WaitBoard waitBoard() {
+    return store.waitBoard();
+  }
+
+  /** Who computes the cell {@code ref} names, in any block of this store (see {@link #holder(CellKey)}). */
+  public CellHolder holderOf(WaitBoard.CellRef ref) {
+    return store.holderOf(ref);
+  }
+
   /** Result of {@link #complete}: whether the value is now stored, or the cell was removed meanwhile. */
   public enum Completion { STORED, LOST }
 

@@ -47,6 +47,7 @@ import org.apache.commons.io.FileUtils;
  *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
  *   STORE/tmp/             files being written, named by the writing process's pid
  *   STORE/hosts/HASH       the name of a host whose processes compute cells here (slots name hosts by hash)
+ *   STORE/waits/           one file per thread waiting for another process ({@link WaitBoard})
  * </pre>
  * There is one instance per canonical path in a process. Opening reads the marker and maps the
  * counters: it reads no cell.
@@ -71,6 +72,7 @@ public final class DirectoryStore implements MemoStore {
   private final Map<FunctionId, BlockStorage> blocks = new ConcurrentHashMap<>();
   private final AtomicLong tempSequence = new AtomicLong();
   private final Codec codec = Codec.shared();
+  private final WaitBoard waitBoard;
   private final Map<Integer, String> hostNames = new ConcurrentHashMap<>();
   private volatile boolean hostRegistered;
   private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
@@ -86,6 +88,7 @@ public final class DirectoryStore implements MemoStore {
     createDirectory(blocksDir);
     createDirectory(tmpDir);
     this.counters = openCounters();
+    this.waitBoard = new WaitBoard(this, root.resolve("waits"));
     removeStaleTemporaries();
   }
 
@@ -160,7 +163,7 @@ public final class DirectoryStore implements MemoStore {
             return;
           }
           if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.equals("hosts")
-              && !n.startsWith(".")) {
+              && !n.equals("waits") && !n.startsWith(".")) {
             throw new MemoException("directory " + root + " is not empty and is not a memokit store (it has no "
                 + MARKER + " file, but holds " + n + "): give an empty or new directory");
           }
@@ -322,7 +325,7 @@ public final class DirectoryStore implements MemoStore {
     }
   }
 
-  // ---- hosts ---------------------------------------------------------------------------------
+  // ---- hosts, waits ---------------------------------------------------------------------------
 
   /**
    * Records this host's name under its hash, once per process (pending slots name their process's
@@ -362,6 +365,21 @@ public final class DirectoryStore implements MemoStore {
 
   private static String hex(int hash) {
     return String.format("%08x", hash);
+  }
+
+  WaitBoard waitBoard() {
+    return waitBoard;
+  }
+
+  /** Who computes the cell {@code ref} names, as its block's index says; {@code null} if nobody visibly does. */
+  CellHolder holderOf(WaitBoard.CellRef ref) {
+    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    if (id.isEmpty() || !Files.isDirectory(blocksDir.resolve(ref.block()))) return null;
+    try {
+      return block(id.get()).holder(ref.keyHi(), ref.keyLo());
+    } catch (MemoException e) {
+      return null;
+    }
   }
 
   // ---- counters -------------------------------------------------------------------------------
