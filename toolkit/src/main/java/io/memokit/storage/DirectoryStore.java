@@ -293,7 +293,11 @@ public final class DirectoryStore implements MemoStore {
   }
 
   private Path writeTemporaryOnce(ByteBuffer[] content) throws IOException {
-    Path tmp = newTemporary(".tmp");
+    return writeTemporaryOnce(content, ".tmp");
+  }
+
+  private Path writeTemporaryOnce(ByteBuffer[] content, String suffix) throws IOException {
+    Path tmp = newTemporary(suffix);
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         fileAttribute())) {
       long remaining = 0;
@@ -305,6 +309,21 @@ public final class DirectoryStore implements MemoStore {
     }
     if (chmodAfterCreate) Files.setPosixFilePermissions(tmp, filePermissions);
     return tmp;
+  }
+
+  /**
+   * Replaces {@code target} whole with {@code bytes}: written aside in {@code tmp/} (as {@code PID-N-note},
+   * not {@code .tmp}, the suffix of values being written), then renamed over it.
+   */
+  void replaceSmallFile(Path target, byte[] bytes) throws IOException {
+    ensureLayout();
+    Path tmp = writeTemporaryOnce(new ByteBuffer[] {ByteBuffer.wrap(bytes)}, "-note");
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
   }
 
   private void removeStaleTemporaries() {
@@ -339,8 +358,7 @@ public final class DirectoryStore implements MemoStore {
     try {
       if (Files.exists(file)) return;
       createDirectory(dir);
-      Path tmp = writeTemporary(new ByteBuffer[] {ByteBuffer.wrap(ProcessIdentity.HOST.getBytes(StandardCharsets.UTF_8))});
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      replaceSmallFile(file, ProcessIdentity.HOST.getBytes(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "memokit: cannot record this host's name in " + dir + ": " + e);
     }

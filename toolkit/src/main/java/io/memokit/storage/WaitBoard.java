@@ -2,12 +2,10 @@ package io.memokit.storage;
 
 import io.memokit.function.FunctionId;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -133,14 +131,7 @@ public final class WaitBoard {
   public void publish(Entry e) throws IOException {
     Uninterruptibly.call(() -> {
       store.createDirectory(dir);
-      byte[] bytes = e.text().getBytes(StandardCharsets.UTF_8);
-      Path tmp = store.writeTemporary(new ByteBuffer[] {ByteBuffer.wrap(bytes)});
-      try {
-        Files.move(tmp, dir.resolve(e.fileName()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException | RuntimeException failed) {
-        Files.deleteIfExists(tmp);
-        throw failed;
-      }
+      store.replaceSmallFile(dir.resolve(e.fileName()), e.text().getBytes(StandardCharsets.UTF_8));
       return null;
     });
   }
