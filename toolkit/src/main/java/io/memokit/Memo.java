@@ -210,8 +210,9 @@ public final class Memo {
   /**
    * Prints cache events to standard output when {@code on}, one line each:
    * {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)} with EVENT one of MISS, HIT,
-   * WAIT, OVERFLOW (number of cells evicted), LOST, TAKEOVER. Events are always logged through
-   * {@link System.Logger} ({@code io.memokit.trace}, DEBUG).
+   * WAIT, OVERFLOW (number of cells evicted), LOST, TAKEOVER; a WAIT goes on with whom it waits for
+   * ({@code for proc 4711 on host-a since 14:32:13}, {@code for thread NAME of this process}). Events
+   * are always logged through {@link System.Logger} ({@code io.memokit.trace}, DEBUG).
    */
   public static void trace(boolean on) {
     Trace.print(on);

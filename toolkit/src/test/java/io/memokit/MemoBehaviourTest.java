@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.Memo.MemoFn1;
+import io.memokit.cell.Trace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,6 +265,49 @@ class MemoBehaviourTest {
     assertEquals(1, k.split("MISS", -1).length - 1, k);
     assertEquals(7, k.split("HIT", -1).length - 1, k);
     assertTrue(k.contains("WAIT"), "threads that came while it computed waited: " + k);
+  }
+
+  @Test
+  void aWaitForAnotherThreadNamesItAndEndsAtOnceWhenInterrupted() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    var f = memo(s, "b.held", (Integer x) -> {
+      started.countDown();
+      release.await();
+      return x;
+    });
+    Thread computing = new Thread(() -> f.apply(1), "computing-thread");
+    computing.start();
+    started.await();
+    AtomicReference<Throwable> raised = new AtomicReference<>();
+    AtomicLong raisedAt = new AtomicLong();
+    Thread waiter = new Thread(() -> {
+      try {
+        f.apply(1);
+      } catch (Throwable t) {
+        raisedAt.set(System.nanoTime());
+        raised.set(t);
+      }
+    }, "waiter");
+    waiter.start();
+    Trace.Event wait = null;
+    for (long end = System.nanoTime() + 10_000_000_000L; wait == null && System.nanoTime() < end; Thread.sleep(5)) {
+      wait = recorder.all().stream().filter(e -> e.kind() == Trace.Kind.WAIT).findFirst().orElse(null);
+    }
+    assertTrue(wait != null, trace());
+    assertEquals("for thread computing-thread of this process", wait.detail());
+    long interruptedAt = System.nanoTime();
+    waiter.interrupt();
+    waiter.join(5_000);
+    assertTrue(raised.get() instanceof MemoException, String.valueOf(raised.get()));
+    assertEquals("interrupted while waiting for cell " + wait.n() + " of b.held(1), computed by thread computing-thread"
+        + " of this process", raised.get().getMessage());
+    assertTrue(raisedAt.get() - interruptedAt < 250_000_000L, (raisedAt.get() - interruptedAt) / 1e6 + " ms");
+    release.countDown();
+    computing.join(10_000);
+    recorder.clear();
+    assertEquals(1, f.apply(1));
+    assertEquals("HIT(" + wait.n() + ")", trace(), "a later call answers normally");
   }
 
   @Test

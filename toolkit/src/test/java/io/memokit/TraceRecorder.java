@@ -53,6 +53,13 @@ final class TraceRecorder implements BeforeEachCallback, AfterEachCallback {
     }
   }
 
+  /** The events recorded so far. */
+  List<Trace.Event> all() {
+    synchronized (events) {
+      return List.copyOf(events);
+    }
+  }
+
   void clear() {
     synchronized (events) {
       events.clear();

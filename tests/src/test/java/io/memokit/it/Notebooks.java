@@ -83,7 +83,7 @@ final class Notebooks {
     return new Run(pb.start(), log, executed);
   }
 
-  /** The cache events in {@code lines}, as "CELL function EVENT(n)". */
+  /** The cache events in {@code lines}, as "CELL function EVENT(n)" (without a WAIT's "for ..." detail). */
   static List<String> events(List<String> lines) {
     List<String> events = new ArrayList<>();
     for (String l : lines) {
@@ -91,7 +91,8 @@ final class Notebooks {
       if (at < 0 || !l.contains(" stream: ")) continue;
       String cell = l.substring(0, l.indexOf(' '));
       String block = l.substring(l.lastIndexOf(':', l.indexOf('>')) + 1, l.indexOf('>'));
-      events.add(cell + " " + block.replaceAll("[({].*", "") + " " + l.substring(l.indexOf("> ") + 2));
+      String event = l.substring(l.indexOf("> ") + 2);
+      events.add(cell + " " + block.replaceAll("[({].*", "") + " " + event.substring(0, event.indexOf(')') + 1));
     }
     return events;
   }

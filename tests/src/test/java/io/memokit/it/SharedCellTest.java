@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memokit.BlockInfo;
 import io.memokit.it.workers.AllKeysWorker;
 import io.memokit.it.workers.SlowCellWorker;
+import io.memokit.storage.ProcessIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedCellTest {
 
-  private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT|WAIT|TAKEOVER|LOST)\\((\\d+)\\)$");
+  private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT|WAIT|TAKEOVER|LOST)\\((\\d+)\\)(?: for .+)?$");
 
   @TempDir
   Path tmp;
@@ -42,6 +43,13 @@ class SharedCellTest {
   private static String result(Jvm j) {
     return j.lines().stream().filter(l -> l.startsWith("RESULT ") || l.startsWith("RAISED ")).findFirst()
         .orElseThrow(() -> new AssertionError("no result\n" + j.describe()));
+  }
+
+  /** {@code waiter}'s WAIT line says it waits for {@code computing}: its pid, host, and since when. */
+  private static void assertWaitNames(Jvm waiter, Jvm computing) {
+    String wait = waiter.lines().stream().filter(l -> l.contains("> WAIT(")).findFirst().orElseThrow();
+    assertTrue(wait.matches(".*> WAIT\\(\\d+\\) for proc " + computing.pid() + " on "
+        + Pattern.quote(ProcessIdentity.HOST) + " since \\d\\d:\\d\\d:\\d\\d"), wait);
   }
 
   @Test
@@ -66,6 +74,7 @@ class SharedCellTest {
         String n = miss.substring(miss.lastIndexOf('('));
         assertEquals(List.of("MISS" + n), events(a), a.describe());
         assertEquals(List.of("WAIT" + n, "HIT" + n), events(b), b.describe());
+        assertWaitNames(b, a);
         assertEquals(expected, result(a));
         assertEquals(expected, result(b));
         assertEquals(1, Files.readAllLines(side).size(), "the body ran once: " + Files.readAllLines(side));
@@ -90,6 +99,7 @@ class SharedCellTest {
         double seconds = (takeover.nanos() - killedAt) / 1e9;
         assertEquals(0, b.exit(Duration.ofSeconds(60)), b.describe());
         assertEquals(List.of("WAIT" + n, "TAKEOVER" + n), events(b), b.describe());
+        assertWaitNames(b, a);
         assertEquals("RESULT value of 7", result(b));
         assertTrue(b.lines().contains("PENDING 0"), "no cell left in progress\n" + b.describe());
         assertTrue(seconds < 1.0, "the waiter noticed the death within a second: " + seconds + " s");

@@ -1,6 +1,10 @@
 package io.memokit.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +15,9 @@ import java.util.regex.Pattern;
  * A demo trace parsed into sections (separated by a line of dashes), and per section into
  * processes (in order of first appearance) each with its sequence of steps: {@code Computing},
  * {@code Result} (with a normalised value) and cache events (function name, event, cell number).
- * Works for the original module's trace and for memokit's.
+ * Works for the original module's trace and for memokit's (whose WAIT lines also say whom they
+ * wait for); a cache line that is no known event is refused, not skipped.
+ * {@link #assertSameEvents} compares two traces.
  */
 final class TraceLog {
 
@@ -29,7 +35,9 @@ final class TraceLog {
   record Process(long pid, List<Step> steps) {}
 
   private static final Pattern LINE = Pattern.compile("^\\[proc ?(\\d+) @ [^\\]]+\\] (.*)$");
-  private static final Pattern EVENT = Pattern.compile("^Cache<(.*)> (MISS|HIT|WAIT|OVERFLOW|LOST|TAKEOVER)\\((\\d+)\\)$");
+  /** An event; memokit follows a WAIT with whom it waits for ("for proc 4711 on host-a since 14:32:13"). */
+  private static final Pattern EVENT =
+      Pattern.compile("^Cache<(.*)> (MISS|HIT|WAIT|OVERFLOW|LOST|TAKEOVER)\\((\\d+)\\)(?<detail> for .+)?$");
   private static final Pattern RESULT = Pattern.compile("^Result: .* = (.*)$");
 
   final List<List<Process>> sections = new ArrayList<>();
@@ -59,8 +67,10 @@ final class TraceLog {
         p.steps().add(new Step("Computing", null, 0, null));
       } else if (r.matches()) {
         p.steps().add(new Step("Result", null, 0, normalise(r.group(1), pid)));
-      } else if (e.matches()) {
+      } else if (e.matches() && (e.group("detail") == null || e.group(2).equals("WAIT"))) {
         p.steps().add(new Step(e.group(2), functionName(e.group(1)), Long.parseLong(e.group(3)), null));
+      } else if (msg.startsWith("Cache<")) {
+        throw new IllegalArgumentException("not a cache event: " + line);
       }
     }
     return log;
@@ -90,5 +100,49 @@ final class TraceLog {
       return v;
     }
     return v.replaceAll("[^A-Za-z0-9]", "");
+  }
+
+  /**
+   * Asserts that {@code got} has the reference's sections and processes and, process by process,
+   * the same steps: kinds, functions, results, and cell numbers that map one to one ({@code shown}
+   * is printed with a failure).
+   */
+  static void assertSameEvents(TraceLog ref, TraceLog got, String shown) {
+    assertEquals(4, ref.sections.size(), "reference sections");
+    assertEquals(ref.sections.size(), got.sections.size(), "demo sections\n" + shown);
+
+    Map<Long, Long> refToOurs = new HashMap<>();
+    Map<Long, Long> oursToRef = new HashMap<>();
+    for (int s = 0; s < ref.sections.size(); s++) {
+      List<TraceLog.Process> rp = ref.sections.get(s);
+      List<TraceLog.Process> gp = got.sections.get(s);
+      assertEquals(2, rp.size(), "reference processes in demo " + (s + 1));
+      assertEquals(2, gp.size(), "processes in demo " + (s + 1) + "\n" + shown);
+      for (int p = 0; p < 2; p++) {
+        List<TraceLog.Step> expected = rp.get(p).steps();
+        List<TraceLog.Step> actual = gp.get(p).steps();
+        String where = "demo " + (s + 1) + ", process " + (p == 0 ? "A" : "B");
+        assertEquals(expected.size(), actual.size(), where + ": number of steps\nexpected " + expected + "\nactual   "
+            + actual);
+        for (int i = 0; i < expected.size(); i++) {
+          TraceLog.Step e = expected.get(i);
+          TraceLog.Step a = actual.get(i);
+          String at = where + ", step " + (i + 1) + ": expected " + e + ", got " + a + "\nexpected " + expected
+              + "\nactual   " + actual;
+          assertEquals(e.kind(), a.kind(), at);
+          assertEquals(e.function(), a.function(), at);
+          assertEquals(e.value(), a.value(), at);
+          if (e.function() != null) {
+            Long mapped = refToOurs.putIfAbsent(e.cell(), a.cell());
+            Long back = oursToRef.putIfAbsent(a.cell(), e.cell());
+            if ((mapped != null && mapped != a.cell()) || (back != null && back != e.cell())) {
+              fail(at + "\ncell numbers do not map one to one: reference " + e.cell() + " <-> ours " + a.cell()
+                  + " (already mapped " + mapped + " / " + back + ")");
+            }
+          }
+        }
+      }
+    }
+    assertEquals(12, refToOurs.size(), "distinct cells");
   }
 }

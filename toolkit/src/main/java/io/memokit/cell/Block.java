@@ -8,6 +8,7 @@ import io.memokit.storage.BlockStorage;
 import io.memokit.storage.Codec;
 import io.memokit.storage.Codec.NotStorableException;
 import io.memokit.storage.Codec.StoredThrowable;
+import io.memokit.storage.WaitBoard;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -43,6 +44,8 @@ public final class Block {
   private final BlockStorage storage;
   private final String storeName;
   private final String label;
+  /** The block's directory name: how the store's wait board names it. */
+  private final String blockDir;
   private final Codec codec;
   private final Map<CellKey, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Map<CellKey, Remembered> memory = new ConcurrentHashMap<>();
@@ -51,6 +54,7 @@ public final class Block {
     this.storage = storage;
     this.storeName = storage.storePath().toString();
     this.label = storage.label();
+    this.blockDir = storage.directory().getFileName().toString();
     this.codec = storage.codec();
     storage.publishHitsWith(this::publishHits);
   }
@@ -178,16 +182,21 @@ public final class Block {
 
   private void awaitThread(InFlight other) {
     boolean announced = false;
+    String who = "thread " + other.owner.getName() + " of this process";
     try {
       while (!other.await(20)) {
         if (!announced && other.cellId != 0) {
-          event(Trace.Kind.WAIT, other.cellId);
+          event(Trace.Kind.WAIT, other.cellId, "for " + who);
           announced = true;
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MemoException("interrupted while waiting for " + other.description());
+    } catch (InterruptedException | ThreadDeath e) {
+      // Thread.interrupt (Jupyter kernels), or Thread.stop (JShell's Ctrl-C on JDK 17): this thread
+      // holds nothing yet, and callOnce's finally removes its own in-flight entry, if any.
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      long id = other.cellId;
+      throw new MemoException("interrupted while waiting for " + (id != 0 ? "cell " + id + " of " : "")
+          + other.description() + ", computed by " + who, e instanceof ThreadDeath ? e : null);
     }
   }
 
@@ -400,31 +409,31 @@ public final class Block {
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
   private BlockStorage.CellLock awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
-    boolean announced = false;
-    long backoff = 1;
-    for (;;) {
-      if (!announced) {
-        long id = storage.pendingId(key);
-        if (id != 0) {
-          mine.cellId = id;
-          event(Trace.Kind.WAIT, id);
-          announced = true;
+    try (ProcessWait wait = new ProcessWait(storage, blockDir, key, mine)) {
+      long backoff = 1;
+      for (;;) {
+        String announcement = wait.announcement();
+        if (announcement != null) event(Trace.Kind.WAIT, mine.cellId, announcement);
+        wait.checkForCycle();
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException e) {
+          // Thread.interrupt (Jupyter kernels): this thread holds no lock and no slot while it waits,
+          // its board entry goes with close(), its in-flight entry with callOnce's finally.
+          Thread.currentThread().interrupt();
+          throw wait.interrupted(null);
+        } catch (ThreadDeath e) {
+          throw wait.interrupted(e); // Thread.stop: JShell's Ctrl-C on JDK 17 (local and remote execution)
         }
+        backoff = Math.min(backoff * 2, 100);
+        Object hit = hitStored(key, unreadable);
+        if (hit != MISSING) {
+          mine.result = hit;
+          return null;
+        }
+        BlockStorage.CellLock lock = storage.tryLock(key);
+        if (lock != null) return lock;
       }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new MemoException("interrupted while waiting for " + mine.description() + " (computed by another process)");
-      }
-      backoff = Math.min(backoff * 2, 100);
-      Object hit = hitStored(key, unreadable);
-      if (hit != MISSING) {
-        mine.result = hit;
-        return null;
-      }
-      BlockStorage.CellLock lock = storage.tryLock(key);
-      if (lock != null) return lock;
     }
   }
 
@@ -459,10 +468,14 @@ public final class Block {
     long wall0 = System.nanoTime();
     Object value = null;
     Throwable thrown = null;
+    WaitBoard.CellRef held = new WaitBoard.CellRef(blockDir, key.hashHi(), key.hashLo(), p.cellId());
+    Holdings.enter(held); // for waits of this thread on other processes: what they hold up
     try {
       value = fn.invoke(args);
     } catch (Throwable t) {
       thrown = t;
+    } finally {
+      Holdings.leave(held);
     }
     long wall = System.nanoTime() - wall0;
     long cpu = Math.max(0, cpuTime() - cpu0);
@@ -519,7 +532,11 @@ public final class Block {
   }
 
   private void event(Trace.Kind kind, long n) {
-    Trace.event(storeName, label, kind, n);
+    Trace.event(storeName, label, kind, n, "");
+  }
+
+  private void event(Trace.Kind kind, long n, String detail) {
+    Trace.event(storeName, label, kind, n, detail);
   }
 
   private String describe(NamedFunction fn, Object[] args) {

@@ -1,6 +1,7 @@
 package io.memokit.cell;
 
 import io.memokit.MemoException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,19 @@ final class InFlight {
 
   boolean isDone() {
     return done.getCount() == 0;
+  }
+
+  /** The threads waiting, directly or through others, for a cell {@code thread} resolves. */
+  static java.util.Set<Thread> waitersOf(Thread thread) {
+    java.util.Set<Thread> found = new java.util.HashSet<>();
+    java.util.Deque<Thread> todo = new java.util.ArrayDeque<>(List.of(thread));
+    while (!todo.isEmpty()) {
+      Thread t = todo.pop();
+      for (Map.Entry<Thread, InFlight> e : WAITING_FOR.entrySet()) {
+        if (e.getValue().owner == t && e.getKey() != thread && found.add(e.getKey())) todo.push(e.getKey());
+      }
+    }
+    return found;
   }
 
   /** Waits up to {@code millis} for the owner to finish; refuses a wait that would deadlock. */

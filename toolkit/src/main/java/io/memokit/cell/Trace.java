@@ -7,7 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Cache events, one line each: {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)}.
+ * Cache events, one line each: {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)},
+ * followed for a WAIT by whom it waits for ({@code for proc 4711 on host-a since 14:32:13}, or
+ * {@code for thread NAME of this process}).
  * Printed to standard output when enabled ({@code trace(true)}), always logged through
  * {@link System.Logger} (logger {@code io.memokit.trace}, level DEBUG), and passed to listeners
  * (notebook progress bars, tests).
@@ -17,10 +19,14 @@ public final class Trace {
   /** The events: see the README for their meaning. */
   public enum Kind { MISS, HIT, WAIT, OVERFLOW, LOST, TAKEOVER }
 
-  /** One event. {@code n} is the cell id, or for OVERFLOW the number of cells evicted. */
-  public record Event(long pid, LocalTime time, String store, String block, Kind kind, long n) {
+  /**
+   * One event. {@code n} is the cell id, or for OVERFLOW the number of cells evicted; {@code detail}
+   * follows the event on its line (for a WAIT, whom it waits for), or is empty.
+   */
+  public record Event(long pid, LocalTime time, String store, String block, Kind kind, long n, String detail) {
     public String line() {
-      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + store + ":" + block + "> " + kind + "(" + n + ")";
+      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + store + ":" + block + "> " + kind + "(" + n + ")"
+          + (detail.isEmpty() ? "" : " " + detail);
     }
   }
 
@@ -44,10 +50,10 @@ public final class Trace {
     LISTENERS.remove(listener);
   }
 
-  static void event(String store, String block, Kind kind, long n) {
+  static void event(String store, String block, Kind kind, long n, String detail) {
     boolean log = LOG.isLoggable(System.Logger.Level.DEBUG);
     if (!printing && !log && LISTENERS.isEmpty()) return;
-    Event e = new Event(PID, LocalTime.now(), store, block, kind, n);
+    Event e = new Event(PID, LocalTime.now(), store, block, kind, n, detail);
     if (printing) System.out.println(e.line());
     if (log) LOG.log(System.Logger.Level.DEBUG, e.line());
     for (Consumer<Event> l : LISTENERS) {

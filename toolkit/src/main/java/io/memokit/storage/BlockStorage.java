@@ -434,13 +434,15 @@ public final class BlockStorage implements Closeable {
   /** Creates a pending cell for {@code key} (caller holds the cell lock), evicting on overflow. */
   public Pending begin(CellKey key) throws IOException {
     if (table.live() >= table.maxsize()) publishHits(); // eviction reads last-hit times: make ours current
+    store.registerHost();
     return withAdmin(() -> {
       int evicted = 0;
       int max = table.maxsize();
       long live = table.live();
       if (live >= max) evicted = evict((int) (live - max + 1) + overflowBatch(max));
       long cellId = store.nextCellId();
-      long slot = table.allocate(cellId, key.hashHi(), key.hashLo(), System.currentTimeMillis());
+      long slot = table.allocate(cellId, key.hashHi(), key.hashLo(), System.currentTimeMillis(),
+          ProcessIdentity.word());
       table.countMiss();
       return new Pending(slot, cellId, evicted, false);
     });
@@ -459,24 +461,55 @@ public final class BlockStorage implements Closeable {
    * which proves no live process computes it). Returns {@code null} if there is no such cell.
    */
   public Pending takeOver(CellKey key) throws IOException {
+    store.registerHost();
     return withAdmin(() -> {
       long slot = findSlot(key.hashHi(), key.hashLo(), false);
       if (slot < 0) return null;
       SlotTable.Slot s = table.read(slot);
-      table.restart(s, System.currentTimeMillis());
+      table.restart(s, System.currentTimeMillis(), ProcessIdentity.word());
       table.countMiss();
       return new Pending(slot, s.id(), 0, true);
     });
   }
 
-  /** The id of {@code key}'s cell while another process computes it, or 0 if none is visible yet. */
-  public long pendingId(CellKey key) {
+  /**
+   * Who computes {@code key}'s cell, as its pending slot says (cell id, process, since when), or
+   * {@code null} if no pending slot is visible (none yet, or finished). Only the cell's lock says
+   * whether anyone computes it: ask this of a cell whose lock another holds, and check
+   * {@link CellHolder#trusted}.
+   */
+  public CellHolder holder(CellKey key) {
+    return holder(key.hashHi(), key.hashLo());
+  }
+
+  CellHolder holder(long hi, long lo) {
     try {
-      long slot = findSlot(key.hashHi(), key.hashLo(), false);
-      return slot < 0 ? 0 : table.get(slot, SlotTable.S_ID);
-    } catch (IOException e) {
-      return 0;
+      SlotTable t = table;
+      long slot = findSlot(hi, lo, false);
+      if (slot < 0) return null;
+      long id = t.get(slot, SlotTable.S_ID);
+      long since = t.get(slot, SlotTable.S_CREATED);
+      long word = t.get(slot, SlotTable.S_HOLDER);
+      SlotTable.Slot again = t.read(slot); // the slot may have changed while it was read: read it whole again
+      if (again == null || again.state() != SlotTable.PENDING || again.id() != id || again.created() != since
+          || again.keyHi() != hi || again.keyLo() != lo) {
+        return null;
+      }
+      int host = ProcessIdentity.hostOf(word);
+      return new CellHolder(id, ProcessIdentity.pidOf(word), host, store.hostName(host), since);
+    } catch (IOException | InternalError e) {
+      return null;
     }
+  }
+
+  /** The store's board of waits across processes. */
+  public WaitBoard waitBoard() {
+    return store.waitBoard();
+  }
+
+  /** Who computes the cell {@code ref} names, in any block of this store (see {@link #holder(CellKey)}). */
+  public CellHolder holderOf(WaitBoard.CellRef ref) {
+    return store.holderOf(ref);
   }
 
   /** Result of {@link #complete}: whether the value is now stored, or the cell was removed meanwhile. */

@@ -46,6 +46,8 @@ import org.apache.commons.io.FileUtils;
  *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockStorage}):
  *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
  *   STORE/tmp/             files being written, named by the writing process's pid
+ *   STORE/hosts/HASH       the name of a host whose processes compute cells here (slots name hosts by hash)
+ *   STORE/waits/           one file per thread waiting for another process ({@link WaitBoard})
  * </pre>
  * There is one instance per canonical path in a process. Opening reads the marker and maps the
  * counters: it reads no cell.
@@ -70,6 +72,9 @@ public final class DirectoryStore implements MemoStore {
   private final Map<FunctionId, BlockStorage> blocks = new ConcurrentHashMap<>();
   private final AtomicLong tempSequence = new AtomicLong();
   private final Codec codec = Codec.shared();
+  private final WaitBoard waitBoard;
+  private final Map<Integer, String> hostNames = new ConcurrentHashMap<>();
+  private volatile boolean hostRegistered;
   private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
 
   private DirectoryStore(Path root, Set<PosixFilePermission> dirPermissions, boolean chmodAfterCreate)
@@ -83,6 +88,7 @@ public final class DirectoryStore implements MemoStore {
     createDirectory(blocksDir);
     createDirectory(tmpDir);
     this.counters = openCounters();
+    this.waitBoard = new WaitBoard(this, root.resolve("waits"));
     removeStaleTemporaries();
   }
 
@@ -156,7 +162,8 @@ public final class DirectoryStore implements MemoStore {
             checkMarker(root);
             return;
           }
-          if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.startsWith(".")) {
+          if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.equals("hosts")
+              && !n.equals("waits") && !n.startsWith(".")) {
             throw new MemoException("directory " + root + " is not empty and is not a memokit store (it has no "
                 + MARKER + " file, but holds " + n + "): give an empty or new directory");
           }
@@ -286,7 +293,11 @@ public final class DirectoryStore implements MemoStore {
   }
 
   private Path writeTemporaryOnce(ByteBuffer[] content) throws IOException {
-    Path tmp = newTemporary(".tmp");
+    return writeTemporaryOnce(content, ".tmp");
+  }
+
+  private Path writeTemporaryOnce(ByteBuffer[] content, String suffix) throws IOException {
+    Path tmp = newTemporary(suffix);
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         fileAttribute())) {
       long remaining = 0;
@@ -298,6 +309,21 @@ public final class DirectoryStore implements MemoStore {
     }
     if (chmodAfterCreate) Files.setPosixFilePermissions(tmp, filePermissions);
     return tmp;
+  }
+
+  /**
+   * Replaces {@code target} whole with {@code bytes}: written aside in {@code tmp/} (as {@code PID-N-note},
+   * not {@code .tmp}, the suffix of values being written), then renamed over it.
+   */
+  void replaceSmallFile(Path target, byte[] bytes) throws IOException {
+    ensureLayout();
+    Path tmp = writeTemporaryOnce(new ByteBuffer[] {ByteBuffer.wrap(bytes)}, "-note");
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
   }
 
   private void removeStaleTemporaries() {
@@ -315,6 +341,62 @@ public final class DirectoryStore implements MemoStore {
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot clean " + tmpDir + ": " + e);
+    }
+  }
+
+  // ---- hosts, waits ---------------------------------------------------------------------------
+
+  /**
+   * Records this host's name under its hash, once per process (pending slots name their process's
+   * host by hash only). Best effort: a store that cannot take it shows the hash instead.
+   */
+  void registerHost() {
+    if (hostRegistered) return;
+    hostRegistered = true;
+    Path dir = root.resolve("hosts");
+    Path file = dir.resolve(hex(ProcessIdentity.HOST_HASH));
+    try {
+      if (Files.exists(file)) return;
+      createDirectory(dir);
+      replaceSmallFile(file, ProcessIdentity.HOST.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "memokit: cannot record this host's name in " + dir + ": " + e);
+    }
+  }
+
+  /** The name of the host with this hash, as recorded in the store; {@code host #HASH} if unknown. */
+  String hostName(int hash) {
+    if (hash == ProcessIdentity.HOST_HASH) return ProcessIdentity.HOST;
+    String known = hostNames.get(hash);
+    if (known != null) return known;
+    try {
+      String name = Files.readString(root.resolve("hosts").resolve(hex(hash)), StandardCharsets.UTF_8).trim();
+      if (!name.isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)) {
+        hostNames.put(hash, name);
+        return name;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not recorded (yet)
+    }
+    return "host #" + hex(hash);
+  }
+
+  private static String hex(int hash) {
+    return String.format("%08x", hash);
+  }
+
+  WaitBoard waitBoard() {
+    return waitBoard;
+  }
+
+  /** Who computes the cell {@code ref} names, as its block's index says; {@code null} if nobody visibly does. */
+  CellHolder holderOf(WaitBoard.CellRef ref) {
+    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    if (id.isEmpty() || !Files.isDirectory(blocksDir.resolve(ref.block()))) return null;
+    try {
+      return block(id.get()).holder(ref.keyHi(), ref.keyLo());
+    } catch (MemoException e) {
+      return null;
     }
   }
 

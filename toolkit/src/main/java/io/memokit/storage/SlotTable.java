@@ -30,9 +30,11 @@ final class SlotTable implements Closeable {
   // Header fields (byte offsets of longs).
   private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
       H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72;
-  // Slot fields.
+  // Slot fields. One word serves two states: a free slot links the free list with it (S_NEXT_FREE);
+  // a pending slot names its computing process there (S_HOLDER, see ProcessIdentity.word), and
+  // S_CREATED is when that process began computing.
   static final int S_STATE = 0, S_ID = 8, S_KEY_HI = 16, S_KEY_LO = 24, S_CREATED = 32, S_LAST_HIT = 40,
-      S_HITS = 48, S_SIZE = 56, S_CPU = 64, S_WALL = 72, S_NEXT_FREE = 80, S_CHECK = 88;
+      S_HITS = 48, S_SIZE = 56, S_CPU = 64, S_WALL = 72, S_NEXT_FREE = 80, S_HOLDER = 80, S_CHECK = 88;
 
   static final long FREE = 0, PENDING = 1, VALUE = 2, ERROR = 3;
 
@@ -282,8 +284,11 @@ final class SlotTable implements Closeable {
 
   // ---- slots: structure (caller holds the administrative lock) --------------------------------
 
-  /** Takes a free slot (growing the table when needed) and marks it pending for {@code id}. */
-  long allocate(long id, long keyHi, long keyLo, long now) throws IOException {
+  /**
+   * Takes a free slot (growing the table when needed) and marks it pending for {@code id}, computed
+   * by the process {@code holder} names (0 for none).
+   */
+  long allocate(long id, long keyHi, long keyLo, long now, long holder) throws IOException {
     MappedByteBuffer m = map;
     long free = (long) LONGS.getVolatile(m, H_FREE);
     long slot;
@@ -295,14 +300,15 @@ final class SlotTable implements Closeable {
       if (slot >= capacity()) grow(slot + 1);
       LONGS.setVolatile(map, H_NEXT, slot + 1);
     }
-    write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0));
+    write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0), holder);
     LONGS.getAndAdd(map, H_LIVE, 1L);
     return slot;
   }
 
-  /** Re-initialises a pending slot left by a process that died, for the process taking over. */
-  void restart(Slot pending, long now) throws IOException {
-    write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0));
+  /** Re-initialises a pending slot left by a process that died, for the process taking over ({@code holder}). */
+  void restart(Slot pending, long now, long holder) throws IOException {
+    write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0),
+        holder);
   }
 
   /** Marks a pending slot finished. */
@@ -314,7 +320,7 @@ final class SlotTable implements Closeable {
   /** Adopts a finished cell whose file exists but whose slot was lost (index rebuilt or corrupted). */
   long adopt(long id, long keyHi, long keyLo, long state, long size, long created, long cpu, long wall, long now)
       throws IOException {
-    long slot = allocate(id, keyHi, keyLo, created);
+    long slot = allocate(id, keyHi, keyLo, created, 0);
     write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall));
     return slot;
   }
@@ -342,9 +348,15 @@ final class SlotTable implements Closeable {
   }
 
   private void write(Slot s) throws IOException {
+    write(s, -1);
+  }
+
+  /** Writes a slot; {@code holder} (unless -1) goes to the holder word, before the state makes it visible. */
+  private void write(Slot s, long holder) throws IOException {
     MappedByteBuffer m = mapFor(s.index());
     int b = (int) (HEADER_BYTES + s.index() * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE); // readers see a free slot while it changes
+    if (holder != -1) LONGS.set(m, b + S_HOLDER, holder);
     LONGS.set(m, b + S_ID, s.id());
     LONGS.set(m, b + S_KEY_HI, s.keyHi());
     LONGS.set(m, b + S_KEY_LO, s.keyLo());

@@ -23,14 +23,12 @@ public final class SlowCellWorker {
   private static long delay;
   private static boolean raise;
 
-  public static void main(String[] args) throws Exception {
-    String name = args[1];
-    int key = Integer.parseInt(args[2]);
-    delay = Long.parseLong(args[3]);
-    String side = args[4];
-    raise = args[5].equals("throw");
-    trace(true);
-    MemoFn1<Integer, String> f = memo(store(Path.of(args[0])), name, (Integer k) -> {
+  /**
+   * {@code name}, as every process of a test defines it (the same code and side file: the same
+   * block); its body sleeps this process's delay (0 unless main set it) and, in mode throw, throws.
+   */
+  public static MemoFn1<Integer, String> define(Path store, String name, String side) {
+    return memo(store(store), name, (Integer k) -> {
       try (FileOutputStream out = new FileOutputStream(side, true)) {
         out.write(("ran " + k + " in " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
       }
@@ -38,6 +36,15 @@ public final class SlowCellWorker {
       if (raise) throw new IllegalStateException("boom " + k);
       return "value of " + k;
     });
+  }
+
+  public static void main(String[] args) throws Exception {
+    String name = args[1];
+    int key = Integer.parseInt(args[2]);
+    delay = Long.parseLong(args[3]);
+    raise = args[5].equals("throw");
+    trace(true);
+    MemoFn1<Integer, String> f = define(Path.of(args[0]), name, args[4]);
     try {
       System.out.println("RESULT " + f.apply(key));
     } catch (IllegalStateException e) {

@@ -1,0 +1,190 @@
+package io.memokit.storage;
+
+import io.memokit.function.FunctionId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A store's board of waits across processes, {@code STORE/waits/}: while a thread waits for a
+ * cell another process computes, it keeps a small file there saying which cell it waits for and
+ * which cells it holds up (those it computes, and those of its process's threads waiting for it).
+ * Reading the board lets a waiter find a cycle of processes waiting for each other.
+ *
+ * <p>A file is replaced whole (written aside, renamed) and removed when its wait ends. Files of
+ * processes that died are never believed: on this host the process must still run (and not be a
+ * reused pid); a file of another host must have been refreshed within {@link #REMOTE_FRESH_MILLIS}
+ * (its writer rewrites it every second).
+ */
+public final class WaitBoard {
+
+  /** How recently a file of another host must have been rewritten to be believed. */
+  static final long REMOTE_FRESH_MILLIS = 10_000;
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final String HEADER = "memokit-wait 1";
+
+  /** A cell of the store: its block's directory name, its key hash, and its id (0 if not known yet). */
+  public record CellRef(String block, long keyHi, long keyLo, long cellId) {
+
+    /** Whether both name the same cell (block and key; the id may be unknown on one side). */
+    public boolean sameCell(CellRef o) {
+      return keyHi == o.keyHi && keyLo == o.keyLo && block.equals(o.block);
+    }
+
+    /** {@code cell 3 of f(1)}. */
+    public String describe() {
+      String label = FunctionId.fromDirectoryName(block).map(FunctionId::label).orElse(block);
+      return (cellId > 0 ? "cell " + cellId : "a cell") + " of " + label;
+    }
+
+    String line() {
+      return block + " " + hex(keyHi) + hex(keyLo) + " " + cellId;
+    }
+
+    static CellRef parse(String s) {
+      String[] f = s.split(" ");
+      if (f.length != 3 || f[1].length() != 32) throw new IllegalArgumentException(s);
+      return new CellRef(f[0], Long.parseUnsignedLong(f[1].substring(0, 16), 16),
+          Long.parseUnsignedLong(f[1].substring(16), 16), Long.parseLong(f[2]));
+    }
+  }
+
+  /**
+   * One waiting thread: its process (pid, host, start), the thread, when the wait began (epoch ms),
+   * the cell it waits for and the cells it holds up.
+   */
+  public record Entry(long pid, int hostHash, String host, long started, long threadId, String thread, long since,
+                      CellRef waitsFor, List<CellRef> holds) {
+
+    /** An entry for the current thread of this process. */
+    public static Entry ofThisThread(long since, CellRef waitsFor, List<CellRef> holds) {
+      Thread t = Thread.currentThread();
+      return new Entry(ProcessIdentity.PID, ProcessIdentity.HOST_HASH, ProcessIdentity.HOST, ProcessIdentity.STARTED,
+          t.getId(), t.getName(), since, waitsFor, List.copyOf(holds));
+    }
+
+    /** Whether both are the wait of the same thread of the same process. */
+    public boolean sameThread(Entry o) {
+      return pid == o.pid && hostHash == o.hostHash && threadId == o.threadId;
+    }
+
+    /** Whether this entry is one of this process's. */
+    public boolean inThisProcess() {
+      return pid == ProcessIdentity.PID && hostHash == ProcessIdentity.HOST_HASH;
+    }
+
+    /** {@code proc 4711 on host-a}. */
+    public String process() {
+      return "proc " + pid + " on " + host;
+    }
+
+    String fileName() {
+      return String.format("%08x-%d-%d.wait", hostHash, pid, threadId);
+    }
+
+    String text() {
+      StringBuilder sb = new StringBuilder(HEADER).append('\n')
+          .append("pid ").append(pid).append('\n')
+          .append("host ").append(String.format("%08x", hostHash)).append(' ').append(host).append('\n')
+          .append("started ").append(started).append('\n')
+          .append("thread ").append(threadId).append(' ').append(thread.replaceAll("\\p{Cntrl}", "?")).append('\n')
+          .append("since ").append(since).append('\n')
+          .append("waits ").append(waitsFor.line()).append('\n');
+      for (CellRef h : holds) sb.append("holds ").append(h.line()).append('\n');
+      return sb.toString();
+    }
+
+    static Entry parse(String text) {
+      String[] lines = text.split("\n");
+      if (lines.length < 7 || !lines[0].equals(HEADER)) throw new IllegalArgumentException("not a wait file");
+      long pid = Long.parseLong(field(lines[1], "pid"));
+      String[] host = field(lines[2], "host").split(" ", 2);
+      long started = Long.parseLong(field(lines[3], "started"));
+      String[] thread = field(lines[4], "thread").split(" ", 2);
+      long since = Long.parseLong(field(lines[5], "since"));
+      CellRef waits = CellRef.parse(field(lines[6], "waits"));
+      List<CellRef> holds = new ArrayList<>();
+      for (int i = 7; i < lines.length; i++) holds.add(CellRef.parse(field(lines[i], "holds")));
+      return new Entry(pid, Integer.parseUnsignedInt(host[0], 16), host.length > 1 ? host[1] : "?", started,
+          Long.parseLong(thread[0]), thread.length > 1 ? thread[1] : "", since, waits, List.copyOf(holds));
+    }
+
+    private static String field(String line, String name) {
+      if (!line.startsWith(name + " ")) throw new IllegalArgumentException("expected " + name + ": " + line);
+      return line.substring(name.length() + 1);
+    }
+  }
+
+  private final DirectoryStore store;
+  private final Path dir;
+
+  WaitBoard(DirectoryStore store, Path dir) {
+    this.store = store;
+    this.dir = dir;
+  }
+
+  /** Puts (or replaces) the current thread's entry on the board. */
+  public void publish(Entry e) throws IOException {
+    Uninterruptibly.call(() -> {
+      store.createDirectory(dir);
+      store.replaceSmallFile(dir.resolve(e.fileName()), e.text().getBytes(StandardCharsets.UTF_8));
+      return null;
+    });
+  }
+
+  /** Removes the entry (its wait ended); never throws. */
+  public void withdraw(Entry e) {
+    deleteQuietly(dir.resolve(e.fileName()));
+  }
+
+  /**
+   * The entries of processes that may be alive; files of processes of this host that died are
+   * removed, unreadable or half-written files skipped.
+   */
+  public List<Entry> entries() {
+    List<Entry> result = new ArrayList<>();
+    if (!Files.isDirectory(dir)) return result;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.wait")) {
+      long now = System.currentTimeMillis();
+      for (Path f : files) {
+        Entry e;
+        long modified;
+        try {
+          modified = Files.getLastModifiedTime(f).toMillis();
+          e = Entry.parse(Uninterruptibly.call(() -> Files.readString(f, StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException goneOrBad) {
+          continue; // removed meanwhile (its wait ended), or not a wait file
+        }
+        if (e.hostHash() == ProcessIdentity.HOST_HASH) {
+          if (!ProcessIdentity.mayBeAlive(e.pid(), e.hostHash(), e.started())) {
+            deleteQuietly(f); // its process died: the file says nothing any more
+            continue;
+          }
+        } else if (now - modified > REMOTE_FRESH_MILLIS) {
+          continue;
+        }
+        result.add(e);
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "memokit: cannot read " + dir + ": " + e);
+    }
+    return result;
+  }
+
+  private static void deleteQuietly(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException | RuntimeException e) {
+      // another process removed it, or cannot: it is ignored either way
+    }
+  }
+
+  private static String hex(long v) {
+    String s = Long.toHexString(v);
+    return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
+  }
+}
