@@ -57,6 +57,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn0<R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn0<R> notStoring(Class<?>... exceptionTypes);
   }
 
   /**
@@ -79,6 +86,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn1<A, R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn1<A, R> notStoring(Class<?>... exceptionTypes);
   }
 
   /**
@@ -101,6 +115,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn2<A, B, R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn2<A, B, R> notStoring(Class<?>... exceptionTypes);
   }
 
   /**
@@ -123,6 +144,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn3<A, B, C, R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn3<A, B, C, R> notStoring(Class<?>... exceptionTypes);
   }
 
   /**
@@ -145,6 +173,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn4<A, B, C, D, R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn4<A, B, C, D, R> notStoring(Class<?>... exceptionTypes);
   }
 
   /**
@@ -167,6 +202,13 @@ public final class Memo {
 
     /** A view of this function that never computes: a miss raises {@link MemoException}. */
     MemoFn5<A, B, C, D, E, R> cacheOnly();
+
+    /**
+     * A view of this function that does not store exceptions of these types (transient failures,
+     * such as an {@code IOException} of a flaky network): they are thrown, and the next call computes
+     * again. Every other exception is stored and re-thrown like a value.
+     */
+    MemoFn5<A, B, C, D, E, R> notStoring(Class<?>... exceptionTypes);
   }
 
   // ---- stores -----------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   private final DirectoryStore store;
   private final boolean cacheOnly;
+  /** Exception types this handle does not store ({@link #notStoring}); empty: all are stored. */
+  private final List<Class<?>> notStored;
   /** The function as defined now and its block (opened on first use), replaced together. */
   private volatile Bound bound;
 
@@ -33,9 +35,35 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private record Bound(NamedFunction target, Block block) {}
 
   MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly) {
+    this(store, target, cacheOnly, List.of());
+  }
+
+  private MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored) {
     this.bound = new Bound(target, null);
     this.store = store;
     this.cacheOnly = cacheOnly;
+    this.notStored = notStored;
+  }
+
+  /** A function whose exceptions of some types are not stored. */
+  private record NotStoring(NamedFunction target, List<Class<?>> types) implements NamedFunction {
+    @Override
+    public FunctionId id() {
+      return target.id();
+    }
+
+    @Override
+    public Object invoke(Object[] args) throws Exception {
+      return target.invoke(args);
+    }
+
+    @Override
+    public boolean stores(Throwable thrown) {
+      for (Class<?> t : types) {
+        if (t.isInstance(thrown)) return false;
+      }
+      return target.stores(thrown);
+    }
   }
 
   /** The function as defined now. */
@@ -119,7 +147,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       NamedFunction t = target();
       return Block.withoutStore(t, args, t.id().label() + " in " + store.path(), e);
     }
-    return b.block().call(b.target(), args, cacheOnly);
+    NamedFunction fn = notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
+    return b.block().call(fn, args, cacheOnly);
   }
 
   private Object call(Object... args) {
@@ -162,7 +191,22 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public MemoizedFn cacheOnly() {
-    return cacheOnly ? this : new MemoizedFn(store, target(), true);
+    return cacheOnly ? this : new MemoizedFn(store, target(), true, notStored);
+  }
+
+  @Override
+  public MemoizedFn notStoring(Class... exceptionTypes) {
+    if (exceptionTypes == null) throw new IllegalArgumentException("notStoring: the exception types must not be null");
+    List<Class<?>> types = new java.util.ArrayList<>(notStored);
+    for (int i = 0; i < exceptionTypes.length; i++) {
+      Class<?> t = exceptionTypes[i];
+      if (t == null || !Throwable.class.isAssignableFrom(t)) {
+        throw new IllegalArgumentException("notStoring: argument " + (i + 1) + " (" + (t == null ? "null" : t.getName())
+            + ") is not an exception type");
+      }
+      types.add(t);
+    }
+    return new MemoizedFn(store, target(), cacheOnly, List.copyOf(types));
   }
 
   @Override

@@ -33,7 +33,10 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
   /** A function named with a version: the version, not the code, decides whether its cells are valid. */
   static NamedFn versioned(String name, Object version, int arity, Object fn) {
     FunctionId id = new FunctionId(name, FunctionId.versionText(name, version), arity);
-    return new NamedFn(id, requireFunction(name, fn), "version " + id.version(), null);
+    // Its code is read all the same: reading it makes the snippet types it names known here, so that
+    // stored values holding them can be read back; the fingerprint itself does not key its cells.
+    CodeFingerprint.of(name, requireFunction(name, fn));
+    return new NamedFn(id, fn, "version " + id.version(), null);
   }
 
   /**

@@ -93,6 +93,40 @@ class MemoBehaviourTest {
   }
 
   @Test
+  void aReThrownStoredExceptionSaysWhereItCameFromOnce() {
+    var f = memo(s, "b.origin", (Integer x) -> {
+      throw new IllegalStateException("bad " + x);
+    });
+    IllegalStateException first = assertThrows(IllegalStateException.class, () -> f.apply(1));
+    assertEquals(0, first.getSuppressed().length, "computed here and now: no note");
+    for (int i = 0; i < 2; i++) {
+      IllegalStateException again = assertThrows(IllegalStateException.class, () -> f.apply(1));
+      assertEquals("bad 1", again.getMessage());
+      assertEquals(1, again.getSuppressed().length, "one note, however many hits");
+      String note = again.getSuppressed()[0].getMessage();
+      assertTrue(note.startsWith("stored by process " + ProcessHandle.current().pid() + " on "), note);
+      assertTrue(note.endsWith("as cell " + f.cells().get(0).id() + " of b.origin(1); b.origin.clearErrors() forgets it"),
+          note);
+    }
+  }
+
+  @Test
+  void exceptionsOfTheTypesNamedNotStoringAreThrownAndComputedAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    var f = memo(s, "b.flaky", (Integer x) -> {
+      if (calls.incrementAndGet() == 1) throw new java.io.UncheckedIOException(new IOException("network down"));
+      throw new IllegalArgumentException("bad input " + x);
+    }).notStoring(java.io.UncheckedIOException.class);
+    assertThrows(java.io.UncheckedIOException.class, () -> f.apply(1));
+    assertEquals(0, f.info().size(), "a transient failure is not stored");
+    assertThrows(IllegalArgumentException.class, () -> f.apply(1));
+    assertThrows(IllegalArgumentException.class, () -> f.apply(1));
+    assertEquals(2, calls.get(), "any other exception is stored");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.notStoring(String.class));
+    assertTrue(e.getMessage().contains("argument 1 (java.lang.String) is not an exception type"), e.getMessage());
+  }
+
+  @Test
   void errorsInterruptsAndMemokitsOwnExceptionsAreNotStored() {
     AtomicInteger calls = new AtomicInteger();
     var f = memo(s, "b.error", (Integer x) -> {

@@ -51,8 +51,8 @@ class BadInputTest {
     try (Jvm reader = Jvm.start(GadgetWorker.class, store)) {
       assertEquals("RESULT computed here, without extra.Gadget: 1", line(reader, "RESULT "));
       String warnings = String.join("\n", reader.errors());
-      assertTrue(warnings.contains("cannot read the stored value") && warnings.contains("extra.Gadget")
-          && warnings.contains("leaving the stored cell as it is"), warnings);
+      assertTrue(warnings.contains("gadget(1): cannot read its stored values in this process: class extra.Gadget is "
+          + "not defined in this process") && warnings.contains("Computing here without storing"), warnings);
     }
     try (Jvm writerAgain = Jvm.start(List.of(), List.of(), withGadget, GadgetWorker.class, store)) {
       assertEquals("RESULT Gadget[v=1]", line(writerAgain, "RESULT "));

@@ -3,10 +3,8 @@ package io.memokit.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,28 +20,12 @@ class CodeChangeJShellTest {
   @TempDir
   Path tmp;
 
-  /** Runs {@code script} in a fresh {@code bin/jshell} on the test's store; returns its output lines. */
   private List<String> session(String script) throws Exception {
-    Path file = Files.createTempFile(tmp, "session", ".jsh");
-    Files.writeString(file, "var s = store(\"" + tmp.resolve("store") + "\");\ntrace(true);\n" + script + "\n/exit\n");
-    Process p = new ProcessBuilder(Notebooks.ROOT.resolve("bin/jshell").toString(), file.toString())
-        .redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS), out);
-    assertEquals(0, p.exitValue(), out);
-    assertTrue(!out.contains("Error:") && !out.contains("Exception"), "the script ran without error\n" + out);
-    return out.lines().toList();
+    return new JShellSessions(tmp).run(script);
   }
 
-  /** Trace events ({@code sq MISS(1)}), printed values ({@code = 20}) and memokit's notices, in order. */
   private static List<String> seen(List<String> lines) {
-    return lines.stream().filter(l -> l.contains("Cache<") || l.startsWith("= ") || l.startsWith("memokit: "))
-        .map(l -> {
-          if (!l.contains("Cache<")) return l.startsWith("memokit: ") ? l.replaceAll(";.*", "") : l;
-          String block = l.substring(l.lastIndexOf(':', l.indexOf('>')) + 1, l.indexOf('>'));
-          return block.replaceAll("[({].*", "") + " " + l.substring(l.indexOf("> ") + 2);
-        }).toList();
+    return JShellSessions.seen(lines);
   }
 
   private static final String DEFINE = """

@@ -7,7 +7,10 @@ import io.memokit.function.NamedFunction;
 import io.memokit.storage.BlockStorage;
 import io.memokit.storage.Codec;
 import io.memokit.storage.Codec.NotStorableException;
+import io.memokit.codec.ValueReader;
 import io.memokit.storage.Codec.StoredThrowable;
+import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.StoredError;
 import io.memokit.storage.WaitBoard;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -283,7 +286,7 @@ public final class Block {
     m.pendingHits().increment();
     if (!hitsPending) markHitsPending();
     event(Trace.Kind.HIT, m.cellId());
-    return deliver(v, m.error);
+    return deliver(v, m.error, m.cellId());
   }
 
   private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
@@ -311,10 +314,9 @@ public final class Block {
     }
   }
 
-  private static Object deliver(Object value, boolean error) {
+  private Object deliver(Object value, boolean error, long cellId) {
     if (!error) return value;
-    Throwable t = value instanceof StoredThrowable st ? st.rebuild() : (Throwable) value;
-    throw Sneaky.rethrow(t);
+    throw Sneaky.rethrow(StoredErrors.rethrowable(value, cellId, label, storage.id().name()));
   }
 
   // ---- store and processes --------------------------------------------------------------------
@@ -445,12 +447,12 @@ public final class Block {
     try {
       v = storage.decode(stored);
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-      if (!unreadable[0]) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the stored value of cell " + stored.cellId()
-            + " of " + label + " in this process (" + e + "); computing it here, leaving the stored cell as it is");
+      v = stored.isError() && e instanceof ClassNotFoundException ? salvaged(stored) : MISSING;
+      if (v == MISSING) {
+        tellUnreadable(e);
+        unreadable[0] = true;
+        return MISSING;
       }
-      unreadable[0] = true;
-      return MISSING;
     }
     long slot = storage.hitFromFile(stored);
     event(Trace.Kind.HIT, stored.cellId());
@@ -459,7 +461,32 @@ public final class Block {
           : new Codec.Encoded((byte) 0, new byte[0], 0, false);
       remember(key, slot, stored.cellId(), stored.isError(), v, encoded);
     }
-    return deliver(v, stored.isError());
+    return deliver(v, stored.isError(), stored.cellId());
+  }
+
+  /** A stored exception whose class is missing here, read with that class salvaged; MISSING if it cannot be. */
+  private Object salvaged(BlockStorage.StoredCell stored) {
+    try {
+      return storage.salvage(stored);
+    } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+      return MISSING;
+    }
+  }
+
+  /**
+   * Says once per block, in words, that stored values cannot be read in this process, why, and
+   * what to do; the calls compute here and the stored cells stay for the processes that can read them.
+   */
+  private void tellUnreadable(Throwable e) {
+    String why = e instanceof ClassNotFoundException || e instanceof ValueReader.IncompatibleClassException
+        ? e.getMessage() : e.toString();
+    String fix = e instanceof ClassNotFoundException ? "define that class as the process that stored them did (same "
+        + "name and components), then call again"
+        : e instanceof ValueReader.IncompatibleClassException ? "define the class as it was when they were stored, or "
+        + "clear the function's cells (" + storage.id().name() + ".clear()) to store values of the new shape"
+        : "see the cause; the stored cells are kept";
+    Notice.once("unreadable " + storeName + " " + storage.id().describe(), label + ": cannot read its stored values in "
+        + "this process: " + why + ". Computing here without storing, as long as this lasts; to share them, " + fix);
   }
 
   private Object compute(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p) {
@@ -479,17 +506,19 @@ public final class Block {
     }
     long wall = System.nanoTime() - wall0;
     long cpu = Math.max(0, cpuTime() - cpu0);
-    if (thrown != null && !isStorable(thrown)) {
+    if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
       storage.abandon(p, key);
       throw Sneaky.rethrow(thrown);
     }
-    Codec.Encoded encoded = encode(fn, args, key, p, value, thrown);
+    StoredError error = thrown == null ? null : new StoredError(thrown, ProcessIdentity.PID, ProcessIdentity.HOST,
+        created);
+    Codec.Encoded encoded = encode(fn, args, key, p, value, error);
     if (encoded != null) {
       try {
         if (storage.complete(p, key, encoded, thrown != null, created, cpu, wall) == BlockStorage.Completion.LOST) {
           event(Trace.Kind.LOST, p.cellId());
         } else {
-          remember(key, p.slot(), p.cellId(), thrown != null, thrown != null ? thrown : value, encoded);
+          remember(key, p.slot(), p.cellId(), thrown != null, thrown != null ? error : value, encoded);
         }
       } catch (IOException | RuntimeException e) {
         warnStore(label + " in " + storeName, "could not store " + describe(fn, args) + " (" + e
@@ -503,13 +532,14 @@ public final class Block {
 
   /** Encodes a result for storage; {@code null} (after a warning, cell abandoned) if it cannot be. */
   private Codec.Encoded encode(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p, Object value,
-                               Throwable thrown) {
+                               StoredError error) {
     try {
-      return codec.encode(thrown != null ? thrown : value);
+      return codec.encode(error != null ? error : value);
     } catch (NotStorableException e) {
-      if (thrown != null) {
+      if (error != null) {
         try {
-          return codec.encode(StoredThrowable.of(thrown));
+          return codec.encode(new StoredError(StoredThrowable.of((Throwable) error.error()), error.pid(), error.host(),
+              error.storedAtMillis()));
         } catch (NotStorableException impossible) {
           storage.abandon(p, key);
           return null;

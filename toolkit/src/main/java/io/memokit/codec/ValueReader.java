@@ -54,16 +54,28 @@ public final class ValueReader {
     }
   }
 
+  /**
+   * What a salvaging read makes of an object, record or enum whose class this process lacks: its
+   * stored class name and fields (by qualified name), so that, say, a stored exception can still
+   * be reported with its message and stack.
+   */
+  public record Salvaged(String className, Map<String, Object> fields) {}
+
   private final ByteBuffer in;
   private final ClassFinder finder;
   private final Predicate<Class<?>> allowed;
+  private final boolean salvaging;
   private final List<Class<?>> classes = new ArrayList<>();
+  private final Map<Integer, String> missing = new HashMap<>();
+  /** The stored name of the class {@link #type()} last returned, when it is missing here (salvaging). */
+  private String lastMissing;
   private final List<Object> objects = new ArrayList<>();
 
-  private ValueReader(ByteBuffer in, ClassFinder finder, Predicate<Class<?>> allowed) {
+  private ValueReader(ByteBuffer in, ClassFinder finder, Predicate<Class<?>> allowed, boolean salvaging) {
     this.in = in;
     this.finder = finder;
     this.allowed = allowed;
+    this.salvaging = salvaging;
   }
 
   /** The stable name of the JShell snippet class a stored class name stands for, or null if it names none. */
@@ -79,9 +91,23 @@ public final class ValueReader {
   /** The value in {@code bytes[0, length)}; {@code allowed == null} allows every class. */
   public static Object read(byte[] bytes, int length, ClassFinder finder, Predicate<Class<?>> allowed)
       throws IOException, ClassNotFoundException {
+    return read(bytes, length, finder, allowed, false);
+  }
+
+  /**
+   * The value in {@code bytes[0, length)}, with every object, record or enum of a class this
+   * process lacks read as a {@link Salvaged} instead of failing.
+   */
+  public static Object salvage(byte[] bytes, int length, ClassFinder finder, Predicate<Class<?>> allowed)
+      throws IOException, ClassNotFoundException {
+    return read(bytes, length, finder, allowed, true);
+  }
+
+  private static Object read(byte[] bytes, int length, ClassFinder finder, Predicate<Class<?>> allowed,
+                             boolean salvaging) throws IOException, ClassNotFoundException {
     if (!isValue(bytes, length)) throw new IOException("not a value in memokit's format (or a newer version of it)");
     ValueReader r = new ValueReader(ByteBuffer.wrap(bytes, 2, length - 2).order(ByteOrder.LITTLE_ENDIAN), finder,
-        allowed);
+        allowed, salvaging);
     try {
       Object v = r.item();
       if (r.in.hasRemaining()) throw new IOException("a stored value has " + r.in.remaining() + " bytes too many");
@@ -154,30 +180,39 @@ public final class ValueReader {
 
   private Class<?> type() throws IOException, ClassNotFoundException {
     int n = varint();
-    if (n > 0) return classes.get(n - 1);
+    if (n > 0) {
+      lastMissing = missing.get(n - 1);
+      return classes.get(n - 1);
+    }
     String name = text();
     Class<?> c;
     try {
       c = finder.find(name);
     } catch (ClassNotFoundException e) {
+      if (salvaging) {
+        missing.put(classes.size(), name);
+        classes.add(Salvaged.class);
+        lastMissing = name;
+        return Salvaged.class;
+      }
       String shown = name.startsWith(SNIPPET) ? name.substring(SNIPPET.length()) + " (defined in a JShell snippet or "
           + "notebook cell)" : name;
-      ClassNotFoundException missing = new ClassNotFoundException("class " + shown + " is not defined in this "
-          + "process");
-      missing.initCause(e);
-      throw missing;
+      throw new ClassNotFoundException("class " + shown + " is not defined in this process", e);
     }
     if (allowed != null && !allowed.test(c)) {
       throw new InvalidClassException(c.getName(), "not in this store's allowed classes");
     }
     classes.add(c);
+    lastMissing = null;
     return c;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object enumConstant() throws IOException, ClassNotFoundException {
     Class<?> c = type();
+    String missingName = lastMissing;
     String name = text();
+    if (c == Salvaged.class) return new Salvaged(missingName, Map.of("name", name));
     if (!c.isEnum()) throw new IncompatibleClassException(name(c) + " is stored as an enum, but is not one here");
     try {
       return Enum.valueOf((Class) c, name);
@@ -188,6 +223,7 @@ public final class ValueReader {
 
   private Object record() throws IOException, ClassNotFoundException {
     Class<?> c = type();
+    String missingName = lastMissing;
     int index = objects.size();
     objects.add(null);
     int n = varint();
@@ -196,6 +232,13 @@ public final class ValueReader {
     for (int i = 0; i < n; i++) {
       names[i] = text();
       values[i] = item();
+    }
+    if (c == Salvaged.class) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) fields.put(names[i], values[i]);
+      Salvaged salvaged = new Salvaged(missingName, fields);
+      objects.set(index, salvaged);
+      return salvaged;
     }
     if (!c.isRecord()) throw new IncompatibleClassException(name(c) + " is stored as a record, but is not one here");
     Shapes.RecordShape shape = Shapes.record(c);
@@ -284,6 +327,7 @@ public final class ValueReader {
 
   private Object objectArray() throws IOException, ClassNotFoundException {
     Class<?> component = type();
+    if (component == Salvaged.class) component = Object.class;
     int n = varint();
     Object[] a = (Object[]) Array.newInstance(component, n);
     register(a);
@@ -348,6 +392,15 @@ public final class ValueReader {
 
   private Object object() throws IOException, ClassNotFoundException {
     Class<?> c = type();
+    if (c == Salvaged.class) {
+      Salvaged salvaged = register(new Salvaged(lastMissing, new LinkedHashMap<>()));
+      int n = varint();
+      for (int i = 0; i < n; i++) {
+        String name = text();
+        salvaged.fields().put(name, item());
+      }
+      return salvaged;
+    }
     Shapes.ObjectShape shape = Shapes.object(c);
     Object o;
     try {

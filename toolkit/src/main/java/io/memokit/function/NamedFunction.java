@@ -18,6 +18,11 @@ public interface NamedFunction {
     return id().code().isEmpty() ? "name only" : "code " + id().code();
   }
 
+  /** Whether an exception it throws is stored like a value (all are, unless the user said otherwise). */
+  default boolean stores(Throwable thrown) {
+    return true;
+  }
+
   /** Calls the function with exactly {@code id().arity()} arguments. */
   Object invoke(Object[] args) throws Exception;
 }

@@ -253,6 +253,12 @@ public final class BlockStorage implements Closeable {
     return store.codec().decode(s.meta().codec(), s.bytes(), s.payloadLength(), store.allowedClasses());
   }
 
+  /** Decodes a finished cell's value with the objects of classes missing here salvaged ({@link Codec#salvage}). */
+  public Object salvage(StoredCell cell) throws IOException, ClassNotFoundException {
+    CellFile.Stored s = cell.file;
+    return store.codec().salvage(s.meta().codec(), s.bytes(), s.payloadLength(), store.allowedClasses());
+  }
+
   /**
    * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
    * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.

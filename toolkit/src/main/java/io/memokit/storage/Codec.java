@@ -245,6 +245,16 @@ public final class Codec {
     }
   }
 
+  /**
+   * Reads a value of memokit's format in which objects of classes this process lacks become
+   * {@link ValueReader.Salvaged} (to report a stored exception whose class is missing here).
+   */
+  public Object salvage(byte codec, byte[] bytes, int length, Predicate<Class<?>> allowed)
+      throws IOException, ClassNotFoundException {
+    if (codec != MEMOKIT) throw new IOException("only values in memokit's own format can be salvaged");
+    return ValueReader.salvage(bytes, length, this::findClass, allowed);
+  }
+
   /** A class named in a value of memokit's format: a snippet class by its stable name, others by name. */
   private Class<?> findClass(String name) throws ClassNotFoundException {
     String snippet = ValueReader.snippetName(name);

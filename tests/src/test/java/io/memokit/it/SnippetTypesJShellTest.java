@@ -1,0 +1,79 @@
+package io.memokit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Records and enums defined in JShell snippets, returned at any depth by a memoized function, read
+ * back in another session whose snippet numbers differ, and after the type is redefined; a session
+ * whose type has another shape is told once, in words, and the stored cell stays.
+ */
+class SnippetTypesJShellTest {
+
+  @TempDir
+  Path tmp;
+
+  private static final String TYPES = """
+      enum Kind { SMALL, LARGE }
+      record Pt(int x, int y) {}
+      record Shape(String name, List<Pt> corners, Map<Kind, Pt> marks, Pt[] extra) {}
+      """;
+  private static final String FUNCTION = """
+      Shape makeShape(int n) {
+        List<Pt> corners = new ArrayList<>();
+        for (int i = 0; i < n; i++) corners.add(new Pt(i, i * i));
+        return new Shape("shape" + n, corners, new TreeMap<>(Map.of(Kind.SMALL, corners.get(0))), new Pt[] {new Pt(7, 7)});
+      }
+      var shapes = memo(s, "shapes", (Integer n) -> makeShape(n));
+      """;
+  private static final String SHOW = """
+      var got = shapes.apply(3);
+      System.out.println("= " + got.name() + " " + got.corners() + " " + got.marks() + " " + got.extra()[0]);
+      System.out.println("= " + (got.corners().get(1) instanceof Pt) + " " + (got.marks().keySet().iterator().next() == Kind.SMALL));
+      """;
+  private static final String VALUE = "= shape3 [Pt[x=0, y=0], Pt[x=1, y=1], Pt[x=2, y=4]] {SMALL=Pt[x=0, y=0]} Pt[x=7, y=7]";
+
+  @Test
+  void snippetTypesCrossSessionsWhateverTheirSnippetNumbers() throws Exception {
+    JShellSessions jshell = new JShellSessions(tmp);
+    List<String> first = jshell.run(TYPES + FUNCTION + SHOW);
+    assertEquals(List.of("shapes MISS(1)", VALUE, "= true true"), JShellSessions.seen(first), String.join("\n", first));
+
+    // Another session: other snippet numbers, the types declared in another order; then the types
+    // defined again (a notebook cell run again: new classes) and the values read as the new ones.
+    List<String> second = jshell.run("""
+        int unrelated = 1;
+        String more = "snippets";
+        record Pt(int x, int y) {}
+        enum Kind { SMALL, LARGE }
+        record Shape(String name, List<Pt> corners, Map<Kind, Pt> marks, Pt[] extra) {}
+        """ + FUNCTION + SHOW + TYPES + FUNCTION + SHOW + """
+        System.out.println("= " + (shapes.apply(3).corners().get(0).getClass() == new Pt(0, 0).getClass()));
+        """);
+    assertEquals(List.of("shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)",
+        "= true"), JShellSessions.seen(second), String.join("\n", second));
+  }
+
+  @Test
+  void aTypeOfAnotherShapeIsToldOnceAndTheStoredCellStays() throws Exception {
+    JShellSessions jshell = new JShellSessions(tmp);
+    // A version decides, not the code: Pt's second component renamed under the same version gives
+    // stored values that do not fit this session's Pt.
+    String versioned = FUNCTION.replace("memo(s, \"shapes\", (Integer n) -> makeShape(n))",
+        "memo(s, version(\"shapes\", 1, (Integer n) -> makeShape(n)))");
+    jshell.run(TYPES + versioned + SHOW);
+    List<String> other = jshell.run(TYPES.replace("record Pt(int x, int y)", "record Pt(int x, int height)")
+        + versioned + SHOW + SHOW.replace("var got", "got"));
+    String other3 = "= shape3 [Pt[x=0, height=0], Pt[x=1, height=1], Pt[x=2, height=4]] {SMALL=Pt[x=0, height=0]} "
+        + "Pt[x=7, height=7]";
+    assertEquals(List.of("memokit: shapes{1}(1): cannot read its stored values in this process: the stored value holds "
+        + "record Pt(x, y), but Pt here is Pt(x, height)", other3, "= true true", other3, "= true true"),
+        JShellSessions.seen(other), String.join("\n", other));
+    List<String> again = jshell.run(TYPES + versioned + SHOW);
+    assertEquals(List.of("shapes HIT(1)", VALUE, "= true true"), JShellSessions.seen(again), String.join("\n", again));
+  }
+}
