@@ -50,8 +50,18 @@ final class Jvm implements AutoCloseable {
    */
   static Jvm start(List<String> prefix, List<String> jvmOptions, String classPath, Class<?> main, Object... args)
       throws IOException {
+    return start(Path.of(System.getProperty("java.home")), prefix, jvmOptions, classPath, main, args);
+  }
+
+  /** Starts {@code main} on the JDK installed at {@code javaHome}, with this JVM's class path. */
+  static Jvm onJdk(Path javaHome, List<String> jvmOptions, Class<?> main, Object... args) throws IOException {
+    return start(javaHome, List.of(), jvmOptions, System.getProperty("java.class.path"), main, args);
+  }
+
+  private static Jvm start(Path javaHome, List<String> prefix, List<String> jvmOptions, String classPath,
+                           Class<?> main, Object... args) throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaHome.resolve("bin").resolve("java").toString());
     cmd.addAll(Memo.jvmFlags());
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1"); // children are short-lived: fast start-up matters more than peak speed

@@ -52,7 +52,12 @@ public final class Codec {
   private static volatile Codec shared;
 
   private final ClassResolver resolver = new ClassResolver();
-  private final FSTConfiguration fst = createFst(resolver, null);
+  /**
+   * FST, started on first need: values in memokit's own format never start it, so a JVM that stores
+   * only those never loads FST (nor meets its {@code sun.misc.Unsafe} warnings on new JDKs).
+   */
+  private volatile FSTConfiguration fst;
+  private volatile boolean fstStarted;
   /**
    * FST checks its verifier once per class and configuration, then caches the class: so reading
    * under an allow-list uses a configuration of its own, whose verifier is that list.
@@ -69,6 +74,18 @@ public final class Codec {
     synchronized (Codec.class) {
       if (shared == null) shared = new Codec();
       return shared;
+    }
+  }
+
+  /** FST's configuration, started on first call; null if FST cannot run in this JVM. */
+  private FSTConfiguration fst() {
+    if (fstStarted) return fst;
+    synchronized (this) {
+      if (!fstStarted) {
+        fst = createFst(resolver, null);
+        fstStarted = true;
+      }
+      return fst;
     }
   }
 
@@ -116,7 +133,7 @@ public final class Codec {
 
   /** The codec new values are written with. */
   public byte preferred() {
-    return fst != null ? FST : JAVA;
+    return fst() != null ? FST : JAVA;
   }
 
   public static String name(byte codec) {
@@ -175,6 +192,7 @@ public final class Codec {
       }
     }
     if (codec == FST) {
+      FSTConfiguration fst = fst();
       if (fst == null) throw new NotStorableException("FST cannot run in this JVM", null);
       FSTObjectOutput out = fst.getObjectOutput();
       try {
@@ -217,6 +235,7 @@ public final class Codec {
         return ValueReader.read(bytes, length, this::findClass, allowed);
       }
       case FST -> {
+        FSTConfiguration fst = fst();
         if (fst == null) {
           throw new IOException("value was written with FST, which cannot run in this JVM; missing "
               + String.join(" ", missingOpens()));
