@@ -23,9 +23,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * FST (memokit's codec, through {@code Codec.shared()}) against Java serialization on the same
- * values: encoding is the codec's part of a miss, decoding its part of a hit from a file. Values:
- * a 64 KiB byte array, and a structured result (a map of 1,000 records holding lists and strings).
+ * memokit's own value format, FST and Java serialization on the same values, each through
+ * {@code Codec.encodeWith} / {@code decode}: encoding is the codec's part of a miss, decoding its
+ * part of a hit from a file. Values: one record, a structured result (a map of 1,000 records holding
+ * lists and strings), and 64 KiB and 16 MiB byte arrays.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,10 +35,11 @@ public class CodecBench {
 
   public record Row(String name, List<Integer> values, double score) implements Serializable {}
 
-  @Param({"bytes64k", "records"})
+  @Param({"record", "records", "bytes64k", "bytes16m"})
   public String value;
 
   Object subject;
+  byte[] memokitBytes;
   byte[] fstBytes;
   byte[] javaBytes;
   Codec codec;
@@ -45,14 +47,18 @@ public class CodecBench {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     codec = Codec.shared();
-    if (value.equals("bytes64k")) {
-      subject = Fixture.bytes(65536, 7);
-    } else {
-      Map<String, Row> m = new HashMap<>();
-      for (int i = 0; i < 1000; i++) m.put("k" + i, new Row("row " + i, new ArrayList<>(List.of(i, i + 1, i + 2)), i * 0.5));
-      subject = m;
+    switch (value) {
+      case "bytes64k" -> subject = Fixture.bytes(65536, 7);
+      case "bytes16m" -> subject = Fixture.bytes(16 << 20, 7);
+      case "record" -> subject = new Row("row 1", new ArrayList<>(List.of(1, 2, 3)), 0.5);
+      default -> {
+        Map<String, Row> m = new HashMap<>();
+        for (int i = 0; i < 1000; i++) m.put("k" + i, new Row("row " + i, new ArrayList<>(List.of(i, i + 1, i + 2)), i * 0.5));
+        subject = m;
+      }
     }
-    fstBytes = codec.encode(subject).copy();
+    memokitBytes = codec.encodeWith(Codec.MEMOKIT, subject).copy();
+    fstBytes = codec.encodeWith(Codec.FST, subject).copy();
     javaBytes = javaEncode(subject);
   }
 
@@ -65,8 +71,18 @@ public class CodecBench {
   }
 
   @Benchmark
+  public Codec.Encoded memokitEncode() throws Exception {
+    return codec.encodeWith(Codec.MEMOKIT, subject);
+  }
+
+  @Benchmark
+  public Object memokitDecode() throws Exception {
+    return codec.decode(Codec.MEMOKIT, memokitBytes, memokitBytes.length);
+  }
+
+  @Benchmark
   public Codec.Encoded fstEncode() throws Exception {
-    return codec.encode(subject);
+    return codec.encodeWith(Codec.FST, subject);
   }
 
   @Benchmark

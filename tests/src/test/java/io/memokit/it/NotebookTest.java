@@ -59,7 +59,7 @@ class NotebookTest {
         .outputs(300);
     assertNoErrors(out);
     String all = String.join("\n", out);
-    for (String header : List.of(">block<", ">version<", ">hits<", ">misses<", ">maxsize<", ">size<", ">cell<",
+    for (String header : List.of(">block<", ">keyed by<", ">hits<", ">misses<", ">maxsize<", ">size<", ">cell<",
         ">last hit<", ">CPU<", ">wall<")) {
       assertTrue(all.contains(header), "table header " + header + "\n" + all);
     }
