@@ -28,6 +28,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private final boolean cacheOnly;
   /** Exception types this handle does not store ({@link #notStoring}); empty: all are stored. */
   private final List<Class<?>> notStored;
+  /** The function's arity: the same for every fingerprint of its code. */
+  private final int arity;
   /** The function as defined now and its block (opened on first use), replaced together. */
   private volatile Bound bound;
 
@@ -40,6 +42,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   private MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored) {
     this.bound = new Bound(target, null);
+    this.arity = target.id().arity();
     this.store = store;
     this.cacheOnly = cacheOnly;
     this.notStored = notStored;
@@ -152,9 +155,9 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   }
 
   private Object call(Object... args) {
-    FunctionId id = target().id();
-    if (args.length != id.arity()) {
-      throw new IllegalArgumentException(id.label() + " takes " + id.arity() + " argument(s), called with " + args.length);
+    if (args.length != arity) {
+      FunctionId id = target().id();
+      throw new IllegalArgumentException(id.label() + " takes " + arity + " argument(s), called with " + args.length);
     }
     return invoke(args);
   }

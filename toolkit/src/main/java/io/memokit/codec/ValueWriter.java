@@ -42,22 +42,46 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ValueWriter {
 
-  private byte[] buf = new byte[256];
+  /** Each thread's buffer, reused by its next encoding (as FST reuses its own), up to this size. */
+  private static final int RETAINED = 32 << 20;
+  private static final ThreadLocal<byte[]> BUFFERS = new ThreadLocal<>();
+
+  private byte[] buf;
   private int pos;
   private final Map<Class<?>, Integer> classes = new HashMap<>();
   private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
   private int objects;
 
-  private ValueWriter() {}
+  private ValueWriter(byte[] buf) {
+    this.buf = buf;
+  }
+
+  /** An encoding: {@code buffer[0, length)}, the buffer the writer grew (not copied). */
+  public record Written(byte[] buffer, int length) {}
 
   /** The encoding of {@code value}; {@link ValueFormat.Unsupported} if the format cannot hold it. */
   public static byte[] write(Object value) throws IOException {
-    ValueWriter w = new ValueWriter();
-    w.byte1(MAGIC);
-    w.byte1(VERSION);
-    w.item(value);
-    return Arrays.copyOf(w.buf, w.pos);
+    Written w = encode(value);
+    return Arrays.copyOf(w.buffer(), w.length());
+  }
+
+  /**
+   * The encoding of {@code value} in this thread's buffer, without a copy: valid until the thread's
+   * next encoding, so write it right away or copy it.
+   */
+  public static Written encode(Object value) throws IOException {
+    byte[] own = BUFFERS.get();
+    BUFFERS.set(null); // an encoding started inside this one (a writeReplace) gets a buffer of its own
+    ValueWriter w = new ValueWriter(own != null ? own : new byte[4096]);
+    try {
+      w.byte1(MAGIC);
+      w.byte1(VERSION);
+      w.item(value);
+      return new Written(w.buf, w.pos);
+    } finally {
+      if (w.buf.length <= RETAINED) BUFFERS.set(w.buf);
+    }
   }
 
   private void item(Object v) throws IOException {

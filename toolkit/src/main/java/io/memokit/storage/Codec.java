@@ -184,8 +184,8 @@ public final class Codec {
     int before = definitions[0];
     if (codec == MEMOKIT) {
       try {
-        byte[] own = ValueWriter.write(value);
-        return new Encoded(MEMOKIT, own, own.length, definitions[0] != before);
+        ValueWriter.Written own = ValueWriter.encode(value);
+        return new Encoded(MEMOKIT, own.buffer(), own.length(), definitions[0] != before);
       } catch (IOException | RuntimeException e) {
         definitions[0] = before;
         throw NotStorableException.of(value, e);
