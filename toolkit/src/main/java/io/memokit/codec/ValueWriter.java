@@ -2,6 +2,7 @@ package io.memokit.codec;
 
 import static io.memokit.codec.ValueFormat.*;
 
+import io.memokit.function.KeyWriter;
 import io.memokit.function.TypeNames;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -407,7 +408,7 @@ public final class ValueWriter {
   }
 
   private void string(String s) throws IOException {
-    if (!hasUnpairedSurrogate(s)) {
+    if (!KeyWriter.hasUnpairedSurrogate(s)) {
       byte1(STRING);
       bytes(s.getBytes(StandardCharsets.UTF_8));
     } else { // UTF-8 would turn them into '?'
@@ -416,15 +417,6 @@ public final class ValueWriter {
       room(2L * s.length()).asCharBuffer().put(s);
       pos += 2 * s.length();
     }
-  }
-
-  private static boolean hasUnpairedSurrogate(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (!Character.isSurrogate(c)) continue;
-      if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(++i))) return true;
-    }
-    return false;
   }
 
   private void bytes(byte[] b) {

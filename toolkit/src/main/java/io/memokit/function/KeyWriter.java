@@ -553,7 +553,8 @@ public final class KeyWriter {
     return hasUnpairedSurrogate(s) ? generalizedUtf8(s) : s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static boolean hasUnpairedSurrogate(String s) {
+  /** Whether {@code s} holds a surrogate that is not half of a pair (UTF-8 cannot encode it losslessly). */
+  public static boolean hasUnpairedSurrogate(String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (!Character.isSurrogate(c)) continue;
