@@ -240,8 +240,10 @@ public final class Memo {
   }
 
   /**
-   * The JVM options memokit's default codec (FST) needs on JDK 17 and later, for starting JVMs that
-   * use memokit: {@code --add-opens=java.base/java.lang=ALL-UNNAMED ...}. In JShell, prefix each with {@code -R}.
+   * The JVM options memokit needs on this JVM's JDK, for starting JVMs of the same JDK that use it:
+   * {@code --add-opens=java.base/java.lang=ALL-UNNAMED ...} (for exceptions in memokit's own format,
+   * and for FST), and from JDK 24 {@code --sun-misc-unsafe-memory-access=allow} (FST without
+   * warnings). In JShell, prefix each with {@code -R}.
    */
   public static java.util.List<String> jvmFlags() {
     return io.memokit.storage.Codec.jvmFlags();

@@ -1,6 +1,5 @@
 package io.memokit.it;
 
-import io.memokit.Memo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,7 +61,7 @@ final class Jvm implements AutoCloseable {
                            Class<?> main, Object... args) throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(javaHome.resolve("bin").resolve("java").toString());
-    cmd.addAll(Memo.jvmFlags());
+    cmd.addAll(io.memokit.storage.Codec.jvmFlags(feature(javaHome)));
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1"); // children are short-lived: fast start-up matters more than peak speed
     cmd.addAll(jvmOptions);
@@ -71,6 +70,18 @@ final class Jvm implements AutoCloseable {
     cmd.add(main.getName());
     for (Object a : args) cmd.add(String.valueOf(a));
     return new Jvm(new ProcessBuilder(cmd).start());
+  }
+
+  /** The feature version (17, 25...) of the JDK at {@code javaHome}, from its {@code release} file. */
+  static int feature(Path javaHome) throws IOException {
+    if (javaHome.equals(Path.of(System.getProperty("java.home")))) return Runtime.version().feature();
+    for (String line : java.nio.file.Files.readAllLines(javaHome.resolve("release"))) {
+      if (line.startsWith("JAVA_VERSION=")) {
+        String v = line.substring(line.indexOf('"') + 1);
+        return Integer.parseInt(v.split("[.\"]")[0]);
+      }
+    }
+    throw new IOException("no JAVA_VERSION in " + javaHome.resolve("release"));
   }
 
   private static Thread reader(java.io.InputStream in, java.util.function.Consumer<String> sink) {

@@ -61,7 +61,7 @@ final class Shapes {
         Map<String, Field> byName = new HashMap<>();
         Class<?> base = Object.class;
         for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
-          if (isJdk(c) && !Throwable.class.isAssignableFrom(c)) {
+          if (isJdk(c) && !Throwable.class.isAssignableFrom(c) && hasState(c)) {
             return "it extends " + c.getName() + ", a JDK class whose inner state memokit does not write";
           }
           if (c == Throwable.class) base = Throwable.class;
@@ -100,6 +100,14 @@ final class Shapes {
   /** A field's name in the format: its declaring class's stable name, a dot, its name. */
   static String qualified(Field f) {
     return TypeNames.stable(f.getDeclaringClass()) + "." + f.getName();
+  }
+
+  /** Whether {@code c} declares fields a value is made of (a stateless base such as {@code AbstractMap} does not). */
+  private static boolean hasState(Class<?> c) {
+    for (Field f : c.getDeclaredFields()) {
+      if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers())) return true;
+    }
+    return false;
   }
 
   static boolean isJdk(Class<?> c) {

@@ -27,9 +27,10 @@ final class ValueFormat {
       BOOLEAN_ARRAY = 32, BYTE_ARRAY = 33, SHORT_ARRAY = 34, CHAR_ARRAY = 35, INT_ARRAY = 36, LONG_ARRAY = 37,
       FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39;
 
-  /** Collection kinds: which class a list, set or map is read back as. */
+  /** Collection kinds: which class a list (or an {@code ArrayDeque}, under the list tag), set or map is read back as. */
   static final int ARRAY_LIST = 1, LINKED_LIST = 2, UNMODIFIABLE = 3, HASH = 4, LINKED_HASH = 5, TREE = 6,
-      TREE_REVERSED = 7, CONCURRENT_HASH = 8, ENUM_KIND = 9, COPY_ON_WRITE = 10, EMPTY = 11;
+      TREE_REVERSED = 7, CONCURRENT_HASH = 8, ENUM_KIND = 9, COPY_ON_WRITE = 10, EMPTY = 11, ARRAY_DEQUE = 12,
+      IMMUTABLE = 13;
 
   /** Prefix of a JShell snippet class's name in the format: its stable name follows. */
   static final String SNIPPET = "REPL.$JShell$$";

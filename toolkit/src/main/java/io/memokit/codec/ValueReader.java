@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -259,7 +260,23 @@ public final class ValueReader {
     return r;
   }
 
-  private List<Object> list(int kind) throws IOException, ClassNotFoundException {
+  private Object list(int kind) throws IOException, ClassNotFoundException {
+    if (kind == ARRAY_DEQUE) {
+      ArrayDeque<Object> q = register(new ArrayDeque<>());
+      int n = varint();
+      for (int i = 0; i < n; i++) q.add(item());
+      return q;
+    }
+    if (kind == IMMUTABLE) {
+      int index = objects.size();
+      objects.add(null);
+      int n = varint();
+      List<Object> elements = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) elements.add(item());
+      List<Object> l = List.copyOf(elements);
+      objects.set(index, l);
+      return l;
+    }
     List<Object> backing = switch (kind) {
       case ARRAY_LIST, UNMODIFIABLE -> new ArrayList<>();
       case LINKED_LIST -> new LinkedList<>();
@@ -294,9 +311,19 @@ public final class ValueReader {
         varint();
         yield register(Collections.emptySet());
       }
+      case IMMUTABLE -> {
+        int index = objects.size();
+        objects.add(null);
+        int n = varint();
+        Set<Object> elements = new LinkedHashSet<>();
+        for (int i = 0; i < n; i++) elements.add(item());
+        Set<Object> copy = Set.copyOf(elements);
+        objects.set(index, copy);
+        yield copy;
+      }
       default -> throw new IOException("a stored set has an unknown kind " + kind);
     };
-    if (kind == UNMODIFIABLE || kind == EMPTY) return s;
+    if (kind == UNMODIFIABLE || kind == EMPTY || kind == IMMUTABLE) return s;
     register(s);
     int n = varint();
     for (int i = 0; i < n; i++) s.add(item());
@@ -305,6 +332,19 @@ public final class ValueReader {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object map(int kind) throws IOException, ClassNotFoundException {
+    if (kind == IMMUTABLE) {
+      int index = objects.size();
+      objects.add(null);
+      int n = varint();
+      Map<Object, Object> entries = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        Object k = item();
+        entries.put(k, item());
+      }
+      Map<Object, Object> copy = Map.copyOf(entries);
+      objects.set(index, copy);
+      return copy;
+    }
     Map<Object, Object> m = switch (kind) {
       case HASH -> new HashMap<>();
       case LINKED_HASH, UNMODIFIABLE -> new LinkedHashMap<>();

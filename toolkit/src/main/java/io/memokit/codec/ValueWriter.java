@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -179,6 +180,11 @@ public final class ValueWriter {
       byte1(LIST);
       byte1(listKind(l));
       elements(l);
+    } else if (c == ArrayDeque.class) {
+      seen.put(v, objects++);
+      byte1(LIST);
+      byte1(ARRAY_DEQUE);
+      elements((ArrayDeque<?>) v);
     } else if (v instanceof Set<?> s && setKind(s) > 0) {
       seen.put(v, objects++);
       byte1(SET);
@@ -264,11 +270,14 @@ public final class ValueWriter {
 
   // ---- collections: which ones are written as themselves ---------------------------------------
 
-  private static final Set<String> UNMODIFIABLE_CLASSES = Set.of(
+  /** {@code List.of}, {@code Set.of}, {@code Map.of} and their copies: read back as such (no nulls in them). */
+  private static final Set<String> IMMUTABLE_CLASSES = Set.of(
       "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
       "java.util.ImmutableCollections$SubList", "java.util.ImmutableCollections$SetN",
       "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$MapN",
-      "java.util.ImmutableCollections$Map1", "java.util.Collections$UnmodifiableList",
+      "java.util.ImmutableCollections$Map1");
+  /** Unmodifiable views and singletons: read back as unmodifiable views, in the same order. */
+  private static final Set<String> UNMODIFIABLE_CLASSES = Set.of("java.util.Collections$UnmodifiableList",
       "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableSet",
       "java.util.Collections$UnmodifiableMap", "java.util.Collections$SingletonList",
       "java.util.Collections$SingletonSet", "java.util.Collections$SingletonMap");
@@ -278,6 +287,7 @@ public final class ValueWriter {
   private static int common(Object c) {
     String name = c.getClass().getName();
     if (EMPTY_CLASSES.contains(name)) return EMPTY;
+    if (IMMUTABLE_CLASSES.contains(name)) return IMMUTABLE;
     return UNMODIFIABLE_CLASSES.contains(name) ? UNMODIFIABLE : 0;
   }
 

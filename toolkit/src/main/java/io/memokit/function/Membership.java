@@ -59,8 +59,12 @@ final class Membership {
   static String refusal(Set<?> set) {
     if (set instanceof SortedSet<?> sorted) return orderRefusal(sorted.comparator(), set, "HashSet");
     if (set.getClass().getEnclosingClass() == IdentityHashMap.class) return IDENTITY;
-    return hides(set) ? "it is a view that hides the set it wraps, which may compare elements by a comparator or "
-        + "by identity rather than equals; pass Set.copyOf(s) or the set it wraps" : null;
+    if (!hides(set)) return null;
+    Object wrapped = wrapped(set);
+    if (wrapped instanceof Set<?> inner) return refusal(inner);
+    if (wrapped instanceof Map<?, ?> backing) return refusal(backing); // newSetFromMap: the map's keys
+    return "it is a view that hides the set it wraps, which may compare elements by a comparator or "
+        + "by identity rather than equals; pass Set.copyOf(s) or the set it wraps";
   }
 
   /** Why {@code map} cannot be keyed by its entries; null if it can. */
@@ -71,8 +75,30 @@ final class Membership {
       return "its defaults answer getProperty but are not among its entries; copy the entries the function reads "
           + "into a Map";
     }
-    return hides(map) ? "it is a view that hides the map it wraps, which may compare keys by a comparator or by "
-        + "identity rather than equals; pass Map.copyOf(m) or the map it wraps" : null;
+    if (!hides(map)) return null;
+    if (wrapped(map) instanceof Map<?, ?> inner) return refusal(inner);
+    return "it is a view that hides the map it wraps, which may compare keys by a comparator or by "
+        + "identity rather than equals; pass Map.copyOf(m) or the map it wraps";
+  }
+
+  /**
+   * The set or map a JDK view wraps (its field {@code c} or {@code m}), read with the
+   * {@code --add-opens java.base/java.util} memokit's JVMs have; null where it cannot be read.
+   */
+  private static Object wrapped(Object view) {
+    for (Class<?> c = view.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      for (String name : new String[] {"c", "m", "s"}) {
+        try {
+          java.lang.reflect.Field f = c.getDeclaredField(name);
+          f.setAccessible(true);
+          Object inner = f.get(view);
+          if (inner instanceof Set<?> || inner instanceof Map<?, ?>) return inner;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          // not this field, or not readable here
+        }
+      }
+    }
+    return null;
   }
 
   private static boolean hides(Object collection) {

@@ -125,10 +125,19 @@ public final class Codec {
       });
       return conf;
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: FST failed to start (" + e + "); values are stored with Java "
-          + "serialization.");
+      // Said where it matters: a value only FST can read is reported unreadable, once per block, with
+      // whyFstCannotRun(); a value only FST could write is written with Java serialization.
+      LOG.log(System.Logger.Level.DEBUG, "memokit: FST failed to start (" + e + "); " + whyFstCannotRun());
       return null;
     }
+  }
+
+  /** Why FST cannot run here, and what lets it: the missing flags, or the JDK's refusal of {@code sun.misc.Unsafe}. */
+  static String whyFstCannotRun() {
+    List<String> missing = missingOpens();
+    if (!missing.isEmpty()) return "start the JVM with " + String.join(" ", missing) + " (memokit's flags)";
+    return "this JDK (" + Runtime.version().feature() + ") denies FST's use of sun.misc.Unsafe; start it with "
+        + "--sun-misc-unsafe-memory-access=allow, or read these values with JDK 17 to 25, which allow it";
   }
 
   /** The codec new values are written with. */
@@ -237,8 +246,8 @@ public final class Codec {
       case FST -> {
         FSTConfiguration fst = fst();
         if (fst == null) {
-          throw new IOException("value was written with FST, which cannot run in this JVM; missing "
-              + String.join(" ", missingOpens()));
+          throw new IOException("it was written with FST (by an earlier memokit, or for a type memokit's own format "
+              + "does not hold), which cannot run in this JVM: " + whyFstCannotRun());
         }
         FSTConfiguration conf = allowed == null ? fst
             : restrictedFst.computeIfAbsent(allowed, a -> createFst(resolver, a));
@@ -448,6 +457,17 @@ public final class Codec {
 
   /** The JVM options FST needs: one {@code --add-opens=MODULE/PACKAGE=ALL-UNNAMED} per package. */
   public static List<String> jvmFlags() {
-    return FST_OPENS.stream().map(spec -> "--add-opens=" + spec + "=ALL-UNNAMED").toList();
+    return jvmFlags(Runtime.version().feature());
+  }
+
+  /**
+   * The options for a JVM of JDK {@code feature}: the {@code --add-opens} FST and memokit's format
+   * need and, from JDK 24 (which warns when {@code sun.misc.Unsafe} is used), the option that lets
+   * FST use it without a warning the user did not cause.
+   */
+  public static List<String> jvmFlags(int feature) {
+    List<String> flags = new ArrayList<>(FST_OPENS.stream().map(spec -> "--add-opens=" + spec + "=ALL-UNNAMED").toList());
+    if (feature >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
+    return List.copyOf(flags);
   }
 }

@@ -128,6 +128,13 @@ class ValueCodecTest {
       assertEquals(e.getKey(), back);
       assertSame(e.getValue(), back.getClass(), e.getKey().toString());
     }
+    for (Object immutable : List.of(List.of(1, 2, 3), Set.of("a", "b"), Map.of("k", 1, "l", 2))) {
+      assertTrue(roundTrip(immutable).getClass().getName().startsWith("java.util.ImmutableCollections$"),
+          "List.of, Set.of and Map.of come back as such: " + immutable);
+    }
+    Object deque = roundTrip(new java.util.ArrayDeque<>(List.of(1, 2)));
+    assertSame(java.util.ArrayDeque.class, deque.getClass());
+    assertEquals(List.of(1, 2), new ArrayList<>((java.util.ArrayDeque<?>) deque));
     TreeSet<String> reversed = new TreeSet<>(Collections.reverseOrder());
     reversed.addAll(List.of("a", "c", "b"));
     assertEquals(List.of("c", "b", "a"), new ArrayList<>((TreeSet<?>) roundTrip(reversed)));

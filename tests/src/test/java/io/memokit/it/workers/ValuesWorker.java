@@ -17,10 +17,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Calls {@code values(k)} for k = 0..5, each returning one kind of value the benchmarks and users
- * store (a record, a map of records, a 64 KiB array, dates and an enum, a nested list, and, for
- * k = 5, a thrown exception with a cause), then prints {@code VALUE k description} for each, and
- * {@code JAVA version}. Run under one JDK then another on one store, the second run hits every cell
+ * Calls {@code values(k)} for k = 0..6, each returning one kind of value the benchmarks and users
+ * store (a record, a map of records, a 64 KiB array, dates and an enum, a nested list, for k = 5 a
+ * thrown exception with a cause, and for k = 6 a synchronized list, which only FST writes), then
+ * prints {@code VALUE k description} for each, and {@code JAVA version}. Run under one JDK then another on one store, the second run hits every cell
  * and prints the same lines. Args: STORE
  */
 public final class ValuesWorker {
@@ -58,9 +58,10 @@ public final class ValuesWorker {
       case 3 -> new LinkedHashMap<>(Map.of("day", LocalDate.of(2026, 11, 25), "unit", TimeUnit.HOURS,
           "when", ZonedDateTime.of(2026, 3, 29, 1, 30, 0, 0, ZoneId.of("Europe/Paris")), "long", Duration.ofHours(30)));
       case 4 -> List.of(List.of(1, 2L, 3.0f), Map.of("nested", List.of(new Sample("n", 0, new double[0], List.of()))));
-      default -> throw new Failed(k, new IllegalStateException("inner " + k));
+      case 5 -> throw new Failed(k, new IllegalStateException("inner " + k));
+      default -> java.util.Collections.synchronizedList(new java.util.ArrayList<>(List.of("kept by FST")));
     });
-    for (int k = 0; k <= 5; k++) {
+    for (int k = 0; k <= 6; k++) {
       String shown;
       try {
         Object v = f.apply(k);
