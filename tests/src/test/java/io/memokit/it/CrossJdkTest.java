@@ -15,11 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
  * A store written under one JDK is read, every value, under the other, in both directions; and
  * under JDK 25 with {@code sun.misc.Unsafe} denied (the announced default of a coming JDK, where
  * FST cannot start), values stored by JDK 17 are still read. The second JDK is
- * {@code -Dmemokit.otherJdk} (default: the Temurin 25 JDK this project's machines have).
+ * {@code -Dmemokit.otherJdk} (default: the Temurin 25 JDK this project's machines have, or their
+ * JDK 17 when the tests run on JDK 24 or later).
  */
 class CrossJdkTest {
 
-  private static final Path OTHER = Path.of(System.getProperty("memokit.otherJdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+  private static final Path OTHER = Path.of(System.getProperty("memokit.otherJdk",
+      Runtime.version().feature() >= 24 ? "/usr/lib/jvm/java-17-openjdk-amd64" : "/usr/lib/jvm/temurin-25-jdk-amd64"));
   private static final Path THIS = Path.of(System.getProperty("java.home"));
 
   @TempDir
@@ -79,6 +81,7 @@ class CrossJdkTest {
 
   @Test
   void readWithUnsafeDeniedWhereFstCannotRun() throws Exception {
-    writeThenRead(THIS, OTHER, List.of("--sun-misc-unsafe-memory-access=deny"));
+    boolean thisIsNew = Runtime.version().feature() >= 24;
+    writeThenRead(thisIsNew ? OTHER : THIS, thisIsNew ? THIS : OTHER, List.of("--sun-misc-unsafe-memory-access=deny"));
   }
 }
