@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param id       the cell's number, the same in every process and shown in the trace
  * @param state    whether it holds a value, a stored exception, or is being computed
  * @param created  when its computation started
- * @param lastHit  when it was last returned (or created)
+ * @param lastHit  when it was last returned; until its first hit ({@code hits == 0}), when it was stored
  * @param hits     how many calls it answered
  * @param size     bytes of its file; negative for a stored exception, 0 while computing
  * @param cpuTime  CPU time of the computing thread

@@ -363,4 +363,17 @@ class MemoBehaviourTest {
     e = assertThrows(IllegalArgumentException.class, () -> memo(s, "a/b", (Integer x) -> x));
     assertTrue(e.getMessage().contains("\"a/b\""), e.getMessage());
   }
+
+  @Test
+  void anUnsupportedArgumentIsReportedOnceInTheStackTrace() {
+    var f = memo(s, "b.file", (Object o) -> 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.apply(new java.io.File("a")));
+    assertTrue(e.getMessage().startsWith(
+        "b.file(1): argument 1 cannot be part of a cache key: type java.io.File has no canonical key"), e.getMessage());
+    java.io.StringWriter printed = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(printed));
+    String trace = printed.toString();
+    assertEquals(trace.indexOf("has no canonical key"), trace.lastIndexOf("has no canonical key"), trace);
+    assertFalse(trace.contains("Caused by"), trace);
+  }
 }

@@ -33,7 +33,8 @@ import org.apache.commons.io.FileUtils;
  *   java -jar demo/target/memokit-demo.jar [--store DIR]      (bin/demo builds and runs it)
  * </pre>
  * Each process prints {@code Computing: CALL}, the cache events, then {@code Result: CALL = VALUE}
- * (or {@code raised[MESSAGE]}), in the format of the reference trace.
+ * (or {@code raised[MESSAGE]}), in the format of the reference trace. Each demo starts with a line
+ * of dashes and one line ({@code == 1/4 ...}) saying what it shows.
  */
 public final class CacheDemo {
 
@@ -86,6 +87,16 @@ public final class CacheDemo {
 
   private record Call(String label, Callable<Object> call) {}
 
+  /** What each demo shows and what to look for in its trace: printed before it, one line each. */
+  static final List<String> ABOUT = List.of(
+      "simplefunc: XY(1, 2) and XY(1).withY(2) are one key, so the first process MISSes once then HITs; "
+          + "the second process HITs the cell the first one computed",
+      "longfunc: the second process WAITs for the cell the first is still computing, then HITs it; "
+          + "the exception of longfunc(null, 4) is stored and re-raised the same way",
+      "vfunc: its version is the process id, so each process has its own block and both MISS",
+      "proc: a workflow of cached steps; a changed parameter recomputes (MISS) only the steps it reaches "
+          + "and HITs the others; the second process HITs each final step at once");
+
   private List<List<Call>> demos() {
     return List.of(
         List.of(new Call("simplefunc(new XY(1, 2))", () -> simplefunc.apply(new XY(1, 2))),
@@ -116,6 +127,16 @@ public final class CacheDemo {
     }
   }
 
+  static final String USAGE = """
+      usage: bin/demo [--store DIR]        (or: java -jar demo/target/memokit-demo.jar [--store DIR])
+      Runs memokit's four demos (simplefunc, longfunc, vfunc, a workflow of steps), each in two
+      processes started 2 s apart on one store, and prints their cache trace: MISS (computed),
+      HIT (read from the store), WAIT (another process is computing it).
+        --store DIR   the store to use, default ./demo-store; emptied first if it is a memokit store,
+                      refused if it is another non-empty directory
+        -h, --help    print this text
+      """;
+
   public static void main(String[] args) throws Exception {
     if (args.length == 3 && args[0].equals("--child")) {
       trace(true);
@@ -124,10 +145,25 @@ public final class CacheDemo {
     }
     Path storeDir = Path.of("demo-store");
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--store") && i + 1 < args.length) storeDir = Path.of(args[++i]);
-      else throw new IllegalArgumentException("usage: memokit-demo [--store DIR]   (unknown argument: " + args[i] + ")");
+      if (args[i].equals("-h") || args[i].equals("--help")) {
+        System.out.print(USAGE);
+        return;
+      }
+      if (args[i].equals("--store") && i + 1 < args.length) {
+        storeDir = Path.of(args[++i]);
+      } else {
+        System.err.println("memokit-demo: " + (args[i].equals("--store") ? "--store needs a directory"
+            : "unknown argument " + args[i]));
+        System.err.print(USAGE);
+        System.exit(2);
+      }
     }
-    runAll(freshStore(storeDir));
+    try {
+      runAll(freshStore(storeDir));
+    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+      System.err.println("memokit-demo: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   /** The store directory, emptied if it is a previous demo store (never anything else). */
@@ -148,9 +184,12 @@ public final class CacheDemo {
 
   private static void runAll(Path storeDir) throws Exception {
     System.out.println("memokit demo: store " + storeDir + " (DIR in the trace), two processes per demo");
+    System.out.println("each line: [proc PID @ TIME] Computing: CALL, then its cache events (MISS: computed, "
+        + "HIT: read from the store, WAIT: another process is computing it), then Result: CALL = VALUE");
     int count = 4;
     for (int i = 0; i < count; i++) {
       System.out.println("-".repeat(80));
+      System.out.println("== " + (i + 1) + "/" + count + " " + ABOUT.get(i));
       System.out.flush();
       Process first = child(i, storeDir);
       Thread.sleep(2000);

@@ -31,6 +31,14 @@ class DemoTraceTest {
       reference = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     }
     TraceLog.assertSameEvents(TraceLog.parse(reference), TraceLog.parse(ours), String.join("\n", ours));
+    for (int i = 0; i < 4; i++) {
+      String about = "== " + (i + 1) + "/4 ";
+      int at = -1;
+      for (int j = 0; j < ours.size() && at < 0; j++) if (ours.get(j).startsWith(about)) at = j;
+      assertTrue(at > 0 && ours.get(at - 1).matches("^-{20,}$"), "section " + (i + 1) + " starts by saying what it "
+          + "shows\n" + String.join("\n", ours));
+    }
+    assertTrue(ours.stream().noneMatch(l -> l.indexOf('\u001b') >= 0), "no escape codes\n" + String.join("\n", ours));
   }
 
   private static List<String> runDemo(Path store) throws IOException, InterruptedException {

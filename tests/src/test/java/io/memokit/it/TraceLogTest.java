@@ -57,4 +57,26 @@ class TraceLogTest {
     assertEquals(4, log.sections.size());
     log.sections.forEach(s -> assertEquals(2, s.size()));
   }
+
+  /** The reference with a line after each line of dashes, as the demo prints what each section shows. */
+  private static List<String> withSectionLines(List<String> lines) {
+    List<String> out = new java.util.ArrayList<>();
+    int n = 0;
+    for (String l : lines) {
+      out.add(l);
+      if (l.matches("^-{20,}$")) out.add("== " + (++n) + "/4 demo: the second process HITs what the first computed");
+    }
+    return out;
+  }
+
+  @Test
+  void theDemosLinesSayingWhatASectionShowsAreNotEvents() throws IOException {
+    List<String> ours = withSectionLines(reference());
+    assertEquals(4, ours.stream().filter(l -> l.startsWith("== ")).count());
+    compare(ours);
+    List<String> hit = withSectionLines(reference()).stream()
+        .map(l -> l.endsWith("> WAIT(3)") ? l.replace("> WAIT(3)", "> HIT(3)") : l).toList();
+    AssertionError e = assertThrows(AssertionError.class, () -> compare(hit));
+    assertTrue(e.getMessage().contains("expected longfunc WAIT(3), got longfunc HIT(3)"), e.getMessage());
+  }
 }

@@ -149,7 +149,7 @@ public final class Block {
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly) {
     // The key is first computed in place, to look the cell up in memory without allocating; it is
     // copied into a lasting CellKey only when the call goes further.
-    KeyWriter.Probe probe = probeOf(args);
+    KeyWriter.Probe probe = KeyWriter.probe(label, args);
     Remembered m = memory.get(probe);
     if (m != null) {
       Object remembered = fromMemory(probe, m);
@@ -172,14 +172,6 @@ public final class Block {
       remembered = fromMemory(key);
       if (remembered != MISSING) return remembered;
       // The other thread's result was not kept (not storable, lost, an error): resolve again.
-    }
-  }
-
-  private KeyWriter.Probe probeOf(Object[] args) {
-    try {
-      return KeyWriter.probe(args);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
     }
   }
 

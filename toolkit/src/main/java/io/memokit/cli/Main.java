@@ -1,12 +1,6 @@
 package io.memokit.cli;
 
-import io.memokit.BlockInfo;
-import io.memokit.CellInfo;
 import io.memokit.Memo;
-import io.memokit.MemoStore;
-import io.memokit.function.FunctionId;
-import io.memokit.storage.BlockStorage;
-import io.memokit.storage.DirectoryStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,110 +8,109 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * {@code java -jar memokit.jar COMMAND}: the JVM settings memokit needs, and a store's blocks and
- * cells as any process sees them.
+ * cells as any process sees them. Each command is a {@link Command}; an error is one line on
+ * standard error, {@code memokit: ...}, with exit status 2 for a wrong command line and 1 for a
+ * failure.
  */
 public final class Main {
 
-  private static final String USAGE = """
-      usage: java -jar memokit.jar COMMAND
-        flags [--jshell]            JVM options memokit's codec needs (--jshell: as JShell -R options)
-        classpath                   memokit.jar and its dependencies, as a class path
-        blocks STORE                the store's blocks: hits, misses, size, maxsize, bytes
-        cells STORE BLOCK           a block's cells (BLOCK as printed by 'blocks', e.g. 'f(2)' or 'g{3}(1)')
-        clear STORE BLOCK           remove a block's cells
-        clear-errors STORE BLOCK    remove a block's stored exceptions
-        resize STORE BLOCK N        keep at most N cells in a block
-      """;
+  static final List<Command> COMMANDS = List.of(
+      new Command("blocks", List.of("STORE"), List.of(),
+          "every block: hits, misses, cells, maxsize, errors, size of its values; then the total", BlockTable::print),
+      new Command("cells", List.of("STORE", "BLOCK"), List.of(),
+          "a block's cells: state, hits, size, CPU and wall time, last hit (empty if never hit)", CellTable::print),
+      new Command("du", List.of("STORE"), List.of(),
+          "bytes of all files under the store: per block, the rest, and the total", DiskUsage::print),
+      new Command("clear", List.of("STORE", "BLOCK"), List.of(), "remove a block's cells", CellChanges::clear),
+      new Command("clear-errors", List.of("STORE", "BLOCK"), List.of(), "remove a block's stored exceptions",
+          CellChanges::clearErrors),
+      new Command("resize", List.of("STORE", "BLOCK", "N"), List.of(),
+          "keep at most N cells in a block (the least recently hit go first)", CellChanges::resize),
+      new Command("remove", List.of("STORE", "BLOCK"), List.of(), "remove a block: its cells and statistics",
+          Removal::block),
+      new Command("clear-store", List.of("STORE"), List.of("--yes"),
+          "remove every block (without --yes: only say what it would remove)", Removal::store),
+      new Command("flags", List.of(), List.of("--jshell"),
+          "JVM options memokit's codec needs (--jshell: as JShell -R options)", Main::flags),
+      new Command("classpath", List.of(), List.of(), "memokit.jar and its dependencies, as a class path",
+          Main::classPath));
 
   private Main() {}
 
   public static void main(String[] args) {
-    PrintStream out = System.out;
+    CliLogging.configure();
+    int status;
     try {
-      System.exit(run(args, out));
-    } catch (IllegalArgumentException | IllegalStateException | io.memokit.MemoException e) {
-      System.err.println("memokit: " + e.getMessage());
-      System.exit(2);
+      status = run(args, System.out);
+    } catch (CliError e) {
+      status = error(e.getMessage(), e.exitStatus());
+    } catch (RuntimeException | IOException | Error e) {
+      status = error(e.getMessage() == null ? e.toString() : e.getMessage(), CliError.FAILURE);
     }
+    System.out.flush();
+    System.exit(status);
   }
 
-  static int run(String[] args, PrintStream out) {
-    if (args.length == 0) {
-      out.print(USAGE);
-      return 2;
+  private static int error(String message, int status) {
+    System.out.flush();
+    System.err.println("memokit: " + message.strip().replaceAll("\\s*\\R\\s*", "; "));
+    return status;
+  }
+
+  /** Runs the command {@code args} names, printing to {@code out}; returns the exit status or throws {@link CliError}. */
+  static int run(String[] args, PrintStream out) throws IOException {
+    if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
+      out.print(usage());
+      return 0;
     }
-    switch (args[0]) {
-      case "flags" -> {
-        boolean jshell = args.length > 1 && args[1].equals("--jshell");
-        out.println(String.join(" ", Memo.jvmFlags().stream().map(f -> jshell ? "-R" + f : f).toList()));
-      }
-      case "classpath" -> out.println(classPath());
-      case "blocks" -> {
-        MemoStore store = Memo.store(arg(args, 1, "STORE"));
-        out.printf("%-40s %10s %10s %8s %8s %7s %12s%n", "block", "hits", "misses", "size", "maxsize", "errors", "bytes");
-        for (BlockInfo b : store.blocks()) {
-          out.printf("%-40s %10d %10d %8d %8d %7d %12d%n", b.blockName(), b.hits(), b.misses(), b.size(), b.maxsize(),
-              b.errors(), b.bytes());
-        }
-      }
-      case "cells" -> {
-        BlockStorage block = block(args);
-        out.printf("%8s %-9s %8s %12s %10s %10s  %s%n", "id", "state", "hits", "size", "cpu ms", "wall ms", "last hit");
-        for (CellInfo c : block.cells()) {
-          out.printf("%8d %-9s %8d %12d %10d %10d  %s%n", c.id(), c.state(), c.hits(), c.size(), c.cpuTime().toMillis(),
-              c.wallTime().toMillis(), c.lastHit());
-        }
-      }
-      case "clear" -> out.println(io(() -> block(args).clear()) + " cells removed");
-      case "clear-errors" -> out.println(io(() -> block(args).clearErrors()) + " cells removed");
-      case "resize" -> {
-        int n = Integer.parseInt(arg(args, 3, "N"));
-        out.println(io(() -> block(args).resize(n)) + " cells evicted");
-      }
-      default -> {
-        out.print(USAGE);
-        return 2;
+    if (args[0].equals("--version")) {
+      out.println("memokit " + version());
+      return 0;
+    }
+    for (Command c : COMMANDS) {
+      if (c.name().equals(args[0])) {
+        return c.action().run(Args.parse(c, Arrays.asList(args).subList(1, args.length)), out);
       }
     }
+    throw CliError.usage((args[0].startsWith("-") ? "unknown option " : "unknown command ") + args[0]
+        + "; 'java -jar memokit.jar --help' lists the commands");
+  }
+
+  static String usage() {
+    StringBuilder sb = new StringBuilder("usage: java -jar memokit.jar COMMAND [ARGUMENTS]\n");
+    for (Command c : COMMANDS) sb.append(String.format("  %-26s %s%n", c.synopsis(), c.help()));
+    sb.append(String.format("  %-26s %s%n", "--version", "memokit's version"));
+    sb.append(String.format("  %-26s %s%n", "--help, -h", "this text"));
+    sb.append("""
+        STORE is a store's directory (it holds a memokit.store file); a path that is not a store is
+        refused, never created. BLOCK is a block as 'blocks' prints it (f(1)#3fa2c1d0e5b6a7f8,
+        g{3}(2)), or f(1), f or g{3} when only one block has that name.
+        Exit status: 0 done, 1 failed, 2 wrong command line (errors are one line, 'memokit: ...').
+        """);
+    return sb.toString();
+  }
+
+  /** The jar's Implementation-Version (the Maven project version), or {@code dev} when run from classes. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null || v.isBlank() ? "dev" : v;
+  }
+
+  private static int flags(Args args, PrintStream out) {
+    boolean jshell = args.has("--jshell");
+    out.println(String.join(" ", Memo.jvmFlags().stream().map(f -> jshell ? "-R" + f : f).toList()));
     return 0;
   }
 
-  private interface Io<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T io(Io<T> action) {
-    try {
-      return action.run();
-    } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private static String arg(String[] args, int i, String name) {
-    if (args.length <= i) throw new IllegalArgumentException("missing " + name + "\n" + USAGE);
-    return args[i];
-  }
-
-  private static BlockStorage block(String[] args) {
-    DirectoryStore store = (DirectoryStore) Memo.store(arg(args, 1, "STORE"));
-    String label = arg(args, 2, "BLOCK");
-    List<FunctionId> matches = new ArrayList<>();
-    for (BlockInfo b : store.blocks()) {
-      FunctionId id = new FunctionId(b.name(), b.version(), b.code(), b.arity());
-      if (b.label().equals(label) || b.blockName().equals(label)) matches.add(id);
-    }
-    if (matches.size() == 1) return store.block(matches.get(0));
-    if (matches.isEmpty()) {
-      throw new IllegalArgumentException("no block " + label + " in " + store.path() + "; see: blocks " + store.path());
-    }
-    throw new IllegalArgumentException("block " + label + " has cells of " + matches.size() + " versions of its code "
-        + "in " + store.path() + ": name one of " + matches.stream().map(id -> label + "#" + id.code()).toList());
+  private static int classPath(Args args, PrintStream out) {
+    out.println(classPath());
+    return 0;
   }
 
   /** The jar holding this class and the jars of its lib/ folder (the layout of toolkit/target). */
@@ -134,7 +127,7 @@ public final class Main {
       }
       return String.join(File.pathSeparator, entries);
     } catch (URISyntaxException | IOException e) {
-      throw new IllegalStateException("cannot locate memokit.jar: " + e, e);
+      throw CliError.failure("cannot locate memokit.jar: " + e);
     }
   }
 }

@@ -121,6 +121,15 @@ public final class KeyWriter {
    * copies it into a lasting key. Valid until the next key is computed on this thread.
    */
   public static Probe probe(Object[] args) {
+    return probe(null, args);
+  }
+
+  /**
+   * {@link #probe(Object[])}, with the refusal's message starting {@code CALLER: } (a block's label):
+   * the whole message is built here, once, and the exception has no cause, so that a stack trace
+   * says it once (the refusal's own frames, inside the key writer, tell a user nothing).
+   */
+  public static Probe probe(String caller, Object[] args) {
     KeyWriter w = POOL.get();
     if (w.inUse) w = new KeyWriter();
     w.begin();
@@ -131,8 +140,8 @@ public final class KeyWriter {
         try {
           w.write(args[i]);
         } catch (KeyException e) {
-          throw new IllegalArgumentException("argument " + (i + 1) + " cannot be part of a cache key: "
-              + e.getMessage(), e);
+          throw new IllegalArgumentException((caller == null ? "" : caller + ": ") + "argument " + (i + 1)
+              + " cannot be part of a cache key: " + e.getMessage());
         }
       }
       hashInPlace(w);

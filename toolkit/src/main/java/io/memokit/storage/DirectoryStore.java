@@ -121,6 +121,14 @@ public final class DirectoryStore implements MemoStore {
     }
   }
 
+  /**
+   * Whether {@code dir} is a store: a directory holding the marker file. Reads only; for tools that
+   * must not create a store where a user mistyped a path.
+   */
+  public static boolean holdsStore(Path dir) {
+    return Files.isRegularFile(dir.resolve(MARKER));
+  }
+
   private static DirectoryStore openReal(Path root) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
@@ -520,15 +528,18 @@ public final class DirectoryStore implements MemoStore {
     return removed;
   }
 
-  /** Deletes a block's directory: renamed out of {@code blocks/} first, so no process sees half of it. */
-  void removeBlock(BlockStorage b) {
+  /**
+   * Deletes a block's directory, cells and statistics: renamed out of {@code blocks/} first, so no
+   * process sees half of it (a process still using the block starts it anew, empty).
+   */
+  public void removeBlock(BlockStorage b) {
     Path trash = newTemporary("-removed-" + b.directory().getFileName());
     try {
       Files.move(b.directory(), trash, StandardCopyOption.ATOMIC_MOVE);
       blocks.remove(b.id(), b);
       b.close();
       FileUtils.deleteDirectory(trash.toFile());
-      LOG.log(System.Logger.Level.INFO, "memokit: removed obsolete block " + b.id().label() + " from " + root);
+      LOG.log(System.Logger.Level.INFO, "memokit: removed block " + b.id().describe() + " from " + root);
     } catch (IOException e) {
       throw new MemoException("cannot remove block " + b.id().label() + " from " + root + ": " + describe(e), e);
     }

@@ -1,0 +1,30 @@
+package io.memokit.cli;
+
+import io.memokit.storage.DirectoryStore;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * Opens the store a command names, only if it is one: every command works on an existing store,
+ * so a mistyped path is refused, never created.
+ */
+final class Stores {
+
+  private Stores() {}
+
+  static DirectoryStore existing(String path) {
+    Path dir;
+    try {
+      dir = Path.of(path).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw CliError.usage("not a path: " + path);
+    }
+    if (!Files.exists(dir)) throw CliError.failure("no store at " + dir + ": there is no such directory");
+    if (!Files.isDirectory(dir)) throw CliError.failure(dir + " is a file, not a store");
+    if (!DirectoryStore.holdsStore(dir)) {
+      throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
+    }
+    return DirectoryStore.open(dir);
+  }
+}
