@@ -24,9 +24,11 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * memokit's own value format, FST and Java serialization on the same values, each through
- * {@code Codec.encodeWith} / {@code decode}: encoding is the codec's part of a miss, decoding its
- * part of a hit from a file. Values: one record, a structured result (a map of 1,000 records holding
- * lists and strings), and 64 KiB and 16 MiB byte arrays.
+ * {@code Codec.encodeWith} / {@code decode}, and the maintained successors Apache Fory and Kryo 5
+ * as candidates (configured as memokit would need them: no class registration, references kept):
+ * encoding is the codec's part of a miss, decoding its part of a hit from a file. Values: one
+ * record, a structured result (a map of 1,000 records holding lists and strings), and 64 KiB and
+ * 16 MiB byte arrays.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,11 @@ public class CodecBench {
 
   Object subject;
   byte[] memokitBytes;
+  byte[] foryBytes;
+  byte[] kryoBytes;
+  org.apache.fory.Fory fory;
+  com.esotericsoftware.kryo.Kryo kryo;
+  com.esotericsoftware.kryo.io.Output kryoOut;
   byte[] fstBytes;
   byte[] javaBytes;
   Codec codec;
@@ -58,6 +65,17 @@ public class CodecBench {
       }
     }
     memokitBytes = codec.encodeWith(Codec.MEMOKIT, subject).copy();
+    fory = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+        .requireClassRegistration(false).withRefTracking(true).build();
+    foryBytes = fory.serialize(subject);
+    kryo = new com.esotericsoftware.kryo.Kryo();
+    kryo.setRegistrationRequired(false);
+    kryo.setReferences(true);
+    kryo.setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(
+        new org.objenesis.strategy.StdInstantiatorStrategy()));
+    kryoOut = new com.esotericsoftware.kryo.io.Output(4096, -1);
+    kryoEncode();
+    kryoBytes = kryoOut.toBytes();
     fstBytes = codec.encodeWith(Codec.FST, subject).copy();
     javaBytes = javaEncode(subject);
   }
@@ -78,6 +96,28 @@ public class CodecBench {
   @Benchmark
   public Object memokitDecode() throws Exception {
     return codec.decode(Codec.MEMOKIT, memokitBytes, memokitBytes.length);
+  }
+
+  @Benchmark
+  public byte[] foryEncode() {
+    return fory.serialize(subject);
+  }
+
+  @Benchmark
+  public Object foryDecode() {
+    return fory.deserialize(foryBytes);
+  }
+
+  @Benchmark
+  public byte[] kryoEncode() {
+    kryoOut.reset();
+    kryo.writeClassAndObject(kryoOut, subject);
+    return kryoOut.getBuffer();
+  }
+
+  @Benchmark
+  public Object kryoDecode() {
+    return kryo.readClassAndObject(new com.esotericsoftware.kryo.io.Input(kryoBytes));
   }
 
   @Benchmark
