@@ -1,10 +1,8 @@
 package io.memokit.bench;
 
 import io.memokit.storage.Codec;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ public class CodecBench {
 
   public record Row(String name, List<Integer> values, double score) implements Serializable {}
 
-  @Param({"record", "records", "bytes64k", "bytes16m"})
+  @Param({"record", "records", "bytes64k", "bytes16m", "jshellRecord"})
   public String value;
 
   Object subject;
@@ -58,6 +56,7 @@ public class CodecBench {
       case "bytes64k" -> subject = Fixture.bytes(65536, 7);
       case "bytes16m" -> subject = Fixture.bytes(16 << 20, 7);
       case "record" -> subject = new Row("row 1", new ArrayList<>(List.of(1, 2, 3)), 0.5);
+      case "jshellRecord" -> subject = jshellRecord();
       default -> {
         Map<String, Row> m = new HashMap<>();
         for (int i = 0; i < 1000; i++) m.put("k" + i, new Row("row " + i, new ArrayList<>(List.of(i, i + 1, i + 2)), i * 0.5));
@@ -78,6 +77,25 @@ public class CodecBench {
     kryoBytes = kryoOut.toBytes();
     fstBytes = codec.encodeWith(Codec.FST, subject).copy();
     javaBytes = javaEncode(subject);
+  }
+
+  /**
+   * A record as JShell defines it in a snippet, {@code REPL.$JShell$13$Pt}: compiled here from source
+   * into a class loader of its own, as JShell's is.
+   */
+  static Object jshellRecord() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jshell-record");
+    java.nio.file.Path src = java.nio.file.Files.createDirectories(dir.resolve("REPL")).resolve("$JShell$13.java");
+    java.nio.file.Files.writeString(src, "package REPL; public class $JShell$13 { public record Pt(String label, "
+        + "java.util.List<Integer> values, double score) implements java.io.Serializable {} }");
+    if (javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), src.toString()) != 0) {
+      throw new IllegalStateException("cannot compile the JShell-like record");
+    }
+    ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+        CodecBench.class.getClassLoader());
+    Class<?> pt = loader.loadClass("REPL.$JShell$13$Pt");
+    Thread.currentThread().setContextClassLoader(loader); // as JShell and kernels do for their snippets
+    return pt.getDeclaredConstructors()[0].newInstance("row 1", new ArrayList<>(List.of(1, 2, 3)), 0.5);
   }
 
   static byte[] javaEncode(Object o) throws IOException {
@@ -137,8 +155,6 @@ public class CodecBench {
 
   @Benchmark
   public Object javaDecode() throws Exception {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(javaBytes))) {
-      return in.readObject();
-    }
+    return codec.decode(Codec.JAVA, javaBytes, javaBytes.length); // memokit's resolving stream, as memokit reads
   }
 }

@@ -102,7 +102,7 @@ final class Report {
     }
     rows.add(new Row("each key computed exactly once under contention (1, 2, 4 processes)", once ? "yes" : "NO", "-", "-",
         "yes", met(once)));
-    for (String v : new String[] {"record", "records", "bytes64k", "bytes16m"}) {
+    for (String v : new String[] {"record", "records", "bytes64k", "bytes16m", "jshellRecord"}) {
       rows.add(ratioRow("memokit format encode (miss side), " + v, f.get("CodecBench.memokitEncode." + v), "FST",
           f.get("CodecBench.fstEncode." + v), -1));
       rows.add(ratioRow("memokit format decode (hit side), " + v, f.get("CodecBench.memokitDecode." + v), "FST",

@@ -412,10 +412,21 @@ public final class ValueWriter {
     if (c.isHidden() || c.isAnonymousClass()) {
       throw new Unsupported("class " + c.getName() + " has no name another process could find");
     }
-    TypeNames.remember(c);
-    String stable = TypeNames.stable(c);
-    string(TypeNames.isJShellSnippet(c.getName()) ? SNIPPET + stable : c.getName());
+    string(STORED_NAMES.get(c));
   }
+
+  /**
+   * The name a class is stored under: a JShell snippet class by its stable name (remembered, the
+   * first time it is written, so that this process reads such values back), any other by its name.
+   */
+  private static final ClassValue<String> STORED_NAMES = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> c) {
+      if (!TypeNames.isJShellSnippet(c.getName())) return c.getName();
+      TypeNames.remember(c);
+      return SNIPPET + TypeNames.stable(c);
+    }
+  };
 
   private void string(String s) throws IOException {
     if (!KeyWriter.hasUnpairedSurrogate(s)) {
