@@ -478,11 +478,16 @@ public final class DirectoryStore implements MemoStore {
   }
 
   private List<BlockStorage> openBlocks() {
+    return openBlocks(id -> true);
+  }
+
+  /** The blocks whose identity {@code which} accepts, opened (the others are not mapped). */
+  private List<BlockStorage> openBlocks(java.util.function.Predicate<FunctionId> which) {
     List<BlockStorage> result = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(blocksDir)) {
       for (Path p : entries) {
         Optional<FunctionId> id = FunctionId.fromDirectoryName(p.getFileName().toString());
-        if (id.isPresent() && Files.isDirectory(p)) result.add(block(id.get()));
+        if (id.isPresent() && which.test(id.get()) && Files.isDirectory(p)) result.add(block(id.get()));
       }
     } catch (IOException e) {
       throw new MemoException("cannot list blocks of store " + root + ": " + describe(e), e);
@@ -509,9 +514,7 @@ public final class DirectoryStore implements MemoStore {
    */
   public List<BlockInfo> otherDefinitions(FunctionId id) {
     List<BlockInfo> infos = new ArrayList<>();
-    for (BlockStorage b : openBlocks()) {
-      if (b.id().isOtherDefinitionOf(id)) infos.add(b.info());
-    }
+    for (BlockStorage b : openBlocks(id::isOtherDefinitionOf)) infos.add(b.info());
     return infos;
   }
 
