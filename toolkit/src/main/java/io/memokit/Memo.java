@@ -7,7 +7,7 @@ import io.memokit.expr.MapExpression;
 import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.function.NamedFunction;
-import io.memokit.storage.DirectoryStore;
+import io.memokit.storage.StoreSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -221,7 +221,7 @@ public final class Memo {
   /** Opens (creating if needed) the store at {@code path}; one instance per canonical path in a process. */
   public static MemoStore store(Path path) {
     if (path == null) throw new IllegalArgumentException("store path must not be null");
-    return DirectoryStore.open(path);
+    return OpenStore.open(path.toString(), StoreSettings.defaults());
   }
 
   /** Opens (creating if needed) the store at {@code path}. */
@@ -246,7 +246,7 @@ public final class Memo {
    * warnings). In JShell, prefix each with {@code -R}.
    */
   public static java.util.List<String> jvmFlags() {
-    return io.memokit.storage.Codec.jvmFlags();
+    return io.memokit.codec.Codec.jvmFlags();
   }
 
   // ---- trace ------------------------------------------------------------------------------------
@@ -509,10 +509,10 @@ public final class Memo {
 
   private static MemoizedFn memoize(MemoStore store, NamedFunction fn) {
     if (store == null) throw new IllegalArgumentException("store must not be null");
-    if (!(store instanceof DirectoryStore directory)) {
+    if (!(store instanceof OpenStore opened)) {
       throw new IllegalArgumentException("store must come from Memo.store(...), got " + store.getClass().getName());
     }
-    MemoizedFn memoized = new MemoizedFn(directory, fn, false);
+    MemoizedFn memoized = new MemoizedFn(opened, fn, false);
     FunctionRegistry.register(memoized);
     return memoized;
   }

@@ -10,8 +10,6 @@ import io.memokit.cell.Block;
 import io.memokit.cell.Notice;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
-import io.memokit.storage.BlockStorage;
-import io.memokit.storage.DirectoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -24,7 +22,7 @@ import java.util.List;
 @SuppressWarnings("rawtypes")
 final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, MemoFn2, MemoFn3, MemoFn4, MemoFn5 {
 
-  private final DirectoryStore store;
+  private final OpenStore store;
   private final boolean cacheOnly;
   /** Exception types this handle does not store ({@link #notStoring}); empty: all are stored. */
   private final List<Class<?>> notStored;
@@ -36,11 +34,11 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   /** A function and its block (null until first used), as one value so that they never mismatch. */
   private record Bound(NamedFunction target, Block block) {}
 
-  MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly) {
+  MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly) {
     this(store, target, cacheOnly, List.of());
   }
 
-  private MemoizedFn(DirectoryStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored) {
+  private MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored) {
     this.bound = new Bound(target, null);
     this.arity = target.id().arity();
     this.store = store;
@@ -99,7 +97,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     if (b.block() != null) return b;
     synchronized (this) {
       if (bound.block() == null && bound.target() == b.target()) {
-        Block block = Block.of(store.block(b.target().id()));
+        Block block = store.block(b.target().id());
         tellIfCodeChanged(b.target().id(), block);
         bound = new Bound(b.target(), block);
       }
@@ -119,7 +117,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private void tellIfCodeChanged(FunctionId id, Block b) {
     if (id.code().isEmpty()) return;
     try {
-      if (b.storage().info().size() > 0) return;
+      if (b.storage().status().size() > 0) return;
       int cells = 0;
       for (BlockInfo other : store.otherDefinitions(id)) {
         if (other.version().isEmpty()) cells += other.size();
@@ -239,7 +237,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public BlockInfo info() {
-    return managed(() -> block().storage().info().withKeyedBy(target().keyedBy()));
+    return managed(() -> OpenStore.info(block().storage()).withKeyedBy(target().keyedBy()));
   }
 
   @Override
@@ -249,7 +247,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public List<CellInfo> cells() {
-    return managed(() -> block().storage().cells());
+    return managed(() -> OpenStore.cells(block().storage()));
   }
 
   @Override
@@ -275,19 +273,24 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     T run() throws IOException;
   }
 
-  /** Runs a management call; after a fault reading a truncated index (see Block#call), repairs and retries once. */
+  /**
+   * Runs a management call: a store that cannot do it is reported with its path and the reason; a
+   * fault the backend reports late (see {@link io.memokit.storage.BlockBackend#repairedAfter}) is
+   * repaired and the call run once more.
+   */
   private <T> T managed(Management<T> action) {
-    try {
+    return OpenStore.unchecked(() -> {
       try {
-        return action.run();
-      } catch (InternalError e) {
-        if (!BlockStorage.isMappedFileFault(e)) throw e;
-        block().storage().repairAfterFault(e);
-        return action.run();
+        try {
+          return action.run();
+        } catch (InternalError e) {
+          if (!block().storage().repairedAfter(e)) throw e;
+          return action.run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.path() + ": " + e, e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.path() + ": " + e, e);
-    }
+    });
   }
 
   @Override

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memokit.Memo.MemoFn1;
 import io.memokit.cell.Block;
 import io.memokit.function.FunctionId;
-import io.memokit.storage.DirectoryStore;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +97,7 @@ class CellFileCorruptionTest {
 
   /** Drops this process's in-memory copies, so the next call reads the cell's file. */
   private void forgetMemory() {
-    Block.of(((DirectoryStore) f.store()).block(((MemoizedFn) f).id())).forgetMemory();
+    ((OpenStore) f.store()).block(((MemoizedFn) f).id()).forgetMemory();
   }
 
   private void damagedThenRecomputed(Consumer<Path> damage, String what) throws Exception {

@@ -18,7 +18,7 @@ import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
-import io.memokit.storage.Codec;
+import io.memokit.codec.Codec;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

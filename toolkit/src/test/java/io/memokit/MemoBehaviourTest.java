@@ -189,16 +189,20 @@ class MemoBehaviourTest {
 
   @Test
   void overflowEvictsTheLeastRecentlyHitFinishedCells() throws Exception {
-    var f = memo(s, "b.lru", (Integer x) -> x);
+    // The store's clock is the test's: hits are ordered by when they happened, not by sleeping.
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+    MemoStore timed = OpenStore.open(dir.resolve("timed").toString(),
+        io.memokit.storage.StoreSettings.defaults().withClock(clock::get));
+    var f = memo(timed, "b.lru", (Integer x) -> x);
     assertEquals(0, f.resize(3));
     f.apply(1);
-    Thread.sleep(5);
+    clock.incrementAndGet();
     f.apply(2);
-    Thread.sleep(5);
+    clock.incrementAndGet();
     f.apply(3);
-    Thread.sleep(5);
-    f.apply(1); // 1 is now the most recently hit; 2 the least
-    Thread.sleep(5);
+    clock.incrementAndGet();
+    f.apply(1); // 1 is now the most recently hit (from memory, published later); 2 the least
+    clock.incrementAndGet();
     f.apply(4);
     assertEquals(3, f.info().size());
     assertTrue(trace().contains("OVERFLOW(1) MISS("), trace());

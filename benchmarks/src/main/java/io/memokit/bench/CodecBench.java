@@ -1,6 +1,6 @@
 package io.memokit.bench;
 
-import io.memokit.storage.Codec;
+import io.memokit.codec.Codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

@@ -61,7 +61,7 @@ final class Jvm implements AutoCloseable {
                            Class<?> main, Object... args) throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(javaHome.resolve("bin").resolve("java").toString());
-    cmd.addAll(io.memokit.storage.Codec.jvmFlags(feature(javaHome)));
+    cmd.addAll(io.memokit.codec.Codec.jvmFlags(feature(javaHome)));
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1"); // children are short-lived: fast start-up matters more than peak speed
     cmd.addAll(jvmOptions);

@@ -4,13 +4,18 @@ import io.memokit.MemoException;
 import io.memokit.function.CellKey;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
-import io.memokit.storage.BlockStorage;
-import io.memokit.storage.Codec;
-import io.memokit.storage.Codec.NotStorableException;
+import io.memokit.codec.ClassAllowList;
+import io.memokit.codec.Codec;
+import io.memokit.codec.Codec.NotStorableException;
+import io.memokit.codec.StoredThrowable;
 import io.memokit.codec.ValueReader;
-import io.memokit.storage.Codec.StoredThrowable;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.Claim;
+import io.memokit.storage.Payload;
+import io.memokit.storage.Presence;
 import io.memokit.storage.ProcessIdentity;
-import io.memokit.storage.StoredError;
+import io.memokit.storage.StoreBackend;
+import io.memokit.storage.StoredCell;
 import io.memokit.storage.WaitBoard;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,6 +24,8 @@ import java.lang.ref.SoftReference;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The lifecycle of a block's cells in this process. A call is answered, in order:
@@ -37,29 +44,36 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Block {
 
   private static final System.Logger LOG = System.getLogger("io.memokit");
-  private static final Map<BlockStorage, Block> BLOCKS = new ConcurrentHashMap<>();
+  private static final Map<BlockBackend, Block> BLOCKS = new ConcurrentHashMap<>();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final Object MISSING = new Object();
   private static final Object NULL_VALUE = new Object();
   /** Largest encoded value kept in memory to be decoded afresh on each hit (values holding expressions). */
   private static final int MAX_REMEMBERED_ENCODING = 1 << 20;
 
-  private final BlockStorage storage;
+  private final BlockBackend storage;
+  private final StoreBackend store;
   private final String storeName;
   private final String label;
-  /** The block's directory name: how the store's wait board names it. */
+  /** How the store's wait board names the block. */
   private final String blockDir;
-  private final Codec codec;
+  private final Codec codec = Codec.shared();
+  /** The classes values read from the store may instantiate (null: any), as the store is configured now. */
+  private final Supplier<ClassAllowList> allowedClasses;
+  private final LongSupplier clockMillis;
   private final Map<CellKey, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Map<CellKey, Remembered> memory = new ConcurrentHashMap<>();
 
-  private Block(BlockStorage storage) {
+  private Block(StoreBackend store, BlockBackend storage, Supplier<ClassAllowList> allowedClasses,
+                LongSupplier clockMillis) {
     this.storage = storage;
-    this.storeName = storage.storePath().toString();
-    this.label = storage.label();
-    this.blockDir = storage.directory().getFileName().toString();
-    this.codec = storage.codec();
-    storage.publishHitsWith(this::publishHits);
+    this.store = store;
+    this.storeName = store.location();
+    this.label = storage.id().label();
+    this.blockDir = storage.id().directoryName();
+    this.allowedClasses = allowedClasses;
+    this.clockMillis = clockMillis;
+    storage.beforeStatistics(this::publishHits);
   }
 
   static {
@@ -68,9 +82,13 @@ public final class Block {
         "memokit-publish-hits"));
   }
 
-  /** The one lifecycle object of {@code storage} in this process. */
-  public static Block of(BlockStorage storage) {
-    return BLOCKS.computeIfAbsent(storage, Block::new);
+  /**
+   * The one lifecycle object of {@code block} in this process; values are read with the classes
+   * {@code allowedClasses} gives at each read, and hits dated by {@code clockMillis}.
+   */
+  public static Block of(StoreBackend store, BlockBackend block, Supplier<ClassAllowList> allowedClasses,
+                         LongSupplier clockMillis) {
+    return BLOCKS.computeIfAbsent(block, b -> new Block(store, b, allowedClasses, clockMillis));
   }
 
   /**
@@ -115,10 +133,10 @@ public final class Block {
 
   private void publish(Remembered m) {
     long n = m.pendingHits.sumThenReset();
-    if (n > 0) storage.addHits(m.slot(), m.cellId(), m.keyHi, m.keyLo, n);
+    if (n > 0) m.presence.publishHits(n, m.lastHit);
   }
 
-  public BlockStorage storage() {
+  public BlockBackend storage() {
     return storage;
   }
 
@@ -137,10 +155,7 @@ public final class Block {
     try {
       return callOnce(fn, args, cacheOnly);
     } catch (InternalError e) {
-      if (!BlockStorage.isMappedFileFault(e)) throw e;
-      // The index file was truncated under this process's mapping (the JVM reports the fault
-      // asynchronously, so it surfaces here rather than where the memory was read): repair, retry.
-      storage.repairAfterFault(e);
+      if (!storage.repairedAfter(e)) throw e;
       memory.clear();
       return callOnce(fn, args, cacheOnly);
     }
@@ -197,43 +212,27 @@ public final class Block {
 
   // ---- memory ---------------------------------------------------------------------------------
 
-  /** A cell's value as this process last saw it, valid while the shared index still holds the cell. */
+  /** A cell's value as this process last saw it, valid while the store still holds the cell. */
   private static final class Remembered {
-    final long slot;
-    final long cellId;
+    final Presence presence;
     final boolean error;
     final SoftReference<Object> value;
     final byte[] encoded;
     final byte codecId;
-    final long keyHi;
-    final long keyLo;
     final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
-    /** The block generation at which this cell was last seen in its slot (see {@link BlockStorage#generation}). */
-    volatile long validatedAt;
+    /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
+    volatile long lastHit;
 
-    Remembered(CellKey key, long slot, long cellId, boolean error, SoftReference<Object> value, byte[] encoded,
-               byte codecId, long generation) {
-      this.keyHi = key.hashHi();
-      this.keyLo = key.hashLo();
-      this.slot = slot;
-      this.cellId = cellId;
+    Remembered(Presence presence, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId) {
+      this.presence = presence;
       this.error = error;
       this.value = value;
       this.encoded = encoded;
       this.codecId = codecId;
-      this.validatedAt = generation;
-    }
-
-    long slot() {
-      return slot;
     }
 
     long cellId() {
-      return cellId;
-    }
-
-    java.util.concurrent.atomic.LongAdder pendingHits() {
-      return pendingHits;
+      return presence.cellId();
     }
   }
 
@@ -251,13 +250,9 @@ public final class Block {
    * shared index says the cell still exists; counts the hit.
    */
   private Object fromMemory(Object lookup, Remembered m) {
-    long generation = storage.generation();
-    if (m.validatedAt != generation) { // a slot was freed since: check this one (else: one hot header line)
-      if (!storage.holds(m.slot(), m.cellId(), m.keyHi, m.keyLo)) {
-        forget(lookup, m);
-        return MISSING;
-      }
-      m.validatedAt = generation;
+    if (!m.presence.stillStored()) {
+      forget(lookup, m);
+      return MISSING;
     }
     Object v;
     if (m.encoded != null) {
@@ -275,23 +270,22 @@ public final class Block {
       }
       if (v == NULL_VALUE) v = null;
     }
-    m.pendingHits().increment();
+    long now = clockMillis.getAsLong();
+    if (m.lastHit != now) m.lastHit = now;
+    m.pendingHits.increment();
     if (!hitsPending) markHitsPending();
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error, m.cellId());
   }
 
-  private void remember(CellKey key, long slot, long cellId, boolean error, Object value, Codec.Encoded encoded) {
-    // Read the generation, then check the slot: a free after this read makes the next hit re-check it.
-    long generation = storage.generation();
-    if (!storage.holds(slot, cellId, key.hashHi(), key.hashLo())) return; // evicted or cleared meanwhile
+  private void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
     Remembered r;
-    if (encoded.containsDefinitions()) {
-      if (encoded.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(key, slot, cellId, error, null, encoded.copy(), encoded.codec(), generation);
+    if (payload.containsDefinitions()) {
+      if (payload.length() > MAX_REMEMBERED_ENCODING) return;
+      r = new Remembered(presence, error, null, java.util.Arrays.copyOf(payload.bytes(), payload.length()),
+          payload.codec());
     } else {
-      r = new Remembered(key, slot, cellId, error, new SoftReference<>(value == null ? NULL_VALUE : value), null,
-          (byte) 0, generation);
+      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0);
     }
     Remembered previous = memory.put(key, r);
     if (previous != null) publish(previous);
@@ -317,19 +311,17 @@ public final class Block {
     boolean[] unreadable = {false};
     Object hit = hitStored(key, unreadable);
     if (hit != MISSING) return hit;
-    BlockStorage.CellLock lock;
-    boolean waited = false;
+    Claim claim;
     try {
-      lock = storage.tryLock(key);
-      if (lock == null) {
-        waited = true;
-        lock = awaitProcess(key, mine, unreadable);
-        if (lock == null) return mine.result;
+      claim = storage.tryClaim(key);
+      if (claim == null) {
+        claim = awaitProcess(key, mine, unreadable);
+        if (claim == null) return mine.result;
       }
     } catch (IOException e) {
       return withoutStore(fn, args, label + " in " + storeName, e);
     }
-    try (BlockStorage.CellLock held = lock) {
+    try (Claim held = claim) {
       hit = hitStored(key, unreadable);
       if (hit != MISSING) return hit;
       if (unreadable[0]) {
@@ -346,10 +338,9 @@ public final class Block {
         throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
             + " (cache-only mode: misses are not computed)");
       }
-      BlockStorage.Pending p;
+      Claim.Started p;
       try {
-        p = waited ? storage.takeOver(key) : null;
-        if (p == null) p = storage.begin(key);
+        p = held.start();
       } catch (IOException e) {
         // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
         // Only storage calls are in this try: the function's own IOException must never land here.
@@ -362,7 +353,7 @@ public final class Block {
         event(Trace.Kind.MISS, p.cellId());
       }
       mine.cellId = p.cellId();
-      return compute(fn, args, key, p);
+      return compute(fn, args, key, held, p.cellId());
     }
   }
 
@@ -402,8 +393,8 @@ public final class Block {
    * Waits while another process computes {@code key}: returns the cell lock if that process died
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
-  private BlockStorage.CellLock awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
-    try (ProcessWait wait = new ProcessWait(storage, blockDir, key, mine)) {
+  private Claim awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
+    try (ProcessWait wait = new ProcessWait(store, storage, key, mine)) {
       long backoff = 1;
       for (;;) {
         String announcement = wait.announcement();
@@ -425,41 +416,38 @@ public final class Block {
           mine.result = hit;
           return null;
         }
-        BlockStorage.CellLock lock = storage.tryLock(key);
-        if (lock != null) return lock;
+        Claim claim = storage.tryClaim(key);
+        if (claim != null) return claim;
       }
     }
   }
 
   /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
   private Object hitStored(CellKey key, boolean[] unreadable) {
-    var stored = storage.read(key);
+    StoredCell stored = storage.read(key);
     if (stored == null) return MISSING;
+    Payload payload = stored.payload();
     Object v;
     try {
-      v = storage.decode(stored);
+      v = codec.decode(payload.codec(), payload.bytes(), payload.length(), allowedClasses.get());
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-      v = stored.isError() && e instanceof ClassNotFoundException ? salvaged(stored) : MISSING;
+      v = payload.error() && e instanceof ClassNotFoundException ? salvaged(payload) : MISSING;
       if (v == MISSING) {
         tellUnreadable(e);
         unreadable[0] = true;
         return MISSING;
       }
     }
-    long slot = storage.hitFromFile(stored);
+    Presence presence = storage.hit(key, stored);
     event(Trace.Kind.HIT, stored.cellId());
-    if (slot >= 0) {
-      Codec.Encoded encoded = stored.containsDefinitions() ? stored.encoded()
-          : new Codec.Encoded((byte) 0, new byte[0], 0, false);
-      remember(key, slot, stored.cellId(), stored.isError(), v, encoded);
-    }
-    return deliver(v, stored.isError(), stored.cellId());
+    if (presence != null) remember(key, presence, payload.error(), v, payload);
+    return deliver(v, payload.error(), stored.cellId());
   }
 
   /** A stored exception whose class is missing here, read with that class salvaged; MISSING if it cannot be. */
-  private Object salvaged(BlockStorage.StoredCell stored) {
+  private Object salvaged(Payload stored) {
     try {
-      return storage.salvage(stored);
+      return codec.salvage(stored.codec(), stored.bytes(), stored.length(), allowedClasses.get());
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       return MISSING;
     }
@@ -481,13 +469,13 @@ public final class Block {
         + "this process: " + why + ". Computing here without storing, as long as this lasts; to share them, " + fix);
   }
 
-  private Object compute(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p) {
-    long created = System.currentTimeMillis();
+  private Object compute(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId) {
+    long created = clockMillis.getAsLong();
     long cpu0 = cpuTime();
     long wall0 = System.nanoTime();
     Object value = null;
     Throwable thrown = null;
-    WaitBoard.CellRef held = new WaitBoard.CellRef(blockDir, key.hashHi(), key.hashLo(), p.cellId());
+    WaitBoard.CellRef held = new WaitBoard.CellRef(blockDir, key.hashHi(), key.hashLo(), cellId);
     Holdings.enter(held); // for waits of this thread on other processes: what they hold up
     try {
       value = fn.invoke(args);
@@ -499,23 +487,26 @@ public final class Block {
     long wall = System.nanoTime() - wall0;
     long cpu = Math.max(0, cpuTime() - cpu0);
     if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
-      storage.abandon(p, key);
+      claim.abandon();
       throw Sneaky.rethrow(thrown);
     }
     StoredError error = thrown == null ? null : new StoredError(thrown, ProcessIdentity.PID, ProcessIdentity.HOST,
         created);
-    Codec.Encoded encoded = encode(fn, args, key, p, value, error);
+    Codec.Encoded encoded = encode(fn, args, claim, value, error);
     if (encoded != null) {
+      Payload payload = new Payload(encoded.codec(), encoded.buffer(), encoded.length(), thrown != null,
+          encoded.containsDefinitions());
       try {
-        if (storage.complete(p, key, encoded, thrown != null, created, cpu, wall) == BlockStorage.Completion.LOST) {
-          event(Trace.Kind.LOST, p.cellId());
+        Presence presence = claim.complete(payload, new Claim.Timing(created, cpu, wall));
+        if (presence == null) {
+          event(Trace.Kind.LOST, cellId);
         } else {
-          remember(key, p.slot(), p.cellId(), thrown != null, thrown != null ? error : value, encoded);
+          remember(key, presence, thrown != null, thrown != null ? error : value, payload);
         }
       } catch (IOException | RuntimeException e) {
         warnStore(label + " in " + storeName, "could not store " + describe(fn, args) + " (" + e
             + "); the result is returned but not cached");
-        storage.abandon(p, key);
+        claim.abandon();
       }
     }
     if (thrown != null) throw Sneaky.rethrow(thrown);
@@ -523,8 +514,7 @@ public final class Block {
   }
 
   /** Encodes a result for storage; {@code null} (after a warning, cell abandoned) if it cannot be. */
-  private Codec.Encoded encode(NamedFunction fn, Object[] args, CellKey key, BlockStorage.Pending p, Object value,
-                               StoredError error) {
+  private Codec.Encoded encode(NamedFunction fn, Object[] args, Claim claim, Object value, StoredError error) {
     try {
       return codec.encode(error != null ? error : value);
     } catch (NotStorableException e) {
@@ -533,13 +523,13 @@ public final class Block {
           return codec.encode(new StoredError(StoredThrowable.of((Throwable) error.error()), error.pid(), error.host(),
               error.storedAtMillis()));
         } catch (NotStorableException impossible) {
-          storage.abandon(p, key);
+          claim.abandon();
           return null;
         }
       }
       LOG.log(System.Logger.Level.WARNING, "memokit: " + describe(fn, args) + " returned " + e.getMessage()
           + "; the value is returned but not cached");
-      storage.abandon(p, key);
+      claim.abandon();
       return null;
     }
   }

@@ -2,8 +2,9 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.function.CellKey;
-import io.memokit.storage.BlockStorage;
+import io.memokit.storage.BlockBackend;
 import io.memokit.storage.CellHolder;
+import io.memokit.storage.StoreBackend;
 import io.memokit.storage.WaitBoard;
 import io.memokit.storage.WaitBoard.CellRef;
 import io.memokit.storage.WaitBoard.Entry;
@@ -28,7 +29,8 @@ final class ProcessWait implements AutoCloseable {
   /** How long a slot naming a dead process is not announced, while the process taking over rewrites it. */
   private static final long DEAD_HOLDER_GRACE_NANOS = 1_000_000_000L;
 
-  private final BlockStorage storage;
+  private final StoreBackend store;
+  private final BlockBackend storage;
   private final String block;
   private final CellKey key;
   private final InFlight mine;
@@ -41,9 +43,10 @@ final class ProcessWait implements AutoCloseable {
   private long publishedAt;
   private List<Entry> suspected;
 
-  ProcessWait(BlockStorage storage, String block, CellKey key, InFlight mine) {
+  ProcessWait(StoreBackend store, BlockBackend storage, CellKey key, InFlight mine) {
+    this.store = store;
     this.storage = storage;
-    this.block = block;
+    this.block = storage.id().directoryName();
     this.key = key;
     this.mine = mine;
   }
@@ -88,18 +91,18 @@ final class ProcessWait implements AutoCloseable {
       return;
     }
     Entry me = Entry.ofThisThread(since, new CellRef(block, key.hashHi(), key.hashLo(), mine.cellId), holds);
-    WaitBoard board = storage.waitBoard();
+    WaitBoard board = store.waitBoard();
     if (!me.equals(published) || now - publishedAt > REFRESH_NANOS) {
       try {
         board.publish(me);
         published = me;
         publishedAt = now;
       } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish a wait of " + storage.label() + ": " + e);
+        LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish a wait of " + storage.id().label() + ": " + e);
         return;
       }
     }
-    List<Entry> cycle = WaitCycle.find(me, board.entries(), storage::holderOf);
+    List<Entry> cycle = WaitCycle.find(me, board.entries(), store::holderOf);
     List<Entry> before = suspected;
     suspected = cycle;
     if (cycle == null || before == null || !WaitCycle.same(before, cycle)) return; // believed once seen twice
@@ -115,7 +118,7 @@ final class ProcessWait implements AutoCloseable {
 
   private void withdraw() {
     if (published != null) {
-      storage.waitBoard().withdraw(published);
+      store.waitBoard().withdraw(published);
       published = null;
     }
   }

@@ -2,8 +2,7 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.codec.ValueReader.Salvaged;
-import io.memokit.storage.Codec.StoredThrowable;
-import io.memokit.storage.StoredError;
+import io.memokit.codec.StoredThrowable;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -2,8 +2,7 @@ package io.memokit.cli;
 
 import io.memokit.BlockInfo;
 import io.memokit.function.FunctionId;
-import io.memokit.storage.BlockStorage;
-import io.memokit.storage.DirectoryStore;
+import io.memokit.storage.BlockBackend;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ final class BlockNames {
   private BlockNames() {}
 
   /** The block's snapshot; see {@link #open} for its storage. */
-  static BlockInfo find(DirectoryStore store, String name) {
+  static BlockInfo find(CliStore store, String name) {
     List<BlockInfo> all = store.blocks();
     List<BlockInfo> exact = all.stream().filter(b -> b.blockName().equals(name)).toList();
     if (exact.size() == 1) return exact.get(0);
@@ -34,7 +33,7 @@ final class BlockNames {
   }
 
   /** The storage of the block {@code name} names. */
-  static BlockStorage open(DirectoryStore store, String name) {
+  static BlockBackend open(CliStore store, String name) {
     return store.block(id(find(store, name)));
   }
 

@@ -1,6 +1,6 @@
 package io.memokit.cli;
 
-import io.memokit.storage.BlockStorage;
+import io.memokit.storage.BlockBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 
@@ -10,13 +10,13 @@ final class CellChanges {
   private CellChanges() {}
 
   static int clear(Args args, PrintStream out) throws IOException {
-    BlockStorage block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
+    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
     out.println(cells(block.clear()) + " removed from " + name(block));
     return 0;
   }
 
   static int clearErrors(Args args, PrintStream out) throws IOException {
-    BlockStorage block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
+    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
     out.println(cells(block.clearErrors()) + " holding an exception removed from " + name(block));
     return 0;
   }
@@ -29,7 +29,7 @@ final class CellChanges {
       n = 0;
     }
     if (n < 1) throw CliError.usage("resize: N must be a whole number from 1 to " + Integer.MAX_VALUE + ", not " + args.get(2));
-    BlockStorage block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
+    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
     int evicted = block.resize(n);
     out.println(name(block) + " keeps at most " + cells(n) + "; " + cells(evicted) + " evicted");
     return 0;
@@ -39,7 +39,7 @@ final class CellChanges {
     return n + (n == 1 ? " cell" : " cells");
   }
 
-  private static String name(BlockStorage b) {
+  private static String name(BlockBackend b) {
     return b.id().code().isEmpty() ? b.id().label() : b.id().label() + "#" + b.id().code();
   }
 }

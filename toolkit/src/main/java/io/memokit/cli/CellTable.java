@@ -1,8 +1,7 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
-import io.memokit.CellInfo;
-import io.memokit.storage.DirectoryStore;
+import io.memokit.storage.CellStatus;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -15,16 +14,17 @@ final class CellTable {
   private CellTable() {}
 
   static int print(Args args, PrintStream out) {
-    DirectoryStore store = Stores.existing(args.get(0));
+    CliStore store = Stores.existing(args.get(0));
     BlockInfo block = BlockNames.find(store, args.get(1));
-    List<CellInfo> cells = store.block(BlockNames.id(block)).cells();
+    List<CellStatus> cells = store.block(BlockNames.id(block)).cells();
     out.println("block " + block.blockName() + " in " + store.path() + ": " + cells.size()
         + (cells.size() == 1 ? " cell" : " cells") + ", keyed by " + block.keyedBy());
     String row = "%8s  %-9s %8s %11s %10s %10s  %s";
     out.println(String.format(row, "id", "state", "hits", "size", "cpu ms", "wall ms", "last hit"));
-    for (CellInfo c : cells) {
-      out.println(String.format(row, c.id(), c.state(), c.hits(), Units.bytes(Math.abs(c.size())),
-          c.cpuTime().toMillis(), c.wallTime().toMillis(), c.hits() == 0 ? "" : Units.time(c.lastHit())).stripTrailing());
+    for (CellStatus c : cells) {
+      out.println(String.format(row, c.id(), c.state(), c.hits(), Units.bytes(c.bytes()),
+          c.cpuNanos() / 1_000_000, c.wallNanos() / 1_000_000,
+          c.hits() == 0 ? "" : Units.time(java.time.Instant.ofEpochMilli(c.lastHitMillis()))).stripTrailing());
     }
     return 0;
   }

@@ -1,7 +1,6 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
-import io.memokit.storage.DirectoryStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -21,7 +20,7 @@ final class DiskUsage {
   private DiskUsage() {}
 
   static int print(Args args, PrintStream out) {
-    DirectoryStore store = Stores.existing(args.get(0));
+    CliStore store = Stores.existing(args.get(0));
     String row = "%11s  %s%n";
     out.printf(row, "size", "files of");
     long inBlocks = 0;

@@ -1,7 +1,6 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
-import io.memokit.storage.DirectoryStore;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -14,16 +13,16 @@ final class Removal {
   private Removal() {}
 
   static int block(Args args, PrintStream out) {
-    DirectoryStore store = Stores.existing(args.get(0));
+    CliStore store = Stores.existing(args.get(0));
     BlockInfo b = BlockNames.find(store, args.get(1));
-    store.removeBlock(store.block(BlockNames.id(b)));
+    store.removeBlock(BlockNames.id(b));
     out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Units.bytes(b.bytes())
         + ") from " + store.path());
     return 0;
   }
 
   static int store(Args args, PrintStream out) {
-    DirectoryStore store = Stores.existing(args.get(0));
+    CliStore store = Stores.existing(args.get(0));
     List<BlockInfo> blocks = store.blocks();
     if (blocks.isEmpty()) {
       out.println(store.path() + " has no blocks: nothing to remove");
@@ -38,7 +37,7 @@ final class Removal {
       for (BlockInfo b : blocks) out.println("  " + b.blockName());
       throw CliError.usage("clear-store removed nothing: run it again with --yes to remove them");
     }
-    for (BlockInfo b : blocks) store.removeBlock(store.block(BlockNames.id(b)));
+    for (BlockInfo b : blocks) store.removeBlock(BlockNames.id(b));
     out.println("removed " + what + " from " + store.path());
     return 0;
   }

@@ -1,6 +1,9 @@
 package io.memokit.cli;
 
-import io.memokit.storage.DirectoryStore;
+import io.memokit.Memo;
+import io.memokit.storage.Backends;
+import io.memokit.storage.StoreSettings;
+import io.memokit.storage.directory.DirectoryBackend;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,7 +16,7 @@ final class Stores {
 
   private Stores() {}
 
-  static DirectoryStore existing(String path) {
+  static CliStore existing(String path) {
     Path dir;
     try {
       dir = Path.of(path).toAbsolutePath().normalize();
@@ -22,9 +25,9 @@ final class Stores {
     }
     if (!Files.exists(dir)) throw CliError.failure("no store at " + dir + ": there is no such directory");
     if (!Files.isDirectory(dir)) throw CliError.failure(dir + " is a file, not a store");
-    if (!DirectoryStore.holdsStore(dir)) {
+    if (!DirectoryBackend.holdsStore(dir)) {
       throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
     }
-    return DirectoryStore.open(dir);
+    return new CliStore(Memo.store(dir), Backends.open(dir.toString(), StoreSettings.defaults()));
   }
 }

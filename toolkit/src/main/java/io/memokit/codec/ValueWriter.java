@@ -54,13 +54,15 @@ public final class ValueWriter {
   private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
   private int objects;
+  /** Whether a value keyed by its definition (an expression) was written: see {@link Codec#isDefinition}. */
+  private boolean definitions;
 
   private ValueWriter(byte[] buf) {
     this.buf = buf;
   }
 
   /** An encoding: {@code buffer[0, length)}, the buffer the writer grew (not copied). */
-  public record Written(byte[] buffer, int length) {}
+  public record Written(byte[] buffer, int length, boolean containsDefinitions) {}
 
   /** The encoding of {@code value}; {@link ValueFormat.Unsupported} if the format cannot hold it. */
   public static byte[] write(Object value) throws IOException {
@@ -80,7 +82,7 @@ public final class ValueWriter {
       w.byte1(MAGIC);
       w.byte1(VERSION);
       w.item(value);
-      return new Written(w.buf, w.pos);
+      return new Written(w.buf, w.pos, w.definitions);
     } finally {
       if (w.buf.length <= RETAINED) BUFFERS.set(w.buf);
     }
@@ -232,6 +234,7 @@ public final class ValueWriter {
   }
 
   private void object(Object v) throws IOException {
+    if (Codec.isDefinition(v)) definitions = true;
     Shapes.ObjectShape shape = Shapes.object(v.getClass());
     if (shape.writeReplace() != null) {
       Object replaced = invoke(shape.writeReplace(), v);

@@ -1,5 +1,6 @@
 package io.memokit.expr;
 
+import io.memokit.function.KeyedByDefinition;
 import io.memokit.function.FunctionId;
 import java.io.Serializable;
 
@@ -7,7 +8,7 @@ import java.io.Serializable;
  * The saved form of an expression: function identity and arguments. Read back, it becomes an
  * expression that finds its function by name when first incarnated.
  */
-final class Definition implements Serializable {
+final class Definition implements Serializable, KeyedByDefinition.StoredForm {
 
   private static final long serialVersionUID = 1L;
 

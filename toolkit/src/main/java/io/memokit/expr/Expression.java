@@ -7,7 +7,6 @@ import io.memokit.function.FunctionRegistry;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.KeyedByDefinition;
 import io.memokit.function.NamedFunction;
-import io.memokit.storage.Codec;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -141,7 +140,6 @@ public class Expression<R> implements Expr<R>, KeyedByDefinition, Serializable {
 
   /** Saved by definition: the function's identity and the arguments, never the value. */
   protected Object writeReplace() throws ObjectStreamException {
-    Codec.noteDefinitionWritten();
     return new Definition(id.name(), id.version(), id.code(), id.arity(), args, isMap());
   }
 

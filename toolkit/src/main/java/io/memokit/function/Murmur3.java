@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * specification. Keys are hashed with it because it runs at several GB/s in Java and its 128 bits
  * make an accidental collision between two argument lists practically impossible.
  */
-final class Murmur3 {
+public final class Murmur3 {
 
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
@@ -99,7 +99,8 @@ final class Murmur3 {
     out[1] = h2;
   }
 
-  private static long fmix(long k) {
+  /** MurmurHash3's 64-bit finalizer: mixes every bit of {@code k} into every bit of the result. */
+  public static long fmix(long k) {
     k ^= k >>> 33;
     k *= 0xff51afd7ed558ccdL;
     k ^= k >>> 33;

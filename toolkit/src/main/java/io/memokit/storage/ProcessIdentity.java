@@ -1,5 +1,6 @@
 package io.memokit.storage;
 
+import io.memokit.function.Murmur3;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,15 +25,15 @@ public final class ProcessIdentity {
   private ProcessIdentity() {}
 
   /** This process as a slot names it: host hash in the high 32 bits, pid in the low 32 (never 0). */
-  static long word() {
+  public static long word() {
     return ((long) HOST_HASH << 32) | (PID & 0xFFFF_FFFFL);
   }
 
-  static long pidOf(long word) {
+  public static long pidOf(long word) {
     return word & 0xFFFF_FFFFL;
   }
 
-  static int hostOf(long word) {
+  public static int hostOf(long word) {
     return (int) (word >>> 32);
   }
 
@@ -58,7 +59,7 @@ public final class ProcessIdentity {
   /** A nonzero 32-bit hash of a host name (0 means "no process recorded"). */
   static int hash(String host) {
     long h = 0x9E3779B97F4A7C15L;
-    for (byte b : host.getBytes(StandardCharsets.UTF_8)) h = SlotTable.mix(h ^ (b & 0xFF));
+    for (byte b : host.getBytes(StandardCharsets.UTF_8)) h = Murmur3.fmix(h ^ (b & 0xFF));
     int folded = (int) (h ^ (h >>> 32));
     return folded == 0 ? 1 : folded;
   }

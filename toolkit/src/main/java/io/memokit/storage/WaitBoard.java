@@ -10,22 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A store's board of waits across processes, {@code STORE/waits/}: while a thread waits for a
- * cell another process computes, it keeps a small file there saying which cell it waits for and
- * which cells it holds up (those it computes, and those of its process's threads waiting for it).
- * Reading the board lets a waiter find a cycle of processes waiting for each other.
- *
- * <p>A file is replaced whole (written aside, renamed) and removed when its wait ends. Files of
- * processes that died are never believed: on this host the process must still run (and not be a
- * reused pid); a file of another host must have been refreshed within {@link #REMOTE_FRESH_MILLIS}
- * (its writer rewrites it every second).
+ * A store's board of waits across processes: while a thread waits for a cell another process
+ * computes, it keeps an entry saying which cell it waits for and which cells it holds up (those it
+ * computes, and those of its process's threads waiting for it). Reading the board lets a waiter
+ * find a cycle of processes waiting for each other. Entries of processes that died are never
+ * believed; a waiter rewrites its entry every second so that other hosts see it is fresh.
  */
-public final class WaitBoard {
+public interface WaitBoard {
 
-  /** How recently a file of another host must have been rewritten to be believed. */
-  static final long REMOTE_FRESH_MILLIS = 10_000;
-  private static final System.Logger LOG = System.getLogger("io.memokit");
-  private static final String HEADER = "memokit-wait 1";
+  /** How recently an entry of another host must have been rewritten to be believed. */
+  long REMOTE_FRESH_MILLIS = 10_000;
+  /** The first line of an entry's text. */
+  String HEADER = "memokit-wait 1";
 
   /** A cell of the store: its block's directory name, its key hash, and its id (0 if not known yet). */
   public record CellRef(String block, long keyHi, long keyLo, long cellId) {
@@ -41,11 +37,11 @@ public final class WaitBoard {
       return (cellId > 0 ? "cell " + cellId : "a cell") + " of " + label;
     }
 
-    String line() {
-      return block + " " + hex(keyHi) + hex(keyLo) + " " + cellId;
+    public String line() {
+      return block + " " + String.format("%016x%016x", keyHi, keyLo) + " " + cellId;
     }
 
-    static CellRef parse(String s) {
+    public static CellRef parse(String s) {
       String[] f = s.split(" ");
       if (f.length != 3 || f[1].length() != 32) throw new IllegalArgumentException(s);
       return new CellRef(f[0], Long.parseUnsignedLong(f[1].substring(0, 16), 16),
@@ -82,11 +78,11 @@ public final class WaitBoard {
       return "proc " + pid + " on " + host;
     }
 
-    String fileName() {
+    public String fileName() {
       return String.format("%08x-%d-%d.wait", hostHash, pid, threadId);
     }
 
-    String text() {
+    public String text() {
       StringBuilder sb = new StringBuilder(HEADER).append('\n')
           .append("pid ").append(pid).append('\n')
           .append("host ").append(String.format("%08x", hostHash)).append(' ').append(host).append('\n')
@@ -98,7 +94,7 @@ public final class WaitBoard {
       return sb.toString();
     }
 
-    static Entry parse(String text) {
+    public static Entry parse(String text) {
       String[] lines = text.split("\n");
       if (lines.length < 7 || !lines[0].equals(HEADER)) throw new IllegalArgumentException("not a wait file");
       long pid = Long.parseLong(field(lines[1], "pid"));
@@ -119,72 +115,16 @@ public final class WaitBoard {
     }
   }
 
-  private final DirectoryStore store;
-  private final Path dir;
-
-  WaitBoard(DirectoryStore store, Path dir) {
-    this.store = store;
-    this.dir = dir;
-  }
-
   /** Puts (or replaces) the current thread's entry on the board. */
-  public void publish(Entry e) throws IOException {
-    Uninterruptibly.call(() -> {
-      store.createDirectory(dir);
-      store.replaceSmallFile(dir.resolve(e.fileName()), e.text().getBytes(StandardCharsets.UTF_8));
-      return null;
-    });
-  }
+  void publish(Entry e) throws java.io.IOException;
 
   /** Removes the entry (its wait ended); never throws. */
-  public void withdraw(Entry e) {
-    deleteQuietly(dir.resolve(e.fileName()));
-  }
+  void withdraw(Entry e);
 
   /**
-   * The entries of processes that may be alive; files of processes of this host that died are
-   * removed, unreadable or half-written files skipped.
+   * The entries of processes that may be alive: entries of this host's dead processes are dropped,
+   * those of other hosts only believed if rewritten within {@link #REMOTE_FRESH_MILLIS}, unreadable
+   * ones skipped.
    */
-  public List<Entry> entries() {
-    List<Entry> result = new ArrayList<>();
-    if (!Files.isDirectory(dir)) return result;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.wait")) {
-      long now = System.currentTimeMillis();
-      for (Path f : files) {
-        Entry e;
-        long modified;
-        try {
-          modified = Files.getLastModifiedTime(f).toMillis();
-          e = Entry.parse(Uninterruptibly.call(() -> Files.readString(f, StandardCharsets.UTF_8)));
-        } catch (IOException | RuntimeException goneOrBad) {
-          continue; // removed meanwhile (its wait ended), or not a wait file
-        }
-        if (e.hostHash() == ProcessIdentity.HOST_HASH) {
-          if (!ProcessIdentity.mayBeAlive(e.pid(), e.hostHash(), e.started())) {
-            deleteQuietly(f); // its process died: the file says nothing any more
-            continue;
-          }
-        } else if (now - modified > REMOTE_FRESH_MILLIS) {
-          continue;
-        }
-        result.add(e);
-      }
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "memokit: cannot read " + dir + ": " + e);
-    }
-    return result;
-  }
-
-  private static void deleteQuietly(Path f) {
-    try {
-      Files.deleteIfExists(f);
-    } catch (IOException | RuntimeException e) {
-      // another process removed it, or cannot: it is ignored either way
-    }
-  }
-
-  private static String hex(long v) {
-    String s = Long.toHexString(v);
-    return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
-  }
+  List<Entry> entries();
 }

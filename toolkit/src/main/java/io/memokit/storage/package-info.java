@@ -1,10 +1,21 @@
 /**
- * Storage: bytes on disk and cross-process synchronisation, with no database.
+ * Storage: the contract between the cell lifecycle and the places cells are kept, and its backends.
  *
- * <p>A store is a directory; each block is a sub-directory holding a memory-mapped slot table
- * (cell metadata and statistics, shared live by every process), a lock file (one byte-range
- * lock per cell while it is computed, one for short administrative sections) and one file per
- * finished cell, written to a temporary file and renamed into place, with a trailer holding a
- * format version, the codec and a CRC32C. Implementation package: not part of memokit's API.
+ * <p>A backend ({@link io.memokit.storage.StoreBackend}, opened by location with
+ * {@link io.memokit.storage.Backends}) stores bytes and a codec id per cell; it never encodes or
+ * decodes a value, and it imports neither the API nor the cell lifecycle. Its primitives are few
+ * and shaped around cells, not files: read a finished cell, record a hit, claim a cell to compute
+ * it ({@link io.memokit.storage.Claim}: start, complete or abandon), ask who computes one, ask
+ * whether what a process remembers is still stored ({@link io.memokit.storage.Presence}), and
+ * manage a block (statistics, clear, resize, remove, check).
+ *
+ * <p>A call goes: {@code read} (a hit: {@code hit}), else {@code tryClaim}; a failed claim means
+ * another thread or process computes the cell, so the caller waits and reads again, or claims it
+ * when the other dies (the backend released the claim); a claim is followed by a second
+ * {@code read} (the other may have finished just before), then {@code start},
+ * {@code complete} or {@code abandon}, and {@code close}.
+ *
+ * <p>One contract test suite runs against every backend ({@code StoreBackendContract}).
+ * Implementation package: not part of memokit's API.
  */
 package io.memokit.storage;

@@ -1,10 +1,10 @@
-package io.memokit.storage;
+package io.memokit.cell;
 
 import java.io.Serializable;
 
 /**
  * How an exception is stored in a cell: the exception itself (or, when it cannot be written, its
- * {@link Codec.StoredThrowable} form), with the process, host and time that stored it, so that a
+ * {@link io.memokit.codec.StoredThrowable} form), with the process, host and time that stored it, so that a
  * process re-throwing it later can say where it came from.
  *
  * @param error          the exception, or its {@code StoredThrowable} form

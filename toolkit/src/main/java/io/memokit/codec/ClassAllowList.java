@@ -1,4 +1,4 @@
-package io.memokit.storage;
+package io.memokit.codec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ public final class ClassAllowList implements Predicate<Class<?>> {
 
   /** Always allowed: memokit's own serialized forms and the JDK's plain value and collection classes. */
   public static final List<String> BASE = List.of("io.memokit.expr.Definition", "io.memokit.expr.ChainMap",
-      "io.memokit.storage.Codec$StoredThrowable", "io.memokit.MemoException", "java.lang.*", "java.util.*",
+      "io.memokit.codec.StoredThrowable", "io.memokit.cell.StoredError", "io.memokit.MemoException", "java.lang.*", "java.util.*",
       "java.time.*", "java.math.*");
 
   private final List<String> patterns;
@@ -39,7 +39,7 @@ public final class ClassAllowList implements Predicate<Class<?>> {
   }
 
   /** The allow-list named by the system property {@code memokit.allowedClasses} (comma-separated), or null. */
-  static ClassAllowList fromSystemProperty() {
+  public static ClassAllowList fromSystemProperty() {
     String v = System.getProperty("memokit.allowedClasses");
     if (v == null || v.isBlank()) return null;
     return of(List.of(v.split(",")));

@@ -1,8 +1,7 @@
-package io.memokit.storage;
+package io.memokit.codec;
 
 import io.memokit.MemoException;
-import io.memokit.codec.ValueReader;
-import io.memokit.codec.ValueWriter;
+import io.memokit.function.KeyedByDefinition;
 import io.memokit.function.TypeNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,10 +47,11 @@ public final class Codec {
       "java.base/java.io", "java.base/java.nio", "java.sql/java.sql");
 
   private static final System.Logger LOG = System.getLogger("io.memokit");
-  private static final ThreadLocal<int[]> DEFINITIONS_WRITTEN = ThreadLocal.withInitial(() -> new int[1]);
   private static volatile Codec shared;
 
   private final ClassResolver resolver = new ClassResolver();
+  /** Each thread's FST output, reused (with its buffer) by its next encoding. */
+  private final ThreadLocal<DefinitionNoticingFstOutput> fstOutputs = new ThreadLocal<>();
   /**
    * FST, started on first need: values in memokit's own format never start it, so a JVM that stores
    * only those never loads FST (nor meets its {@code sun.misc.Unsafe} warnings on new JDKs).
@@ -155,11 +155,12 @@ public final class Codec {
   }
 
   /**
-   * Called by serializers of values keyed by definition (expressions): a value that contains one is
-   * decoded afresh on every hit, so its expressions start unevaluated, as stored.
+   * Whether {@code o} is a value keyed by its definition (an expression) or its stored form: a value
+   * holding one is decoded afresh on every hit, so that its expressions start unevaluated, as stored.
+   * Every codec asks this of each object it writes.
    */
-  public static void noteDefinitionWritten() {
-    DEFINITIONS_WRITTEN.get()[0]++;
+  static boolean isDefinition(Object o) {
+    return o instanceof KeyedByDefinition || o instanceof KeyedByDefinition.StoredForm;
   }
 
   /**
@@ -189,43 +190,70 @@ public final class Codec {
 
   /** Encodes {@code value} with {@code codec} ({@link #MEMOKIT}, {@link #FST} where it runs, {@link #JAVA}). */
   public Encoded encodeWith(byte codec, Object value) throws NotStorableException {
-    int[] definitions = DEFINITIONS_WRITTEN.get();
-    int before = definitions[0];
     if (codec == MEMOKIT) {
       try {
         ValueWriter.Written own = ValueWriter.encode(value);
-        return new Encoded(MEMOKIT, own.buffer(), own.length(), definitions[0] != before);
+        return new Encoded(MEMOKIT, own.buffer(), own.length(), own.containsDefinitions());
       } catch (IOException | RuntimeException e) {
-        definitions[0] = before;
         throw NotStorableException.of(value, e);
       }
     }
     if (codec == FST) {
       FSTConfiguration fst = fst();
       if (fst == null) throw new NotStorableException("FST cannot run in this JVM", null);
-      FSTObjectOutput out = fst.getObjectOutput();
+      DefinitionNoticingFstOutput out = fstOutputs.get();
+      if (out == null || out.getConf() != fst) fstOutputs.set(out = new DefinitionNoticingFstOutput(fst));
+      out.definitions = false;
       try {
         out.writeObject(value);
         // No flush() (without a stream it discards the buffer), and no copy: the buffer is this thread's.
-        return new Encoded(FST, out.getBuffer(), out.getWritten(), definitions[0] != before);
+        return new Encoded(FST, out.getBuffer(), out.getWritten(), out.definitions);
       } catch (IOException | RuntimeException e) {
         throw NotStorableException.of(value, e);
       } finally {
         out.resetForReUse();
       }
     }
-    byte[] bytes = encodeJava(value);
-    return new Encoded(JAVA, bytes, bytes.length, definitions[0] != before);
-  }
-
-  private static byte[] encodeJava(Object value) throws NotStorableException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+    try (DefinitionNoticingObjectOutput out = new DefinitionNoticingObjectOutput(bytes)) {
       out.writeObject(value);
+      out.flush();
+      return new Encoded(JAVA, bytes.toByteArray(), bytes.size(), out.definitions);
     } catch (IOException | RuntimeException e) {
       throw NotStorableException.of(value, e);
     }
-    return bytes.toByteArray();
+  }
+
+  /** FST's output, noting whether it wrote a value keyed by definition. */
+  private static final class DefinitionNoticingFstOutput extends FSTObjectOutput {
+    boolean definitions;
+
+    DefinitionNoticingFstOutput(FSTConfiguration conf) {
+      super(conf);
+    }
+
+    @Override
+    protected FSTClazzInfo writeObjectWithContext(FSTClazzInfo.FSTFieldInfo referencee, Object toWrite,
+                                                  FSTClazzInfo ci) throws IOException {
+      if (isDefinition(toWrite)) definitions = true;
+      return super.writeObjectWithContext(referencee, toWrite, ci);
+    }
+  }
+
+  /** Java serialization's output, noting whether it wrote a value keyed by definition. */
+  private static final class DefinitionNoticingObjectOutput extends ObjectOutputStream {
+    boolean definitions;
+
+    DefinitionNoticingObjectOutput(java.io.OutputStream out) throws IOException {
+      super(out);
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object obj) {
+      if (isDefinition(obj)) definitions = true;
+      return obj;
+    }
   }
 
   /** Reads a value from {@code bytes[0, length)}, any class allowed. */
@@ -284,7 +312,7 @@ public final class Codec {
   }
 
   /** A class named in a value of memokit's format: a snippet class by its stable name, others by name. */
-  private Class<?> findClass(String name) throws ClassNotFoundException {
+  Class<?> findClass(String name) throws ClassNotFoundException {
     String snippet = ValueReader.snippetName(name);
     if (snippet != null) {
       Class<?> c = TypeNames.snippetClass(snippet);
@@ -423,35 +451,6 @@ public final class Codec {
       Object o = Optional.ofNullable(in.readObject());
       in.registerObject(o, streamPosition, serializationInfo, referencee);
       return o;
-    }
-  }
-
-  /**
-   * An exception that could not be written as itself (it holds something not Serializable):
-   * stored as its class name, message and stack, and rebuilt as the same class where that class
-   * has a {@code (String)} constructor.
-   */
-  public record StoredThrowable(String className, String message, StackTraceElement[] stack) implements Serializable {
-
-    public static StoredThrowable of(Throwable t) {
-      return new StoredThrowable(t.getClass().getName(), t.getMessage(), t.getStackTrace());
-    }
-
-    public Throwable rebuild() {
-      try {
-        Class<?> c = shared().resolver.resolve(className);
-        if (Throwable.class.isAssignableFrom(c)) {
-          Throwable t = (Throwable) c.getConstructor(String.class).newInstance(message);
-          t.setStackTrace(stack);
-          return t;
-        }
-      } catch (ReflectiveOperationException | RuntimeException | LinkageError ignored) {
-        // fall through
-      }
-      MemoException e = new MemoException(className + ": " + message
-          + " (stored exception; its class could not be rebuilt here)");
-      e.setStackTrace(stack);
-      return e;
     }
   }
 

@@ -1,4 +1,4 @@
-package io.memokit.storage;
+package io.memokit.storage.directory;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,11 @@
-package io.memokit.storage;
+package io.memokit.storage.directory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.WaitBoard;
 import io.memokit.storage.WaitBoard.CellRef;
 import io.memokit.storage.WaitBoard.Entry;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store's board of waits: what a file says, and that files of dead processes are not believed. */
-class WaitBoardTest {
+class WaitFilesTest {
 
   @TempDir
   Path dir;
@@ -25,7 +27,7 @@ class WaitBoardTest {
 
   @Test
   void anEntryReadsBackAsWrittenAndGoesWithItsWait() throws Exception {
-    WaitBoard board = DirectoryStore.open(dir.resolve("s")).waitBoard();
+    WaitBoard board = DirectoryBackend.open(dir.resolve("s"), io.memokit.storage.StoreSettings.defaults()).waitBoard();
     Entry e = Entry.ofThisThread(123_456, X, List.of(Y));
     board.publish(e);
     assertEquals(List.of(e), board.entries());
@@ -37,7 +39,7 @@ class WaitBoardTest {
 
   @Test
   void entriesOfDeadProcessesAreRemovedAndStaleRemoteOnesIgnored() throws Exception {
-    DirectoryStore store = DirectoryStore.open(dir.resolve("s"));
+    DirectoryBackend store = DirectoryBackend.open(dir.resolve("s"), io.memokit.storage.StoreSettings.defaults());
     WaitBoard board = store.waitBoard();
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();

@@ -1,4 +1,4 @@
-package io.memokit.storage;
+package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;

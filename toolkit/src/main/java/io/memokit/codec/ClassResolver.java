@@ -1,4 +1,4 @@
-package io.memokit.storage;
+package io.memokit.codec;
 
 import io.memokit.function.TypeNames;
 
@@ -11,6 +11,14 @@ import io.memokit.function.TypeNames;
  */
 final class ClassResolver extends ClassLoader {
 
+  /**
+   * memokit's own stored classes under the names earlier versions wrote: a stored value names its
+   * classes, so a class of memokit's that moves keeps its former name here, forever.
+   */
+  private static final java.util.Map<String, String> FORMER_NAMES = java.util.Map.of(
+      "io.memokit.storage.StoredError", "io.memokit.cell.StoredError",
+      "io.memokit.storage.Codec$StoredThrowable", "io.memokit.codec.StoredThrowable");
+
   static {
     registerAsParallelCapable();
   }
@@ -21,6 +29,8 @@ final class ClassResolver extends ClassLoader {
 
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    String current = FORMER_NAMES.get(name);
+    if (current != null) return super.loadClass(current, resolve);
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     if (context != null && context != this) {
       try {

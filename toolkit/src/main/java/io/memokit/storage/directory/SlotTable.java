@@ -1,5 +1,6 @@
-package io.memokit.storage;
+package io.memokit.storage.directory;
 
+import io.memokit.function.Murmur3;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -243,7 +244,7 @@ final class SlotTable implements Closeable {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     MappedByteBuffer m = map;
     try {
-      LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      if ((long) LONGS.getOpaque(m, b + S_LAST_HIT) < now) LONGS.setOpaque(m, b + S_LAST_HIT, now);
       LONGS.getAndAdd(m, b + S_HITS, 1L);
       LONGS.getAndAdd(m, H_HITS, 1L);
     } catch (InternalError truncated) {
@@ -253,7 +254,8 @@ final class SlotTable implements Closeable {
 
   /**
    * Adds {@code n} hits published in a batch: to the block's total always, and to the slot's own
-   * count (with its last-hit time) when it still holds cell {@code id} of this key.
+   * count when it still holds cell {@code id} of this key, with {@code now}, the time of the last
+   * of them, as its last hit unless a later one is recorded.
    */
   void addHits(long slot, long id, long keyHi, long keyLo, long n, long now) {
     MappedByteBuffer m = map;
@@ -261,7 +263,7 @@ final class SlotTable implements Closeable {
       LONGS.getAndAdd(m, H_HITS, n);
       if (!holds(slot, id, keyHi, keyLo)) return;
       int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
-      LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      if ((long) LONGS.getOpaque(m, b + S_LAST_HIT) < now) LONGS.setOpaque(m, b + S_LAST_HIT, now);
       LONGS.getAndAdd(m, b + S_HITS, n);
     } catch (InternalError truncated) {
       // statistics only
@@ -395,12 +397,7 @@ final class SlotTable implements Closeable {
   }
 
   static long mix(long h) {
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return Murmur3.fmix(h);
   }
 
   /** A copy of one slot. */

@@ -1,10 +1,12 @@
-package io.memokit.storage;
+package io.memokit.storage.directory;
 
-import io.memokit.BlockInfo;
-import io.memokit.MemoException;
-import io.memokit.MemoStore;
 import io.memokit.function.FunctionId;
-import io.memokit.function.FunctionRegistry;
+import io.memokit.storage.CellHolder;
+import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.StoreBackend;
+import io.memokit.storage.StoreException;
+import io.memokit.storage.StoreSettings;
+import io.memokit.storage.WaitBoard;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,7 +45,7 @@ import org.apache.commons.io.FileUtils;
  * <pre>
  *   STORE/memokit.store    marker: format version, creation time, checksum
  *   STORE/counters         memory-mapped: the next cell id (atomic across processes)
- *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockStorage}):
+ *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link DirectoryBlock}):
  *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
  *   STORE/tmp/             files being written, named by the writing process's pid
  *   STORE/hosts/HASH       the name of a host whose processes compute cells here (slots name hosts by hash)
@@ -52,12 +54,15 @@ import org.apache.commons.io.FileUtils;
  * There is one instance per canonical path in a process. Opening reads the marker and maps the
  * counters: it reads no cell.
  */
-public final class DirectoryStore implements MemoStore {
+public final class DirectoryBackend implements StoreBackend {
 
   static final int FORMAT = 1;
   static final String MARKER = "memokit.store";
   private static final System.Logger LOG = System.getLogger("io.memokit");
-  private static final Map<Path, DirectoryStore> OPEN = new ConcurrentHashMap<>();
+  private static final Map<Path, DirectoryBackend> OPEN = new ConcurrentHashMap<>();
+  /** File systems whose hosts do not share a live memory map: the index cannot be trusted there. */
+  private static final java.util.regex.Pattern NETWORK_FILE_SYSTEMS =
+      java.util.regex.Pattern.compile("nfs.*|cifs|smb.*|fuse.*|9p|afs|ceph|glusterfs|lustre|gpfs|beegfs|davfs|sshfs");
   private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long COUNTERS_MAGIC = (0x4D4B4354L << 32) | FORMAT; // "MKCT"
   static final long PID = ProcessHandle.current().pid();
@@ -69,17 +74,17 @@ public final class DirectoryStore implements MemoStore {
   private final Set<PosixFilePermission> filePermissions;
   private final boolean chmodAfterCreate;
   private final MappedByteBuffer counters;
-  private final Map<FunctionId, BlockStorage> blocks = new ConcurrentHashMap<>();
+  private final StoreSettings settings;
+  private final Map<FunctionId, DirectoryBlock> blocks = new ConcurrentHashMap<>();
   private final AtomicLong tempSequence = new AtomicLong();
-  private final Codec codec = Codec.shared();
-  private final WaitBoard waitBoard;
+  private final WaitFiles waitBoard;
   private final Map<Integer, String> hostNames = new ConcurrentHashMap<>();
   private volatile boolean hostRegistered;
-  private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
 
-  private DirectoryStore(Path root, Set<PosixFilePermission> dirPermissions, boolean chmodAfterCreate)
-      throws IOException {
+  private DirectoryBackend(Path root, StoreSettings settings, Set<PosixFilePermission> dirPermissions,
+                           boolean chmodAfterCreate) throws IOException {
     this.root = root;
+    this.settings = settings;
     this.blocksDir = root.resolve("blocks");
     this.tmpDir = root.resolve("tmp");
     this.dirPermissions = dirPermissions;
@@ -88,22 +93,23 @@ public final class DirectoryStore implements MemoStore {
     createDirectory(blocksDir);
     createDirectory(tmpDir);
     this.counters = openCounters();
-    this.waitBoard = new WaitBoard(this, root.resolve("waits"));
+    this.waitBoard = new WaitFiles(this, root.resolve("waits"));
     removeStaleTemporaries();
   }
 
   /**
    * Opens (creating if needed) the store at {@code path}. Refuses, with a message naming the path
    * and the fix: a path that is a file; a directory that is world-writable, not readable or not
-   * writable; a non-empty directory that is not a memokit store; a store of a newer format.
+   * writable; a non-empty directory that is not a memokit store; a store of a newer format; a
+   * directory on a network file system. The first opening in a process gives the settings.
    */
-  public static DirectoryStore open(Path path) {
+  public static DirectoryBackend open(Path path, StoreSettings settings) {
     Path absolute = path.toAbsolutePath().normalize();
-    DirectoryStore known = OPEN.get(absolute);
+    DirectoryBackend known = OPEN.get(absolute);
     if (known != null) return known;
     try {
       if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new MemoException("store path " + absolute + " is a file, not a directory: choose a directory path");
+        throw new StoreException("store path " + absolute + " is a file, not a directory: choose a directory path");
       }
       if (!Files.exists(absolute)) {
         Files.createDirectories(absolute.getParent());
@@ -115,9 +121,9 @@ public final class DirectoryStore implements MemoStore {
         }
       }
       Path real = absolute.toRealPath();
-      return OPEN.computeIfAbsent(real, DirectoryStore::openReal);
+      return OPEN.computeIfAbsent(real, r -> openReal(r, settings));
     } catch (IOException e) {
-      throw new MemoException("cannot open store " + absolute + ": " + describe(e), e);
+      throw new StoreException("cannot open store " + absolute + ": " + describe(e), e);
     }
   }
 
@@ -129,26 +135,33 @@ public final class DirectoryStore implements MemoStore {
     return Files.isRegularFile(dir.resolve(MARKER));
   }
 
-  private static DirectoryStore openReal(Path root) {
+  private static DirectoryBackend openReal(Path root, StoreSettings settings) {
     try {
+      String type = settings.fileSystemType().apply(root);
+      if (NETWORK_FILE_SYSTEMS.matcher(type).matches()) {
+        throw new StoreException("store " + root + " is on a network file system (" + type + "): a directory store "
+            + "keeps its index in a memory map that processes of different hosts do not share, so it could return "
+            + "stale cells there. Use a directory on a local disk, or a PostgreSQL store (store(\"jdbc:postgresql://"
+            + "HOST/DB\")) to share cells between machines");
+      }
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
       if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        throw new MemoException("store " + root + " is world-writable (" + PosixFilePermissions.toString(perms)
+        throw new StoreException("store " + root + " is world-writable (" + PosixFilePermissions.toString(perms)
             + "): anyone could make its readers deserialize chosen bytes. Run: chmod o-w " + root);
       }
       if (!Files.isReadable(root) || !Files.isExecutable(root)) {
-        throw new MemoException("store " + root + " is not readable by this user (" + PosixFilePermissions.toString(perms)
+        throw new StoreException("store " + root + " is not readable by this user (" + PosixFilePermissions.toString(perms)
             + ")");
       }
       if (!Files.isWritable(root)) {
-        throw new MemoException("store " + root + " is not writable by this user (" + PosixFilePermissions.toString(perms)
+        throw new StoreException("store " + root + " is not writable by this user (" + PosixFilePermissions.toString(perms)
             + "): memokit keeps locks and statistics in the store, so it needs write access");
       }
       checkMarker(root);
       boolean chmod = umaskStrips(root, withoutExecute(perms));
-      return new DirectoryStore(root, perms, chmod);
+      return new DirectoryBackend(root, settings, perms, chmod);
     } catch (IOException e) {
-      throw new MemoException("cannot open store " + root + ": " + describe(e), e);
+      throw new StoreException("cannot open store " + root + ": " + describe(e), e);
     }
   }
 
@@ -172,7 +185,7 @@ public final class DirectoryStore implements MemoStore {
           }
           if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.equals("hosts")
               && !n.equals("waits") && !n.startsWith(".")) {
-            throw new MemoException("directory " + root + " is not empty and is not a memokit store (it has no "
+            throw new StoreException("directory " + root + " is not empty and is not a memokit store (it has no "
                 + MARKER + " file, but holds " + n + "): give an empty or new directory");
           }
         }
@@ -180,20 +193,30 @@ public final class DirectoryStore implements MemoStore {
       writeMarker(root);
       return;
     }
-    String text = Files.readString(marker, StandardCharsets.UTF_8);
-    Optional<Integer> format = parseMarker(text);
+    Optional<Integer> format = parseMarker(readText(marker));
     if (format.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "memokit: store marker " + marker + " is corrupted; rewriting it");
       writeMarker(root);
       return;
     }
     if (format.get() > FORMAT) {
-      throw new MemoException("store " + root + " was written by a newer memokit (format " + format.get()
+      throw new StoreException("store " + root + " was written by a newer memokit (format " + format.get()
           + "); this memokit reads formats up to " + FORMAT + ": upgrade memokit, or use another store");
     }
   }
 
+  /** A small text file's content; {@code null} if its bytes are not UTF-8 text (damaged). */
+  static String readText(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
   static Optional<Integer> parseMarker(String text) {
+    if (text == null) return Optional.empty();
     int check = text.lastIndexOf("check=");
     if (check < 0) return Optional.empty();
     String body = text.substring(0, check);
@@ -378,8 +401,8 @@ public final class DirectoryStore implements MemoStore {
     String known = hostNames.get(hash);
     if (known != null) return known;
     try {
-      String name = Files.readString(root.resolve("hosts").resolve(hex(hash)), StandardCharsets.UTF_8).trim();
-      if (!name.isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)) {
+      String name = readText(root.resolve("hosts").resolve(hex(hash)));
+      if (name != null && !(name = name.trim()).isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)) {
         hostNames.put(hash, name);
         return name;
       }
@@ -391,21 +414,6 @@ public final class DirectoryStore implements MemoStore {
 
   private static String hex(int hash) {
     return String.format("%08x", hash);
-  }
-
-  WaitBoard waitBoard() {
-    return waitBoard;
-  }
-
-  /** Who computes the cell {@code ref} names, as its block's index says; {@code null} if nobody visibly does. */
-  CellHolder holderOf(WaitBoard.CellRef ref) {
-    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
-    if (id.isEmpty() || !Files.isDirectory(blocksDir.resolve(ref.block()))) return null;
-    try {
-      return block(id.get()).holder(ref.keyHi(), ref.keyLo());
-    } catch (MemoException e) {
-      return null;
-    }
   }
 
   // ---- counters -------------------------------------------------------------------------------
@@ -453,7 +461,7 @@ public final class DirectoryStore implements MemoStore {
 
   private long highestCellId() {
     long highest = 0;
-    for (BlockStorage b : openBlocks()) highest = Math.max(highest, b.highestId());
+    for (DirectoryBlock b : openBlocks()) highest = Math.max(highest, b.highestId());
     return highest;
   }
 
@@ -464,113 +472,136 @@ public final class DirectoryStore implements MemoStore {
 
   // ---- blocks ---------------------------------------------------------------------------------
 
-  /** The block of {@code id}, created on first use. */
-  public BlockStorage block(FunctionId id) {
-    BlockStorage b = blocks.get(id);
-    if (b != null) return b;
-    return blocks.computeIfAbsent(id, k -> {
-      try {
-        return BlockStorage.open(this, k, blocksDir.resolve(k.directoryName()));
-      } catch (IOException e) {
-        throw new MemoException("cannot open block " + k.label() + " in store " + root + ": " + describe(e), e);
-      }
-    });
-  }
-
-  private List<BlockStorage> openBlocks() {
-    return openBlocks(id -> true);
-  }
-
-  /** The blocks whose identity {@code which} accepts, opened (the others are not mapped). */
-  private List<BlockStorage> openBlocks(java.util.function.Predicate<FunctionId> which) {
-    List<BlockStorage> result = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(blocksDir)) {
-      for (Path p : entries) {
-        Optional<FunctionId> id = FunctionId.fromDirectoryName(p.getFileName().toString());
-        if (id.isPresent() && which.test(id.get()) && Files.isDirectory(p)) result.add(block(id.get()));
-      }
-    } catch (IOException e) {
-      throw new MemoException("cannot list blocks of store " + root + ": " + describe(e), e);
-    }
-    result.sort(Comparator.comparing(b -> b.id().label()));
-    return result;
+  StoreSettings settings() {
+    return settings;
   }
 
   @Override
+  public String location() {
+    return root.toString();
+  }
+
+  /** The store's directory. */
   public Path path() {
     return root;
   }
 
   @Override
-  public List<BlockInfo> blocks() {
-    List<BlockInfo> infos = new ArrayList<>();
-    for (BlockStorage b : openBlocks()) infos.add(b.info());
-    return infos;
-  }
-
-  /**
-   * The other blocks of {@code id}'s name and arity: its other versions or other code, with their
-   * statistics (to tell a user that an edited function computes anew).
-   */
-  public List<BlockInfo> otherDefinitions(FunctionId id) {
-    List<BlockInfo> infos = new ArrayList<>();
-    for (BlockStorage b : openBlocks(id::isOtherDefinitionOf)) infos.add(b.info());
-    return infos;
+  public DirectoryBlock block(FunctionId id) {
+    DirectoryBlock b = blocks.get(id);
+    if (b != null) return b;
+    return blocks.computeIfAbsent(id, k -> {
+      try {
+        return DirectoryBlock.open(this, k, blocksDir.resolve(k.directoryName()));
+      } catch (IOException e) {
+        throw new StoreException("cannot open block " + k.label() + " in store " + root + ": " + describe(e), e);
+      }
+    });
   }
 
   @Override
-  public int clearObsolete() {
-    int removed = 0;
-    for (BlockStorage b : openBlocks()) {
-      Optional<FunctionId> current = FunctionRegistry.current(b.id().name());
-      if (current.isPresent() && !current.get().equals(b.id())) {
-        removeBlock(b);
-        removed++;
+  public List<FunctionId> blockIds() {
+    List<FunctionId> ids = new ArrayList<>();
+    try {
+      ensureLayout();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(blocksDir)) {
+        for (Path p : entries) {
+          Optional<FunctionId> id = FunctionId.fromDirectoryName(p.getFileName().toString());
+          if (id.isPresent() && Files.isDirectory(p)) ids.add(id.get());
+        }
       }
+    } catch (IOException e) {
+      throw new StoreException("cannot list blocks of store " + root + ": " + describe(e), e);
     }
-    return removed;
+    ids.sort(Comparator.comparing(FunctionId::label));
+    return ids;
+  }
+
+  private List<DirectoryBlock> openBlocks() {
+    List<DirectoryBlock> result = new ArrayList<>();
+    for (FunctionId id : blockIds()) result.add(block(id));
+    return result;
   }
 
   /**
    * Deletes a block's directory, cells and statistics: renamed out of {@code blocks/} first, so no
    * process sees half of it (a process still using the block starts it anew, empty).
    */
-  public void removeBlock(BlockStorage b) {
+  @Override
+  public void removeBlock(FunctionId id) {
+    DirectoryBlock b = block(id);
     Path trash = newTemporary("-removed-" + b.directory().getFileName());
     try {
+      b.retire(); // first: processes that remember its cells stop answering them from memory
       Files.move(b.directory(), trash, StandardCopyOption.ATOMIC_MOVE);
       blocks.remove(b.id(), b);
       b.close();
       FileUtils.deleteDirectory(trash.toFile());
       LOG.log(System.Logger.Level.INFO, "memokit: removed block " + b.id().describe() + " from " + root);
     } catch (IOException e) {
-      throw new MemoException("cannot remove block " + b.id().label() + " from " + root + ": " + describe(e), e);
+      throw new StoreException("cannot remove block " + b.id().label() + " from " + root + ": " + describe(e), e);
     }
   }
 
-  Codec codec() {
-    return codec;
-  }
-
-  /** The classes values read from this store may instantiate, or null for any class. */
-  ClassAllowList allowedClasses() {
-    return allowedClasses;
+  @Override
+  public long bytes() {
+    try (var files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException gone) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new StoreException("cannot measure store " + root + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
-  public MemoStore allowOnlyClasses(String... patterns) {
-    allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
-    return this;
+  public WaitBoard waitBoard() {
+    return waitBoard;
+  }
+
+  /** Who computes the cell {@code ref} names, as its block's index says; {@code null} if nobody visibly does. */
+  @Override
+  public CellHolder holderOf(WaitBoard.CellRef ref) {
+    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    if (id.isEmpty() || !Files.isDirectory(blocksDir.resolve(ref.block()))) return null;
+    try {
+      return block(id.get()).holder(ref.keyHi(), ref.keyLo());
+    } catch (StoreException e) {
+      return null;
+    }
   }
 
   @Override
-  public List<String> allowedClassPatterns() {
-    ClassAllowList a = allowedClasses;
-    return a == null ? List.of() : a.patterns();
+  public List<String> check(boolean fix) {
+    List<String> problems = new ArrayList<>();
+    if (parseMarker(readQuietly(root.resolve(MARKER))).isEmpty()) {
+      problems.add(root.resolve(MARKER) + ": missing or damaged" + (fix ? " (rewritten)" : ""));
+      if (fix) {
+        try {
+          writeMarker(root);
+        } catch (IOException e) {
+          problems.add(root.resolve(MARKER) + ": cannot rewrite it: " + e);
+        }
+      }
+    }
+    for (DirectoryBlock b : openBlocks()) problems.addAll(b.check(fix));
+    return problems;
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return readText(file);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   @Override
   public String toString() {
-    return "MemoStore[" + root + "]";
+    return "DirectoryBackend[" + root + "]";
   }
 }

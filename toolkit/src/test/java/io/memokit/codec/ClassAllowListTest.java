@@ -1,4 +1,4 @@
-package io.memokit.storage;
+package io.memokit.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

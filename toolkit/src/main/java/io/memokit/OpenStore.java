@@ -1,0 +1,156 @@
+package io.memokit;
+
+import io.memokit.cell.Block;
+import io.memokit.codec.ClassAllowList;
+import io.memokit.function.FunctionId;
+import io.memokit.function.FunctionRegistry;
+import io.memokit.storage.Backends;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.BlockStatus;
+import io.memokit.storage.CellStatus;
+import io.memokit.storage.StoreBackend;
+import io.memokit.storage.StoreException;
+import io.memokit.storage.StoreSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A store opened in this process: its backend, the settings it was opened with, and the classes
+ * values read from it may instantiate. One instance per location; the first opening gives the
+ * settings. Translates the backend's statistics into the API's records.
+ */
+final class OpenStore implements MemoStore {
+
+  private static final Map<String, OpenStore> OPEN = new ConcurrentHashMap<>();
+
+  private final StoreBackend backend;
+  private final StoreSettings settings;
+  private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
+
+  private OpenStore(StoreBackend backend, StoreSettings settings) {
+    this.backend = backend;
+    this.settings = settings;
+  }
+
+  /** The store at {@code location}, opened (created if needed) with {@code settings} on first use in this process. */
+  static OpenStore open(String location, StoreSettings settings) {
+    StoreBackend backend = unchecked(() -> Backends.open(location, settings));
+    return OPEN.computeIfAbsent(backend.location(), l -> new OpenStore(backend, settings));
+  }
+
+  interface StoreCall<T> {
+    T run();
+  }
+
+  /** Runs a backend call; a {@link StoreException} reaches the user as a {@link MemoException} with the same words. */
+  static <T> T unchecked(StoreCall<T> call) {
+    try {
+      return call.run();
+    } catch (StoreException e) {
+      throw new MemoException(e.getMessage(), e.getCause());
+    }
+  }
+
+  StoreBackend backend() {
+    return backend;
+  }
+
+  /** The stores opened in this process so far. */
+  static List<OpenStore> opened() {
+    return List.copyOf(OPEN.values());
+  }
+
+  /** The cell lifecycle of {@code id}'s block (created in the store on first use). */
+  Block block(FunctionId id) {
+    BlockBackend b = unchecked(() -> backend.block(id));
+    return Block.of(backend, b, () -> allowedClasses, settings.clockMillis());
+  }
+
+  static BlockInfo info(BlockBackend b) {
+    FunctionId id = b.id();
+    BlockStatus s = b.status();
+    return new BlockInfo(id.name(), id.version(), id.code(), id.arity(), s.hits(), s.misses(), s.maxsize(), s.size(),
+        s.errors(), s.computing(), s.bytes(), BlockInfo.keyedBy(id.version(), id.code()));
+  }
+
+  static List<CellInfo> cells(BlockBackend b) {
+    List<CellInfo> cells = new ArrayList<>();
+    for (CellStatus c : b.cells()) {
+      CellInfo.State state = switch (c.state()) {
+        case COMPUTING -> CellInfo.State.COMPUTING;
+        case VALUE -> CellInfo.State.VALUE;
+        case ERROR -> CellInfo.State.ERROR;
+      };
+      cells.add(new CellInfo(c.id(), state, Instant.ofEpochMilli(c.createdMillis()), Instant.ofEpochMilli(c.lastHitMillis()),
+          c.hits(), state == CellInfo.State.ERROR ? -c.bytes() : c.bytes(), Duration.ofNanos(c.cpuNanos()),
+          Duration.ofNanos(c.wallNanos())));
+    }
+    return cells;
+  }
+
+  @Override
+  public Path path() {
+    return Path.of(backend.location());
+  }
+
+  @Override
+  public List<BlockInfo> blocks() {
+    return unchecked(() -> {
+      List<BlockInfo> infos = new ArrayList<>();
+      for (FunctionId id : backend.blockIds()) infos.add(info(backend.block(id)));
+      return infos;
+    });
+  }
+
+  /**
+   * The other blocks of {@code id}'s name and arity: its other versions or other code, with their
+   * statistics (to tell a user that an edited function computes anew).
+   */
+  List<BlockInfo> otherDefinitions(FunctionId id) {
+    return unchecked(() -> {
+      List<BlockInfo> infos = new ArrayList<>();
+      for (FunctionId other : backend.blockIds()) {
+        if (other.isOtherDefinitionOf(id)) infos.add(info(backend.block(other)));
+      }
+      return infos;
+    });
+  }
+
+  @Override
+  public int clearObsolete() {
+    return unchecked(() -> {
+      int removed = 0;
+      for (FunctionId id : backend.blockIds()) {
+        Optional<FunctionId> current = FunctionRegistry.current(id.name());
+        if (current.isPresent() && !current.get().equals(id)) {
+          backend.removeBlock(id);
+          removed++;
+        }
+      }
+      return removed;
+    });
+  }
+
+  @Override
+  public MemoStore allowOnlyClasses(String... patterns) {
+    allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
+    return this;
+  }
+
+  @Override
+  public List<String> allowedClassPatterns() {
+    ClassAllowList a = allowedClasses;
+    return a == null ? List.of() : a.patterns();
+  }
+
+  @Override
+  public String toString() {
+    return "MemoStore[" + backend.location() + "]";
+  }
+}

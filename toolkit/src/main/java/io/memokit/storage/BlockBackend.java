@@ -1,0 +1,72 @@
+package io.memokit.storage;
+
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The cells of one function identity in a store, as the cell lifecycle uses them: read a finished
+ * cell, record a hit, claim a cell to compute it, see who computes one, and manage the block. Every
+ * method is safe to call from any thread of any process at any time.
+ */
+public interface BlockBackend {
+
+  FunctionId id();
+
+  /**
+   * The finished cell of {@code key}, verified whole (checksum and key), or {@code null} if there is
+   * none. A damaged cell is reported, removed from the block and answered as absent, never returned.
+   */
+  StoredCell read(CellKey key);
+
+  /**
+   * Records a hit on a cell just {@linkplain #read read} (at this time, for recency), and returns
+   * what lets this process answer the next hits from memory; {@code null} if the cell cannot be
+   * remembered (it was removed meanwhile).
+   */
+  Presence hit(CellKey key, StoredCell cell);
+
+  /**
+   * Claims {@code key}'s cell for computing, or returns {@code null} if another thread or process
+   * holds the claim. A claim is released by {@link Claim#close}, or by the backend when its process dies.
+   */
+  Claim tryClaim(CellKey key) throws IOException;
+
+  /**
+   * Who computes {@code key}'s cell, as the block records it; {@code null} if no computation is
+   * visible (none yet, or finished). Only a failed {@link #tryClaim} says that someone computes it.
+   */
+  CellHolder holder(CellKey key);
+
+  /** Hits, misses, maxsize and what the block holds; includes the hits of {@link #beforeStatistics}. */
+  BlockStatus status();
+
+  /** The block's cells, with their statistics (never their values). */
+  List<CellStatus> cells();
+
+  /** Removes every cell (a process computing one then finds it lost). Returns the finished cells removed. */
+  int clear() throws IOException;
+
+  /** Removes the cells holding a stored exception. Returns how many. */
+  int clearErrors() throws IOException;
+
+  /** Sets the block's maxsize, evicting the least recently hit cells beyond it. Returns how many. */
+  int resize(int maxsize) throws IOException;
+
+  int maxsize();
+
+  /**
+   * Registers what publishes the hits this process counted in memory; the backend runs it before it
+   * reports statistics or evicts, so that they include them.
+   */
+  void beforeStatistics(Runnable publishHits);
+
+  /**
+   * Whether {@code fault}, thrown in a thread that called this backend, is this backend's own fault
+   * reported late by the JVM (a memory-mapped file truncated under the process surfaces as an
+   * {@link InternalError} after the read that caused it, possibly in the caller's code), now
+   * repaired: the caller forgets what it remembers of the block and retries once.
+   */
+  boolean repairedAfter(Throwable fault);
+}

@@ -1,0 +1,50 @@
+package io.memokit.storage;
+
+import java.io.IOException;
+
+/**
+ * The right to compute one cell, held by one thread of one process. While it is held, every other
+ * claim of the cell fails; the backend releases it if its process dies, so that a waiter takes the
+ * cell over. Use: {@link #start}, compute, then {@link #complete} or {@link #abandon}; {@link #close}
+ * always.
+ */
+public interface Claim extends AutoCloseable {
+
+  /**
+   * Makes the computation visible (cell number, computing process) before it runs, evicting the least
+   * recently hit cells if the block is full, or taking over the cell of a process that died.
+   */
+  Started start() throws IOException;
+
+  /**
+   * Stores the result of the started cell. Returns what lets this process answer its next hits from
+   * memory, or {@code null} if the cell was removed while it was computed (cleared: the result is
+   * not stored, and the caller reports it lost).
+   */
+  Presence complete(Payload result, Timing timing) throws IOException;
+
+  /** Gives the started cell up (its result will not be stored); never throws. */
+  void abandon();
+
+  /** Releases the claim; never throws. */
+  @Override
+  void close();
+
+  /**
+   * A started cell.
+   *
+   * @param cellId    its number, unique in the store
+   * @param evicted   how many finished cells were evicted to make room for it
+   * @param takenOver whether it was left by a process that died and is taken over here
+   */
+  record Started(long cellId, int evicted, boolean takenOver) {}
+
+  /**
+   * When and how long a cell was computed.
+   *
+   * @param createdMillis when its computation began (epoch milliseconds)
+   * @param cpuNanos      CPU time of the computing thread
+   * @param wallNanos     elapsed time
+   */
+  record Timing(long createdMillis, long cpuNanos, long wallNanos) {}
+}

@@ -1,0 +1,51 @@
+package io.memokit.storage;
+
+import io.memokit.function.FunctionId;
+import java.util.List;
+
+/**
+ * A store's backend: where cells are kept and how processes agree on them. Backends are chosen by
+ * location ({@link Backends#open}); the directory backend is the embedded default. A backend stores
+ * bytes with a codec id: it never encodes, decodes or interprets a value.
+ *
+ * <p>Guarantees every backend gives, checked by one contract test suite run against each:
+ * <ul>
+ *   <li>a cell is computed by one process at a time ({@link BlockBackend#tryClaim}), and a claim
+ *       whose process dies is released, so that a waiter can take the cell over;</li>
+ *   <li>a stored cell is returned whole and with the bytes stored, or not at all: damaged storage is
+ *       detected, reported and treated as absent;</li>
+ *   <li>a block never holds more finished cells than its maxsize; the least recently hit go first;</li>
+ *   <li>what a process remembers of a cell ({@link Presence}) stops being valid when the cell is
+ *       removed from the store by any process.</li>
+ * </ul>
+ */
+public interface StoreBackend {
+
+  /** Where the store is, for messages and for the API's {@code path()}: a directory or a URL. */
+  String location();
+
+  /** The block of {@code id}, created on first use. */
+  BlockBackend block(FunctionId id);
+
+  /** The identities of the blocks the store holds, in no particular order. */
+  List<FunctionId> blockIds();
+
+  /** Deletes a block with its cells and statistics; a process still using it starts it anew, empty. */
+  void removeBlock(FunctionId id);
+
+  /** Bytes the store takes, cells and bookkeeping together. */
+  long bytes();
+
+  /** The store's board of waits across processes (to find cycles of processes waiting for each other). */
+  WaitBoard waitBoard();
+
+  /** Who computes the cell {@code ref} names, in any block; {@code null} if nobody visibly does. */
+  CellHolder holderOf(WaitBoard.CellRef ref);
+
+  /**
+   * Verifies that the store's bookkeeping and its cells agree (every indexed cell readable, every
+   * cell indexed once, counters and headers sound); with {@code fix}, repairs what it can. Returns
+   * the problems found, in words; empty when the store is sound.
+   */
+  List<String> check(boolean fix);
+}

@@ -1,0 +1,315 @@
+package io.memokit.storage.directory;
+
+import io.memokit.function.FunctionId;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.io.FileUtils;
+
+/**
+ * The files of one block, and the locks that order every process's changes to them:
+ * <pre>
+ *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics), mapped
+ *   locks    byte-range locks: byte 0 is the admin lock, held for the microseconds of a
+ *            structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
+ *   cells/   HASH.cell, one {@link CellFile} per finished cell
+ * </pre>
+ * Every admin section first checks that the files are still the ones this process opened (one
+ * stat of the index) and that the index header is sound, reopening or rebuilding them from the
+ * cell files if not; a section that finds files removed under it runs again on the reopened files.
+ */
+final class BlockFiles implements Closeable {
+
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final long ADMIN_POSITION = 0;
+
+  private final DirectoryBackend store;
+  private final FunctionId id;
+  private final Path dir;
+  private final Path cells;
+  private final Path indexFile;
+  private final Path lockFile;
+  private final ReentrantLock admin = new ReentrantLock();
+  private volatile SlotTable table;
+  private volatile FileChannel locks;
+  /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
+  private volatile Object indexIdentity;
+
+  private BlockFiles(DirectoryBackend store, FunctionId id, Path dir) {
+    this.store = store;
+    this.id = id;
+    this.dir = dir;
+    this.cells = dir.resolve("cells");
+    this.indexFile = dir.resolve("index");
+    this.lockFile = dir.resolve("locks");
+  }
+
+  static BlockFiles open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
+    BlockFiles b = new BlockFiles(store, id, dir);
+    b.openFiles();
+    return b;
+  }
+
+  /** Creates the block's directory if needed (atomically, by renaming a complete one), then maps it. */
+  private void openFiles() throws IOException {
+    store.ensureLayout();
+    if (!Files.isDirectory(dir)) {
+      Path fresh = store.newTemporary("-block");
+      store.createDirectory(fresh);
+      store.createDirectory(fresh.resolve("cells"));
+      store.createFile(fresh.resolve("locks"));
+      store.createFile(fresh.resolve("index"));
+      SlotTable.create(fresh.resolve("index"), store.settings().maxsize(), 64);
+      try {
+        Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileSystemException raced) {
+        // Another process created the block first: rename(2) then fails with EEXIST or ENOTEMPTY,
+        // which Java reports as a plain FileSystemException ("Directory not empty"). Use theirs.
+        FileUtils.deleteQuietly(fresh.toFile());
+        if (!Files.isDirectory(dir)) throw raced;
+      }
+    }
+    store.createDirectory(cells);
+    store.createFile(lockFile);
+    FileChannel oldLocks = locks;
+    locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (oldLocks != null) oldLocks.close();
+    SlotTable oldTable = table;
+    try {
+      table = SlotTable.open(indexFile);
+    } catch (CorruptFileException | NoSuchFileException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label()
+          + " from its cell files");
+      store.createFile(indexFile);
+      table = SlotTable.openForRebuild(indexFile);
+      withAdmin(() -> {
+        rebuildIndex();
+        return null;
+      });
+    }
+    if (oldTable != null) oldTable.close();
+    indexIdentity = identity(indexFile);
+  }
+
+  private static Object identity(Path file) throws IOException {
+    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Whether the block's directory is still the one this process opened (not deleted or replaced
+   * by another process or by hand): one stat of the index, at the start of every admin section.
+   */
+  private boolean stillCurrent() {
+    try {
+      return java.util.Objects.equals(identity(indexFile), indexIdentity);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Reopens the block's files if they were deleted or replaced (one stat); for reads outside admin sections. */
+  void ensureCurrent() throws IOException {
+    if (!stillCurrent()) reopen();
+  }
+
+  /** Reopens (recreating if needed) the block's files after they were deleted or replaced under this process. */
+  private synchronized void reopen() throws IOException {
+    if (stillCurrent()) return;
+    LOG.log(System.Logger.Level.WARNING, "memokit: the files of block " + id.label() + " in " + store.path()
+        + " were removed or replaced by another process; reopening them");
+    openFiles();
+  }
+
+  /** The lock byte of a cell: held by the process computing it. */
+  static long lockPosition(long keyHi) {
+    return 1 + (keyHi >>> 2);
+  }
+
+  /** Locks one byte of the lock file, or returns {@code null} if another process or thread holds it. */
+  FileLock tryLockAt(long position) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = locks;
+      try {
+        return Uninterruptibly.call(() -> ch.tryLock(position, 1, false));
+      } catch (OverlappingFileLockException e) {
+        return null; // held by another thread of this process
+      } catch (ClosedChannelException e) {
+        if (attempt > 0) throw e;
+        reopenLocks(ch);
+      }
+    }
+  }
+
+  private synchronized void reopenLocks(FileChannel closed) throws IOException {
+    if (locks != closed) return;
+    LOG.log(System.Logger.Level.WARNING, "memokit: the lock file channel of " + id.label() + " was closed (a thread "
+        + "was interrupted during a lock operation); reopening it. Locks held by this process on it were released.");
+    locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /** A structural change of the block, run under its admin lock. */
+  interface AdminAction<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} holding the block's admin lock (in this process, then across processes).
+   * Admin sections are short: slot allocation, completion, eviction, clearing.
+   */
+  <T> T withAdmin(AdminAction<T> action) throws IOException {
+    admin.lock();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        FileLock l;
+        long backoff = 1_000;
+        while ((l = tryLockAt(ADMIN_POSITION)) == null) {
+          LockSupport.parkNanos(backoff);
+          backoff = Math.min(backoff * 2, 2_000_000);
+        }
+        boolean stale = false;
+        try {
+          if (!stillCurrent()) {
+            if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
+            stale = true;
+            continue; // released below; reopen, then lock the new lock file
+          }
+          try {
+            table.validate();
+          } catch (CorruptFileException | InternalError e) {
+            LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of "
+                + id.label() + " from its cell files");
+            rebuildIndex();
+          }
+          try {
+            return action.run();
+          } catch (InternalError e) {
+            throw new CorruptFileException(indexFile, "index could not be read: " + e.getMessage());
+          } catch (NoSuchFileException e) {
+            // Files removed under this section (the block's or the store's directory deleted): if
+            // the block is no longer the one opened, reopen it and run the action on the new files.
+            if (attempt > 2 || stillCurrent()) throw e;
+            stale = true;
+            continue;
+          }
+        } finally {
+          FileLock held = l;
+          Uninterruptibly.call(() -> {
+            if (held.isValid()) held.release();
+            return null;
+          });
+          if (stale) reopen();
+        }
+      }
+    } finally {
+      admin.unlock();
+    }
+  }
+
+  /** The file of the finished cell of the key with this hash. */
+  Path cellPath(long hi, long lo) {
+    return cells.resolve(hex(hi) + hex(lo) + ".cell");
+  }
+
+  private static String hex(long v) {
+    String s = Long.toHexString(v);
+    return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
+  }
+
+  /**
+   * Rebuilds the index from the cell files (admin lock held): used when the index is missing or
+   * its header is corrupted. Statistics restart; every valid cell file is registered again.
+   */
+  void rebuildIndex() throws IOException {
+    // In place, in the same file: every process mapping it sees the rebuilt table at once.
+    SlotTable t = table;
+    t.reinitialize(store.settings().maxsize());
+    long now = store.settings().clockMillis().getAsLong();
+    int adopted = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
+      for (Path f : files) {
+        try {
+          CellFile.Stored s = CellFile.parse(f, Files.readAllBytes(f));
+          t.adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+              s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(), s.meta().wallNanos(),
+              now);
+          adopted++;
+        } catch (CorruptFileException | NewerFormatException e) {
+          LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; removed");
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + adopted + " cells"
+        + " (statistics restart; maxsize is the default, " + store.settings().maxsize() + ")");
+  }
+
+
+  /** Frees a pending slot whose cell lock is free: its process died and nobody took it over. */
+  boolean reclaimIfOrphan(SlotTable.Slot s) throws IOException {
+    FileLock l = tryLockAt(lockPosition(s.keyHi()));
+    if (l == null) return false;
+    try {
+      SlotTable.Slot again = table.read(s.index());
+      if (again != null && again.state() == SlotTable.PENDING && again.id() == s.id()) {
+        table.free(s.index());
+        LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + id.label()
+            + ", left in progress by a process that died");
+        return true;
+      }
+      return false;
+    } finally {
+      Uninterruptibly.call(() -> {
+        l.release();
+        return null;
+      });
+    }
+  }
+
+  /** Whether a pending slot's cell lock is free (its process died), without changing anything. */
+  boolean isOrphan(SlotTable.Slot s) throws IOException {
+    FileLock l = tryLockAt(lockPosition(s.keyHi()));
+    if (l == null) return false;
+    Uninterruptibly.call(() -> {
+      l.release();
+      return null;
+    });
+    return true;
+  }
+
+  SlotTable table() {
+    return table;
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  Path cellsDirectory() {
+    return cells;
+  }
+
+  Path indexFile() {
+    return indexFile;
+  }
+
+  Path lockFile() {
+    return lockFile;
+  }
+
+  @Override
+  public void close() throws IOException {
+    table.close();
+    locks.close();
+  }
+}

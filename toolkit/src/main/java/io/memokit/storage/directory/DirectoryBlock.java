@@ -1,0 +1,667 @@
+package io.memokit.storage.directory;
+
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.BlockStatus;
+import io.memokit.storage.CellHolder;
+import io.memokit.storage.CellStatus;
+import io.memokit.storage.Claim;
+import io.memokit.storage.Payload;
+import io.memokit.storage.Presence;
+import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.StoredCell;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.io.FileUtils;
+
+/**
+ * The files of one block and the protocol that keeps them consistent across processes:
+ * <pre>
+ *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics)
+ *   locks    byte-range locks: byte 0 guards structural changes (the "admin" lock, held for
+ *            microseconds); byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
+ *   cells/   HASH.cell, one {@link CellFile} per finished cell
+ * </pre>
+ * A finished cell is its file: a hit reads the file named by the key hash (no directory scan) and
+ * verifies its checksum and key. A cell in progress exists only as a pending slot plus the
+ * computing process's lock, which the operating system releases if that process dies; a waiter
+ * polling the lock then takes the cell over.
+ */
+final class DirectoryBlock implements BlockBackend, Closeable {
+
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+
+  private final DirectoryBackend store;
+  private final FunctionId id;
+  private final BlockFiles files;
+
+  private DirectoryBlock(DirectoryBackend store, FunctionId id, BlockFiles files) {
+    this.store = store;
+    this.id = id;
+    this.files = files;
+  }
+
+  static DirectoryBlock open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
+    return new DirectoryBlock(store, id, BlockFiles.open(store, id, dir));
+  }
+
+  /** The index as mapped now (a reopened block maps a new one). */
+  private SlotTable table() {
+    return files.table();
+  }
+  @Override
+  public FunctionId id() {
+    return id;
+  }
+
+  /** Whether {@code e} is the JVM's report of a fault reading a mapped file (a file truncated under its mapping). */
+  static boolean isMappedFileFault(Throwable e) {
+    return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
+  }
+
+  @Override
+  public boolean repairedAfter(Throwable fault) {
+    if (!isMappedFileFault(fault)) return false;
+    repairAfterFault((InternalError) fault);
+    return true;
+  }
+
+  /** Checks (and rebuilds if needed) the index after a fault reading its mapping. */
+  private void repairAfterFault(InternalError fault) {
+    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
+        + "): it was truncated under this process; checking and rebuilding it");
+    store.repairCounters();
+    try {
+      files.withAdmin(() -> null); // validates the header and file size, rebuilding if needed
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+    }
+  }
+
+  Path directory() {
+    return files.directory();
+  }
+
+  // ---- finished cells -------------------------------------------------------------------------
+
+  /**
+   * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn file is
+   * logged and reported as absent (so the cell is recomputed and replaced), never returned.
+   */
+  @Override
+  public StoredCell read(CellKey key) {
+    Path file = files.cellPath(key.hashHi(), key.hashLo());
+    // Absent is the common case on a miss: ask with a stat, which costs no exception.
+    if (!file.toFile().exists()) return null;
+    try {
+      byte[] bytes = Uninterruptibly.call(() -> Files.readAllBytes(file));
+      CellFile.Stored s = CellFile.parse(file, bytes);
+      if (!key.sameAs(s.keyHi(), s.keyLo(), s.key())) {
+        // Another key's cell under this key's name: copied or renamed by hand, or (vanishingly rare)
+        // a 128-bit hash collision. Either way not this cell's value.
+        throw new CorruptFileException(file, "holds the cell of another key");
+      }
+      return new StoredCell(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
+          s.containsDefinitions()), s);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (CorruptFileException | NewerFormatException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
+      removeDamaged(key, file);
+      return null;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + file + ": " + e + "; treated as a miss");
+      return null;
+    }
+  }
+
+  /**
+   * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
+   * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
+   */
+  @Override
+  public Presence hit(CellKey key, StoredCell cell) {
+    long slot = hitFromFile((CellFile.Stored) cell.whereabouts());
+    return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
+  }
+
+  private long hitFromFile(CellFile.Stored s) {
+    long slot = s.meta().slotHint();
+    long now = store.settings().clockMillis().getAsLong();
+    SlotTable t = table();
+    if (t.holds(slot, s.meta().id(), s.keyHi(), s.keyLo())) {
+      t.hit(slot, now);
+      return slot;
+    }
+    try {
+      return files.withAdmin(() -> {
+        long found = findSlot(s.keyHi(), s.keyLo(), true);
+        if (found < 0) {
+          // The index lost this cell's slot: it may have been damaged; a damaged slot is dropped
+          // here, so the cell is indexed once.
+          freeDamagedSlots();
+          found = table().adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+              s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(),
+              s.meta().wallNanos(), now);
+        }
+        table().hit(found, now);
+        return found;
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record a hit in " + files.indexFile() + ": " + e);
+      return -1;
+    }
+  }
+
+  /**
+   * What this process remembers of the finished cell in {@code slot}: valid while the block's
+   * generation is the one it was validated at (no slot freed since: one read of a shared header
+   * word), else re-validated against the slot itself.
+   */
+  private Presence presence(long slot, long cellId, long keyHi, long keyLo) {
+    long generation = table().generation(); // read before the check: a free after it makes the next use re-check
+    if (!table().holds(slot, cellId, keyHi, keyLo)) return null;
+    return new SlotPresence(slot, cellId, keyHi, keyLo, generation);
+  }
+
+  private final class SlotPresence implements Presence {
+    private final long slot;
+    private final long cellId;
+    private final long keyHi;
+    private final long keyLo;
+    private volatile long validatedAt;
+
+    SlotPresence(long slot, long cellId, long keyHi, long keyLo, long generation) {
+      this.slot = slot;
+      this.cellId = cellId;
+      this.keyHi = keyHi;
+      this.keyLo = keyLo;
+      this.validatedAt = generation;
+    }
+
+    @Override
+    public long cellId() {
+      return cellId;
+    }
+
+    @Override
+    public boolean stillStored() {
+      SlotTable t = table();
+      long generation = t.generation();
+      if (generation == validatedAt) return true;
+      if (!t.holds(slot, cellId, keyHi, keyLo)) return false;
+      validatedAt = generation;
+      return true;
+    }
+
+    @Override
+    public void publishHits(long n, long lastHitMillis) {
+      table().addHits(slot, cellId, keyHi, keyLo, n, lastHitMillis);
+    }
+  }
+
+  private volatile Runnable publisher = () -> {};
+
+  @Override
+  public void beforeStatistics(Runnable publishHits) {
+    publisher = publishHits;
+  }
+
+  private void publishHits() {
+    try {
+      publisher.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
+    }
+  }
+
+  // ---- cell locks -----------------------------------------------------------------------------
+
+  @Override
+  public Claim tryClaim(CellKey key) throws IOException {
+    FileLock l = files.tryLockAt(BlockFiles.lockPosition(key.hashHi()));
+    return l == null ? null : new LockClaim(l, key);
+  }
+
+  /**
+   * A claim: the byte-range lock {@code 1 + (key hash >>> 2)} of the block's lock file, which the
+   * operating system releases if the process dies; once started, a pending slot names the cell
+   * and its process.
+   */
+  private final class LockClaim implements Claim {
+    private final FileLock lock;
+    private final CellKey key;
+    private long slot = -1;
+    private long cellId;
+
+    LockClaim(FileLock lock, CellKey key) {
+      this.lock = lock;
+      this.key = key;
+    }
+
+    @Override
+    public Started start() throws IOException {
+      if (slot >= 0) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already started");
+      Started started = begin();
+      cellId = started.cellId();
+      return started;
+    }
+
+    @Override
+    public Presence complete(Payload result, Timing timing) throws IOException {
+      if (slot < 0) throw new IllegalStateException("complete() before start() for a cell of " + id.label());
+      return DirectoryBlock.this.complete(slot, cellId, key, result, timing)
+          ? presence(slot, cellId, key.hashHi(), key.hashLo()) : null;
+    }
+
+    @Override
+    public void abandon() {
+      if (slot >= 0) DirectoryBlock.this.abandon(slot, cellId, key);
+    }
+
+    @Override
+    public void close() {
+      try {
+        Uninterruptibly.call(() -> {
+          if (lock.isValid()) lock.release();
+          return null;
+        });
+      } catch (ClosedChannelException e) {
+        // the channel was closed (and the lock with it)
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: cannot release a cell lock in " + files.lockFile() + ": " + e);
+      }
+    }
+
+    /**
+     * Starts the cell under the admin lock: takes over the pending slot of the key if there is one
+     * (this claim proves its process died), frees any finished slot of the key (stale: its file is
+     * gone or damaged, or it would have been read), so that a key never has two slots; else
+     * allocates a slot, evicting the least recently hit cells of a full block first.
+     */
+    private Started begin() throws IOException {
+      if (table().live() >= table().maxsize()) publishHits(); // eviction reads last-hit times: make ours current
+      store.registerHost();
+      long now = store.settings().clockMillis().getAsLong();
+      return files.withAdmin(() -> {
+        long pending = -1;
+        long used = table().used();
+        for (long i = 0; i < used; i++) {
+          if (table().get(i, SlotTable.S_KEY_HI) != key.hashHi() || table().get(i, SlotTable.S_KEY_LO) != key.hashLo()) {
+            continue;
+          }
+          SlotTable.Slot s = table().read(i);
+          if (s == null || s.isCorrupt()) continue;
+          if (s.state() == SlotTable.PENDING && pending < 0) {
+            pending = i;
+          } else {
+            table().free(i);
+          }
+        }
+        if (pending >= 0) {
+          SlotTable.Slot s = table().read(pending);
+          table().restart(s, now, ProcessIdentity.word());
+          table().countMiss();
+          slot = pending;
+          return new Started(s.id(), 0, true);
+        }
+        int evicted = 0;
+        int max = table().maxsize();
+        long live = table().live();
+        if (live >= max) evicted = evict((int) (live - max + 1) + overflowBatch(max));
+        long newId = store.nextCellId();
+        slot = table().allocate(newId, key.hashHi(), key.hashLo(), now, ProcessIdentity.word());
+        table().countMiss();
+        return new Started(newId, evicted, false);
+      });
+    }
+  }
+
+  // ---- cell lifecycle -----------------------------------------------------------------------
+
+  /**
+   * Evicting one cell per miss in a full block would rescan the index on every miss; above 64 cells,
+   * an overflow evicts 1/64 of maxsize more, so a scan serves that many misses.
+   */
+  private static int overflowBatch(int maxsize) {
+    return maxsize >= 64 ? maxsize / 64 : 0;
+  }
+
+  /**
+   * Who computes {@code key}'s cell, as its pending slot says (cell id, process, since when), or
+   * {@code null} if no pending slot is visible (none yet, or finished). Only the cell's lock says
+   * whether anyone computes it: ask this of a cell whose lock another holds, and check
+   * {@link CellHolder#trusted}.
+   */
+  @Override
+  public CellHolder holder(CellKey key) {
+    return holder(key.hashHi(), key.hashLo());
+  }
+
+  CellHolder holder(long hi, long lo) {
+    try {
+      SlotTable t = table();
+      long slot = findSlot(hi, lo, false);
+      if (slot < 0) return null;
+      long id = t.get(slot, SlotTable.S_ID);
+      long since = t.get(slot, SlotTable.S_CREATED);
+      long word = t.get(slot, SlotTable.S_HOLDER);
+      SlotTable.Slot again = t.read(slot); // the slot may have changed while it was read: read it whole again
+      if (again == null || again.state() != SlotTable.PENDING || again.id() != id || again.created() != since
+          || again.keyHi() != hi || again.keyLo() != lo) {
+        return null;
+      }
+      int host = ProcessIdentity.hostOf(word);
+      return new CellHolder(id, ProcessIdentity.pidOf(word), host, store.hostName(host), since);
+    } catch (IOException | InternalError e) {
+      return null;
+    }
+  }
+
+  /**
+   * Stores a computed value (or exception) for a pending cell: writes its file aside, then, under
+   * the admin lock, renames it into place and marks the slot finished. Returns {@code false} (and
+   * stores nothing) if the cell was removed while it was computed.
+   */
+  private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing) throws IOException {
+    CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
+        value.containsDefinitions() ? CellFile.FLAG_DEFINITIONS : 0, cellId, (int) slot, timing.createdMillis(),
+        timing.cpuNanos(), timing.wallNanos());
+    var buffers = CellFile.build(meta, key, value.bytes(), value.length());
+    long size = 0;
+    for (var b : buffers) size += b.remaining();
+    long fileSize = size;
+    Path tmp = store.writeTemporary(buffers);
+    boolean renamed = false;
+    try {
+      renamed = files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(slot);
+        if (s == null || s.state() != SlotTable.PENDING || s.id() != cellId || s.keyHi() != key.hashHi()
+            || s.keyLo() != key.hashLo()) {
+          return false;
+        }
+        Files.move(tmp, files.cellPath(key.hashHi(), key.hashLo()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        table().finish(s, value.error() ? SlotTable.ERROR : SlotTable.VALUE, value.error() ? -fileSize : fileSize,
+            timing.cpuNanos(), timing.wallNanos(), store.settings().clockMillis().getAsLong());
+        return true;
+      });
+      return renamed;
+    } finally {
+      if (!renamed) Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Gives up a pending cell whose value will not be stored (not serializable, error, interrupt). */
+  private void abandon(long slot, long cellId, CellKey key) {
+    try {
+      files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(slot);
+        if (s != null && s.state() == SlotTable.PENDING && s.id() == cellId && s.keyHi() == key.hashHi()) {
+          table().free(slot);
+        }
+        return null;
+      });
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot release pending cell " + cellId + " of " + id.label()
+          + ": " + e + " (it will be reclaimed when its lock is found free)");
+    }
+  }
+
+  /** Slot of {@code key}: a finished one if {@code finished}, else a pending one; -1 if none. Scans. */
+  private long findSlot(long hi, long lo, boolean finished) throws IOException {
+    SlotTable t = table();
+    long used = t.used();
+    for (long i = 0; i < used; i++) {
+      if (t.get(i, SlotTable.S_KEY_HI) != hi || t.get(i, SlotTable.S_KEY_LO) != lo) continue;
+      SlotTable.Slot s = t.read(i);
+      if (s == null || s.isCorrupt()) continue;
+      if (finished ? s.isFinished() : s.state() == SlotTable.PENDING) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Removes a damaged cell (admin lock held): its file, if it is still damaged (a process may have
+   * stored the cell anew since), and the slots of its key, so that the recomputed cell has one.
+   */
+  private void removeDamaged(CellKey key, Path file) {
+    try {
+      files.withAdmin(() -> {
+        try {
+          CellFile.parse(file, Files.readAllBytes(file));
+          return null; // replaced by a whole cell meanwhile
+        } catch (CorruptFileException | NewerFormatException stillDamaged) {
+          if (stillDamaged instanceof CorruptFileException) Files.deleteIfExists(file);
+        } catch (NoSuchFileException gone) {
+          // removed meanwhile: free its slots below
+        }
+        long slot;
+        while ((slot = findSlot(key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
+        return null;
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
+    }
+  }
+
+  /** Frees the slots whose check word is wrong (admin lock held). */
+  private void freeDamagedSlots() throws IOException {
+    SlotTable t = table();
+    long used = t.used();
+    for (long i = 0; i < used; i++) {
+      SlotTable.Slot slot = t.read(i);
+      if (slot != null && slot.isCorrupt()) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+            + " was damaged; freed");
+        t.free(i);
+      }
+    }
+  }
+
+  /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
+  void retire() throws IOException {
+    files.withAdmin(() -> {
+      table().reset();
+      return null;
+    });
+  }
+
+  // ---- eviction and management (admin lock held where noted) ----------------------------------
+
+  /**
+   * Evicts the {@code n} least recently hit finished cells (admin lock held); never a pending cell.
+   * Also reclaims pending cells whose computing process died without a waiter. Returns the count.
+   */
+  private int evict(int n) throws IOException {
+    long used = table().used();
+    long[] order = new long[(int) used];
+    int candidates = 0;
+    int pendingCount = 0;
+    for (long i = 0; i < used; i++) {
+      SlotTable.Slot s = table().read(i);
+      if (s == null) continue;
+      if (s.isCorrupt()) {
+        table().free(i);
+        continue;
+      }
+      if (s.state() == SlotTable.PENDING) {
+        if (!files.reclaimIfOrphan(s)) pendingCount++;
+      } else {
+        // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
+        order[candidates++] = (s.lastHit() << 23) | i;
+      }
+    }
+    table().setLive(candidates + pendingCount); // heals a count left wrong by a process killed mid-update
+    Arrays.sort(order, 0, candidates);
+    int evicted = 0;
+    for (int k = 0; k < candidates && evicted < n; k++) {
+      long slot = order[k] & ((1L << 23) - 1);
+      SlotTable.Slot s = table().read(slot);
+      if (s == null || !s.isFinished()) continue;
+      Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
+      table().free(slot);
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /** Removes every cell (a computing process then sees its cell LOST). Returns finished cells removed. */
+  @Override
+  public int clear() throws IOException {
+    publishHits();
+    return files.withAdmin(() -> {
+      int removed = removeCells(s -> true);
+      // Files whose slots were lost (corruption) go too: clear means empty.
+      try (DirectoryStream<Path> cellFiles = Files.newDirectoryStream(files.cellsDirectory(), "*.cell")) {
+        for (Path f : cellFiles) Files.deleteIfExists(f);
+      }
+      table().reset();
+      return removed;
+    });
+  }
+
+  /** Removes the cells holding a stored exception. Returns how many. */
+  @Override
+  public int clearErrors() throws IOException {
+    publishHits();
+    return files.withAdmin(() -> removeCells(s -> s.state() == SlotTable.ERROR));
+  }
+
+  /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */
+  private int removeCells(java.util.function.Predicate<SlotTable.Slot> which) throws IOException {
+    int removed = 0;
+    long used = table().used();
+    for (long i = 0; i < used; i++) {
+      SlotTable.Slot s = table().read(i);
+      if (s != null && s.isFinished() && which.test(s)) {
+        Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
+        table().free(i);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
+  @Override
+  public int resize(int maxsize) throws IOException {
+    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
+    publishHits();
+    return files.withAdmin(() -> {
+      table().setMaxsize(maxsize);
+      long live = table().live();
+      return live > maxsize ? evict((int) (live - maxsize)) : 0;
+    });
+  }
+
+  @Override
+  public int maxsize() {
+    return table().maxsize();
+  }
+
+  @Override
+  public BlockStatus status() {
+    List<CellStatus> cells = cells();
+    int errors = 0;
+    int computing = 0;
+    long bytes = 0;
+    for (CellStatus c : cells) {
+      if (c.state() == CellStatus.State.ERROR) errors++;
+      if (c.state() == CellStatus.State.COMPUTING) computing++;
+      bytes += c.bytes();
+    }
+    SlotTable t = table();
+    return new BlockStatus(t.hits(), t.misses(), t.maxsize(), cells.size(), errors, computing, bytes);
+  }
+
+  /** The block's cells, in slot order, read from the shared index (never the values). */
+  @Override
+  public List<CellStatus> cells() {
+    try {
+      files.ensureCurrent();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reopen the files of " + id.label() + ": " + e);
+    }
+    publishHits();
+    List<CellStatus> listed = listCells();
+    if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && reclaimOrphans() > 0) {
+      listed = listCells();
+    }
+    return listed;
+  }
+
+  /** Frees pending cells whose computing process died with nobody waiting. Returns how many. */
+  private int reclaimOrphans() {
+    try {
+      return files.withAdmin(() -> {
+        int reclaimed = 0;
+        long used = table().used();
+        for (long i = 0; i < used; i++) {
+          SlotTable.Slot s = table().read(i);
+          if (s != null && s.state() == SlotTable.PENDING && files.reclaimIfOrphan(s)) reclaimed++;
+        }
+        return reclaimed;
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + id.label() + ": " + e);
+      return 0;
+    }
+  }
+
+  private List<CellStatus> listCells() {
+    List<CellStatus> result = new ArrayList<>();
+    try {
+      SlotTable t = table();
+      long used = t.used();
+      for (long i = 0; i < used; i++) {
+        SlotTable.Slot s = t.read(i);
+        if (s == null || s.isCorrupt()) continue;
+        CellStatus.State state = s.state() == SlotTable.PENDING ? CellStatus.State.COMPUTING
+            : s.state() == SlotTable.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
+        result.add(new CellStatus(s.id(), state, s.created(), s.lastHit(), s.hits(), Math.abs(s.size()), s.cpuNanos(),
+            s.wallNanos()));
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + files.indexFile() + ": " + e);
+    }
+    return result;
+  }
+
+  long highestId() {
+    long highest = 0;
+    for (CellStatus c : cells()) highest = Math.max(highest, c.id());
+    return highest;
+  }
+
+  /** See {@link BlockVerifier}. */
+  List<String> check(boolean fix) {
+    return BlockVerifier.check(store, files, fix);
+  }
+
+  @Override
+  public void close() throws IOException {
+    files.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Block[" + store.path() + ":" + id.label() + "]";
+  }
+}

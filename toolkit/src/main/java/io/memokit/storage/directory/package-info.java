@@ -1,0 +1,34 @@
+/**
+ * The directory backend: a store is a directory, each block a sub-directory with a memory-mapped
+ * index ({@link io.memokit.storage.directory.SlotTable}), a lock file, and one file per finished
+ * cell ({@link io.memokit.storage.directory.CellFile}). No server: processes agree through file
+ * locks, atomic renames and atomic instructions on the shared mapping.
+ *
+ * <h2>Design note</h2>
+ *
+ * <p><b>Lock order.</b> A thread takes at most one cell lock (byte {@code 1 + (key hash >>> 2)}
+ * of the block's lock file, held while it computes the cell) and, inside it, the block's admin
+ * lock: first the in-process {@code ReentrantLock}, then byte 0 of the lock file. Admin sections
+ * last microseconds and never take another lock, never wait for a cell, never call user code.
+ * Reads take no lock at all: a hit reads the cell's file, verified by its checksum and key.
+ *
+ * <p><b>Publication order of a slot.</b> A slot is written with its state word set to FREE
+ * first, then every field, its check word, and last its state (a volatile write): a process
+ * reading the state then the fields sees a whole slot or a free one, and the check word catches
+ * what a process killed mid-write left. A finished cell is published by renaming its complete
+ * file into {@code cells/} and then marking its slot finished, both under the admin lock: its file
+ * exists before any slot says it does. A cell's file is deleted, and its slot freed, only under
+ * the admin lock, and a key has at most one slot (a claim frees any stale one when it starts).
+ *
+ * <p><b>Generation rule.</b> The index header holds a generation, incremented whenever a slot is
+ * freed (eviction, clear, repair) and set afresh when the index is rebuilt. A process remembering
+ * a cell validated its slot at some generation; while the generation is unchanged, no slot was
+ * freed, so the cell is still stored: a hit from memory reads one shared word. When it changed, the
+ * slot itself is checked (state, id, key hash) and the generation recorded again.
+ *
+ * <p><b>Faults.</b> Every admin section first checks that the block's files are those this process
+ * opened (one stat) and that the index header is sound; otherwise it reopens them, or rebuilds the
+ * index from the cell files. A mapped index truncated under a process faults asynchronously; the
+ * backend recognises that fault ({@code repairedAfter}) and repairs the index.
+ */
+package io.memokit.storage.directory;

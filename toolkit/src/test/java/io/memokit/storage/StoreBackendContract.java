@@ -1,0 +1,310 @@
+package io.memokit.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.function.KeyWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage contract ({@link StoreBackend}, {@link BlockBackend}, {@link Claim}, {@link Presence}),
+ * run against every backend: each backend's test class extends this one and says how to open a
+ * fresh store and how to damage or lose one cell's stored bytes. After every test the store must
+ * check clean ({@link StoreBackend#check}). Time comes from a clock the test moves, never from sleeping.
+ */
+public abstract class StoreBackendContract {
+
+  /** The test's clock, in epoch milliseconds; tests move it. */
+  protected final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+  protected StoreBackend store;
+
+  /** A fresh, empty store opened with {@code settings}. */
+  protected abstract StoreBackend openFresh(StoreSettings settings) throws Exception;
+
+  /** Damages the stored bytes of {@code key}'s finished cell (as a disk error or a stray write would). */
+  protected abstract void damage(BlockBackend block, CellKey key) throws Exception;
+
+  /** Removes {@code key}'s stored cell behind the backend's back (a file deleted by hand, a row lost). */
+  protected abstract void lose(BlockBackend block, CellKey key) throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openFresh(StoreSettings.defaults().withMaxsize(100).withClock(now::get));
+  }
+
+  @AfterEach
+  void storeChecksClean() {
+    assertEquals(List.of(), store.check(false), "the store checks clean after the test");
+  }
+
+  protected static FunctionId fn(String name) {
+    return new FunctionId(name, "1", 1);
+  }
+
+  protected static CellKey key(Object arg) {
+    return KeyWriter.key(new Object[] {arg});
+  }
+
+  protected static Payload payload(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    return new Payload((byte) 3, Arrays.copyOf(b, b.length + 7), b.length, false, false);
+  }
+
+  private static String text(Payload p) {
+    return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
+  }
+
+  /** Computes {@code key}'s cell in {@code block} with {@code result}; returns its presence. */
+  protected Presence put(BlockBackend block, CellKey key, Payload result) throws Exception {
+    try (Claim claim = block.tryClaim(key)) {
+      assertNotNull(claim, "an unclaimed cell can be claimed");
+      claim.start();
+      return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000));
+    }
+  }
+
+  /** Reads and hits {@code key}'s cell at the clock's time; returns its presence. */
+  protected Presence hit(BlockBackend block, CellKey key) {
+    StoredCell c = block.read(key);
+    assertNotNull(c, "cell of " + key + " is stored");
+    return block.hit(key, c);
+  }
+
+  @Test
+  void aCellNeverComputedIsAbsent() {
+    assertNull(store.block(fn("f")).read(key(1)));
+  }
+
+  @Test
+  void aCompletedCellReadsBackWholeWithItsNumber() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Claim.Started started;
+    Presence presence;
+    try (Claim claim = b.tryClaim(key(1))) {
+      started = claim.start();
+      assertFalse(started.takenOver());
+      presence = claim.complete(new Payload((byte) 1, "value".getBytes(StandardCharsets.UTF_8), 5, true, true),
+          new Claim.Timing(now.get(), 10, 20));
+    }
+    assertNotNull(presence);
+    assertEquals(started.cellId(), presence.cellId());
+    assertTrue(presence.stillStored());
+    StoredCell c = b.read(key(1));
+    assertEquals(started.cellId(), c.cellId());
+    assertEquals("value", text(c.payload()));
+    assertEquals(1, c.payload().codec());
+    assertTrue(c.payload().error());
+    assertTrue(c.payload().containsDefinitions());
+    assertNull(b.read(key(2)), "another key's cell is not this one");
+  }
+
+  @Test
+  void aClaimExcludesEveryOtherClaimUntilClosed() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1))) {
+      assertNotNull(claim);
+      assertNull(CompletableFuture.supplyAsync(() -> {
+        try {
+          return b.tryClaim(key(1));
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }).get(), "another thread cannot claim the cell");
+      claim.start();
+      CellHolder holder = b.holder(key(1));
+      assertNotNull(holder, "the computing process is named");
+      assertTrue(holder.isThisProcess());
+      claim.abandon();
+    }
+    try (Claim again = b.tryClaim(key(1))) {
+      assertNotNull(again, "a closed claim is released");
+    }
+  }
+
+  @Test
+  void anAbandonedCellLeavesNothing() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1))) {
+      claim.start();
+      assertEquals(1, b.status().computing());
+      claim.abandon();
+    }
+    assertNull(b.read(key(1)));
+    assertEquals(0, b.status().size());
+    assertEquals(List.of(), b.cells());
+  }
+
+  @Test
+  void cellNumbersAreUniqueAcrossBlocks() throws Exception {
+    long a = put(store.block(fn("f")), key(1), payload("a")).cellId();
+    long b = put(store.block(fn("g")), key(1), payload("b")).cellId();
+    long c = put(store.block(fn("f")), key(2), payload("c")).cellId();
+    assertTrue(a < b && b < c, a + " " + b + " " + c);
+    assertEquals(List.of(fn("f"), fn("g")), store.blockIds().stream().sorted(
+        java.util.Comparator.comparing(FunctionId::label)).toList());
+  }
+
+  @Test
+  void clearRemovesEveryCellAndWhatProcessesRemember() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence p = put(b, key(1), payload("a"));
+    put(b, key(2), payload("b"));
+    assertEquals(2, b.clear());
+    assertFalse(p.stillStored(), "a cleared cell is no longer answered from memory");
+    assertNull(b.read(key(1)));
+    assertEquals(0, b.status().size());
+  }
+
+  @Test
+  void aCellClearedWhileComputedIsLost() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1))) {
+      claim.start();
+      b.clear();
+      assertNull(claim.complete(payload("late"), new Claim.Timing(now.get(), 1, 1)), "not stored: it was cleared");
+    }
+    assertNull(b.read(key(1)));
+  }
+
+  @Test
+  void clearErrorsRemovesOnlyStoredExceptions() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("value"));
+    put(b, key(2), new Payload((byte) 3, new byte[] {1}, 1, true, false));
+    assertEquals(1, b.status().errors());
+    assertEquals(1, b.clearErrors());
+    assertNotNull(b.read(key(1)));
+    assertNull(b.read(key(2)));
+  }
+
+  @Test
+  void theLeastRecentlyHitCellIsEvictedAsHitsHappenedNotAsTheyWerePublished() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    b.resize(2);
+    Presence a = put(b, key("a"), payload("a"));
+    now.addAndGet(10);
+    put(b, key("b"), payload("b"));
+    now.addAndGet(10);
+    hit(b, key("b"));                        // b hit at t+20
+    a.publishHits(1, now.get() + 5);         // a hit from memory at t+25, published later
+    now.addAndGet(100);
+    Claim.Started started;
+    try (Claim claim = b.tryClaim(key("c"))) {
+      started = claim.start();
+      claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1));
+    }
+    assertEquals(1, started.evicted());
+    assertNull(b.read(key("b")), "b, hit before a, is evicted");
+    assertNotNull(b.read(key("a")));
+    assertTrue(a.stillStored());
+  }
+
+  @Test
+  void resizeKeepsTheMostRecentlyHitCells() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    for (int i = 0; i < 5; i++) {
+      put(b, key(i), payload("v" + i));
+      now.addAndGet(1);
+    }
+    hit(b, key(0));
+    assertEquals(3, b.resize(2));
+    assertEquals(2, b.maxsize());
+    assertNotNull(b.read(key(0)));
+    assertNotNull(b.read(key(4)));
+    assertEquals(2, b.status().size());
+  }
+
+  @Test
+  void aFullBlockNeverHoldsMoreThanItsMaxsize() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    b.resize(3);
+    for (int i = 0; i < 20; i++) {
+      put(b, key(i), payload("v" + i));
+      now.addAndGet(1);
+      assertTrue(b.status().size() <= 3, "size " + b.status().size() + " after " + (i + 1) + " cells");
+    }
+    assertNotNull(b.read(key(19)), "the newest cell stays");
+  }
+
+  @Test
+  void statusCountsHitsMissesErrorsAndBytes() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("12345"));
+    put(b, key(2), new Payload((byte) 3, new byte[] {1, 2}, 2, true, false));
+    hit(b, key(1));
+    hit(b, key(1));
+    BlockStatus s = b.status();
+    assertEquals(2, s.misses());
+    assertEquals(2, s.hits());
+    assertEquals(2, s.size());
+    assertEquals(1, s.errors());
+    assertEquals(0, s.computing());
+    assertTrue(s.bytes() >= 7, "bytes " + s.bytes());
+    List<CellStatus> cells = b.cells();
+    assertEquals(2, cells.size());
+    CellStatus first = cells.stream().filter(c -> c.state() == CellStatus.State.VALUE).findFirst().orElseThrow();
+    assertEquals(2, first.hits());
+    assertEquals(now.get(), first.lastHitMillis());
+    assertEquals(1_000, first.cpuNanos());
+    assertEquals(2_000, first.wallNanos());
+    assertTrue(store.bytes() >= s.bytes());
+  }
+
+  @Test
+  void aDamagedCellIsReportedAbsentAndRecomputedNeverReturned() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("good"));
+    damage(b, key(1));
+    assertNull(b.read(key(1)), "damaged bytes are never returned");
+    put(b, key(1), payload("again"));
+    assertEquals("again", text(b.read(key(1)).payload()));
+    assertEquals(1, b.status().size());
+  }
+
+  @Test
+  void aCellLostBehindTheBackendsBackIsRecomputedIntoOneEntry() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    b.resize(3);
+    put(b, key(1), payload("one"));
+    lose(b, key(1));
+    assertNull(b.read(key(1)));
+    put(b, key(1), payload("one again"));
+    assertEquals(1, b.status().size(), "one entry for the key, not a stale one beside the new");
+    for (int i = 2; i <= 6; i++) {
+      now.addAndGet(1);
+      hit(b, key(1));
+      put(b, key(i), payload("v" + i));
+    }
+    assertEquals("one again", text(b.read(key(1)).payload()), "evictions never removed the live cell");
+  }
+
+  @Test
+  void aRemovedBlockIsEmptyForEveryProcessThatRemembersIt() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence p = put(b, key(1), payload("a"));
+    store.removeBlock(fn("f"));
+    assertFalse(p.stillStored(), "a removed block's cells are no longer answered from memory");
+    assertEquals(List.of(), store.blockIds());
+    assertNull(store.block(fn("f")).read(key(1)));
+  }
+
+  @Test
+  void theCheckOfASoundStoreFindsNothing() throws Exception {
+    put(store.block(fn("f")), key(1), payload("a"));
+    put(store.block(fn("g")), key(1), payload("b"));
+    assertEquals(List.of(), store.check(true));
+  }
+}
