@@ -35,6 +35,12 @@ import java.util.Map;
  */
 public final class Memo {
 
+  static {
+    // Inside an IJava or JJava kernel, stores, functions, cells, expressions and progress bars then
+    // render as HTML tables with no line to type; elsewhere this finds no kernel (see NotebookKernels).
+    io.memokit.display.NotebookKernels.installQuietly();
+  }
+
   private Memo() {}
 
   /**
@@ -221,6 +227,7 @@ public final class Memo {
   /** Opens (creating if needed) the store at {@code path}; one instance per canonical path in a process. */
   public static MemoStore store(Path path) {
     if (path == null) throw new IllegalArgumentException("store path must not be null");
+    io.memokit.display.NotebookKernels.installQuietly(); // in a kernel made current after Memo loaded
     return OpenStore.open(path.toString(), StoreSettings.defaults());
   }
 

@@ -6,6 +6,7 @@ import io.memokit.Expr;
 import io.memokit.MemoStore;
 import io.memokit.Memoized;
 import io.memokit.expr.ChainMap;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,47 +29,64 @@ public final class Html {
 
   private Html() {}
 
-  /** The HTML of any memokit object, or {@code null} if it has none. */
+  /** The HTML of any memokit object, or {@code null} if it has none (see {@link Rendering#of}). */
   public static String of(Object o) {
-    if (o instanceof MemoStore s) return store(s);
-    if (o instanceof Memoized m) return memoized(m);
-    if (o instanceof Expr<?> || o instanceof ChainMap<?, ?>) return expression(o);
-    if (o instanceof BlockInfo b) return blocks(List.of(b));
-    if (o instanceof CellInfo c) return cells(List.of(c));
-    if (o instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(CellInfo.class::isInstance)) {
-      return cells(l.stream().map(CellInfo.class::cast).toList());
-    }
-    if (o instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(BlockInfo.class::isInstance)) {
-      return blocks(l.stream().map(BlockInfo.class::cast).toList());
-    }
-    return null;
+    Rendering r = Rendering.of(o);
+    return r == null ? null : r.html();
   }
 
   public static String store(MemoStore s) {
-    List<BlockInfo> blocks = s.blocks();
-    return "<div><b>memokit store</b> <code>" + esc(s.path().toString()) + "</code> &mdash; " + blocks.size()
+    return store(s.path(), s.blocks());
+  }
+
+  static String store(Path path, List<BlockInfo> blocks) {
+    return "<div><b>memokit store</b> <code>" + esc(path.toString()) + "</code> &mdash; " + blocks.size()
         + " block" + (blocks.size() == 1 ? "" : "s") + blocks(blocks) + "</div>";
   }
 
   public static String memoized(Memoized m) {
-    BlockInfo info = m.info();
-    return "<div><b>" + esc(info.label()) + "</b>" + (m.isCacheOnly() ? " (cache-only)" : "") + " in <code>"
-        + esc(m.store().path().toString()) + "</code>" + blocks(List.of(info)) + cells(m.cells()) + "</div>";
+    return memoized(m.info(), m.isCacheOnly(), m.store().path(), m.cells());
+  }
+
+  static String memoized(BlockInfo info, boolean cacheOnly, Path store, List<CellInfo> cells) {
+    return "<div><b>" + esc(info.label()) + "</b>" + (cacheOnly ? " (cache-only)" : "") + " in <code>"
+        + esc(store.toString()) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
+  }
+
+  /** The columns of a block table, in HTML and in plain text. */
+  static final List<String> BLOCK_COLUMNS = List.of("block", "keyed by", "arity", "hits", "misses", "maxsize", "size",
+      "errors", "computing", "bytes");
+
+  /** The columns of a cell table, in HTML and in plain text. */
+  static final List<String> CELL_COLUMNS = List.of("cell", "state", "last hit", "hits", "size", "CPU", "wall");
+
+  /** A block's row under {@link #BLOCK_COLUMNS}, as texts. */
+  static List<String> blockRow(BlockInfo b) {
+    return List.of(b.name(), b.keyedBy(), String.valueOf(b.arity()), String.valueOf(b.hits()),
+        String.valueOf(b.misses()), String.valueOf(b.maxsize()), String.valueOf(b.size()), String.valueOf(b.errors()),
+        String.valueOf(b.pending()), bytes(b.bytes()));
+  }
+
+  /** A cell's row under {@link #CELL_COLUMNS}, as texts (HTML marks a stored exception besides). */
+  static List<String> cellRow(CellInfo c) {
+    String state = switch (c.state()) {
+      case ERROR -> "exception";
+      case COMPUTING -> "computing";
+      default -> "value";
+    };
+    return List.of(String.valueOf(c.id()), state, time(c.lastHit()), String.valueOf(c.hits()),
+        c.size() < 0 ? "*" + bytes(-c.size()) : bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
   }
 
   /** Blocks with version, hits, misses, maxsize and size. */
   public static String blocks(List<BlockInfo> blocks) {
     StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
-    for (String h : List.of("block", "keyed by", "arity", "hits", "misses", "maxsize", "size", "errors", "computing",
-        "bytes")) {
-      sb.append(TH).append(h).append("</th>");
-    }
+    for (String h : BLOCK_COLUMNS) sb.append(TH).append(h).append("</th>");
     sb.append("</tr>");
     for (BlockInfo b : blocks) {
-      sb.append("<tr>").append(td(b.name())).append(td(b.keyedBy()))
-          .append(td(b.arity())).append(td(b.hits())).append(td(b.misses())).append(td(b.maxsize()))
-          .append(td(b.size())).append(td(b.errors())).append(td(b.pending())).append(td(bytes(b.bytes())))
-          .append("</tr>");
+      sb.append("<tr>");
+      for (String v : blockRow(b)) sb.append(td(v));
+      sb.append("</tr>");
     }
     return sb.append("</table>").toString();
   }
@@ -76,7 +94,7 @@ public final class Html {
   /** Cells with id, state, last hit, hits, size, CPU and wall time; stored exceptions marked. */
   public static String cells(List<CellInfo> cells) {
     StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
-    for (String h : List.of("cell", "state", "last hit", "hits", "size", "CPU", "wall")) sb.append(TH).append(h).append("</th>");
+    for (String h : CELL_COLUMNS) sb.append(TH).append(h).append("</th>");
     sb.append("</tr>");
     for (CellInfo c : cells) {
       String style = switch (c.state()) {
@@ -84,15 +102,13 @@ public final class Html {
         case COMPUTING -> " style=\"background:#fff6d6\"";
         default -> "";
       };
-      String state = switch (c.state()) {
-        case ERROR -> "&#9888; exception";
-        case COMPUTING -> "computing";
-        default -> "value";
-      };
-      sb.append("<tr").append(style).append(">").append(td(c.id())).append(TD).append(state).append("</td>")
-          .append(td(time(c.lastHit()))).append(td(c.hits()))
-          .append(td(c.size() < 0 ? "*" + bytes(-c.size()) : bytes(c.size())))
-          .append(td(duration(c.cpuTime()))).append(td(duration(c.wallTime()))).append("</tr>");
+      List<String> row = cellRow(c);
+      sb.append("<tr").append(style).append(">");
+      for (int i = 0; i < row.size(); i++) {
+        boolean warn = i == 1 && c.state() == CellInfo.State.ERROR;
+        sb.append(warn ? TD + "&#9888; " + esc(row.get(i)) + "</td>" : td(row.get(i)));
+      }
+      sb.append("</tr>");
     }
     return sb.append("</table>").toString();
   }
@@ -142,7 +158,7 @@ public final class Html {
     return TD + esc(String.valueOf(v)) + "</td>";
   }
 
-  private static String time(Instant t) {
+  static String time(Instant t) {
     return TIME.format(t);
   }
 

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  *   for (int i = 0; i < 1000; i++) f.apply(i);
  * }
  * }</pre>
- * In the rapaio Jupyter kernel the bar is one HTML output updated in place (at most 10 times a
- * second, and once at the end); elsewhere a text line is printed every 10% and at the end.
+ * In a Jupyter kernel (rapaio, IJava, JJava) the bar is one HTML output updated in place (at most 10
+ * times a second, and once at the end); elsewhere a text line is printed every 10% and at the end.
+ * As a cell's value, or through {@code display(p)}, it shows as a bar too ({@link Rendering}).
  */
 public final class Progress implements AutoCloseable {
 
@@ -23,20 +24,21 @@ public final class Progress implements AutoCloseable {
   private final String block;
   private final String store;
   private final long total;
-  private final KernelDisplay kernel = KernelDisplay.find();
+  private final LiveDisplay kernel = LiveDisplay.find();
   private final Consumer<Trace.Event> listener = this::onEvent;
   private final String displayId;
   private long hits;
   private long misses;
   private long lastUpdate;
   private long lastTextDecile = -1;
+  private boolean done;
 
   private Progress(Memoized f, long total) {
     this.label = f.info().label();
     this.block = label;
     this.store = f.store().path().toString();
     this.total = total;
-    this.displayId = kernel == null ? null : kernel.display(html(false));
+    this.displayId = kernel == null ? null : kernel.show(this);
     Trace.addListener(listener);
   }
 
@@ -53,6 +55,21 @@ public final class Progress implements AutoCloseable {
     return misses;
   }
 
+  /** The memoized function's label, as in the trace. */
+  public String label() {
+    return label;
+  }
+
+  /** The number of calls expected, 0 when unknown. */
+  public long total() {
+    return total;
+  }
+
+  /** Whether the loop is over ({@link #close()} was called). */
+  public synchronized boolean isDone() {
+    return done;
+  }
+
   private synchronized void onEvent(Trace.Event e) {
     if (!e.block().equals(block) || !e.store().equals(store)) return;
     switch (e.kind()) {
@@ -66,7 +83,7 @@ public final class Progress implements AutoCloseable {
     if (kernel != null) {
       if (now - lastUpdate >= MIN_INTERVAL_NANOS) {
         lastUpdate = now;
-        kernel.update(displayId, html(false));
+        kernel.update(displayId, this);
       }
     } else if (total > 0) {
       long decile = (hits + misses) * 10 / total;
@@ -77,8 +94,9 @@ public final class Progress implements AutoCloseable {
     }
   }
 
-  private String html(boolean done) {
-    return Html.progress(label, hits, misses, total, done);
+  /** The bar as HTML and as its text line, now. */
+  synchronized Rendering rendering() {
+    return new Rendering(Html.progress(label, hits, misses, total, done), toString());
   }
 
   private String text() {
@@ -86,37 +104,61 @@ public final class Progress implements AutoCloseable {
     return label + ": " + count + (total > 0 ? "/" + total : "") + " calls, " + hits + " hits, " + misses + " misses";
   }
 
+  /** The text line: {@code f(1): 250/1000 calls, 200 hits, 50 misses}, then {@code (done)} once closed. */
+  @Override
+  public synchronized String toString() {
+    return text() + (done ? " (done)" : "");
+  }
+
   @Override
   public synchronized void close() {
     Trace.removeListener(listener);
-    if (kernel != null) kernel.update(displayId, html(true));
-    else System.out.println(text() + " (done)");
+    done = true;
+    if (kernel != null) kernel.update(displayId, this);
+    else System.out.println(this);
+  }
+
+  /** Where the bar is shown, then updated in place: the notebook kernel running this JVM. */
+  interface LiveDisplay {
+    /** Shows the bar; returns the display's id, or null if it could not be shown. */
+    String show(Progress p);
+
+    /** Shows the bar anew in the display {@code id}. */
+    void update(String id, Progress p);
+
+    /** A running IJava or JJava kernel first (found by its instance), else rapaio's (found by its class). */
+    static LiveDisplay find() {
+      LiveDisplay running = NotebookKernels.liveDisplay();
+      return running != null ? running : RapaioDisplay.find();
+    }
   }
 
   /** The rapaio kernel's display calls, found by reflection so memokit does not depend on the kernel. */
-  private record KernelDisplay(Method display, Method update) {
-    static KernelDisplay find() {
+  private record RapaioDisplay(Method display, Method update) implements LiveDisplay {
+    static RapaioDisplay find() {
       try {
         Class<?> global = Class.forName("org.rapaio.jupyter.kernel.global.Global");
-        return new KernelDisplay(global.getMethod("display", String.class, Object.class),
+        return new RapaioDisplay(global.getMethod("display", String.class, Object.class),
             global.getMethod("updateDisplay", String.class, String.class, Object.class));
       } catch (ReflectiveOperationException | LinkageError notInTheKernel) {
         return null;
       }
     }
 
-    String display(String html) {
+    @Override
+    public String show(Progress p) {
       try {
-        return (String) display.invoke(null, "text/html", html);
+        return (String) display.invoke(null, "text/html", p.rendering().html());
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null;
       }
     }
 
-    void update(String id, String html) {
+    @Override
+    public void update(String id, Progress p) {
       if (id == null) return;
       try {
-        update.invoke(null, id, "text/html", html);
+        update.invoke(null, id, "text/html", p.rendering().html());
       } catch (ReflectiveOperationException | RuntimeException e) {
         // the bar stops updating; the loop goes on
       }

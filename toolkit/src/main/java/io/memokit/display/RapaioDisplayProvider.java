@@ -1,11 +1,6 @@
 package io.memokit.display;
 
-import io.memokit.BlockInfo;
-import io.memokit.CellInfo;
-import io.memokit.Expr;
-import io.memokit.MemoStore;
-import io.memokit.Memoized;
-import io.memokit.expr.ChainMap;
+import java.util.ArrayList;
 import java.util.List;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
@@ -16,18 +11,19 @@ import org.rapaio.jupyter.kernel.display.spi.DisplayProvider;
 /**
  * Plugs {@link Html} into the rapaio Jupyter kernel's display service (found there through
  * {@code META-INF/services}; elsewhere this class is never loaded, so memokit needs no kernel at run
- * time). A cell whose value is a store, a memoized function, an expression, a chain, a block, a cell
- * or a list of cells or blocks shows as HTML; {@code display(x)} does the same. The kernel picks
- * the first renderer whose class matches, so there is one renderer per memokit type, and the list
- * renderer hands lists that are not memokit's to the kernel's own.
+ * time). A cell whose value is a store, a memoized function, an expression, a chain, a block, a cell,
+ * a list of cells or blocks or a progress bar shows as HTML ({@link Rendering#TYPES});
+ * {@code display(x)} does the same. The kernel picks the first renderer whose class matches, so there
+ * is one renderer per memokit type, and the list renderer hands lists that are not memokit's to the
+ * kernel's own.
  */
 public final class RapaioDisplayProvider implements DisplayProvider {
 
   @Override
   public List<DisplayRenderer> getDisplayRenderers() {
-    return List.of(new HtmlRenderer(MemoStore.class), new HtmlRenderer(Memoized.class), new HtmlRenderer(Expr.class),
-        new HtmlRenderer(ChainMap.class), new HtmlRenderer(BlockInfo.class), new HtmlRenderer(CellInfo.class),
-        new ListRenderer());
+    List<DisplayRenderer> renderers = new ArrayList<>();
+    for (Class<?> type : Rendering.TYPES) renderers.add(type == List.class ? new ListRenderer() : new HtmlRenderer(type));
+    return renderers;
   }
 
   @Override

@@ -1,7 +1,11 @@
 /**
  * Display: HTML renderings of stores, memoized functions, cell listings and expression trees
- * ({@link io.memokit.display.Html}), their hook into the rapaio Jupyter kernel's display service
- * ({@link io.memokit.display.RapaioDisplayProvider}), and a progress bar for loops
- * ({@link io.memokit.display.Progress}). Plain {@code toString()} stays the text form everywhere else.
+ * ({@link io.memokit.display.Html}) with their plain-text tables ({@link io.memokit.display.Plain}),
+ * both made by {@link io.memokit.display.Rendering}; their hooks into the Jupyter kernels' display
+ * services: rapaio's ({@link io.memokit.display.RapaioDisplayProvider}), IJava's
+ * ({@link io.memokit.display.BaseKernelDisplay}) and JJava's ({@link io.memokit.display.JJavaDisplay}),
+ * the last two found and registered by {@link io.memokit.display.NotebookKernels}; and a progress bar
+ * for loops ({@link io.memokit.display.Progress}). Plain {@code toString()} stays the text form
+ * everywhere else.
  */
 package io.memokit.display;

@@ -1,0 +1,212 @@
+package io.memokit.display;
+
+import static io.memokit.Memo.expr;
+import static io.memokit.Memo.memo;
+import static io.memokit.Memo.store;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memokit.Expr;
+import io.memokit.Memo.MemoFn1;
+import io.memokit.MemoStore;
+import io.memokit.display.Kernels.Bundle;
+import io.memokit.display.Kernels.Kernel;
+import io.memokit.display.Kernels.Library;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * memokit's renderings in the display libraries of IJava (jupyter-jvm-basekernel) and JJava
+ * (jjava-jupyter), each the real library: real memokit objects rendered by the library's own
+ * Renderer give an HTML table and a readable plain text, by hand ({@code BaseKernelDisplay.register})
+ * and by themselves inside a running kernel ({@link NotebookKernels}), progress bar included.
+ */
+class KernelDisplayTest {
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @TempDir
+  Path dir;
+
+  private MemoStore store;
+  private MemoFn1<Integer, Integer> square;
+  private String label;
+
+  @BeforeEach
+  void aFunctionAfterAMissAndAHit() {
+    store = store(dir.resolve("store"));
+    String name = "kernelDisplaySquare" + NAMES.incrementAndGet();
+    square = memo(store, name, (Integer x) -> x * x);
+    assertEquals(9, square.apply(3)); // miss
+    assertEquals(9, square.apply(3)); // hit
+    label = name + "(1)";
+  }
+
+  static List<Library> libraries() {
+    return Kernels.libraries();
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void theStoreIsATableInHtmlAndAlignedColumnsInText(Library library) {
+    library.register();
+    Bundle b = library.render(store);
+
+    assertTrue(b.html().contains("<table"), b.html());
+    assertTrue(b.html().contains("memokit store"), b.html());
+    assertTrue(b.html().contains(square.name()), b.html());
+
+    List<String> lines = b.text().lines().toList();
+    assertEquals("memokit store " + store.path() + " - 1 block", lines.get(0));
+    assertTrue(lines.get(1).startsWith("block") && lines.get(1).contains("hits") && lines.get(1).contains("misses"),
+        b.text());
+    List<String> row = List.of(lines.get(2).split(" {2,}"));
+    assertEquals(square.name(), row.get(0), b.text());
+    assertEquals(List.of("1", "1", "1"), row.subList(2, 5), "arity, hits, misses: " + b.text());
+    assertFalse(b.text().contains("<"), b.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void aMemoizedFunctionShowsItsBlockAndCells(Library library) {
+    library.register();
+    Bundle b = library.render(square);
+
+    assertTrue(b.html().contains("<b>" + label + "</b>"), b.html());
+    assertTrue(b.html().indexOf("<table") != b.html().lastIndexOf("<table"), "a block table and a cell table");
+
+    List<String> lines = b.text().lines().toList();
+    assertEquals(label + " in " + store.path(), lines.get(0));
+    assertTrue(lines.get(1).startsWith("block"), b.text());
+    assertTrue(lines.get(3).startsWith("cell") && lines.get(3).contains("last hit"), b.text());
+    assertTrue(lines.get(4).matches("1 +value +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +1 +\\d+ B .*"), b.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void theCellsAreATableNotAListsToString(Library library) {
+    library.register();
+    Bundle b = library.render(square.cells());
+
+    assertTrue(b.html().startsWith("<table") && b.html().contains("value"), b.html());
+    assertTrue(b.text().startsWith("cell"), b.text());
+    assertFalse(b.text().startsWith("[") || b.text().contains("List") || b.text().contains("CellInfo"), b.text());
+    assertEquals(2, b.text().lines().count(), b.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void anExpressionIsATreeAndItsDefinition(Library library) {
+    library.register();
+    Expr<Integer> e = expr(square, 4);
+
+    Bundle lazy = library.render(e);
+    assertTrue(lazy.html().contains("memokit-expr") && lazy.html().contains("<i>lazy</i>"), lazy.html());
+    assertEquals("expr " + square.name() + "(4)[lazy]", lazy.text());
+
+    assertEquals(16, e.get());
+    Bundle done = library.render(e);
+    assertTrue(done.html().contains("<i>incarnated</i>"), done.html());
+    assertEquals("expr " + square.name() + "(4)[incarnated]", done.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void aProgressBarIsABarAndItsCounts(Library library) {
+    library.register();
+    Progress p = Progress.of(square, 2);
+    square.apply(3);
+    square.apply(5);
+
+    Bundle running = library.render(p);
+    assertTrue(running.html().contains("width:320px") && running.html().contains("2/2 calls"), running.html());
+    assertEquals(label + ": 2/2 calls, 1 hits, 1 misses", running.text());
+
+    p.close();
+    assertEquals(label + ": 2/2 calls, 1 hits, 1 misses (done)", library.render(p).text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void otherObjectsRenderAsBefore(Library library) {
+    library.register();
+    library.register(); // a second registration changes nothing
+
+    Bundle strings = library.render(List.of("a", "b"));
+    assertNull(strings.html());
+    assertEquals("[a, b]", strings.text());
+
+    Bundle empty = library.render(List.of());
+    assertNull(empty.html());
+    assertEquals("[]", empty.text());
+
+    Bundle asText = library.renderAs(store, "text/plain");
+    assertNull(asText.html(), "only the type asked for");
+    assertTrue(asText.text().startsWith("memokit store "), asText.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void withoutRegistrationTheLibraryShowsToString(Library library) {
+    Bundle b = library.render(square.cells());
+    assertNull(b.html());
+    assertEquals(square.cells().toString(), b.text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void insideARunningKernelMemokitRegistersItselfAndShowsProgressInPlace(Library library) {
+    try (Kernel kernel = library.start()) {
+      assertNull(kernel.render(square).html(), "memokit loaded before this kernel was current");
+      store(dir.resolve("another")); // opening a store registers memokit's renderings (as Memo's loading does)
+
+      Bundle shown = kernel.render(square);
+      assertTrue(shown.html().contains("<table"), shown.html());
+      assertTrue(shown.text().startsWith(label + " in "), shown.text());
+
+      try (Progress p = Progress.of(square, 3)) {
+        for (int i = 0; i < 3; i++) square.apply(i);
+        assertEquals(3, p.hits() + p.misses());
+      }
+      List<Bundle> displayed = kernel.displayed();
+      assertEquals(1, displayed.size(), "one output, then updated in place: " + displayed);
+      Bundle bar = displayed.get(0);
+      assertNotNull(bar.displayId(), "an id to update it by");
+      assertTrue(bar.html().contains("width:320px") && bar.html().contains("0/3 calls"), bar.html());
+      assertEquals(label + ": 0/3 calls, 0 hits, 0 misses", bar.text());
+
+      String said = NotebookKernels.install();
+      assertTrue(said.endsWith("registered with its renderer"), said);
+      assertTrue(library.toString().contains(said.substring(0, said.indexOf(' '))), said + " / " + library);
+    }
+  }
+
+  @Test
+  void theRapaioKernelGetsTheSameRenderingsProgressIncluded() {
+    List<org.rapaio.jupyter.kernel.display.DisplayRenderer> renderers = new RapaioDisplayProvider().getDisplayRenderers();
+    assertEquals(Rendering.TYPES, renderers.stream().map(r -> r.rendererClass()).toList());
+    try (Progress p = Progress.of(square, 1)) {
+      square.apply(3);
+      for (Object o : List.of(store, square, square.cells(), expr(square, 4), p)) {
+        var renderer = renderers.stream().filter(r -> r.rendererClass().isInstance(o)).findFirst().orElseThrow();
+        Object html = renderer.render("text/html", o).data().get("text/html");
+        assertEquals(Rendering.of(o).html(), html, "the same HTML as in IJava and JJava, for " + o);
+      }
+    }
+  }
+
+  @Test
+  void outsideAKernelNothingIsRegistered() {
+    String said = NotebookKernels.install();
+    assertTrue(said.startsWith("no IJava or JJava kernel runs in this JVM"), said);
+  }
+}
