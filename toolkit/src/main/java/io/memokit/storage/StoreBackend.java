@@ -14,7 +14,8 @@ import java.util.List;
  *       whose process dies is released, so that a waiter can take the cell over;</li>
  *   <li>a stored cell is returned whole and with the bytes stored, or not at all: damaged storage is
  *       detected, reported and treated as absent;</li>
- *   <li>a block never holds more finished cells than its maxsize; the least recently hit go first;</li>
+ *   <li>a block never holds more finished cells than its maxsize; the least recently hit go first
+ *       (a backend may approximate this order in large blocks, and says how);</li>
  *   <li>what a process remembers of a cell ({@link Presence}) stops being valid when the cell is
  *       removed from the store by any process.</li>
  * </ul>

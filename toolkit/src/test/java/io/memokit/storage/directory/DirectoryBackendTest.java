@@ -99,4 +99,26 @@ class DirectoryBackendTest extends StoreBackendContract {
     assertEquals(1, b.status().size());
     assertNotNull(b.read(key(2)));
   }
+
+  @Test
+  void aLargeBlockEvictsBySamplingInTimeThatDoesNotGrowWithIt() throws Exception {
+    BlockBackend b = store.block(fn("big"));
+    int max = DirectoryBlock.EXACT_LRU_MAXSIZE + 904;
+    b.resize(max);
+    for (int i = 0; i < max; i++) {
+      put(b, key(i), payload("v"));
+      now.incrementAndGet();
+    }
+    for (int i = 0; i < 100; i++) hit(b, key(i)); // the first hundred are now the most recently hit
+    now.incrementAndGet();
+    long worst = 0;
+    for (int i = max; i < max + 200; i++) {
+      long t0 = System.nanoTime();
+      put(b, key(i), payload("v"));
+      worst = Math.max(worst, System.nanoTime() - t0);
+    }
+    assertEquals(max, b.status().size());
+    for (int i = 0; i < 100; i++) assertNotNull(b.read(key(i)), "recently hit cell " + i + " stays");
+    assertTrue(worst < 50_000_000L, "the slowest evicting miss took " + worst / 1000 + " us");
+  }
 }
