@@ -349,13 +349,6 @@ class MemoBehaviourTest {
   }
 
   @Test
-  void returnedValuesAreTheStoredOnesInThisProcess() {
-    var f = memo(s, "b.same", (Integer x) -> new ArrayList<>(List.of(x)));
-    List<Integer> first = f.apply(1);
-    assertSame(first, f.apply(1), "values are shared within a process (documented: do not mutate them)");
-  }
-
-  @Test
   void wrongArgumentCountsAndUnnamedFunctionsAreRefused() {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Memo.MemoFn2<Object, Object, Object> two = (Memo.MemoFn2) memo(s, "b.one", (Integer x) -> x);
@@ -379,5 +372,28 @@ class MemoBehaviourTest {
     String trace = printed.toString();
     assertEquals(trace.indexOf("has no canonical key"), trace.lastIndexOf("has no canonical key"), trace);
     assertFalse(trace.contains("Caused by"), trace);
+  }
+
+  @Test
+  void aCallerCannotChangeWhatTheNextHitGets() {
+    var lists = memo(s, "b.mutableList", (Integer n) -> new java.util.ArrayList<>(java.util.List.of(n, n + 1)));
+    var arrays = memo(s, "b.array", (Integer n) -> new double[] {n, n / 2.0});
+    java.util.List<Integer> first = lists.apply(1);
+    first.add(99); // the caller's own copy
+    java.util.List<Integer> hit = lists.apply(1);
+    assertEquals(java.util.List.of(1, 2), hit, "the stored value is unchanged");
+    hit.clear();
+    assertEquals(java.util.List.of(1, 2), lists.apply(1), "each hit gets its own copy");
+    arrays.apply(3)[0] = -1;
+    arrays.apply(3)[1] = -1;
+    assertEquals(3.0, arrays.apply(3)[0]);
+    assertEquals(1.5, arrays.apply(3)[1]);
+  }
+
+  @Test
+  void valuesNobodyCanChangeAreSharedByEveryHit() {
+    var f = memo(s, "b.immutable", (Integer n) -> java.util.List.of("a" + n, java.time.LocalDate.of(2026, 1, n)));
+    Object first = f.apply(1);
+    assertSame(first, f.apply(1), "an immutable value is handed out as it is: no copy on a hit");
   }
 }

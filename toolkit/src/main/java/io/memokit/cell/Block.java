@@ -48,8 +48,11 @@ public final class Block {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final Object MISSING = new Object();
   private static final Object NULL_VALUE = new Object();
-  /** Largest encoded value kept in memory to be decoded afresh on each hit (values holding expressions). */
-  private static final int MAX_REMEMBERED_ENCODING = 1 << 20;
+  /**
+   * Largest encoding kept in memory (softly) to be decoded afresh on each hit: values a caller could
+   * change, or holding expressions. Larger ones are read from the store on each hit.
+   */
+  private static final int MAX_REMEMBERED_ENCODING = 64 << 20;
 
   private final BlockBackend storage;
   private final StoreBackend store;
@@ -216,14 +219,15 @@ public final class Block {
   private static final class Remembered {
     final Presence presence;
     final boolean error;
+    /** The value itself when it is shareable; else its encoding (a byte[]), decoded for each hit. */
     final SoftReference<Object> value;
-    final byte[] encoded;
+    final boolean encoded;
     final byte codecId;
     final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
     /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
     volatile long lastHit;
 
-    Remembered(Presence presence, boolean error, SoftReference<Object> value, byte[] encoded, byte codecId) {
+    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId) {
       this.presence = presence;
       this.error = error;
       this.value = value;
@@ -254,21 +258,21 @@ public final class Block {
       forget(lookup, m);
       return MISSING;
     }
-    Object v;
-    if (m.encoded != null) {
+    Object v = m.value.get();
+    if (v == null) { // collected under memory pressure: the next call reads the store
+      forget(lookup, m);
+      return MISSING;
+    }
+    if (m.encoded) {
+      byte[] bytes = (byte[]) v;
       try {
-        v = codec.decode(m.codecId, m.encoded, m.encoded.length);
+        v = codec.decode(m.codecId, bytes, bytes.length);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
         forget(lookup, m);
         return MISSING;
       }
-    } else {
-      v = m.value.get();
-      if (v == null) {
-        forget(lookup, m);
-        return MISSING;
-      }
-      if (v == NULL_VALUE) v = null;
+    } else if (v == NULL_VALUE) {
+      v = null;
     }
     long now = clockMillis.getAsLong();
     if (m.lastHit != now) m.lastHit = now;
@@ -280,12 +284,12 @@ public final class Block {
 
   private void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
     Remembered r;
-    if (payload.containsDefinitions()) {
+    if (!payload.shareable()) {
       if (payload.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(presence, error, null, java.util.Arrays.copyOf(payload.bytes(), payload.length()),
-          payload.codec());
+      r = new Remembered(presence, error, new SoftReference<>(java.util.Arrays.copyOf(payload.bytes(), payload.length())),
+          true, payload.codec());
     } else {
-      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), null, (byte) 0);
+      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0);
     }
     Remembered previous = memory.put(key, r);
     if (previous != null) publish(previous);
@@ -495,7 +499,7 @@ public final class Block {
     Codec.Encoded encoded = encode(fn, args, claim, value, error);
     if (encoded != null) {
       Payload payload = new Payload(encoded.codec(), encoded.buffer(), encoded.length(), thrown != null,
-          encoded.containsDefinitions());
+          encoded.shareable());
       try {
         Presence presence = claim.complete(payload, new Claim.Timing(created, cpu, wall));
         if (presence == null) {

@@ -1,7 +1,6 @@
 package io.memokit.codec;
 
 import io.memokit.MemoException;
-import io.memokit.function.KeyedByDefinition;
 import io.memokit.function.TypeNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,8 +49,6 @@ public final class Codec {
   private static volatile Codec shared;
 
   private final ClassResolver resolver = new ClassResolver();
-  /** Each thread's FST output, reused (with its buffer) by its next encoding. */
-  private final ThreadLocal<DefinitionNoticingFstOutput> fstOutputs = new ThreadLocal<>();
   /**
    * FST, started on first need: values in memokit's own format never start it, so a JVM that stores
    * only those never loads FST (nor meets its {@code sun.misc.Unsafe} warnings on new JDKs).
@@ -155,20 +152,13 @@ public final class Codec {
   }
 
   /**
-   * Whether {@code o} is a value keyed by its definition (an expression) or its stored form: a value
-   * holding one is decoded afresh on every hit, so that its expressions start unevaluated, as stored.
-   * Every codec asks this of each object it writes.
-   */
-  static boolean isDefinition(Object o) {
-    return o instanceof KeyedByDefinition || o instanceof KeyedByDefinition.StoredForm;
-  }
-
-  /**
-   * A value's encoding: {@code buffer[0, length)}, the codec that wrote it, and whether the value
-   * holds definitions. The buffer may be the codec's own, reused by the next encoding on this
+   * A value's encoding: {@code buffer[0, length)}, the codec that wrote it, and whether the decoded
+   * value may be shared by every hit of a process: only when it holds no expressions (they start
+   * unevaluated on each hit) and nothing a caller could change (see {@link ValueWriter}); FST and
+   * Java serialization cannot tell, so their values never are. The buffer may be the codec's own, reused by the next encoding on this
    * thread (a copy would cost a pass over a large value): write it right away, or {@link #copy()} it.
    */
-  public record Encoded(byte codec, byte[] buffer, int length, boolean containsDefinitions) {
+  public record Encoded(byte codec, byte[] buffer, int length, boolean shareable) {
     /** The encoding in an array of its own, exactly {@code length} long. */
     public byte[] copy() {
       return java.util.Arrays.copyOf(buffer, length);
@@ -193,7 +183,7 @@ public final class Codec {
     if (codec == MEMOKIT) {
       try {
         ValueWriter.Written own = ValueWriter.encode(value);
-        return new Encoded(MEMOKIT, own.buffer(), own.length(), own.containsDefinitions());
+        return new Encoded(MEMOKIT, own.buffer(), own.length(), !own.mutable());
       } catch (IOException | RuntimeException e) {
         throw NotStorableException.of(value, e);
       }
@@ -201,13 +191,11 @@ public final class Codec {
     if (codec == FST) {
       FSTConfiguration fst = fst();
       if (fst == null) throw new NotStorableException("FST cannot run in this JVM", null);
-      DefinitionNoticingFstOutput out = fstOutputs.get();
-      if (out == null || out.getConf() != fst) fstOutputs.set(out = new DefinitionNoticingFstOutput(fst));
-      out.definitions = false;
+      FSTObjectOutput out = fst.getObjectOutput();
       try {
         out.writeObject(value);
         // No flush() (without a stream it discards the buffer), and no copy: the buffer is this thread's.
-        return new Encoded(FST, out.getBuffer(), out.getWritten(), out.definitions);
+        return new Encoded(FST, out.getBuffer(), out.getWritten(), false);
       } catch (IOException | RuntimeException e) {
         throw NotStorableException.of(value, e);
       } finally {
@@ -215,44 +203,12 @@ public final class Codec {
       }
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DefinitionNoticingObjectOutput out = new DefinitionNoticingObjectOutput(bytes)) {
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
       out.flush();
-      return new Encoded(JAVA, bytes.toByteArray(), bytes.size(), out.definitions);
+      return new Encoded(JAVA, bytes.toByteArray(), bytes.size(), false);
     } catch (IOException | RuntimeException e) {
       throw NotStorableException.of(value, e);
-    }
-  }
-
-  /** FST's output, noting whether it wrote a value keyed by definition. */
-  private static final class DefinitionNoticingFstOutput extends FSTObjectOutput {
-    boolean definitions;
-
-    DefinitionNoticingFstOutput(FSTConfiguration conf) {
-      super(conf);
-    }
-
-    @Override
-    protected FSTClazzInfo writeObjectWithContext(FSTClazzInfo.FSTFieldInfo referencee, Object toWrite,
-                                                  FSTClazzInfo ci) throws IOException {
-      if (isDefinition(toWrite)) definitions = true;
-      return super.writeObjectWithContext(referencee, toWrite, ci);
-    }
-  }
-
-  /** Java serialization's output, noting whether it wrote a value keyed by definition. */
-  private static final class DefinitionNoticingObjectOutput extends ObjectOutputStream {
-    boolean definitions;
-
-    DefinitionNoticingObjectOutput(java.io.OutputStream out) throws IOException {
-      super(out);
-      enableReplaceObject(true);
-    }
-
-    @Override
-    protected Object replaceObject(Object obj) {
-      if (isDefinition(obj)) definitions = true;
-      return obj;
     }
   }
 

@@ -54,15 +54,20 @@ public final class ValueWriter {
   private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
   private int objects;
-  /** Whether a value keyed by its definition (an expression) was written: see {@link Codec#isDefinition}. */
-  private boolean definitions;
+  /**
+   * Whether the value holds an object a caller could change (a non-empty array, a modifiable
+   * collection, an object of a plain class, an exception, an expression): such a value is decoded
+   * afresh for each hit, so that no caller can change what the next one gets (and expressions start
+   * unevaluated, as stored).
+   */
+  private boolean mutable;
 
   private ValueWriter(byte[] buf) {
     this.buf = buf;
   }
 
   /** An encoding: {@code buffer[0, length)}, the buffer the writer grew (not copied). */
-  public record Written(byte[] buffer, int length, boolean containsDefinitions) {}
+  public record Written(byte[] buffer, int length, boolean mutable) {}
 
   /** The encoding of {@code value}; {@link ValueFormat.Unsupported} if the format cannot hold it. */
   public static byte[] write(Object value) throws IOException {
@@ -82,7 +87,7 @@ public final class ValueWriter {
       w.byte1(MAGIC);
       w.byte1(VERSION);
       w.item(value);
-      return new Written(w.buf, w.pos, w.definitions);
+      return new Written(w.buf, w.pos, w.mutable);
     } finally {
       if (w.buf.length <= RETAINED) BUFFERS.set(w.buf);
     }
@@ -176,22 +181,26 @@ public final class ValueWriter {
       recordsInProgress.remove(v);
     } else if (c.isArray()) {
       seen.put(v, objects++);
+      if (java.lang.reflect.Array.getLength(v) > 0) mutable = true;
       array(v);
     } else if (v instanceof List<?> l && listKind(l) > 0) {
       seen.put(v, objects++);
       byte1(LIST);
       byte1(listKind(l));
+      noteKind(listKind(l));
       elements(l);
     } else if (c == ArrayDeque.class) {
       seen.put(v, objects++);
       byte1(LIST);
       byte1(ARRAY_DEQUE);
+      mutable = true;
       elements((ArrayDeque<?>) v);
     } else if (v instanceof Set<?> s && setKind(s) > 0) {
       seen.put(v, objects++);
       byte1(SET);
       int kind = setKind(s);
       byte1(kind);
+      noteKind(kind);
       if (kind == ENUM_KIND) className(enumType(s));
       elements(s);
     } else if (v instanceof Map<?, ?> m && mapKind(m) > 0) {
@@ -199,6 +208,7 @@ public final class ValueWriter {
       byte1(MAP);
       int kind = mapKind(m);
       byte1(kind);
+      noteKind(kind);
       if (kind == ENUM_KIND) className(enumKeyType(m));
       varint(m.size());
       for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -233,8 +243,13 @@ public final class ValueWriter {
     }
   }
 
+  /** A collection of this kind can be changed by whoever holds it, unless immutable, an unmodifiable view or empty. */
+  private void noteKind(int kind) {
+    if (kind != IMMUTABLE && kind != UNMODIFIABLE && kind != EMPTY) mutable = true;
+  }
+
   private void object(Object v) throws IOException {
-    if (Codec.isDefinition(v)) definitions = true;
+    mutable = true;
     Shapes.ObjectShape shape = Shapes.object(v.getClass());
     if (shape.writeReplace() != null) {
       Object replaced = invoke(shape.writeReplace(), v);

@@ -1,6 +1,5 @@
 package io.memokit.expr;
 
-import io.memokit.function.KeyedByDefinition;
 import io.memokit.function.FunctionId;
 import java.io.Serializable;
 
@@ -8,7 +7,7 @@ import java.io.Serializable;
  * The saved form of an expression: function identity and arguments. Read back, it becomes an
  * expression that finds its function by name when first incarnated.
  */
-final class Definition implements Serializable, KeyedByDefinition.StoredForm {
+final class Definition implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -8,7 +8,4 @@ public interface KeyedByDefinition {
 
   /** Writes this value's definition with {@code out}, recursively through {@link KeyWriter#write}. */
   void writeKey(KeyWriter out);
-
-  /** The stored form of a value keyed by its definition: a value holding one is decoded afresh on every hit. */
-  interface StoredForm {}
 }

@@ -107,7 +107,7 @@ public abstract class StoreBackendContract {
     assertEquals("value", text(c.payload()));
     assertEquals(1, c.payload().codec());
     assertTrue(c.payload().error());
-    assertTrue(c.payload().containsDefinitions());
+    assertTrue(c.payload().shareable());
     assertNull(b.read(key(2)), "another key's cell is not this one");
   }
 

@@ -29,7 +29,10 @@ final class CellFile {
   static final int TRAILER = 84;
   static final byte VALUE = 1;
   static final byte ERROR = 2;
+  /** Set by memokit 0.1 on values holding expressions; its absence said nothing about sharing. */
   static final int FLAG_DEFINITIONS = 1;
+  /** The decoded value may be shared by every hit of a process (files without it: decoded for each hit). */
+  static final int FLAG_SHAREABLE = 2;
 
   private CellFile() {}
 
@@ -43,8 +46,8 @@ final class CellFile {
       return meta.kind() == ERROR;
     }
 
-    boolean containsDefinitions() {
-      return (meta.flags() & FLAG_DEFINITIONS) != 0;
+    boolean shareable() {
+      return (meta.flags() & (FLAG_SHAREABLE | FLAG_DEFINITIONS)) == FLAG_SHAREABLE;
     }
 
     long fileSize() {

@@ -118,7 +118,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         throw new CorruptFileException(file, "holds the cell of another key");
       }
       return new StoredCell(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
-          s.containsDefinitions()), s);
+          s.shareable()), s);
     } catch (NoSuchFileException e) {
       return null;
     } catch (CorruptFileException | NewerFormatException e) {
@@ -384,7 +384,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
    */
   private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing) throws IOException {
     CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
-        value.containsDefinitions() ? CellFile.FLAG_DEFINITIONS : 0, cellId, (int) slot, timing.createdMillis(),
+        value.shareable() ? CellFile.FLAG_SHAREABLE : 0, cellId, (int) slot, timing.createdMillis(),
         timing.cpuNanos(), timing.wallNanos());
     var buffers = CellFile.build(meta, key, value.bytes(), value.length());
     long size = 0;
