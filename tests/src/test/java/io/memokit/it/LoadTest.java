@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,24 +29,26 @@ class LoadTest {
 
   private static final Pattern RESULT = Pattern.compile("CALLS (\\d+) WRONG (\\d+) UNEXPECTED (\\d+)");
 
-  @Test
-  void fourProcessesTimesFourThreadsForSixtySeconds(@TempDir Path tmp) throws Exception {
-    Result r = run(tmp, 4, 4, 60, false);
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void fourProcessesTimesFourThreadsForSixtySeconds(StoreKind kind, @TempDir Path tmp) throws Exception {
+    Result r = run(kind, tmp, 4, 4, 60, false);
     System.out.printf("LoadTest: 4 processes x 4 threads, 60 s: %d calls (%.0f/s), %d computations, hits %d, "
         + "misses %d, evictions in play (maxsize 40 of 150 keys)%n", r.calls, r.calls / 60.0, r.computations,
         r.info.hits(), r.info.misses());
   }
 
-  @Test
-  void clearsAndResizesWhileOthersHitAndCompute(@TempDir Path tmp) throws Exception {
-    Result r = run(tmp, 3, 2, 20, true);
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void clearsAndResizesWhileOthersHitAndCompute(StoreKind kind, @TempDir Path tmp) throws Exception {
+    Result r = run(kind, tmp, 3, 2, 20, true);
     System.out.printf("LoadTest (management): %d calls, %d computations, %s%n", r.calls, r.computations, r.managed);
   }
 
   record Result(long calls, int computations, BlockInfo info, String managed) {}
 
-  private Result run(Path tmp, int processes, int threads, int seconds, boolean manage) throws Exception {
-    Path store = tmp.resolve("store");
+  private Result run(StoreKind kind, Path tmp, int processes, int threads, int seconds, boolean manage) throws Exception {
+    String store = kind.location(tmp);
     Path side = tmp.resolve("side.log");
     List<Jvm> jvms = new ArrayList<>();
     Jvm manager = null;

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,18 +54,20 @@ class SharedCellTest {
         + Pattern.quote(ProcessIdentity.HOST) + " since \\d\\d:\\d\\d:\\d\\d"), wait);
   }
 
-  @Test
-  void aSecondProcessWaitsForTheFirstThenHits() throws Exception {
-    twoProcessesOnOneSlowCell("value", "RESULT value of 42");
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aSecondProcessWaitsForTheFirstThenHits(StoreKind kind) throws Exception {
+    twoProcessesOnOneSlowCell(kind, "value", "RESULT value of 42");
   }
 
-  @Test
-  void aStoredExceptionReachesTheWaitingProcessWithItsClassAndMessage() throws Exception {
-    twoProcessesOnOneSlowCell("throw", "RAISED java.lang.IllegalStateException: boom 42");
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aStoredExceptionReachesTheWaitingProcessWithItsClassAndMessage(StoreKind kind) throws Exception {
+    twoProcessesOnOneSlowCell(kind, "throw", "RAISED java.lang.IllegalStateException: boom 42");
   }
 
-  private void twoProcessesOnOneSlowCell(String mode, String expected) throws Exception {
-    Path store = tmp.resolve("store");
+  private void twoProcessesOnOneSlowCell(StoreKind kind, String mode, String expected) throws Exception {
+    String store = kind.location(tmp);
     Path side = tmp.resolve("side");
     Files.createFile(side);
     try (Jvm a = Jvm.start(SlowCellWorker.class, store, "slow." + mode, 42, 3000, side, mode)) {
@@ -82,9 +86,10 @@ class SharedCellTest {
     }
   }
 
-  @Test
-  void aWaiterTakesOverWhenTheComputingProcessIsKilled() throws Exception {
-    Path store = tmp.resolve("store");
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aWaiterTakesOverWhenTheComputingProcessIsKilled(StoreKind kind) throws Exception {
+    String store = kind.location(tmp);
     Path side = tmp.resolve("side");
     Files.createFile(side);
     try (Jvm a = Jvm.start(SlowCellWorker.class, store, "killed", 7, 60_000, side, "value")) {
@@ -114,9 +119,10 @@ class SharedCellTest {
     assertEquals(2, Files.readAllLines(side).size(), "the killed run and the takeover");
   }
 
-  @Test
-  void fourProcessesTimesFourThreadsOnFiftyKeysComputeEachKeyOnce() throws Exception {
-    Path store = tmp.resolve("store");
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void fourProcessesTimesFourThreadsOnFiftyKeysComputeEachKeyOnce(StoreKind kind) throws Exception {
+    String store = kind.location(tmp);
     Path side = tmp.resolve("side");
     Files.createFile(side);
     List<Jvm> jvms = new ArrayList<>();

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AllKeysWorker {
 
   /** {@code many.f}, as every process of the test defines it (the same code and side file: the same block). */
-  public static MemoFn1<Integer, Long> define(Path store, Path sideFile) {
+  public static MemoFn1<Integer, Long> define(String store, Path sideFile) {
     String side = sideFile.toString();
     return memo(store(store), "many.f", (Integer k) -> {
       try (FileOutputStream out = new FileOutputStream(side, true)) {
@@ -37,7 +37,7 @@ public final class AllKeysWorker {
     int threads = Integer.parseInt(args[2]);
     int keys = Integer.parseInt(args[3]);
     long seed = Long.parseLong(args[4]);
-    MemoFn1<Integer, Long> f = define(Path.of(args[0]), Path.of(args[1]));
+    MemoFn1<Integer, Long> f = define(args[0], Path.of(args[1]));
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger wrong = new AtomicInteger();
     List<Thread> all = new ArrayList<>();

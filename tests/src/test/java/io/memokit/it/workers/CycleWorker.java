@@ -29,7 +29,7 @@ public final class CycleWorker {
   private static MemoFn1<Integer, String> y;
 
   public static void main(String[] args) throws Exception {
-    MemoStore s = store(Path.of(args[0]));
+    MemoStore s = store(args[0]);
     boolean a = args[1].equals("a");
     Path rendezvous = Path.of(args[2]);
     trace(true);

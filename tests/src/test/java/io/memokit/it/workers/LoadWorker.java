@@ -28,7 +28,7 @@ public final class LoadWorker {
   private static FileOutputStream side;
 
   /** {@code load.f}, as every process of the test defines it (the same code, hence the same block). */
-  public static MemoFn1<Integer, Long> define(Path storeDir) {
+  public static MemoFn1<Integer, Long> define(String storeDir) {
     return memo(store(storeDir), "load.f", (Integer k) -> {
       log(side, "S " + k);
       try {
@@ -42,7 +42,7 @@ public final class LoadWorker {
   }
 
   public static void main(String[] args) throws Exception {
-    Path storeDir = Path.of(args[0]);
+    String storeDir = args[0];
     side = new FileOutputStream(args[1], true);
     int threads = Integer.parseInt(args[2]);
     long until = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;

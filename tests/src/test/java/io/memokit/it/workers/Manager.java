@@ -12,7 +12,7 @@ import java.util.Random;
  */
 public final class Manager {
   public static void main(String[] args) throws Exception {
-    MemoFn1<Integer, Long> f = LoadWorker.define(Path.of(args[0]));
+    MemoFn1<Integer, Long> f = LoadWorker.define(args[0]);
     long until = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
     Random random = new Random(Long.parseLong(args[2]));
     int managed = 0;

@@ -27,7 +27,7 @@ public final class SlowCellWorker {
    * {@code name}, as every process of a test defines it (the same code and side file: the same
    * block); its body sleeps this process's delay (0 unless main set it) and, in mode throw, throws.
    */
-  public static MemoFn1<Integer, String> define(Path store, String name, String side) {
+  public static MemoFn1<Integer, String> define(String store, String name, String side) {
     return memo(store(store), name, (Integer k) -> {
       try (FileOutputStream out = new FileOutputStream(side, true)) {
         out.write(("ran " + k + " in " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -44,7 +44,7 @@ public final class SlowCellWorker {
     delay = Long.parseLong(args[3]);
     raise = args[5].equals("throw");
     trace(true);
-    MemoFn1<Integer, String> f = define(Path.of(args[0]), name, args[4]);
+    MemoFn1<Integer, String> f = define(args[0], name, args[4]);
     try {
       System.out.println("RESULT " + f.apply(key));
     } catch (IllegalStateException e) {
