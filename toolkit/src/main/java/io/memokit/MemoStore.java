@@ -26,6 +26,21 @@ public interface MemoStore {
    */
   int clearObsolete();
 
+  /** Disk space the store takes, in bytes: its cells and its bookkeeping (indexes, locks, markers). */
+  long bytes();
+
+  /**
+   * Keeps the store's cells, all blocks together, under {@code maxBytes}: whenever a new cell
+   * passes the limit, the least recently hit cells of any block are evicted until the cells take
+   * 95% of it (a cell larger than the limit evicts everything, itself included). The limit is kept
+   * in the store, for every process and later runs; 0 removes it. Evicts at once if the store is
+   * over it. Returns how many cells were evicted. Each block's own maxsize still applies.
+   */
+  int limitBytes(long maxBytes);
+
+  /** The limit set by {@link #limitBytes}, in bytes; 0 if none. */
+  long byteLimit();
+
   /**
    * Restricts the classes that values read from this store may instantiate, for stores other users
    * can write: whoever can write a store can make its readers deserialize chosen bytes. Patterns are

@@ -138,6 +138,24 @@ final class OpenStore implements MemoStore {
   }
 
   @Override
+  public long bytes() {
+    return unchecked(backend::bytes);
+  }
+
+  @Override
+  public int limitBytes(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("limitBytes: maxBytes must be 0 (no limit) or more, got " + maxBytes);
+    }
+    return unchecked(() -> backend.limitBytes(maxBytes));
+  }
+
+  @Override
+  public long byteLimit() {
+    return unchecked(backend::byteLimit);
+  }
+
+  @Override
   public MemoStore allowOnlyClasses(String... patterns) {
     allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
     return this;

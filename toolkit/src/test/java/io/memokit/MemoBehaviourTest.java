@@ -396,4 +396,25 @@ class MemoBehaviourTest {
     Object first = f.apply(1);
     assertSame(first, f.apply(1), "an immutable value is handed out as it is: no copy on a hit");
   }
+
+  @Test
+  void aStoreWideByteLimitKeepsEveryBlockTogetherUnderIt() {
+    var f = memo(s, "b.limitF", (Integer n) -> new byte[10_000]);
+    var g = memo(s, "b.limitG", (Integer n) -> new byte[10_000]);
+    for (int i = 0; i < 5; i++) {
+      f.apply(i);
+      g.apply(i);
+    }
+    long used = s.bytes();
+    assertTrue(used > 100_000, "the store takes its cells and bookkeeping: " + used);
+    assertEquals(0, s.byteLimit());
+    int evicted = s.limitBytes(45_000);
+    assertTrue(evicted >= 6, "over the limit at once: evicted " + evicted);
+    assertEquals(45_000, s.byteLimit(), "kept in the store");
+    assertTrue(f.info().bytes() + g.info().bytes() <= 45_000, f.info() + " " + g.info());
+    for (int i = 10; i < 20; i++) g.apply(i);
+    assertTrue(f.info().bytes() + g.info().bytes() <= 45_000, "new cells keep the store under its limit");
+    assertThrows(IllegalArgumentException.class, () -> s.limitBytes(-1));
+    assertEquals(0, s.limitBytes(0));
+  }
 }

@@ -32,6 +32,8 @@ final class DiskUsage {
     long total = bytesUnder(store.path());
     out.printf(row, Units.bytes(Math.max(0, total - inBlocks)), "other files: the marker, counters, hosts, waits, files being written");
     out.printf(row, Units.bytes(total), "total: " + total + " bytes under " + store.path());
+    long limit = store.api().byteLimit();
+    if (limit > 0) out.printf(row, Units.bytes(limit), "limit on the cells' bytes (java -jar memokit.jar limit)");
     return 0;
   }
 

@@ -27,6 +27,8 @@ public final class Main {
           "a block's cells: state, hits, size, CPU and wall time, last hit (empty if never hit)", CellTable::print),
       new Command("du", List.of("STORE"), List.of(),
           "bytes of all files under the store: per block, the rest, and the total", DiskUsage::print),
+      new Command("limit", List.of("STORE", "SIZE"), List.of(),
+          "keep the store's cells, all blocks together, under SIZE (500M, 10G; 0: no limit)", Limit::set),
       new Command("clear", List.of("STORE", "BLOCK"), List.of(), "remove a block's cells", CellChanges::clear),
       new Command("clear-errors", List.of("STORE", "BLOCK"), List.of(), "remove a block's stored exceptions",
           CellChanges::clearErrors),

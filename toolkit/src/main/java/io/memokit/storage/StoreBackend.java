@@ -37,6 +37,17 @@ public interface StoreBackend {
   /** Bytes the store takes, cells and bookkeeping together. */
   long bytes();
 
+  /** The limit on the bytes of the store's cells, all blocks together; 0 if none. */
+  long byteLimit();
+
+  /**
+   * Sets the limit on the bytes of the store's cells, all blocks together, kept in the store for
+   * every process (0 removes it): whenever a new cell passes it, the least recently hit cells of
+   * any block are evicted until the cells take 95% of it. Evicts at once if the store is over it;
+   * returns how many cells were evicted.
+   */
+  int limitBytes(long maxBytes);
+
   /** The store's board of waits across processes (to find cycles of processes waiting for each other). */
   WaitBoard waitBoard();
 

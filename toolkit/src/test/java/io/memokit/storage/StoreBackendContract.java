@@ -307,4 +307,32 @@ public abstract class StoreBackendContract {
     put(store.block(fn("g")), key(1), payload("b"));
     assertEquals(List.of(), store.check(true));
   }
+
+  @Test
+  void theStoresByteLimitEvictsTheLeastRecentlyHitCellsOfAnyBlock() throws Exception {
+    BlockBackend f = store.block(fn("f"));
+    BlockBackend g = store.block(fn("g"));
+    String big = "x".repeat(1000);
+    put(f, key(1), payload(big));
+    now.incrementAndGet();
+    put(g, key(1), payload(big));
+    now.incrementAndGet();
+    put(f, key(2), payload(big));
+    now.incrementAndGet();
+    hit(f, key(1)); // f(1) is now the most recently hit; g(1) the least
+    now.incrementAndGet();
+    long cell = f.status().bytes() / 2;
+    assertEquals(0, store.limitBytes(cell * 7 / 2), "three cells fit under three and a half");
+    assertEquals(cell * 7 / 2, store.byteLimit());
+    put(g, key(2), payload(big));
+    assertNull(g.read(key(1)), "the least recently hit cell of any block is evicted");
+    assertNotNull(f.read(key(1)));
+    assertNotNull(f.read(key(2)));
+    assertNotNull(g.read(key(2)));
+    assertTrue(f.status().bytes() + g.status().bytes() <= cell * 7 / 2);
+    assertEquals(3, store.limitBytes(cell), "a lower limit evicts at once, down to 95% of it: no cell fits");
+    assertEquals(0, f.status().size() + g.status().size());
+    assertEquals(0, store.limitBytes(0));
+    assertEquals(0, store.byteLimit());
+  }
 }

@@ -100,6 +100,29 @@ final class BlockFiles implements Closeable {
     }
     if (oldTable != null) oldTable.close();
     indexIdentity = identity(indexFile);
+    withAdmin(() -> {
+      recount();
+      return null;
+    });
+  }
+
+  /**
+   * Recounts the live cells and their bytes from the slots (admin lock held): heals counts left
+   * wrong by a process killed mid-update, and fills the byte count of indexes written before it existed.
+   */
+  void recount() throws IOException {
+    SlotTable t = table;
+    long live = 0;
+    long bytes = 0;
+    long used = t.used();
+    for (long i = 0; i < used; i++) {
+      SlotTable.Slot s = t.read(i);
+      if (s == null || s.isCorrupt()) continue;
+      live++;
+      if (s.isFinished()) bytes += Math.abs(s.size());
+    }
+    t.setLive(live);
+    t.setBytes(bytes);
   }
 
   private static Object identity(Path file) throws IOException {

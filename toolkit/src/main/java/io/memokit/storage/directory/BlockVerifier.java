@@ -79,6 +79,16 @@ final class BlockVerifier {
             }
           }
         }
+        long bytes = 0;
+        for (long i = 0, n = table.used(); i < n; i++) {
+          SlotTable.Slot s = table.read(i);
+          if (s != null && !s.isCorrupt() && s.isFinished()) bytes += Math.abs(s.size());
+        }
+        if (table.bytes() != bytes) {
+          problems.add(block + ": the index counts " + table.bytes() + " bytes of cells, they take " + bytes
+              + (fix ? " (count healed)" : ""));
+          if (fix) table.setBytes(bytes);
+        }
         if (table.live() != live) {
           problems.add(block + ": the index counts " + table.live() + " cells, it holds " + live
               + (fix ? " (count healed)" : ""));

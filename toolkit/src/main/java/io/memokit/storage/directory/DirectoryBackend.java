@@ -470,6 +470,97 @@ public final class DirectoryBackend implements StoreBackend {
     return (long) LONGS.getAndAdd(counters, 8, 1L) + 1;
   }
 
+  // ---- the store's byte limit ----------------------------------------------------------------
+  // counters: 24 the limit (0: none), 32 its check word. The bytes of the cells are the sum of the
+  // blocks' own counts (each index counts its finished cells), never a store-wide counter that a
+  // block removed by hand or rebuilt would leave wrong.
+
+  private static final int C_LIMIT = 24, C_LIMIT_CHECK = 32;
+  /** An evicting pass brings the store this far under its limit, so that one pass serves many misses. */
+  private static final double LIMIT_MARGIN = 0.95;
+  /** How long this process trusts its list of the store's blocks when it sums their bytes. */
+  private static final long BLOCK_LIST_NANOS = 1_000_000_000L;
+  private final Object enforcing = new Object();
+  private volatile List<DirectoryBlock> knownBlocks = List.of();
+  private volatile long knownBlocksAt;
+
+  /** The blocks of the store, listed at most once a second (blocks other processes create show up within it). */
+  private List<DirectoryBlock> recentBlocks() {
+    long now = System.nanoTime();
+    if (knownBlocksAt == 0 || now - knownBlocksAt > BLOCK_LIST_NANOS) {
+      knownBlocks = openBlocks();
+      knownBlocksAt = now;
+    }
+    return knownBlocks;
+  }
+
+  /** The bytes of every block's finished cells, as their indexes count them. */
+  long cellBytes() {
+    long total = 0;
+    for (DirectoryBlock b : recentBlocks()) total += b.indexedBytes();
+    return total;
+  }
+
+  @Override
+  public long byteLimit() {
+    long limit = (long) LONGS.getVolatile(counters, C_LIMIT);
+    return limit > 0 && (long) LONGS.getVolatile(counters, C_LIMIT_CHECK) == SlotTable.mix(limit ^ COUNTERS_MAGIC)
+        ? limit : 0;
+  }
+
+  @Override
+  public int limitBytes(long maxBytes) {
+    if (maxBytes < 0) throw new IllegalArgumentException("the byte limit must be 0 (none) or more, got " + maxBytes);
+    LONGS.setVolatile(counters, C_LIMIT_CHECK, SlotTable.mix(maxBytes ^ COUNTERS_MAGIC));
+    LONGS.setVolatile(counters, C_LIMIT, maxBytes);
+    return enforceByteLimit();
+  }
+
+  /**
+   * When the store's cells take more than its byte limit, evicts the least recently hit finished
+   * cells of any block until they take {@value #LIMIT_MARGIN} of it. Each block is visited under
+   * its own admin lock, one at a time (never two at once), and a cell is evicted only if its slot
+   * still holds it. Returns how many cells were evicted.
+   */
+  int enforceByteLimit() {
+    try {
+      return enforceByteLimitOnce();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot keep store " + root + " under its byte limit: " + e);
+      return 0;
+    }
+  }
+
+  private int enforceByteLimitOnce() {
+    long limit = byteLimit();
+    if (limit == 0 || cellBytes() <= limit) return 0;
+    synchronized (enforcing) {
+      List<DirectoryBlock> all = openBlocks();
+      knownBlocks = all;
+      knownBlocksAt = System.nanoTime();
+      List<DirectoryBlock.Candidate> candidates = new ArrayList<>();
+      long total = 0;
+      for (DirectoryBlock b : all) total += b.evictionCandidates(candidates);
+      if (total <= limit) return 0;
+      candidates.sort(Comparator.comparingLong(DirectoryBlock.Candidate::lastHit));
+      long target = (long) (limit * LIMIT_MARGIN);
+      int evicted = 0;
+      for (DirectoryBlock.Candidate c : candidates) {
+        if (total <= target) break;
+        long freed = c.block().evictIfStillHeld(c);
+        if (freed > 0) {
+          total -= freed;
+          evicted++;
+        }
+      }
+      if (evicted > 0) {
+        LOG.log(System.Logger.Level.DEBUG, "memokit: store " + root + " passed its limit of " + limit + " bytes; "
+            + "evicted the " + evicted + " least recently hit cells");
+      }
+      return evicted;
+    }
+  }
+
   // ---- blocks ---------------------------------------------------------------------------------
 
   StoreSettings settings() {
@@ -545,6 +636,7 @@ public final class DirectoryBackend implements StoreBackend {
 
   @Override
   public long bytes() {
+    ensureLayoutQuietly();
     try (var files = Files.walk(root)) {
       return files.filter(Files::isRegularFile).mapToLong(f -> {
         try {
@@ -590,6 +682,14 @@ public final class DirectoryBackend implements StoreBackend {
     }
     for (DirectoryBlock b : openBlocks()) problems.addAll(b.check(fix));
     return problems;
+  }
+
+  private void ensureLayoutQuietly() {
+    try {
+      ensureLayout();
+    } catch (IOException e) {
+      // measured as it is
+    }
   }
 
   private static String readQuietly(Path file) {

@@ -408,6 +408,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       return renamed;
     } finally {
       if (!renamed) Files.deleteIfExists(tmp);
+      else store.enforceByteLimit(); // after this block's admin lock: a pass locks each block in turn
     }
   }
 
@@ -464,18 +465,65 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
   }
 
+  /** A finished cell that the store's byte limit may evict: where it is and when it was last hit. */
+  record Candidate(DirectoryBlock block, long slot, long cellId, long keyHi, long keyLo, long lastHit) {}
+
+  /**
+   * Adds this block's finished cells to {@code out} (read without a lock: each is checked again
+   * before it is evicted) and returns their bytes, recording that count in the index (a heal).
+   */
+  long evictionCandidates(List<Candidate> out) {
+    long bytes = 0;
+    try {
+      files.ensureCurrent();
+      SlotTable t = table();
+      long used = t.used();
+      for (long i = 0; i < used; i++) {
+        SlotTable.Slot s = t.read(i);
+        if (s == null || !s.isFinished()) continue;
+        bytes += Math.abs(s.size());
+        out.add(new Candidate(this, i, s.id(), s.keyHi(), s.keyLo(), s.lastHit()));
+      }
+      t.setBytes(bytes);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the index of " + id.label() + ": " + e);
+    }
+    return bytes;
+  }
+
+  /** Evicts a candidate if its slot still holds it (admin lock taken here); returns the bytes freed, 0 if not. */
+  long evictIfStillHeld(Candidate c) {
+    try {
+      return files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(c.slot());
+        if (s == null || !s.isFinished() || s.id() != c.cellId() || s.keyHi() != c.keyHi() || s.keyLo() != c.keyLo()) {
+          return 0L;
+        }
+        Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
+        table().free(c.slot());
+        return Math.abs(s.size());
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot evict cell " + c.cellId() + " of " + id.label() + ": " + e);
+      return 0;
+    }
+  }
+
   /** Frees the slots whose check word is wrong (admin lock held). */
   private void freeDamagedSlots() throws IOException {
     SlotTable t = table();
     long used = t.used();
+    boolean freed = false;
     for (long i = 0; i < used; i++) {
       SlotTable.Slot slot = t.read(i);
       if (slot != null && slot.isCorrupt()) {
         LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
             + " was damaged; freed");
         t.free(i);
+        freed = true;
       }
     }
+    if (freed) files.recount(); // a damaged slot's size may be wrong: count the others again
   }
 
   /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
@@ -511,6 +559,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         if (s == null || s.state() == SlotTable.PENDING) continue;
         if (s.isCorrupt()) {
           t.free(s.index());
+          files.recount(); // a damaged slot's size may be wrong: count the others again
           continue;
         }
         found++;
@@ -533,6 +582,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     long[] order = new long[(int) used];
     int candidates = 0;
     int pendingCount = 0;
+    long finishedBytes = 0;
     for (long i = 0; i < used; i++) {
       SlotTable.Slot s = table().read(i);
       if (s == null) continue;
@@ -545,9 +595,11 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       } else {
         // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
         order[candidates++] = (s.lastHit() << 23) | i;
+        finishedBytes += Math.abs(s.size());
       }
     }
     table().setLive(candidates + pendingCount); // heals a count left wrong by a process killed mid-update
+    table().setBytes(finishedBytes);
     Arrays.sort(order, 0, candidates);
     int evicted = 0;
     for (int k = 0; k < candidates && evicted < n; k++) {
@@ -687,6 +739,11 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     long highest = 0;
     for (CellStatus c : cells()) highest = Math.max(highest, c.id());
     return highest;
+  }
+
+  /** The bytes of the finished cells, as the index counts them. */
+  long indexedBytes() {
+    return table().bytes();
   }
 
   /** See {@link BlockVerifier}. */

@@ -30,7 +30,7 @@ final class SlotTable implements Closeable {
 
   // Header fields (byte offsets of longs).
   private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
-      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72;
+      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80;
   // Slot fields. One word serves two states: a free slot links the free list with it (S_NEXT_FREE);
   // a pending slot names its computing process there (S_HOLDER, see ProcessIdentity.word), and
   // S_CREATED is when that process began computing.
@@ -164,6 +164,20 @@ final class SlotTable implements Closeable {
 
   long used() {
     return (long) LONGS.getVolatile(map, H_NEXT);
+  }
+
+  /** Bytes of the finished cells (their files). */
+  long bytes() {
+    return (long) LONGS.getVolatile(map, H_BYTES);
+  }
+
+  private void addBytes(long delta) {
+    LONGS.getAndAdd(map, H_BYTES, delta);
+  }
+
+  /** Sets the bytes count after a full scan (heals a count left wrong by a process killed mid-update). */
+  void setBytes(long bytes) {
+    LONGS.setVolatile(map, H_BYTES, bytes);
   }
 
   long live() {
@@ -317,6 +331,7 @@ final class SlotTable implements Closeable {
   void finish(Slot pending, long state, long size, long cpuNanos, long wallNanos, long now) throws IOException {
     write(new Slot(pending.index(), state, pending.id(), pending.keyHi(), pending.keyLo(), pending.created(), now,
         0, size, cpuNanos, wallNanos));
+    addBytes(Math.abs(size));
   }
 
   /** Adopts a finished cell whose file exists but whose slot was lost (index rebuilt or corrupted). */
@@ -324,6 +339,7 @@ final class SlotTable implements Closeable {
       throws IOException {
     long slot = allocate(id, keyHi, keyLo, created, 0);
     write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall));
+    addBytes(Math.abs(size));
     return slot;
   }
 
@@ -331,10 +347,12 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long previous = (long) LONGS.getVolatile(m, b + S_STATE);
+    long size = (long) LONGS.get(m, b + S_SIZE);
     LONGS.setVolatile(m, b + S_STATE, FREE);
     LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
+    if (previous == VALUE || previous == ERROR) addBytes(-Math.abs(size));
     LONGS.getAndAdd(map, H_GENERATION, 1L);
   }
 
@@ -346,6 +364,7 @@ final class SlotTable implements Closeable {
     LONGS.setVolatile(m, H_FREE, 0L);
     LONGS.setVolatile(m, H_NEXT, 0L);
     LONGS.setVolatile(m, H_LIVE, 0L);
+    setBytes(0);
     LONGS.getAndAdd(m, H_GENERATION, 1L);
   }
 

@@ -1,0 +1,22 @@
+package io.memokit.cli;
+
+import java.io.PrintStream;
+
+/** {@code limit STORE SIZE}: the store-wide byte limit, kept in the store for every process. */
+final class Limit {
+
+  private Limit() {}
+
+  static int set(Args args, PrintStream out) {
+    long size = Units.parseBytes(args.get(1));
+    if (size < 0) {
+      throw CliError.usage("limit: SIZE must be a size such as 0, 800M, 10G or 1.5TiB, not " + args.get(1));
+    }
+    CliStore store = Stores.existing(args.get(0));
+    int evicted = store.api().limitBytes(size);
+    out.println(size == 0 ? store.path() + " has no byte limit"
+        : store.path() + " keeps its cells under " + Units.bytes(size) + " (" + size + " bytes); "
+            + CellChanges.cells(evicted) + " evicted now");
+    return 0;
+  }
+}
