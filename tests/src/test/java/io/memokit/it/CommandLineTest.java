@@ -274,4 +274,17 @@ class CommandLineTest {
     assertTrue(succeeds("flags", "--jshell").out.startsWith("-R--add-opens="));
     assertTrue(succeeds("classpath").out.strip().startsWith(JAR.toString()));
   }
+
+  @Test
+  void limitKeepsTheStoreUnderASizeAndDuShowsIt() throws Exception {
+    Path store = fixture();
+    Run set = succeeds("limit", store, "1.5M");
+    assertTrue(set.out().contains("keeps its cells under 1.5 MiB (1572864 bytes); 0 cells evicted now"), set.toString());
+    assertTrue(succeeds("du", store).lines().stream().anyMatch(l -> l.matches(" *1\\.5 MiB  limit on the cells' bytes.*")),
+        "du shows the limit");
+    Run all = succeeds("limit", store, "1");
+    assertTrue(all.out().matches("(?s).*keeps its cells under 1 B \\(1 bytes\\); [1-9]\\d* cells? evicted now.*"), all.toString());
+    assertTrue(succeeds("limit", store, "0").out().contains("has no byte limit"));
+    fails(2, "limit", store, "lots");
+  }
 }

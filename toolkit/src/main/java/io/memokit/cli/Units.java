@@ -33,7 +33,7 @@ final class Units {
   static long parseBytes(String text) {
     var m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(?:i?b)?\\s*").matcher(text);
     if (!m.matches()) return -1;
-    int power = "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+    int power = m.group(2).isEmpty() ? 0 : "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
     double v = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
     return v > Long.MAX_VALUE ? -1 : (long) v;
   }
