@@ -109,9 +109,18 @@ public final class Child {
     result("sink", (sink + sink0) % 2);
   }
 
+  /**
+   * The cell files of the store's one block of function {@code name} (arity 1), in the directory store's
+   * layout: {@code blocks/NAME(1)} followed by its code fingerprint ({@code #hex}) when unversioned.
+   */
   static List<Path> cellFiles(Path store, String name) throws java.io.IOException {
+    List<Path> blocks = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.resolve("blocks"), name + "(1)*")) {
+      for (Path p : ds) blocks.add(p);
+    }
+    if (blocks.size() != 1) throw new IllegalStateException("not one block of " + name + " in " + store + ": " + blocks);
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.resolve("blocks").resolve(name + "(1)").resolve("cells"))) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocks.get(0).resolve("cells"))) {
       for (Path p : ds) files.add(p);
     }
     return files;
