@@ -5,6 +5,7 @@ import static io.memokit.Memo.store;
 
 import io.memokit.BlockInfo;
 import io.memokit.Memo.MemoFn1;
+import io.memokit.Memo.MemoFn2;
 import io.memokit.MemoStore;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,8 @@ import java.util.Random;
  *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
  *                                         write-and-rename of the same bytes on the same disk (the floor)
  *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls
+ *   small STORE SIZE COUNT PHASE          issue 11's small-values workload, as benchmarks/peers/small_values.py
+ *                                         runs it on python-diskcache and joblib (see {@link #smallValues})
  * </pre>
  */
 public final class Child {
@@ -47,6 +50,7 @@ public final class Child {
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
       case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
           Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
+      case "small" -> smallValues(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]), a[4]);
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -293,6 +297,68 @@ public final class Child {
     result("evict.miss.mean", mean);
     result("evict.overflow.mean", overflowCost / overflows);
     result("evict.size.after", f.info().size());
+  }
+
+  /**
+   * Issue 11's small-values workload, the same as {@code benchmarks/peers/small_values.py} runs on
+   * python-diskcache and joblib.Memory: a memoized {@code f(i, "abc")} returning
+   * {@code List.of(i, "abc", i * 0.5)} (SIZE 0) or the same SIZE prepared bytes for every key. The list
+   * stands for Python's tuple: both are an immutable sequence of boxed values of no declared type, each
+   * element written with its own type tag (a record would be Python's namedtuple: a class to name).
+   * After a warm-up of 200 misses and 200 hits of another function of the same shape in the same store,
+   * {@code both} times COUNT misses (i = 0..COUNT-1) then COUNT hits of the same keys (from memory) in
+   * a fresh store; {@code hits}, in a fresh JVM on that store, warms up on 200 first hits of the other
+   * function, then times COUNT first hits (from the store). Each call is timed: median and mean.
+   * Fails if a hit computes. maxsize is raised above COUNT (the Python caches have no count limit).
+   */
+  static void smallValues(Path store, int size, int count, String phase) {
+    byte[] payload = size > 0 ? Fixture.bytes(size, 3) : null;
+    int[] computed = {0};
+    MemoStore s = store(store);
+    MemoFn2<Integer, String, Object> f = memo(s, "small", (Integer i, String t) -> {
+      computed[0]++;
+      return payload != null ? payload : List.of(i, t, i * 0.5);
+    });
+    MemoFn2<Integer, String, Object> warm = memo(s, "smallwarm",
+        (Integer i, String t) -> payload != null ? payload : List.of(i, t, i * 0.5));
+    int warmCount = 200;
+    switch (phase) {
+      case "both" -> {
+        f.resize(Math.max(1024, 2 * count));
+        warm.resize(Math.max(1024, 2 * warmCount));
+        timed(warm, warmCount);
+        timed(warm, warmCount);
+        summary("miss", timed(f, count));
+        if (computed[0] != count) throw new IllegalStateException(computed[0] + " of " + count + " misses computed");
+        summary("hit", timed(f, count));
+        if (computed[0] != count) throw new IllegalStateException(computed[0] - count + " of " + count + " hits computed");
+      }
+      case "hits" -> {
+        timed(warm, warmCount);
+        summary("hit", timed(f, count));
+        if (computed[0] != 0) throw new IllegalStateException(computed[0] + " of " + count + " first hits computed");
+      }
+      default -> throw new IllegalArgumentException(phase);
+    }
+    Object one = f.apply(1, "abc");
+    if (!(payload != null ? Arrays.equals(payload, (byte[]) one) : List.of(1, "abc", 0.5).equals(one))) {
+      throw new IllegalStateException("wrong value for f(1, \"abc\"): " + one);
+    }
+  }
+
+  static long[] timed(MemoFn2<Integer, String, Object> f, int count) {
+    long[] t = new long[count];
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      f.apply(i, "abc");
+      t[i] = System.nanoTime() - t0;
+    }
+    return t;
+  }
+
+  static void summary(String name, long[] t) {
+    result(name + ".median", median(t));
+    result(name + ".mean", Arrays.stream(t).average().orElse(0));
   }
 
   /**
