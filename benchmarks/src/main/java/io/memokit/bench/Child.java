@@ -4,14 +4,18 @@ import static io.memokit.Memo.memo;
 import static io.memokit.Memo.store;
 
 import io.memokit.BlockInfo;
+import io.memokit.CellInfo;
 import io.memokit.Memo.MemoFn1;
 import io.memokit.Memo.MemoFn2;
 import io.memokit.MemoStore;
 import java.io.FileOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,9 +75,12 @@ public final class Child {
   }
 
   /**
-   * After warming up on cells 0..9 (class loading, JIT), alternately: the first hit in this process
-   * of cell k (memokit: key, read, checksum, decode, count), and a plain Files.readAllBytes of the
-   * file of another cell of the same size (the floor). Both read page-cached files of the same size.
+   * After warming up on cells 0..9 (class loading, JIT), in turn: the first hit in this process
+   * of cell k (memokit: key, read, checksum, decode, count), a plain Files.readAllBytes of the
+   * file of another cell of the same size (a floor), and, for cells up to 1 MiB, a read (pread) of as
+   * many bytes as the cell holds ({@code CellInfo.size}) from a file this JVM holds open, at a distinct
+   * offset each time (the floor of the target for values up to 4 KiB: what a store that keeps small
+   * values in one open file would pay at least). All three read page-cached bytes.
    */
   static void firstHit(Path store, String name, int size, int from, int count) throws Exception {
     // The very first call in this JVM (cold: class loading, interpreted code), and a cold plain read.
@@ -88,6 +95,10 @@ public final class Child {
     long c3 = System.nanoTime();
     result("cold.firsthit", c1 - c0);
     result("cold.read", c3 - c2);
+    long cellBytes = f.cells().stream().filter(c -> c.state() == CellInfo.State.VALUE).mapToLong(CellInfo::size)
+        .findFirst().orElseThrow();
+    OpenFileFloor pread = cellBytes <= 1 << 20
+        ? new OpenFileFloor(store.resolveSibling(store.getFileName() + "-pread-" + from), (int) cellBytes, count) : null;
     // Warm-up: first hits and plain reads on the cells of another block, so both paths are compiled.
     MemoFn1<Integer, byte[]> warm = sized(s, "warm", 64);
     List<Path> warmFiles = cellFiles(store, "warm");
@@ -95,22 +106,72 @@ public final class Child {
     for (int k = 0; k < warmFiles.size(); k++) {
       sink += warm.apply(k).length;
       sink += Files.readAllBytes(warmFiles.get(k)).length;
+      if (pread != null) sink += pread.read(k);
     }
     long[] hits = new long[count];
     long[] reads = new long[count];
+    long[] preads = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
       sink += f.apply(from + i).length;
       long t1 = System.nanoTime();
       sink += Files.readAllBytes(files.get((i * 7919 + 11) % files.size())).length;
       long t2 = System.nanoTime();
+      if (pread != null) sink += pread.read(i);
+      long t3 = System.nanoTime();
       hits[i] = t1 - t0;
       reads[i] = t2 - t1;
+      preads[i] = t3 - t2;
     }
     result("firsthit.median", median(hits));
     result("read.median", median(reads));
     result("ratio.median", medianRatio(hits, reads));
+    if (pread != null) {
+      result("pread.median", median(preads));
+      result("pread.ratio.median", medianRatio(hits, preads));
+      result("cell.bytes", cellBytes);
+      pread.close();
+    }
     result("sink", (sink + sink0) % 2);
+  }
+
+  /** A file of {@code slots} records of {@code size} bytes, held open; {@link #read} preads one record. */
+  static final class OpenFileFloor implements AutoCloseable {
+    private final Path path;
+    private final FileChannel channel;
+    private final int size;
+    private final int slots;
+
+    OpenFileFloor(Path path, int size, int slots) throws java.io.IOException {
+      this.path = path;
+      this.size = size;
+      this.slots = slots;
+      byte[] record = Fixture.bytes(size, 5);
+      try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        for (int i = 0; i < slots; i++) {
+          ByteBuffer b = ByteBuffer.wrap(record);
+          while (b.hasRemaining()) out.write(b);
+        }
+      }
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    }
+
+    /** Reads record {@code i} (modulo the slots) into a new array, as a hit must return new bytes. */
+    int read(int i) throws java.io.IOException {
+      byte[] bytes = new byte[size];
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      long at = (long) (i % slots) * size;
+      while (b.hasRemaining()) {
+        if (channel.read(b, at + b.position()) < 0) throw new java.io.EOFException(path.toString());
+      }
+      return bytes[size - 1];
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      channel.close();
+      Files.delete(path);
+    }
   }
 
   /**
