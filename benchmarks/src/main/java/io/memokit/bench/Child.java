@@ -8,6 +8,7 @@ import io.memokit.CellInfo;
 import io.memokit.Memo.MemoFn1;
 import io.memokit.Memo.MemoFn2;
 import io.memokit.MemoStore;
+import io.memokit.cell.Trace;
 import java.io.FileOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +34,8 @@ import java.util.Random;
  *   filehits STORE N                      first hits on random keys of a block of N cells (from files)
  *   open STORE N WARMSTORE                time store() + first hit on a block of N cells, after warming
  *                                         memokit up on another store
- *   evict STORE N                         overflow a full block of maxsize N: time per miss and per overflow
+ *   evict STORE N [EVICTING]              overflow a full block of maxsize N: time per miss, and per miss that
+ *                                         evicts (mean, p99, worst), until EVICTING of them (default 100) were seen
  *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
  *                                         write-and-rename of the same bytes on the same disk (the floor)
  *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls
@@ -50,7 +52,7 @@ public final class Child {
       case "growth" -> growth(Path.of(a[1]), Integer.parseInt(a[2]));
       case "filehits" -> fileHits(Path.of(a[1]), Integer.parseInt(a[2]));
       case "open" -> open(Path.of(a[1]), Integer.parseInt(a[2]), Path.of(a[3]));
-      case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]));
+      case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]), a.length > 3 ? Integer.parseInt(a[3]) : 100);
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
       case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
           Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
@@ -336,27 +338,49 @@ public final class Child {
     Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Misses in a full block of maxsize N: the mean per miss, and the slowest ones (those that evict). */
-  static void evict(Path store, int n) {
+  /**
+   * Misses on new keys in a full block of maxsize N, each timed, and told apart by whether it evicted
+   * (an OVERFLOW event during the call, from the trace's listeners: whatever the eviction policy).
+   * At least max(2,000, N/16) misses, and more until {@code evicting} of them evicted (at most 2N + 2,000
+   * misses). Reports the mean of all misses, and the mean, p99 and worst of those that evicted.
+   */
+  static void evict(Path store, int n, int evicting) {
     MemoFn1<Integer, Integer> f = small(store(store));
     f.resize(n);
     for (int k = 0; k < n; k++) f.apply(k);
-    int misses = Math.max(2000, n / 16);
-    long[] t = new long[misses];
-    for (int i = 0; i < misses; i++) {
-      long t0 = System.nanoTime();
-      f.apply(n + i);
-      t[i] = System.nanoTime() - t0;
+    int atLeast = Math.max(2000, n / 16);
+    int atMost = 2 * n + 2000;
+    boolean[] overflowed = {false};
+    java.util.function.Consumer<Trace.Event> listener = e -> {
+      if (e.kind() == Trace.Kind.OVERFLOW) overflowed[0] = true;
+    };
+    long[] t = new long[atMost];
+    long[] evicted = new long[atMost];
+    int misses = 0;
+    int evictions = 0;
+    Trace.addListener(listener);
+    try {
+      while (misses < atMost && (misses < atLeast || evictions < evicting)) {
+        overflowed[0] = false;
+        long t0 = System.nanoTime();
+        f.apply(n + misses);
+        long dt = System.nanoTime() - t0;
+        t[misses++] = dt;
+        if (overflowed[0]) evicted[evictions++] = dt;
+      }
+    } finally {
+      Trace.removeListener(listener);
     }
-    long[] sorted = t.clone();
-    Arrays.sort(sorted);
-    double mean = Arrays.stream(t).average().orElse(0);
-    int batch = n >= 64 ? n / 64 + 1 : 1;
-    int overflows = Math.max(1, misses / batch);
-    double overflowCost = 0;
-    for (int i = sorted.length - overflows; i < sorted.length; i++) overflowCost += sorted[i];
-    result("evict.miss.mean", mean);
-    result("evict.overflow.mean", overflowCost / overflows);
+    long[] worst = Arrays.copyOf(evicted, evictions);
+    Arrays.sort(worst);
+    result("evict.misses", misses);
+    result("evict.miss.mean", Arrays.stream(t, 0, misses).average().orElse(0));
+    result("evict.evicting", evictions);
+    if (evictions > 0) {
+      result("evict.overflow.mean", Arrays.stream(worst).average().orElse(0));
+      result("evict.overflow.p99", worst[(int) Math.ceil(0.99 * evictions) - 1]);
+      result("evict.overflow.max", worst[evictions - 1]);
+    }
     result("evict.size.after", f.info().size());
   }
 
