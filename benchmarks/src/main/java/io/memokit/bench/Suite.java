@@ -72,7 +72,7 @@ public final class Suite {
     }
     double minutes = (System.nanoTime() - t0) / 60e9;
     Report.write(s, out, load, loadAverage(), minutes);
-    System.out.printf("benchmark suite done in %.1f min: %s%n", minutes, out.resolve("REPORT.md"));
+    System.out.printf("benchmark suite done in %.1f min: %s%n", minutes, out.resolve(quick ? "REPORT-quick.md" : "REPORT.md"));
   }
 
   static double loadAverage() {
@@ -91,9 +91,9 @@ public final class Suite {
     jvmArgs.add("-Xmx4g");
     ChainedOptionsBuilder opt = new OptionsBuilder()
         .include(CoreBench.class.getName()).include(KeyBench.class.getName()).include(CodecBench.class.getName())
-        .forks(1)
-        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
-        .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .forks(quick ? 0 : 1) // --quick: in this JVM, no JVM start per benchmark (a smoke run only)
+        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
+        .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
         .timeout(TimeValue.minutes(5))
         .jvmArgsAppend(jvmArgs.toArray(String[]::new))
         .resultFormat(ResultFormatType.JSON).result(out.resolve(quick ? "jmh-quick.json" : "jmh.json").toString());
@@ -314,7 +314,7 @@ public final class Suite {
 
   /** P processes x T threads on 2,000 keys; {@code plain}: each process its own in-memory map (the floor). */
   void contention(int threadsPerProcess, String mode, int round) throws Exception {
-    int seconds = quick ? 2 : 5;
+    int seconds = quick ? 1 : 5;
     int keys = 2000;
     String tag = mode + "." + threadsPerProcess + "t.";
     for (int procs : new int[] {1, 2, 4}) {
