@@ -4,13 +4,19 @@ import static io.memokit.Memo.memo;
 import static io.memokit.Memo.store;
 
 import io.memokit.BlockInfo;
+import io.memokit.CellInfo;
 import io.memokit.Memo.MemoFn1;
+import io.memokit.Memo.MemoFn2;
 import io.memokit.MemoStore;
+import io.memokit.cell.Trace;
 import java.io.FileOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,10 +34,13 @@ import java.util.Random;
  *   filehits STORE N                      first hits on random keys of a block of N cells (from files)
  *   open STORE N WARMSTORE                time store() + first hit on a block of N cells, after warming
  *                                         memokit up on another store
- *   evict STORE N                         overflow a full block of maxsize N: time per miss and per overflow
+ *   evict STORE N [EVICTING]              overflow a full block of maxsize N: time per miss, and per miss that
+ *                                         evicts (mean, p99, worst), until EVICTING of them (default 100) were seen
  *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
  *                                         write-and-rename of the same bytes on the same disk (the floor)
  *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls
+ *   small STORE SIZE COUNT PHASE          issue 11's small-values workload, as benchmarks/peers/small_values.py
+ *                                         runs it on python-diskcache and joblib (see {@link #smallValues})
  * </pre>
  */
 public final class Child {
@@ -43,10 +52,11 @@ public final class Child {
       case "growth" -> growth(Path.of(a[1]), Integer.parseInt(a[2]));
       case "filehits" -> fileHits(Path.of(a[1]), Integer.parseInt(a[2]));
       case "open" -> open(Path.of(a[1]), Integer.parseInt(a[2]), Path.of(a[3]));
-      case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]));
+      case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]), a.length > 3 ? Integer.parseInt(a[3]) : 100);
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
       case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
           Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
+      case "small" -> smallValues(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]), a[4]);
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -67,9 +77,12 @@ public final class Child {
   }
 
   /**
-   * After warming up on cells 0..9 (class loading, JIT), alternately: the first hit in this process
-   * of cell k (memokit: key, read, checksum, decode, count), and a plain Files.readAllBytes of the
-   * file of another cell of the same size (the floor). Both read page-cached files of the same size.
+   * After warming up on cells 0..9 (class loading, JIT), in turn: the first hit in this process
+   * of cell k (memokit: key, read, checksum, decode, count), a plain Files.readAllBytes of the
+   * file of another cell of the same size (a floor), and, for cells up to 1 MiB, a read (pread) of as
+   * many bytes as the cell holds ({@code CellInfo.size}) from a file this JVM holds open, at a distinct
+   * offset each time (the floor of the target for values up to 4 KiB: what a store that keeps small
+   * values in one open file would pay at least). All three read page-cached bytes.
    */
   static void firstHit(Path store, String name, int size, int from, int count) throws Exception {
     // The very first call in this JVM (cold: class loading, interpreted code), and a cold plain read.
@@ -84,6 +97,10 @@ public final class Child {
     long c3 = System.nanoTime();
     result("cold.firsthit", c1 - c0);
     result("cold.read", c3 - c2);
+    long cellBytes = f.cells().stream().filter(c -> c.state() == CellInfo.State.VALUE).mapToLong(CellInfo::size)
+        .findFirst().orElseThrow();
+    OpenFileFloor pread = cellBytes <= 1 << 20
+        ? new OpenFileFloor(store.resolveSibling(store.getFileName() + "-pread-" + from), (int) cellBytes, count) : null;
     // Warm-up: first hits and plain reads on the cells of another block, so both paths are compiled.
     MemoFn1<Integer, byte[]> warm = sized(s, "warm", 64);
     List<Path> warmFiles = cellFiles(store, "warm");
@@ -91,27 +108,86 @@ public final class Child {
     for (int k = 0; k < warmFiles.size(); k++) {
       sink += warm.apply(k).length;
       sink += Files.readAllBytes(warmFiles.get(k)).length;
+      if (pread != null) sink += pread.read(k);
     }
     long[] hits = new long[count];
     long[] reads = new long[count];
+    long[] preads = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
       sink += f.apply(from + i).length;
       long t1 = System.nanoTime();
       sink += Files.readAllBytes(files.get((i * 7919 + 11) % files.size())).length;
       long t2 = System.nanoTime();
+      if (pread != null) sink += pread.read(i);
+      long t3 = System.nanoTime();
       hits[i] = t1 - t0;
       reads[i] = t2 - t1;
+      preads[i] = t3 - t2;
     }
     result("firsthit.median", median(hits));
     result("read.median", median(reads));
     result("ratio.median", medianRatio(hits, reads));
+    if (pread != null) {
+      result("pread.median", median(preads));
+      result("pread.ratio.median", medianRatio(hits, preads));
+      result("cell.bytes", cellBytes);
+      pread.close();
+    }
     result("sink", (sink + sink0) % 2);
   }
 
+  /** A file of {@code slots} records of {@code size} bytes, held open; {@link #read} preads one record. */
+  static final class OpenFileFloor implements AutoCloseable {
+    private final Path path;
+    private final FileChannel channel;
+    private final int size;
+    private final int slots;
+
+    OpenFileFloor(Path path, int size, int slots) throws java.io.IOException {
+      this.path = path;
+      this.size = size;
+      this.slots = slots;
+      byte[] record = Fixture.bytes(size, 5);
+      try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        for (int i = 0; i < slots; i++) {
+          ByteBuffer b = ByteBuffer.wrap(record);
+          while (b.hasRemaining()) out.write(b);
+        }
+      }
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    }
+
+    /** Reads record {@code i} (modulo the slots) into a new array, as a hit must return new bytes. */
+    int read(int i) throws java.io.IOException {
+      byte[] bytes = new byte[size];
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      long at = (long) (i % slots) * size;
+      while (b.hasRemaining()) {
+        if (channel.read(b, at + b.position()) < 0) throw new java.io.EOFException(path.toString());
+      }
+      return bytes[size - 1];
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      channel.close();
+      Files.delete(path);
+    }
+  }
+
+  /**
+   * The cell files of the store's one block of function {@code name} (arity 1), in the directory store's
+   * layout: {@code blocks/NAME(1)} followed by its code fingerprint ({@code #hex}) when unversioned.
+   */
   static List<Path> cellFiles(Path store, String name) throws java.io.IOException {
+    List<Path> blocks = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.resolve("blocks"), name + "(1)*")) {
+      for (Path p : ds) blocks.add(p);
+    }
+    if (blocks.size() != 1) throw new IllegalStateException("not one block of " + name + " in " + store + ": " + blocks);
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.resolve("blocks").resolve(name + "(1)").resolve("cells"))) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocks.get(0).resolve("cells"))) {
       for (Path p : ds) files.add(p);
     }
     return files;
@@ -262,28 +338,112 @@ public final class Child {
     Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Misses in a full block of maxsize N: the mean per miss, and the slowest ones (those that evict). */
-  static void evict(Path store, int n) {
+  /**
+   * Misses on new keys in a full block of maxsize N, each timed, and told apart by whether it evicted
+   * (an OVERFLOW event during the call, from the trace's listeners: whatever the eviction policy).
+   * At least max(2,000, N/16) misses, and more until {@code evicting} of them evicted (at most 2N + 2,000
+   * misses). Reports the mean of all misses, and the mean, p99 and worst of those that evicted.
+   */
+  static void evict(Path store, int n, int evicting) {
     MemoFn1<Integer, Integer> f = small(store(store));
     f.resize(n);
     for (int k = 0; k < n; k++) f.apply(k);
-    int misses = Math.max(2000, n / 16);
-    long[] t = new long[misses];
-    for (int i = 0; i < misses; i++) {
+    int atLeast = Math.max(2000, n / 16);
+    int atMost = 2 * n + 2000;
+    boolean[] overflowed = {false};
+    java.util.function.Consumer<Trace.Event> listener = e -> {
+      if (e.kind() == Trace.Kind.OVERFLOW) overflowed[0] = true;
+    };
+    long[] t = new long[atMost];
+    long[] evicted = new long[atMost];
+    int misses = 0;
+    int evictions = 0;
+    Trace.addListener(listener);
+    try {
+      while (misses < atMost && (misses < atLeast || evictions < evicting)) {
+        overflowed[0] = false;
+        long t0 = System.nanoTime();
+        f.apply(n + misses);
+        long dt = System.nanoTime() - t0;
+        t[misses++] = dt;
+        if (overflowed[0]) evicted[evictions++] = dt;
+      }
+    } finally {
+      Trace.removeListener(listener);
+    }
+    long[] worst = Arrays.copyOf(evicted, evictions);
+    Arrays.sort(worst);
+    result("evict.misses", misses);
+    result("evict.miss.mean", Arrays.stream(t, 0, misses).average().orElse(0));
+    result("evict.evicting", evictions);
+    if (evictions > 0) {
+      result("evict.overflow.mean", Arrays.stream(worst).average().orElse(0));
+      result("evict.overflow.p99", worst[(int) Math.ceil(0.99 * evictions) - 1]);
+      result("evict.overflow.max", worst[evictions - 1]);
+    }
+    result("evict.size.after", f.info().size());
+  }
+
+  /**
+   * Issue 11's small-values workload, the same as {@code benchmarks/peers/small_values.py} runs on
+   * python-diskcache and joblib.Memory: a memoized {@code f(i, "abc")} returning
+   * {@code List.of(i, "abc", i * 0.5)} (SIZE 0) or the same SIZE prepared bytes for every key. The list
+   * stands for Python's tuple: both are an immutable sequence of boxed values of no declared type, each
+   * element written with its own type tag (a record would be Python's namedtuple: a class to name).
+   * After a warm-up of 200 misses and 200 hits of another function of the same shape in the same store,
+   * {@code both} times COUNT misses (i = 0..COUNT-1) then COUNT hits of the same keys (from memory) in
+   * a fresh store; {@code hits}, in a fresh JVM on that store, warms up on 200 first hits of the other
+   * function, then times COUNT first hits (from the store). Each call is timed: median and mean.
+   * Fails if a hit computes. maxsize is raised above COUNT (the Python caches have no count limit).
+   */
+  static void smallValues(Path store, int size, int count, String phase) {
+    byte[] payload = size > 0 ? Fixture.bytes(size, 3) : null;
+    int[] computed = {0};
+    MemoStore s = store(store);
+    MemoFn2<Integer, String, Object> f = memo(s, "small", (Integer i, String t) -> {
+      computed[0]++;
+      return payload != null ? payload : List.of(i, t, i * 0.5);
+    });
+    MemoFn2<Integer, String, Object> warm = memo(s, "smallwarm",
+        (Integer i, String t) -> payload != null ? payload : List.of(i, t, i * 0.5));
+    int warmCount = 200;
+    switch (phase) {
+      case "both" -> {
+        f.resize(Math.max(1024, 2 * count));
+        warm.resize(Math.max(1024, 2 * warmCount));
+        timed(warm, warmCount);
+        timed(warm, warmCount);
+        summary("miss", timed(f, count));
+        if (computed[0] != count) throw new IllegalStateException(computed[0] + " of " + count + " misses computed");
+        summary("hit", timed(f, count));
+        if (computed[0] != count) throw new IllegalStateException(computed[0] - count + " of " + count + " hits computed");
+      }
+      case "hits" -> {
+        timed(warm, warmCount);
+        summary("hit", timed(f, count));
+        if (computed[0] != 0) throw new IllegalStateException(computed[0] + " of " + count + " first hits computed");
+      }
+      default -> throw new IllegalArgumentException(phase);
+    }
+    Object one = f.apply(1, "abc");
+    if (!(payload != null ? Arrays.equals(payload, (byte[]) one) : List.of(1, "abc", 0.5).equals(one))) {
+      throw new IllegalStateException("wrong value for f(1, \"abc\"): " + one);
+    }
+  }
+
+  static long[] timed(MemoFn2<Integer, String, Object> f, int count) {
+    long[] t = new long[count];
+    for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
-      f.apply(n + i);
+      f.apply(i, "abc");
       t[i] = System.nanoTime() - t0;
     }
-    long[] sorted = t.clone();
-    Arrays.sort(sorted);
-    double mean = Arrays.stream(t).average().orElse(0);
-    int batch = n >= 64 ? n / 64 + 1 : 1;
-    int overflows = Math.max(1, misses / batch);
-    double overflowCost = 0;
-    for (int i = sorted.length - overflows; i < sorted.length; i++) overflowCost += sorted[i];
-    result("evict.miss.mean", mean);
-    result("evict.overflow.mean", overflowCost / overflows);
-    result("evict.size.after", f.info().size());
+    return t;
+  }
+
+  static void summary(String name, long[] t) {
+    result(name + ".median", median(t));
+    result(name + ".mean", Arrays.stream(t).average().orElse(0));
   }
 
   /**

@@ -44,13 +44,18 @@ final class Report {
       rows.add(new Row("repeated hit, same process, " + size(size) + " value", time(hit) + pm(err.get("CoreBench.repeatedHit." + size)),
           "-", "-", "< 1 µs", met(hit != null && hit < 1000)));
     }
-    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+    int[] firstHitSizes = {64, 4096, 65536, 16 * 1024 * 1024};
+    for (int size : firstHitSizes) {
       Double hit = f.get("firsthit." + size);
       Double read = f.get("firsthit.read." + size);
       rows.add(pairedRow("first hit in a new process, " + size(size) + " value (median)", hit, "plain read of a cell file",
           read, f.get("firsthit.ratio." + size), 2.0));
     }
-    for (int size : new int[] {64, 65536, 16 * 1024 * 1024}) {
+    for (int size : new int[] {64, 4096}) {
+      rows.add(pairedRow("first hit in a new process, " + size(size) + " value (median), against an open file", f.get("firsthit." + size),
+          "pread of as many bytes from a file held open", f.get("firsthit.pread." + size), f.get("firsthit.pread.ratio." + size), 2.0));
+    }
+    for (int size : firstHitSizes) {
       rows.add(ratioRow("the very first call in a new JVM, " + size(size) + " value (cold code, informational)",
           f.get("cold.firsthit." + size), "first plain read in that JVM", f.get("cold.read." + size), -1));
     }
@@ -60,33 +65,36 @@ final class Report {
       rows.add(pairedRow("miss bookkeeping, trivial function, " + size(size) + " value (median)", miss, "write-and-rename",
           floor, f.get("miss.ratio." + size), 2.0));
     }
+    for (int size : Suite.SMALL_SIZES) rows.add(peerMissRow(f, size));
     rows.add(new Row("floor: stat of a file", time(f.get("CoreBench.stat.64")), "-", "-", "-", "-"));
     rows.add(new Row("floor: open, lock, close a file", time(f.get("CoreBench.openLockClose.64")), "-", "-", "-", "-"));
     rows.add(new Row("floor: plain read, 64 B / 64 KiB / 16 MiB", time(f.get("CoreBench.readFile.64")) + " / "
         + time(f.get("CoreBench.readFile.65536")) + " / " + time(f.get("CoreBench.readFile.16777216")), "-", "-", "-", "-"));
-    Double map1k = f.get("growth.maphit.1000");
-    Double map100k = f.get("growth.maphit.100000");
-    rows.add(new Row("floor: ConcurrentHashMap<Integer,Integer> get at 1k / 10k / 100k entries", time(map1k) + " / "
-        + time(f.get("growth.maphit.10000")) + " / " + time(map100k), "-",
-        map100k == null ? "n/a" : String.format("%.2f", map100k / map1k), "-", "-"));
+    int small = s.cells[0];
+    int big = s.cells[s.cells.length - 1];
+    String sizes = cellCounts(s.cells);
+    rows.add(new Row("floor: ConcurrentHashMap<Integer,Integer> get at " + sizes + " entries", times(f, "growth.maphit.", s.cells),
+        "-", growth(f, "growth.maphit.", small, big), "-", "-"));
     for (String kind : new String[] {"memoryhit", "filehit"}) {
-      Double at1k = f.get("growth." + kind + ".1000");
-      Double at100k = f.get("growth." + kind + ".100000");
+      Double atSmall = f.get("growth." + kind + "." + small);
+      Double atBig = f.get("growth." + kind + "." + big);
       String label = kind.equals("memoryhit") ? "hit (in memory)" : "hit (from file, fresh process, median)";
-      rows.add(new Row(label + " at 1k / 10k / 100k cells", time(at1k) + " / " + time(f.get("growth." + kind + ".10000"))
-          + " / " + time(at100k), "at 1k cells", at100k == null ? "n/a" : String.format("%.2f", at100k / at1k),
-          "≤ 1.5x", met(at100k != null && at100k / at1k <= 1.5)));
+      rows.add(new Row(label + " at " + sizes + " cells", times(f, "growth." + kind + ".", s.cells), "at " + cellCount(small) + " cells",
+          growth(f, "growth." + kind + ".", small, big), "≤ 1.5x", met(atBig != null && atBig / atSmall <= 1.5)));
     }
-    rows.add(new Row("miss at 1k / 10k / 100k cells (mean of the last 1,000)", time(f.get("growth.miss.1000")) + " / "
-        + time(f.get("growth.miss.10000")) + " / " + time(f.get("growth.miss.100000")), "-",
-        f.get("growth.miss.100000") == null ? "n/a" : String.format("%.2f", f.get("growth.miss.100000") / f.get("growth.miss.1000")),
-        "-", "-"));
-    Double open = f.get("open.100000");
-    rows.add(new Row("open a store with 100k cells and hit one (warm JVM, best of 3)", time(open), "-", "-", "< 50 ms",
+    rows.add(new Row("miss at " + sizes + " cells (mean of the last 1,000)", times(f, "growth.miss.", s.cells), "-",
+        growth(f, "growth.miss.", small, big), "-", "-"));
+    Double open = f.get("open." + big);
+    rows.add(new Row("open a store with " + cellCount(big) + " cells and hit one (warm JVM, best of 3)", time(open), "-", "-", "< 50 ms",
         met(open != null && open < 50e6)));
-    for (int n : Suite.CELLS) {
-      rows.add(new Row("miss in a full block of " + n + " (mean) / a miss that evicts (mean)",
-          time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow." + n)), "-", "-", "-", "-"));
+    for (int n : s.cells) {
+      Double worst = f.get("evict.overflow.max." + n);
+      Double evicting = f.get("evict.evicting." + n);
+      rows.add(new Row("miss in a full block of " + cellCount(n) + " (mean) / a miss that evicts (mean / p99 / worst, of "
+          + (evicting == null ? "n/a" : String.format("%.0f", evicting)) + ")",
+          time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow." + n)) + " / "
+              + time(f.get("evict.overflow.p99." + n)) + " / " + time(worst), "-", "-",
+          n == big ? "worst ≤ 1 ms" : "-", n == big ? met(worst != null && worst <= 1e6) : "-"));
     }
     boolean once = true;
     for (int t : new int[] {1, 2}) {
@@ -135,11 +143,92 @@ final class Report {
       md.append("| ").append(r.figure()).append(" | ").append(r.value()).append(" | ").append(r.floor()).append(" | ")
           .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
     }
+    String peers = peersTable(f);
+    String workload = peersWorkload(s);
+    md.append("\n## Peers: python-diskcache and joblib.Memory\n\n").append(workload).append("\n\n").append(peers);
     md.append("\n## What each figure is\n\n").append(DEFINITIONS);
     Path notes = out.resolve("NOTES.md");
     if (Files.exists(notes)) md.append("\n").append(Files.readString(notes));
     Files.writeString(out.resolve(s.quick ? "REPORT-quick.md" : "REPORT.md"), md.toString());
-    plot(f, out.resolve(s.quick ? "latency-vs-cells-quick.png" : "latency-vs-cells.png"));
+    Files.writeString(out.resolve(s.quick ? "PEERS-quick.md" : "PEERS.md"), String.format(
+        "<!-- Written by bin/bench (Report.java): the README's table under \"Against python-diskcache and joblib\". -->%n"
+            + "%s on %s (%d cores), %s %s%s. %s%n%n%s",
+        LocalDate.now(), cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), s.quick ? " (--quick: smoke run, not for comparison)" : "", workload, peers));
+    plot(f, s.cells, out.resolve(s.quick ? "latency-vs-cells-quick.png" : "latency-vs-cells.png"));
+  }
+
+  private static String peersWorkload(Suite s) {
+    return String.format("Issue 11's workload, the same in every library: in a fresh process on a fresh store (on the "
+        + "same disk), %,d misses then %,d hits of a memoized `f(i, \"abc\")`, after a warm-up of 200 misses and 200 "
+        + "hits of another function; then, in another fresh process, %,d first hits. Every call timed; median (mean) "
+        + "per call, median of %d round(s) interleaving the libraries. memokit's tuple is `List.of(i, \"abc\", i * 0.5)`, "
+        + "Python's `(i, \"abc\", i * 0.5)`; the 4 KiB value is the same prepared random bytes for every key (`byte[]`, "
+        + "`bytes`). diskcache is `diskcache.Cache(dir).memoize()`, joblib `joblib.Memory(dir, verbose=0).cache`, on "
+        + "%s: %s.", s.smallCount, s.smallCount, s.smallCount, s.smallRounds, Suite.PYTHON, s.peerVersions);
+  }
+
+  /** memokit, diskcache and joblib on the small-values workload: REPORT.md's peers section and PEERS.md. */
+  static String peersTable(Map<String, Double> f) {
+    StringBuilder t = new StringBuilder("| per call: median (mean) | memokit | python-diskcache | joblib.Memory "
+        + "| memokit / diskcache | memokit / joblib |\n| --- | --- | --- | --- | --- | --- |\n");
+    String[][] kinds = {{"miss", "miss"}, {"hit", "hit, same process"}, {"freshhit", "first hit, new process"}};
+    for (int size : Suite.SMALL_SIZES) {
+      for (String[] kind : kinds) {
+        t.append("| ").append(kind[1]).append(", ").append(smallValue(size));
+        for (String peer : Suite.PEERS) {
+          String key = "small." + peer + "." + size + "." + kind[0];
+          t.append(" | ").append(time(f.get(key + ".median"))).append(" (").append(time(f.get(key + ".mean"))).append(")");
+        }
+        Double memokit = f.get("small.memokit." + size + "." + kind[0] + ".median");
+        for (String peer : new String[] {"diskcache", "joblib"}) {
+          Double other = f.get("small." + peer + "." + size + "." + kind[0] + ".median");
+          t.append(" | ").append(memokit == null || other == null ? "n/a" : String.format("%.3f", memokit / other));
+        }
+        t.append(" |\n");
+      }
+    }
+    return t.toString();
+  }
+
+  static String smallValue(int size) {
+    return size == 0 ? "`f(i, \"abc\")` → `(i, \"abc\", i * 0.5)`" : "`f(i, \"abc\")` → " + size(size) + " of bytes";
+  }
+
+  /** Issue 11's target for a miss of a value up to 4 KiB: at most 25 µs (median), and 4x faster than diskcache. */
+  private static Row peerMissRow(Map<String, Double> f, int size) {
+    Double memokit = f.get("small.memokit." + size + ".miss.median");
+    Double diskcache = f.get("small.diskcache." + size + ".miss.median");
+    String figure = "miss, " + smallValue(size) + " (median, peers section)";
+    String target = "≤ 25 µs and ≤ 0.25x";
+    if (memokit == null || diskcache == null) return new Row(figure, time(memokit), "python-diskcache", "n/a", target, "-");
+    double ratio = memokit / diskcache;
+    return new Row(figure, time(memokit), "python-diskcache: " + time(diskcache), String.format("%.2f", ratio), target,
+        met(memokit <= 25_000 && ratio <= 0.25));
+  }
+
+  private static String cellCount(int n) {
+    return n % 1000 == 0 ? n / 1000 + "k" : Integer.toString(n);
+  }
+
+  private static String cellCounts(int[] cells) {
+    List<String> c = new ArrayList<>();
+    for (int n : cells) c.add(cellCount(n));
+    return String.join(" / ", c);
+  }
+
+  /** The figures {@code prefix + n} for each block size, as "a / b / c". */
+  private static String times(Map<String, Double> f, String prefix, int[] cells) {
+    List<String> c = new ArrayList<>();
+    for (int n : cells) c.add(time(f.get(prefix + n)));
+    return String.join(" / ", c);
+  }
+
+  /** How much a figure grows from the smallest block to the largest. */
+  private static String growth(Map<String, Double> f, String prefix, int small, int big) {
+    Double a = f.get(prefix + small);
+    Double b = f.get(prefix + big);
+    return a == null || b == null ? "n/a" : String.format("%.2f", b / a);
   }
 
   private static final String DEFINITIONS = """
@@ -152,6 +241,10 @@ final class Report {
         call for a cell stored by another process (key, read of its file, CRC32C, decode, index bookkeeping),
         interleaved with a plain `Files.readAllBytes` of another cell file of the same size (the floor).
         Medians over 200 cells per JVM (15 for 16 MiB), median over the JVMs.
+      - **against an open file** (the target for values up to 4 KiB): in the same loop, a third floor, a read
+        (`FileChannel.read` at an offset: pread) of as many bytes as the cell holds (`CellInfo.size`) into a new
+        array, from a page-cached file the JVM opened beforehand, at a distinct offset each time: what a store
+        keeping small values in one open file would pay at the least.
       - **the very first call in a new JVM**: `store(path)`, `memo(...)` and the first call, cold (memokit's
         classes loaded, FST configured, code interpreted), against the first `Files.readAllBytes` in the same
         JVM (also cold, but the JDK's file classes are partly loaded already). What a new kernel pays once.
@@ -167,9 +260,15 @@ final class Report {
         misses are the mean of the last 1,000 made while filling.
       - **open**: in a JVM that already used memokit on another store, the time from `store(path)` to the first
         hit of a block of 100k cells.
-      - **eviction**: misses in a full block of maxsize N. An overflow evicts the least recently hit cells down
-        to maxsize minus N/64, so one scan of the index serves N/64 misses; the slowest misses are the ones that
-        scanned.
+      - **eviction**: misses on new keys in a full block of maxsize N, each timed; a miss evicted if memokit
+        reported an OVERFLOW during it (trace listener), whatever the policy. At least max(2,000, N/16) misses,
+        and more until 100 of them evicted (at most 2N + 2,000): the mean of all misses, and the mean, p99 and
+        worst of those that evicted. The target (a miss that evicts, at 100k cells: at most 1 ms) is on the worst.
+      - **small values** (peers section, and the miss rows against python-diskcache): issue 11's workload, run by
+        `Child small` for memokit and `benchmarks/peers/small_values.py` for diskcache and joblib (as the peers
+        section says).
+        The miss target is for values up to 4 KiB: at most 25 µs median, and at least 4x faster than diskcache
+        (a ratio memokit / diskcache of 0.25 at most).
       - **contention**: P processes x T threads calling one memoized function on random keys among 2,000 (the
         body appends its key to a side file); every process warms up until a common start time, then all count
         their calls during the same 5 s: calls per second (median of 3 rounds, configurations interleaved), and
@@ -214,13 +313,13 @@ final class Report {
     return System.getProperty("os.arch");
   }
 
-  private static void plot(Map<String, Double> f, Path png) throws IOException {
+  private static void plot(Map<String, Double> f, int[] cells, Path png) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     String[][] series = {{"growth.memoryhit.", "hit from memory"}, {"growth.filehit.", "hit from file (fresh process)"},
         {"growth.miss.", "miss"}};
     for (String[] s : series) {
       XYSeries xy = new XYSeries(s[1]);
-      for (int n : Suite.CELLS) {
+      for (int n : cells) {
         Double v = f.get(s[0] + n);
         if (v != null) xy.add(n, v / 1000.0);
       }

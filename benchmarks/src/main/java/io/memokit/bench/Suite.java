@@ -20,11 +20,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The benchmark suite ({@code bin/bench}): JMH for the in-process figures, fresh JVMs for the rest,
- * then {@code benchmarks/results/REPORT.md} and {@code latency-vs-cells.png}.
+ * python-diskcache and joblib.Memory on the same small-values workload (issue 11), then
+ * {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and {@code latency-vs-cells.png}.
  * <pre>
  *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR]
  * </pre>
- * {@code --quick} shortens every measurement (a smoke run; its figures are not for the report).
+ * Run from the repository's root (the peers' script is {@code benchmarks/peers/small_values.py}); the
+ * peers run on {@code /usr/bin/python3} ({@code -Dmemokit.bench.python}) with the Debian packages
+ * python3-diskcache and python3-joblib, which {@code bin/bench} installs.
+ * {@code --quick} shortens every measurement and count (a smoke run; its figures are not for the report).
  */
 public final class Suite {
 
@@ -34,10 +38,20 @@ public final class Suite {
   final boolean quick;
   final Path work;
   final Path out;
+  /** Block sizes of the growth and eviction figures; the largest is the one the targets speak of. */
+  final int[] cells;
+  /** Calls timed per kind in the small-values workload, and rounds of it. */
+  final int smallCount;
+  final int smallRounds;
+  /** The peers' Python and package versions, as they run here. */
+  String peerVersions;
 
   Suite(boolean quick, Path out) throws IOException {
     this.quick = quick;
     this.out = out;
+    this.cells = quick ? new int[] {1_000, 10_000} : new int[] {1_000, 10_000, 100_000};
+    this.smallCount = quick ? 200 : 2000;
+    this.smallRounds = quick ? 1 : 3;
     this.work = Fixture.freshDir("suite");
   }
 
@@ -47,6 +61,7 @@ public final class Suite {
     for (int i = 0; i < args.length - 1; i++) if (args[i].equals("--out")) out = Path.of(args[i + 1]);
     Files.createDirectories(out);
     Suite s = new Suite(quick, out);
+    s.peerVersions = checkPeers(); // before anything long runs
     double load = loadAverage();
     long t0 = System.nanoTime();
     try {
@@ -57,7 +72,7 @@ public final class Suite {
     }
     double minutes = (System.nanoTime() - t0) / 60e9;
     Report.write(s, out, load, loadAverage(), minutes);
-    System.out.printf("benchmark suite done in %.1f min: %s%n", minutes, out.resolve("REPORT.md"));
+    System.out.printf("benchmark suite done in %.1f min: %s%n", minutes, out.resolve(quick ? "REPORT-quick.md" : "REPORT.md"));
   }
 
   static double loadAverage() {
@@ -76,9 +91,9 @@ public final class Suite {
     jvmArgs.add("-Xmx4g");
     ChainedOptionsBuilder opt = new OptionsBuilder()
         .include(CoreBench.class.getName()).include(KeyBench.class.getName()).include(CodecBench.class.getName())
-        .forks(1)
-        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
-        .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+        .forks(quick ? 0 : 1) // --quick: in this JVM, no JVM start per benchmark (a smoke run only)
+        .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
+        .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
         .timeout(TimeValue.minutes(5))
         .jvmArgsAppend(jvmArgs.toArray(String[]::new))
         .resultFormat(ResultFormatType.JSON).result(out.resolve(quick ? "jmh-quick.json" : "jmh.json").toString());
@@ -109,11 +124,21 @@ public final class Suite {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Child.class.getName());
     cmd.addAll(List.of(args));
+    return results(run(cmd, "child " + String.join(" ", args)));
+  }
+
+  /** Runs a command to its end (at most 20 minutes) and returns its output; fails if it fails. */
+  static String run(List<String> cmd, String what) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IllegalStateException("child " + String.join(" ", args) + " failed:\n" + output);
+      throw new IllegalStateException(what + " failed:\n" + output);
     }
+    return output;
+  }
+
+  /** The {@code RESULT name value} lines of an output. */
+  static Map<String, Double> results(String output) {
     Map<String, Double> r = new LinkedHashMap<>();
     for (String line : output.split("\n")) {
       if (line.startsWith("RESULT ")) {
@@ -124,9 +149,66 @@ public final class Suite {
     return r;
   }
 
-  static final int[] CELLS = {1_000, 10_000, 100_000};
+  // ---- peers: python-diskcache and joblib.Memory --------------------------------------------------
+
+  static final String PYTHON = System.getProperty("memokit.bench.python", "/usr/bin/python3");
+  static final Path PEERS_SCRIPT = Path.of("benchmarks", "peers", "small_values.py");
+  /** Who runs the small-values workload; memokit runs it in {@link Child#smallValues}. */
+  static final String[] PEERS = {"memokit", "diskcache", "joblib"};
+  /** Values of the small-values workload: 0 is the tuple {@code (i, "abc", i * 0.5)}; else bytes. */
+  static final int[] SMALL_SIZES = {0, 4096};
+
+  /** Fails at once, saying what to install, if the peers cannot run; else returns their versions. */
+  static String checkPeers() throws Exception {
+    if (!Files.isRegularFile(PEERS_SCRIPT)) {
+      throw new IllegalStateException("no " + PEERS_SCRIPT + " here: run the suite from memokit's root (bin/bench does)");
+    }
+    try {
+      return run(List.of(PYTHON, "-c", "import platform, diskcache, joblib; print('Python ' + platform.python_version()"
+          + " + ', diskcache ' + diskcache.__version__ + ', joblib ' + joblib.__version__)"), "the peers' check").trim();
+    } catch (Exception e) {
+      throw new IllegalStateException("the peers need " + PYTHON + " with the Debian packages python3-diskcache and "
+          + "python3-joblib (bin/bench installs them): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Issue 11's small-values workload on memokit, python-diskcache and joblib.Memory, each in fresh
+   * processes on a fresh store on the same disk: misses then hits in one process, then first hits in
+   * another. Rounds interleave the three (the disk's state drifts); each figure is the median of its
+   * rounds: {@code small.PEER.SIZE.(miss|hit|freshhit).(median|mean)}.
+   */
+  void smallValues() throws Exception {
+    Map<String, List<Double>> rounds = new LinkedHashMap<>();
+    for (int round = 0; round < smallRounds; round++) {
+      for (int size : SMALL_SIZES) {
+        for (String peer : PEERS) {
+          Path dir = work.resolve("small-" + peer + "-" + size + "-" + round);
+          String tag = "small." + peer + "." + size + ".";
+          for (String phase : new String[] {"both", "hits"}) {
+            String prefix = phase.equals("hits") ? tag + "fresh" : tag; // small.P.S.hit.* / small.P.S.freshhit.*
+            smallValues(peer, dir, size, phase).forEach((k, v) -> rounds.computeIfAbsent(prefix + k, x -> new ArrayList<>()).add(v));
+          }
+          Fixture.delete(dir);
+        }
+      }
+    }
+    rounds.forEach((k, v) -> figures.put(k, median(v)));
+  }
+
+  /** One process of the small-values workload ({@code both} or {@code hits}, as the script describes). */
+  Map<String, Double> smallValues(String peer, Path dir, int size, String phase) throws Exception {
+    String[] args = {dir.toString(), Integer.toString(size), Integer.toString(smallCount), phase};
+    if (peer.equals("memokit")) return child("small", args[0], args[1], args[2], args[3]);
+    List<String> cmd = new ArrayList<>(List.of(PYTHON, PEERS_SCRIPT.toString(), peer));
+    cmd.addAll(List.of(args));
+    return results(run(cmd, peer + " " + String.join(" ", args)));
+  }
+
+  // ---- memokit against the machine's floors -------------------------------------------------------
 
   void harness() throws Exception {
+    smallValues();
     firstHits();
     int[][] missPlans = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
     for (int[] plan : missPlans) {
@@ -137,7 +219,6 @@ public final class Suite {
       figures.put("miss.floor." + plan[0], m.get("floor.median"));
       figures.put("miss.ratio." + plan[0], m.get("ratio.median"));
     }
-    int[] cells = quick ? new int[] {1_000, 10_000} : CELLS;
     for (int n : cells) {
       Path store = work.resolve("growth-" + n);
       Map<String, Double> g = child("growth", store.toString(), Integer.toString(n));
@@ -152,16 +233,19 @@ public final class Suite {
         for (int i = 0; i < 3; i++) best = Math.min(best, child("open", store.toString(), Integer.toString(n), warm.toString()).get("open.first-hit"));
         figures.put("open." + n, best);
       }
-      Map<String, Double> e = child("evict", work.resolve("evict-" + n).toString(), Integer.toString(n));
+      Map<String, Double> e = child("evict", work.resolve("evict-" + n).toString(), Integer.toString(n), quick ? "20" : "100");
       figures.put("evict.miss." + n, e.get("evict.miss.mean"));
+      figures.put("evict.evicting." + n, e.get("evict.evicting"));
       figures.put("evict.overflow." + n, e.get("evict.overflow.mean"));
+      figures.put("evict.overflow.p99." + n, e.get("evict.overflow.p99"));
+      figures.put("evict.overflow.max." + n, e.get("evict.overflow.max"));
     }
     contention();
   }
 
   /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
   void firstHits() throws Exception {
-    int[][] plans = {{64, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
+    int[][] plans = {{64, 600, 200}, {4096, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
     for (int[] plan : plans) {
       int size = plan[0];
       int cells = plan[1];
@@ -175,6 +259,8 @@ public final class Suite {
       List<Double> ratios = new ArrayList<>();
       List<Double> coldHits = new ArrayList<>();
       List<Double> coldReads = new ArrayList<>();
+      List<Double> preads = new ArrayList<>();
+      List<Double> preadRatios = new ArrayList<>();
       for (int from = 10; from + perJvm <= cells - 10; from += perJvm) {
         Map<String, Double> r = child("firsthit", store.toString(), "first", Integer.toString(size),
             Integer.toString(from), Integer.toString(perJvm));
@@ -183,6 +269,10 @@ public final class Suite {
         ratios.add(r.get("ratio.median"));
         coldHits.add(r.get("cold.firsthit"));
         coldReads.add(r.get("cold.read"));
+        if (r.containsKey("pread.median")) {
+          preads.add(r.get("pread.median"));
+          preadRatios.add(r.get("pread.ratio.median"));
+        }
         if (quick) break;
       }
       figures.put("firsthit." + size, median(hits));
@@ -190,6 +280,10 @@ public final class Suite {
       figures.put("firsthit.ratio." + size, median(ratios));
       figures.put("cold.firsthit." + size, median(coldHits));
       figures.put("cold.read." + size, median(coldReads));
+      if (!preads.isEmpty()) {
+        figures.put("firsthit.pread." + size, median(preads));
+        figures.put("firsthit.pread.ratio." + size, median(preadRatios));
+      }
       Fixture.delete(store);
     }
   }
@@ -220,7 +314,7 @@ public final class Suite {
 
   /** P processes x T threads on 2,000 keys; {@code plain}: each process its own in-memory map (the floor). */
   void contention(int threadsPerProcess, String mode, int round) throws Exception {
-    int seconds = quick ? 2 : 5;
+    int seconds = quick ? 1 : 5;
     int keys = 2000;
     String tag = mode + "." + threadsPerProcess + "t.";
     for (int procs : new int[] {1, 2, 4}) {
