@@ -1,6 +1,5 @@
 package io.memokit.codec;
 
-import io.memokit.MemoException;
 import io.memokit.function.TypeNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

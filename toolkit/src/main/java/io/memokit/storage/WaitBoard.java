@@ -2,10 +2,6 @@ package io.memokit.storage;
 
 import io.memokit.function.FunctionId;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -63,13 +63,13 @@ final class BlockFiles implements Closeable {
 
   /** Creates the block's directory if needed (atomically, by renaming a complete one), then maps it. */
   private void openFiles() throws IOException {
-    store.ensureLayout();
+    store.files().ensureLayout();
     if (!Files.isDirectory(dir)) {
-      Path fresh = store.newTemporary("-block");
-      store.createDirectory(fresh);
-      store.createDirectory(fresh.resolve("cells"));
-      store.createFile(fresh.resolve("locks"));
-      store.createFile(fresh.resolve("index"));
+      Path fresh = store.files().newTemporary("-block");
+      store.files().createDirectory(fresh);
+      store.files().createDirectory(fresh.resolve("cells"));
+      store.files().createFile(fresh.resolve("locks"));
+      store.files().createFile(fresh.resolve("index"));
       SlotTable.create(fresh.resolve("index"), store.settings().maxsize(), 64);
       try {
         Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -80,8 +80,8 @@ final class BlockFiles implements Closeable {
         if (!Files.isDirectory(dir)) throw raced;
       }
     }
-    store.createDirectory(cells);
-    store.createFile(lockFile);
+    store.files().createDirectory(cells);
+    store.files().createFile(lockFile);
     FileChannel oldLocks = locks;
     locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (oldLocks != null) oldLocks.close();
@@ -91,7 +91,7 @@ final class BlockFiles implements Closeable {
     } catch (CorruptFileException | NoSuchFileException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label()
           + " from its cell files");
-      store.createFile(indexFile);
+      store.files().createFile(indexFile);
       table = SlotTable.openForRebuild(indexFile);
       withAdmin(() -> {
         rebuildIndex();

@@ -1,7 +1,6 @@
 package io.memokit.storage.directory;
 
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

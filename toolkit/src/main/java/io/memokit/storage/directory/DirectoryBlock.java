@@ -14,21 +14,15 @@ import io.memokit.storage.StoredCell;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
-import org.apache.commons.io.FileUtils;
 
 /**
  * The files of one block and the protocol that keeps them consistent across processes:
@@ -86,7 +80,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   private void repairAfterFault(InternalError fault) {
     LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
         + "): it was truncated under this process; checking and rebuilding it");
-    store.repairCounters();
+    store.counters().repair();
     try {
       files.withAdmin(() -> null); // validates the header and file size, rebuilding if needed
     } catch (IOException e) {
@@ -297,7 +291,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
      */
     private Started begin() throws IOException {
       if (table().live() >= table().maxsize()) publishHits(); // eviction reads last-hit times: make ours current
-      store.registerHost();
+      store.hosts().register();
       long now = store.settings().clockMillis().getAsLong();
       return files.withAdmin(() -> {
         long pending = -1;
@@ -328,7 +322,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
           int needed = (int) (live - max + 1);
           evicted = max <= EXACT_LRU_MAXSIZE ? evict(needed + overflowBatch(max)) : evictSampled(needed);
         }
-        long newId = store.nextCellId();
+        long newId = store.counters().nextCellId();
         slot = table().allocate(newId, key.hashHi(), key.hashLo(), now, ProcessIdentity.word());
         table().countMiss();
         return new Started(newId, evicted, false);
@@ -371,7 +365,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         return null;
       }
       int host = ProcessIdentity.hostOf(word);
-      return new CellHolder(id, ProcessIdentity.pidOf(word), host, store.hostName(host), since);
+      return new CellHolder(id, ProcessIdentity.pidOf(word), host, store.hosts().name(host), since);
     } catch (IOException | InternalError e) {
       return null;
     }
@@ -390,7 +384,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     long size = 0;
     for (var b : buffers) size += b.remaining();
     long fileSize = size;
-    Path tmp = store.writeTemporary(buffers);
+    Path tmp = store.files().writeTemporary(buffers);
     boolean renamed = false;
     try {
       renamed = files.withAdmin(() -> {

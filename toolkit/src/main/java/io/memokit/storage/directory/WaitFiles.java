@@ -25,10 +25,10 @@ final class WaitFiles implements WaitBoard {
 
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
-  private final DirectoryBackend store;
+  private final StoreFiles store;
   private final Path dir;
 
-  WaitFiles(DirectoryBackend store, Path dir) {
+  WaitFiles(StoreFiles store, Path dir) {
     this.store = store;
     this.dir = dir;
   }

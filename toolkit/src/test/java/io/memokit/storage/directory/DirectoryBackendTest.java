@@ -55,8 +55,8 @@ class DirectoryBackendTest extends StoreBackendContract {
     Files.write(p.resolve("memokit.store"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 0x41});
     StoreBackend s = Backends.open(p.toString(), StoreSettings.defaults());
     assertEquals(List.of(), s.check(false), "the marker was rewritten when the store was opened");
-    assertEquals(java.util.Optional.of(DirectoryBackend.FORMAT),
-        DirectoryBackend.parseMarker(DirectoryBackend.readText(p.resolve("memokit.store"))));
+    assertEquals(java.util.Optional.of(StoreMarker.FORMAT),
+        StoreMarker.parse(StoreMarker.readText(p.resolve("memokit.store"))));
   }
 
   @Test

@@ -92,6 +92,6 @@ class StoreRulesTest {
     Path p = Files.createDirectory(dir.resolve("damaged"));
     Files.writeString(p.resolve("memokit.store"), marker(1).replace("format=1", "format=9"));
     memo(store(p), "rules.g", (Integer x) -> x).apply(1);
-    assertEquals(java.util.Optional.of(1), DirectoryBackend.parseMarker(Files.readString(p.resolve("memokit.store"))));
+    assertEquals(java.util.Optional.of(1), StoreMarker.parse(Files.readString(p.resolve("memokit.store"))));
   }
 }
