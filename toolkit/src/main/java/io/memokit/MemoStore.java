@@ -42,6 +42,15 @@ public interface MemoStore {
   long byteLimit();
 
   /**
+   * Verifies that the store's bookkeeping and its cells agree: every indexed cell readable and
+   * whole, every cell indexed once, counts right, nothing left computing by a process that died.
+   * With {@code fix}, repairs what it finds (damaged cells are removed, to be computed again).
+   * Returns the problems found, in words; empty when the store is sound. Safe while other
+   * processes use the store.
+   */
+  List<String> check(boolean fix);
+
+  /**
    * Restricts the classes that values read from this store may instantiate, for stores other users
    * can write: whoever can write a store can make its readers deserialize chosen bytes. Patterns are
    * class names ({@code com.acme.Point}), packages ({@code com.acme.*}) or package trees

@@ -156,6 +156,11 @@ final class OpenStore implements MemoStore {
   }
 
   @Override
+  public List<String> check(boolean fix) {
+    return unchecked(() -> backend.check(fix));
+  }
+
+  @Override
   public MemoStore allowOnlyClasses(String... patterns) {
     allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
     return this;

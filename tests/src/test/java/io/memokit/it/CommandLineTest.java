@@ -287,4 +287,23 @@ class CommandLineTest {
     assertTrue(succeeds("limit", store, "0").out().contains("has no byte limit"));
     fails(2, "limit", store, "lots");
   }
+
+  @Test
+  void checkSaysASoundStoreIsSoundAndRepairsADamagedOne() throws Exception {
+    Path store = fixture();
+    assertTrue(succeeds("check", store).out().contains("is sound"));
+    Path cells;
+    try (Stream<Path> blocks = Files.list(store.resolve("blocks"))) {
+      cells = blocks.filter(b -> b.getFileName().toString().startsWith("add(")).findFirst().orElseThrow().resolve("cells");
+    }
+    try (Stream<Path> files = Files.list(cells)) {
+      Files.delete(files.findFirst().orElseThrow());
+    }
+    Run found = fails(1, "check", store);
+    assertTrue(found.out().contains("has no file"), found.toString());
+    assertTrue(found.err().contains("1 problem in ") && found.err().contains("run check --fix"), found.toString());
+    Run fixed = succeeds("check", store, "--fix");
+    assertTrue(fixed.out().contains("(slot freed)") && fixed.out().contains("repaired "), fixed.toString());
+    assertTrue(succeeds("check", store).out().contains("is sound"));
+  }
 }

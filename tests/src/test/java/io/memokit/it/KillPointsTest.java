@@ -70,6 +70,7 @@ class KillPointsTest {
           assertTrue(lostKeys.isEmpty(), "cells stored before kill " + kill + " are gone: " + lostKeys);
           assertTrue(lines.contains("COMPUTING 0"), "a cell stays in progress\n" + checker.describe());
           assertTrue(lines.contains("SIZE " + now.size()), "index and files agree\n" + checker.describe());
+          StoreKind.assertSound(store.toString());
           stored = now;
         }
       }

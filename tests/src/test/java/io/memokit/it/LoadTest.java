@@ -79,6 +79,7 @@ class LoadTest {
       assertEquals(calls, info.hits() + info.misses(), "hits + misses = calls: " + info);
       assertEquals(log.computations.size(), info.misses(), "one computation per miss: " + info);
       assertTrue(info.size() <= info.maxsize(), "maxsize holds: " + info);
+      StoreKind.assertSound(store);
       return new Result(calls, log.computations.size(), info, managed);
     } finally {
       for (Jvm j : jvms) j.close();

@@ -82,6 +82,7 @@ class SharedCellTest {
         assertEquals(expected, result(a));
         assertEquals(expected, result(b));
         assertEquals(1, Files.readAllLines(side).size(), "the body ran once: " + Files.readAllLines(side));
+        StoreKind.assertSound(store);
       }
     }
   }
@@ -117,6 +118,7 @@ class SharedCellTest {
       assertTrue(events(c).get(0).startsWith("HIT("), "a later process hits\n" + c.describe());
     }
     assertEquals(2, Files.readAllLines(side).size(), "the killed run and the takeover");
+    StoreKind.assertSound(store);
   }
 
   @ParameterizedTest
@@ -144,5 +146,6 @@ class SharedCellTest {
     assertEquals(50, info.misses(), info.toString());
     assertEquals(4 * 4 * 50 - 50, info.hits(), info.toString());
     assertEquals(50, info.size(), info.toString());
+    StoreKind.assertSound(store);
   }
 }

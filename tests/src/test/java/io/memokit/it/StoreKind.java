@@ -17,4 +17,10 @@ enum StoreKind {
 
   /** A fresh store's location for a test whose temporary directory is {@code tmp}. */
   abstract String location(Path tmp);
+
+  /** Asserts that the store at {@code location} checks clean ({@code check(false)} finds nothing). */
+  static void assertSound(String location) {
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), io.memokit.Memo.store(location).check(false),
+        "store " + location + " checks clean after the test");
+  }
 }

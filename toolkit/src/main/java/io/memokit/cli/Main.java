@@ -29,6 +29,8 @@ public final class Main {
           "bytes of all files under the store: per block, the rest, and the total", DiskUsage::print),
       new Command("limit", List.of("STORE", "SIZE"), List.of(),
           "keep the store's cells, all blocks together, under SIZE (500M, 10G; 0: no limit)", Limit::set),
+      new Command("check", List.of("STORE"), List.of("--fix"),
+          "verify indexes against cells (exit 1 on a problem); --fix repairs what it finds", Check::run),
       new Command("clear", List.of("STORE", "BLOCK"), List.of(), "remove a block's cells", CellChanges::clear),
       new Command("clear-errors", List.of("STORE", "BLOCK"), List.of(), "remove a block's stored exceptions",
           CellChanges::clearErrors),
