@@ -21,6 +21,7 @@ import org.apache.commons.io.FileUtils;
  * The files of one block, and the locks that order every process's changes to them:
  * <pre>
  *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics), mapped
+ *   keys     {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
  *   locks    byte-range locks: byte 0 is the admin lock, held for the microseconds of a
  *            structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
  *   cells/   HASH.cell, one {@link CellFile} per finished cell
@@ -40,8 +41,10 @@ final class BlockFiles implements Closeable {
   private final Path cells;
   private final Path indexFile;
   private final Path lockFile;
+  private final Path keysFile;
   private final ReentrantLock admin = new ReentrantLock();
   private volatile SlotTable table;
+  private volatile KeyIndex keys;
   private volatile FileChannel locks;
   /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
   private volatile Object indexIdentity;
@@ -53,6 +56,7 @@ final class BlockFiles implements Closeable {
     this.cells = dir.resolve("cells");
     this.indexFile = dir.resolve("index");
     this.lockFile = dir.resolve("locks");
+    this.keysFile = dir.resolve("keys");
   }
 
   static BlockFiles open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
@@ -86,20 +90,20 @@ final class BlockFiles implements Closeable {
     locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (oldLocks != null) oldLocks.close();
     SlotTable oldTable = table;
+    KeyIndex oldKeys = keys;
+    store.files().createFile(keysFile);
+    keys = KeyIndex.open(keysFile);
     try {
       table = SlotTable.open(indexFile);
     } catch (CorruptFileException | NoSuchFileException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label()
-          + " from its cell files");
+      // The first admin section below finds the header unsound and rebuilds the index from the cell files.
       store.files().createFile(indexFile);
       table = SlotTable.openForRebuild(indexFile);
-      withAdmin(() -> {
-        rebuildIndex();
-        return null;
-      });
     }
-    if (oldTable != null) oldTable.close();
+    table.attach(keys);
     indexIdentity = identity(indexFile);
+    if (oldTable != null) oldTable.close();
+    if (oldKeys != null) oldKeys.close();
     withAdmin(() -> {
       recount();
       return null;
@@ -181,6 +185,11 @@ final class BlockFiles implements Closeable {
     locks = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
+  /** Whether this thread is inside an admin section of this block. */
+  boolean adminHeldByThisThread() {
+    return admin.isHeldByCurrentThread();
+  }
+
   /** A structural change of the block, run under its admin lock. */
   interface AdminAction<T> {
     T run() throws IOException;
@@ -214,6 +223,7 @@ final class BlockFiles implements Closeable {
                 + id.label() + " from its cell files");
             rebuildIndex();
           }
+          keys.syncWith(table);
           try {
             return action.run();
           } catch (InternalError e) {
@@ -333,6 +343,7 @@ final class BlockFiles implements Closeable {
   @Override
   public void close() throws IOException {
     table.close();
+    keys.close();
     locks.close();
   }
 }

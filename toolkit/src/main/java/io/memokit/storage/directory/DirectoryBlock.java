@@ -294,18 +294,16 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       store.hosts().register();
       long now = store.settings().clockMillis().getAsLong();
       return files.withAdmin(() -> {
+        // A key has at most one slot: a pending one is left by a process that died (this claim
+        // proves it), a finished one is stale (its file is gone or damaged, or it was read).
         long pending = -1;
-        long used = table().used();
-        for (long i = 0; i < used; i++) {
-          if (table().get(i, SlotTable.S_KEY_HI) != key.hashHi() || table().get(i, SlotTable.S_KEY_LO) != key.hashLo()) {
-            continue;
-          }
-          SlotTable.Slot s = table().read(i);
-          if (s == null || s.isCorrupt()) continue;
-          if (s.state() == SlotTable.PENDING && pending < 0) {
-            pending = i;
-          } else {
-            table().free(i);
+        long existing = table().find(key.hashHi(), key.hashLo());
+        if (existing >= 0) {
+          SlotTable.Slot s = table().read(existing);
+          if (s != null && s.state() == SlotTable.PENDING) {
+            pending = existing;
+          } else if (s != null) {
+            table().free(existing);
           }
         }
         if (pending >= 0) {
@@ -422,9 +420,18 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
   }
 
-  /** Slot of {@code key}: a finished one if {@code finished}, else a pending one; -1 if none. Scans. */
+  /**
+   * Slot of {@code key}: a finished one if {@code finished}, else a pending one; -1 if none. Under
+   * the admin lock it asks the key directory; without it (who computes a cell, asked while waiting)
+   * it scans the slots, as the directory may be changing.
+   */
   private long findSlot(long hi, long lo, boolean finished) throws IOException {
     SlotTable t = table();
+    if (files.adminHeldByThisThread()) {
+      long slot = t.find(hi, lo);
+      SlotTable.Slot s = slot < 0 ? null : t.read(slot);
+      return s != null && !s.isCorrupt() && (finished ? s.isFinished() : s.state() == SlotTable.PENDING) ? slot : -1;
+    }
     long used = t.used();
     for (long i = 0; i < used; i++) {
       if (t.get(i, SlotTable.S_KEY_HI) != hi || t.get(i, SlotTable.S_KEY_LO) != lo) continue;

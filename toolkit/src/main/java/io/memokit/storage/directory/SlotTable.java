@@ -30,7 +30,7 @@ final class SlotTable implements Closeable {
 
   // Header fields (byte offsets of longs).
   private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
-      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80;
+      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80, H_MODS = 88;
   // Slot fields. One word serves two states: a free slot links the free list with it (S_NEXT_FREE);
   // a pending slot names its computing process there (S_HOLDER, see ProcessIdentity.word), and
   // S_CREATED is when that process began computing.
@@ -45,6 +45,8 @@ final class SlotTable implements Closeable {
   private final Path file;
   private final FileChannel channel;
   private volatile MappedByteBuffer map;
+  /** The key directory kept beside the table (structural changes update it); null until attached. */
+  private KeyIndex keys;
 
   private SlotTable(Path file, FileChannel channel, MappedByteBuffer map) {
     this.file = file;
@@ -87,6 +89,7 @@ final class SlotTable implements Closeable {
     long capacity = 64;
     MappedByteBuffer m = Uninterruptibly.call(() -> initialize(channel, maxsize, capacity));
     map = m;
+    if (keys != null) keys.cleared(mods());
   }
 
   private synchronized void remap() throws IOException {
@@ -164,6 +167,25 @@ final class SlotTable implements Closeable {
 
   long used() {
     return (long) LONGS.getVolatile(map, H_NEXT);
+  }
+
+  /** Attaches the key directory that structural changes keep up to date. */
+  void attach(KeyIndex keys) {
+    this.keys = keys;
+  }
+
+  /** Counts structural changes (allocations, frees, resets): the key directory records the count it reflects. */
+  long mods() {
+    return (long) LONGS.getVolatile(map, H_MODS);
+  }
+
+  private long nextMods() {
+    return (long) LONGS.getAndAdd(map, H_MODS, 1L) + 1;
+  }
+
+  /** The slot of the key with this hash, whatever its state, or -1 (admin lock held): one or two probes. */
+  long find(long keyHi, long keyLo) throws IOException {
+    return keys.find(keyHi, keyLo, this);
   }
 
   /** Bytes of the finished cells (their files). */
@@ -318,6 +340,8 @@ final class SlotTable implements Closeable {
     }
     write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0), holder);
     LONGS.getAndAdd(map, H_LIVE, 1L);
+    long mods = nextMods();
+    if (keys != null) keys.added(keyHi, keyLo, slot, this, mods);
     return slot;
   }
 
@@ -348,12 +372,15 @@ final class SlotTable implements Closeable {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long previous = (long) LONGS.getVolatile(m, b + S_STATE);
     long size = (long) LONGS.get(m, b + S_SIZE);
+    long keyHi = (long) LONGS.get(m, b + S_KEY_HI);
     LONGS.setVolatile(m, b + S_STATE, FREE);
     LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
     if (previous == VALUE || previous == ERROR) addBytes(-Math.abs(size));
     LONGS.getAndAdd(map, H_GENERATION, 1L);
+    long mods = nextMods();
+    if (keys != null && previous != FREE) keys.removed(keyHi, slot, mods);
   }
 
   /** Drops every slot at once (clear of a whole block). */
@@ -366,6 +393,8 @@ final class SlotTable implements Closeable {
     LONGS.setVolatile(m, H_LIVE, 0L);
     setBytes(0);
     LONGS.getAndAdd(m, H_GENERATION, 1L);
+    long mods = nextMods();
+    if (keys != null) keys.cleared(mods);
   }
 
   private void write(Slot s) throws IOException {

@@ -18,7 +18,9 @@
  * what a process killed mid-write left. A finished cell is published by renaming its complete
  * file into {@code cells/} and then marking its slot finished, both under the admin lock: its file
  * exists before any slot says it does. A cell's file is deleted, and its slot freed, only under
- * the admin lock, and a key has at most one slot (a claim frees any stale one when it starts).
+ * the admin lock, and a key has at most one slot (a claim frees any stale one when it starts,
+ * finding it through the key directory, {@link io.memokit.storage.directory.KeyIndex}, which admin
+ * sections keep in step with the index and rebuild when they find it behind).
  *
  * <p><b>Generation rule.</b> The index header holds a generation, incremented whenever a slot is
  * freed (eviction, clear, repair) and set afresh when the index is rebuilt. A process remembering
