@@ -3,7 +3,9 @@
 #   1. Jupyter (nbconvert, nbclient, jupyter-client, notebook): Debian packages when apt is
 #      available (as root or with sudo), otherwise pip --user;
 #   2. memokit's jars (bin/build);
-#   3. the Java kernel io.github.padreati:rapaio-jupyter-kernel (from Maven Central, with Maven);
+#   3. the Java kernel io.github.padreati:rapaio-jupyter-kernel (from Maven Central, with Maven),
+#      and memokit's launcher for it (kernel-setup/src/main/java: it starts the kernel so that it
+#      answers its first requests);
 #   4. a Jupyter kernel spec "memokit-java": that kernel, with memokit and its dependencies on its
 #      class path, the JVM flags memokit's codec needs, and memokit's helpers imported at start.
 # Idempotent: run it again after changing memokit to refresh the kernel's class path.
@@ -48,24 +50,27 @@ memokit_cp="$(java -jar "$root/toolkit/target/memokit.jar" classpath)"
 read -r -a flags <<< "$(java -jar "$root/toolkit/target/memokit.jar" flags)"
 say "memokit class path: $memokit_cp"
 
-# --- 3. the Java kernel, with Maven --------------------------------------------------------------
+# --- 3. the Java kernel, with Maven, and memokit's launcher for it ------------------------------
 mvn -q -B -f "$root/kernel-setup/pom.xml" package
 kernel_jar="$(ls "$root"/kernel-setup/target/kernel/rapaio-jupyter-kernel-*.jar | head -1)"
-say "Java kernel: $kernel_jar"
+launcher_jar="$root/kernel-setup/target/memokit-kernel-launcher.jar"
+say "Java kernel: $kernel_jar, started by $launcher_jar"
 
 # --- 4. the kernel spec --------------------------------------------------------------------------
 java_bin="$(command -v java)"
 java_bin="$(readlink -f "$java_bin")"
 spec="$(mktemp -d)/memokit-java"
 mkdir -p "$spec"
-"$PY" - "$spec/kernel.json" "$java_bin" "$kernel_jar:$memokit_cp" "$memokit_cp" "$root/kernel-setup/memokit-init.jshell" "${flags[@]}" <<'PYEOF'
+"$PY" - "$spec/kernel.json" "$java_bin" "$launcher_jar:$kernel_jar:$memokit_cp" "$memokit_cp" "$root/kernel-setup/memokit-init.jshell" "${flags[@]}" <<'PYEOF'
 import json, sys
 out, java, kernel_cp, memokit_cp, init, *flags = sys.argv[1:]
 spec = {
     # The kernel runs notebook code in its own JVM (JShell with direct execution): memokit's jars
     # go on that JVM's class path (so the kernel's display service finds memokit's HTML renderers)
     # and in RJK_CLASSPATH (so JShell compiles against them); FST's --add-opens flags go on it too.
-    "argv": [java, *flags, "-cp", kernel_cp, "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],
+    # memokit's launcher starts the kernel instead of its MainApp, so that it answers its first
+    # requests (kernel-setup/src/main/java/io/memokit/kernel/KernelLauncher.java says why).
+    "argv": [java, *flags, "-cp", kernel_cp, "io.memokit.kernel.KernelLauncher", "{connection_file}"],
     "display_name": "Java (memokit)",
     "language": "java",
     "interrupt_mode": "message",
