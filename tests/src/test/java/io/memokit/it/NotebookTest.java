@@ -85,10 +85,13 @@ class NotebookTest {
 
   @Test
   void twoKernelsOnOneStoreWaitForEachOther() throws Exception {
-    // The notebooks meet (MEMOKIT_NB_RENDEZVOUS) once both kernels are up; then A computes and B follows 2 s later.
+    // As the notebooks say: A first, then B while A computes its second cell (15 s), i.e. once A's
+    // slow body has written its line to the side file, as a user sees A's cell running.
+    Path side = tmp.resolve("side.txt");
     Map<String, String> env = Map.of("MEMOKIT_NB_STORE", tmp.resolve("shared").toString(),
-        "MEMOKIT_NB_SIDE", tmp.resolve("side.txt").toString(), "MEMOKIT_NB_RENDEZVOUS", tmp.resolve("meet").toString());
+        "MEMOKIT_NB_SIDE", side.toString());
     Notebooks.Run a = Notebooks.start("kernel-a.ipynb", tmp.resolve("a"), env);
+    a.awaitLine(side, "slow 42 ran in ", 120);
     Notebooks.Run b = Notebooks.start("kernel-b.ipynb", tmp.resolve("b"), env);
     List<String> outA = a.outputs(300);
     List<String> outB = b.outputs(300);

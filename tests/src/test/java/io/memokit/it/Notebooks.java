@@ -78,6 +78,18 @@ final class Notebooks {
       this.executed = executed;
     }
 
+    /** Waits until {@code file} has a line starting with {@code prefix}, while the notebook runs. */
+    void awaitLine(Path file, String prefix, long timeoutSeconds) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      while (!Files.exists(file) || Files.readAllLines(file).stream().noneMatch(l -> l.startsWith(prefix))) {
+        assertTrue(process.isAlive(), "notebook ended before " + file + " had \"" + prefix + "...\":\n"
+            + Files.readString(log));
+        assertTrue(System.nanoTime() < deadline, "no \"" + prefix + "...\" in " + file + " after " + timeoutSeconds
+            + " s:\n" + Files.readString(log));
+        Thread.sleep(50);
+      }
+    }
+
     /**
      * Waits for the notebook to finish; returns its output lines. The notebook ran without error and
      * its kernel's JVM printed no warning (e.g. JDK 24+'s about sun.misc.Unsafe without memokit's flags).
