@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The notebooks, executed headless with the memokit-java kernel on fresh stores: their traces,
- * their HTML tables, no error output; and the two-kernel notebooks run at the same time on one
- * store, one waiting for the other.
+ * The notebooks, executed headless on fresh stores with the memokit kernel on the tests' JDK: their
+ * traces, their HTML tables, no error output; and the two-kernel notebooks on one store, B started
+ * while A computes, B waiting for A.
  */
 class NotebookTest {
 
