@@ -146,6 +146,13 @@ final class Report {
     String peers = peersTable(f);
     String workload = peersWorkload(s);
     md.append("\n## Peers: python-diskcache and joblib.Memory\n\n").append(workload).append("\n\n").append(peers);
+    Path codecs = out.resolve("CODECS.md");
+    if (Files.exists(codecs)) {
+      // The codec table compares memokit's format with FST, Apache Fory, Kryo and Java serialization on
+      // JDK 17 and 25: a JMH run of its own per JDK (CodecBench), kept in CODECS.md and shown here whole.
+      md.append("\n## Codecs on JDK 17 and 25 (from CODECS.md)\n\n")
+          .append(Files.readString(codecs).replaceFirst("(?s)^# [^\n]*\n+", ""));
+    }
     md.append("\n## What each figure is\n\n").append(DEFINITIONS);
     Path notes = out.resolve("NOTES.md");
     if (Files.exists(notes)) md.append("\n").append(Files.readString(notes));

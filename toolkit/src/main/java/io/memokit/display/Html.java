@@ -74,7 +74,7 @@ public final class Html {
       case COMPUTING -> "computing";
       default -> "value";
     };
-    return List.of(String.valueOf(c.id()), state, time(c.lastHit()), String.valueOf(c.hits()),
+    return List.of(String.valueOf(c.id()), state, c.hits() == 0 ? "" : time(c.lastHit()), String.valueOf(c.hits()),
         c.size() < 0 ? "*" + bytes(-c.size()) : bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
   }
 
