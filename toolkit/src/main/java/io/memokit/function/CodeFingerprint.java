@@ -288,10 +288,26 @@ public final class CodeFingerprint {
         CellKey k = KeyWriter.key(new Object[] {v});
         put("V " + Long.toHexString(k.hashHi()) + Long.toHexString(k.hashLo()));
       } catch (IllegalArgumentException e) {
-        String type = TypeNames.stable(v.getClass());
+        String type = stableType(v.getClass());
         put("V? " + type);
         notKeyed.add(what + " (" + type + ")");
       }
+    }
+
+    /**
+     * A type's name as every JVM spells it: a lambda's class is hidden and numbered in the order this
+     * JVM made its lambdas ({@code Outer$$Lambda$14/0x0000000800c03000}), so it is named by its
+     * outer class only ({@code Outer$$Lambda}); snippet classes by their stable name.
+     */
+    static String stableType(Class<?> c) {
+      String name = c.getName();
+      int lambda = name.indexOf("$$Lambda");
+      if (lambda >= 0) {
+        name = name.substring(0, lambda) + "$$Lambda";
+      } else if (c.isHidden()) {
+        name = name.replaceFirst("/0x[0-9a-fA-F]+$", "");
+      }
+      return TypeNames.stable(name);
     }
 
     private void enqueue(String owner, String name, String desc) {

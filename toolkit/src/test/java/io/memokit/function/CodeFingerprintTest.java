@@ -201,4 +201,26 @@ class CodeFingerprintTest {
     assertNotEquals(fingerprint(a, "p.App", 2),
         fingerprint(Map.of("p.Fn", "package p; " + FN, "p.App", cls.formatted("k * 2")), "p.App", 2));
   }
+
+  @Test
+  void aCapturedLambdaCountsByItsOuterClassNotByTheNumberThisJvmGaveIt() throws Exception {
+    // A lambda's class is hidden and numbered in the order the JVM made it: two loads of the same
+    // source (two processes, in effect) number it differently, and the fingerprint must not see it.
+    Map<String, String> src = Map.of("p.Fn", "package p; " + FN, "p.App", """
+        package p;
+        public class App {
+          static Fn make() {
+            java.util.function.IntUnaryOperator body = k -> k * k; // not Serializable: no canonical key
+            return x -> body.applyAsInt((Integer) x);
+          }
+        }
+        """);
+    ClassLoader first = compile(src);
+    CodeFingerprint.Result a = CodeFingerprint.of("f", make(first, "p.App"));
+    for (int i = 0; i < 3; i++) make(compile(src), "p.App"); // other lambdas made in between
+    CodeFingerprint.Result b = CodeFingerprint.of("f", make(compile(src), "p.App"));
+    assertTrue(a.isPresent(), a.description());
+    assertEquals(a.hash(), b.hash(), a.description() + " / " + b.description());
+    assertTrue(a.description().contains("p.App$$Lambda") && !a.description().contains("/0x"), a.description());
+  }
 }
