@@ -353,8 +353,8 @@ final class PostgresBlock implements BlockBackend {
     Whereabouts w = (Whereabouts) cell.whereabouts();
     if (store.canWrite()) {
       try {
-        int n = store.connections().call(c -> addHits(c, w.cellId(), 1, now()));
-        if (n == 0) return null; // removed since the read
+        boolean stored = store.connections().call(c -> addHits(c, w.blockId(), w.cellId(), 1, now()));
+        if (!stored) return null; // removed since the read (the hit is counted)
       } catch (SQLException e) {
         LOG.log(System.Logger.Level.DEBUG, "memokit: cannot count a hit of " + id.label() + ": " + e);
       }
@@ -362,13 +362,27 @@ final class PostgresBlock implements BlockBackend {
     return presence(w.blockId(), w.cellId(), w.generation(), w.readAt());
   }
 
-  private static int addHits(Connection c, long cellId, long n, long lastHit) throws SQLException {
-    try (PreparedStatement u = c.prepareStatement(
-        "UPDATE memokit.cells SET hits = hits + ?, last_hit = GREATEST(last_hit, ?) WHERE id = ? AND state > 0")) {
+  /**
+   * Adds {@code n} hits, the last at {@code lastHit}, to cell {@code cellId}; to its block's hits of
+   * removed cells if the cell was removed meanwhile (every hit answered is counted, as the directory
+   * store counts it). One statement, which locks one row: the cell's, or else the block's. Returns
+   * whether the cell was still stored.
+   */
+  private static boolean addHits(Connection c, long blockId, long cellId, long n, long lastHit) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement("WITH hit AS (UPDATE memokit.cells SET hits = hits + ?, "
+        + "last_hit = GREATEST(last_hit, ?) WHERE id = ? AND state > 0 RETURNING id), "
+        + "gone AS (UPDATE memokit.blocks SET removed_hits = removed_hits + ? WHERE id = ? "
+        + "AND NOT EXISTS (SELECT 1 FROM hit) RETURNING id) "
+        + "SELECT EXISTS (SELECT 1 FROM hit)")) {
       u.setLong(1, n);
       u.setLong(2, lastHit);
       u.setLong(3, cellId);
-      return u.executeUpdate();
+      u.setLong(4, n);
+      u.setLong(5, blockId);
+      try (ResultSet r = u.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
     }
   }
 
@@ -423,7 +437,7 @@ final class PostgresBlock implements BlockBackend {
     public void publishHits(long n, long lastHitMillis) {
       if (n <= 0 || !store.canWrite()) return;
       try {
-        store.connections().call(c -> addHits(c, cellId, n, lastHitMillis));
+        store.connections().call(c -> addHits(c, watch.blockId, cellId, n, lastHitMillis));
       } catch (SQLException | RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish hits of " + id.label() + ": " + e);
       }
