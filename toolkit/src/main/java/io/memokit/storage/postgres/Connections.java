@@ -61,8 +61,10 @@ final class Connections implements AutoCloseable {
     try {
       c = take();
       return work.run(c);
-    } catch (SQLException | RuntimeException e) {
-      broken = SqlErrors.isConnectionLost(e, c);
+    } catch (Throwable e) {
+      // An Error may have stopped the driver mid-message (Thread.stop: JShell's Ctrl-C on JDK 17):
+      // the connection's protocol state is unknown, so it is closed, never reused.
+      broken = e instanceof Error || SqlErrors.isConnectionLost(e, c);
       throw e;
     } finally {
       if (c != null) giveBack(c, broken);

@@ -46,6 +46,9 @@ final class LockSession implements AutoCloseable {
         if (!SqlErrors.isConnectionLost(e, connection)) throw e;
         discard();
         if (attempt >= 2) throw e;
+      } catch (Error e) {
+        discard(); // stopped mid-message (Thread.stop): the session's state is unknown; its locks go with it
+        throw e;
       }
     }
   }
@@ -58,6 +61,9 @@ final class LockSession implements AutoCloseable {
       p.execute();
     } catch (SQLException e) {
       if (SqlErrors.isConnectionLost(e, connection)) discard();
+    } catch (Error e) {
+      discard();
+      throw e;
     }
   }
 
