@@ -212,6 +212,37 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
+  @Test
+  void aWaitingProcessAsksTheServerAboutTheCellAtMostEvery100Ms() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    BlockBackend waiter = another().block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1)); Connection c = admin(); Statement st = c.createStatement()) {
+      claim.start();
+      st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      st.execute("SELECT pg_stat_statements_reset()");
+      int polls = 0;
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(600)) { // the cell lifecycle polls from 1 ms up
+        assertNull(waiter.read(key(1)));
+        assertNull(waiter.tryClaim(key(1)));
+        assertNotNull(waiter.holder(key(1)));
+        polls++;
+        Thread.sleep(1);
+      }
+      for (String statement : List.of("pg_try_advisory_lock", "c.payload, c.chunks", "c.holder_pid")) {
+        try (ResultSet r = st.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = "
+            + "(SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%" + statement + "%'")) {
+          r.next();
+          long n = r.getLong(1);
+          assertTrue(n >= 1 && n <= 8, n + " statements with " + statement + " in 600 ms of " + polls
+              + " polls: none, or more than one per 100 ms");
+        }
+      }
+      assertTrue(polls > 100, "the loop polled " + polls + " times");
+      claim.abandon();
+    }
+  }
+
   // ---- roles ---------------------------------------------------------------------------------
 
   private String role(String kind, String grants) throws SQLException {

@@ -26,7 +26,8 @@ import org.apache.commons.io.FileUtils;
 /**
  * A real PostgreSQL server for the tests, from the machine's Debian packages: {@code initdb} and
  * {@code pg_ctl} in a temporary directory, listening on 127.0.0.1 at a free port, with a superuser
- * {@code memokit} whose password is random (so that the tests see URLs with passwords). One server
+ * {@code memokit} whose password is random (so that the tests see URLs with passwords), and
+ * {@code pg_stat_statements} loaded (tests count the statements a process sends). One server
  * per test JVM, started on first use and stopped when the JVM exits; each test takes a fresh database.
  *
  * <p>PostgreSQL refuses to run as root. When the tests run as root, the server runs as the
@@ -145,7 +146,7 @@ public final class PostgresServer {
           dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
           "-c port=" + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
               + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB"
-              + " -c max_connections=100", "start");
+              + " -c max_connections=100 -c shared_preload_libraries=pg_stat_statements", "start");
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (server != null) server.stop();
       else FileUtils.deleteQuietly(dir.toFile());
