@@ -397,6 +397,16 @@ class PostgresBackendTest extends StoreBackendContract {
       r.next();
       assertEquals(0, r.getInt(1), "the damaged cell's chunks went with it");
     }
+    try (Claim claim = b.tryClaim(key(2))) {
+      claim.start();
+      claim.complete(new Payload((byte) 2, value, size, false, true), timing());
+    }
+    store.removeBlock(fn("big"));
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT count(*) FROM memokit.chunks")) {
+      r.next();
+      assertEquals(0, r.getInt(1), "a removed block's chunks go with it");
+    }
   }
 
   // ---- schema, locations, management ---------------------------------------------------------
