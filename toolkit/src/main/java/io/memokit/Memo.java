@@ -231,10 +231,18 @@ public final class Memo {
     return OpenStore.open(path.toString(), StoreSettings.defaults());
   }
 
-  /** Opens (creating if needed) the store at {@code path}. */
-  public static MemoStore store(String path) {
-    if (path == null || path.isBlank()) throw new IllegalArgumentException("store path must not be empty");
-    return store(Path.of(path));
+  /**
+   * Opens (creating if needed) the store at {@code location}: a directory path, or a PostgreSQL
+   * database's JDBC URL ({@code jdbc:postgresql://host:5432/db?user=...}), whose schema
+   * {@code memokit} is created on first use. One instance per location in a process.
+   */
+  public static MemoStore store(String location) {
+    if (location == null || location.isBlank()) throw new IllegalArgumentException("store path must not be empty");
+    if (location.startsWith("jdbc:")) { // a URL, not a path: Path.of would fold its "//"
+      io.memokit.display.NotebookKernels.installQuietly();
+      return OpenStore.open(location, StoreSettings.defaults());
+    }
+    return store(Path.of(location));
   }
 
   /** Where {@link #store()} is. */

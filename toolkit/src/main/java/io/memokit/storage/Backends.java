@@ -1,11 +1,13 @@
 package io.memokit.storage;
 
 import io.memokit.storage.directory.DirectoryBackend;
+import io.memokit.storage.postgres.PostgresBackend;
 import java.nio.file.Path;
 
 /**
  * Opens a store's backend by its location: a directory path gives the directory backend (the
- * embedded default); a URL names another backend by its scheme.
+ * embedded default); a URL names another backend by its scheme ({@code jdbc:postgresql:}: a
+ * PostgreSQL database).
  */
 public final class Backends {
 
@@ -13,9 +15,11 @@ public final class Backends {
 
   /** The backend at {@code location}, opened (created if needed) with {@code settings}. */
   public static StoreBackend open(String location, StoreSettings settings) {
+    if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.open(location, settings);
     if (location.startsWith("jdbc:")) {
-      throw new IllegalArgumentException("store " + location + ": no backend for this URL in this version of memokit "
-          + "(stores are directories)");
+      String scheme = location.substring(0, location.indexOf(':', 5) < 0 ? location.length() : location.indexOf(':', 5) + 1);
+      throw new IllegalArgumentException("store " + PostgresBackend.redact(location) + ": no backend for " + scheme
+          + " URLs in this version of memokit (stores are directories, or PostgreSQL databases: jdbc:postgresql://HOST/DB)");
     }
     return DirectoryBackend.open(Path.of(location), settings);
   }

@@ -213,6 +213,16 @@ public abstract class StoreBackendContract {
   }
 
   @Test
+  void hitsPublishedAfterTheirCellWasRemovedStillCount() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence p = put(b, key(1), payload("a"));
+    hit(b, key(1));
+    b.clear();
+    p.publishHits(3, now.get()); // answered from memory before the clear, published after it
+    assertEquals(4, b.status().hits(), "every hit answered is counted, its cell gone or not");
+  }
+
+  @Test
   void resizeKeepsTheMostRecentlyHitCells() throws Exception {
     BlockBackend b = store.block(fn("f"));
     for (int i = 0; i < 5; i++) {

@@ -1,0 +1,361 @@
+package io.memokit.storage.postgres;
+
+import io.memokit.function.FunctionId;
+import io.memokit.storage.CellHolder;
+import io.memokit.storage.StoreBackend;
+import io.memokit.storage.StoreException;
+import io.memokit.storage.StoreSettings;
+import io.memokit.storage.WaitBoard;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * A store in a PostgreSQL database, opened by its JDBC URL ({@code jdbc:postgresql://host:5432/db?user=...}):
+ * the schema {@code memokit} ({@link Schema}) holds its blocks and cells, created on first use.
+ *
+ * <p>Per process and store: one {@link LockSession} whose session-level advisory locks are the
+ * claims (the server releases them when the session ends, so a waiter of any host takes the cell
+ * over), at most {@link Connections#MAX} work connections, and a {@link Watches} poller that lets
+ * hits be answered from memory. A role that may only read the schema gets hits; a miss gets a
+ * {@link StoreException} naming the rights it lacks. The URL's password is never shown:
+ * {@link #location()} and every message carry the URL with it masked.
+ */
+public final class PostgresBackend implements StoreBackend, AutoCloseable {
+
+  /** The location prefix of this backend's stores. */
+  public static final String SCHEME = "jdbc:postgresql:";
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+  private static final Map<String, PostgresBackend> OPEN = new ConcurrentHashMap<>();
+  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
+  private static final Pattern USER_INFO = Pattern.compile("^(jdbc:[a-z0-9]+://[^/@?]*?:)[^/@?]*@");
+  /** An evicting pass for the byte limit brings the store this far under it, so one pass serves many misses. */
+  private static final double LIMIT_MARGIN = 0.95;
+
+  private final String url;
+  private final String location;
+  private final StoreSettings settings;
+  private final Connections connections;
+  private final LockSession lockSession;
+  private final Watches watches;
+  private final PostgresWaitBoard waitBoard;
+  private final Map<FunctionId, PostgresBlock> blocks = new ConcurrentHashMap<>();
+  /** The cells claimed in this process (lock keys): a session's advisory locks are re-entrant. */
+  private final Map<Long, Boolean> claims = new ConcurrentHashMap<>();
+  private final String role;
+  /** {@code null} if this role may compute cells; else the message a miss gets. */
+  private final String writeRefusal;
+
+  private PostgresBackend(String url, StoreSettings settings) {
+    this.url = url;
+    this.location = redact(url);
+    this.settings = settings;
+    this.connections = new Connections(url, location);
+    this.lockSession = new LockSession(connections);
+    this.watches = new Watches(connections, location);
+    this.waitBoard = new PostgresWaitBoard(this);
+    try {
+      String[] rights = connections.call(c -> {
+        Schema.ensure(c, location);
+        return Rights.check(c);
+      });
+      this.role = rights[0];
+      if (rights[1] != null) {
+        throw new StoreException("store " + location + ": role " + role + " cannot read this store: it lacks "
+            + rights[1] + ". " + Rights.grantAdvice(role, false));
+      }
+      this.writeRefusal = rights[2] == null ? null : "store " + location + ": role " + role + " may read this store's "
+          + "cells but not compute a missing one: it lacks " + rights[2] + ". " + Rights.grantAdvice(role, true);
+    } catch (SQLException e) {
+      close();
+      throw new StoreException("cannot open store " + location + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * The store at {@code url}, opened (its schema created if needed) on first use in this process and
+   * kept open; the first opening gives the settings.
+   */
+  public static PostgresBackend open(String url, StoreSettings settings) {
+    PostgresBackend known = OPEN.get(url);
+    if (known != null) return known;
+    synchronized (OPEN) {
+      return OPEN.computeIfAbsent(url, u -> new PostgresBackend(u, settings));
+    }
+  }
+
+  /** A new backend on {@code url}, not shared with {@link #open}: as another process would see the store. */
+  public static PostgresBackend connect(String url, StoreSettings settings) {
+    return new PostgresBackend(url, settings);
+  }
+
+  /** {@code url} with its password masked ({@code password=***}), for messages. */
+  public static String redact(String url) {
+    String s = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+    return USER_INFO.matcher(s).replaceFirst("$1***@");
+  }
+
+  // ---- what the blocks use --------------------------------------------------------------------
+
+  Connections connections() {
+    return connections;
+  }
+
+  LockSession lockSession() {
+    return lockSession;
+  }
+
+  Watches watches() {
+    return watches;
+  }
+
+  StoreSettings settings() {
+    return settings;
+  }
+
+  Map<Long, Boolean> claims() {
+    return claims;
+  }
+
+  boolean canWrite() {
+    return writeRefusal == null;
+  }
+
+  /** The refusal of a miss by a role that may only read, naming the block and the rights it lacks. */
+  StoreException readOnly(FunctionId id) {
+    return new StoreException(writeRefusal.replace("compute a missing one", "compute a missing one (of " + id.label() + ")"));
+  }
+
+  /** A store exception for a failed call: a missing right named with the grant that gives it, else the server's words. */
+  StoreException failure(String what, SQLException e) {
+    if (SqlErrors.isPrivilege(e)) {
+      return new StoreException("store " + location + ": role " + role + " cannot " + what + ": " + e.getMessage()
+          + ". " + Rights.grantAdvice(role, true), e);
+    }
+    return new StoreException("store " + location + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  // ---- StoreBackend ---------------------------------------------------------------------------
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public PostgresBlock block(FunctionId id) {
+    PostgresBlock b = blockObject(id);
+    b.ensureRow();
+    return b;
+  }
+
+  /** The block's object, without creating its row (to ask about a block that may not exist). */
+  private PostgresBlock blockObject(FunctionId id) {
+    PostgresBlock b = blocks.get(id);
+    return b != null ? b : blocks.computeIfAbsent(id, k -> new PostgresBlock(this, k));
+  }
+
+  @Override
+  public List<FunctionId> blockIds() {
+    try {
+      List<FunctionId> ids = connections.call(c -> {
+        List<FunctionId> list = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT name, version, code, arity FROM memokit.blocks")) {
+          while (r.next()) {
+            try {
+              list.add(new FunctionId(r.getString(1), r.getString(2), r.getString(3), r.getInt(4)));
+            } catch (IllegalArgumentException notOurs) {
+              LOG.log(System.Logger.Level.WARNING, "memokit: store " + location + " has a block memokit cannot "
+                  + "name (" + notOurs.getMessage() + "); skipped");
+            }
+          }
+        }
+        return list;
+      });
+      ids.sort(Comparator.comparing(FunctionId::label));
+      return ids;
+    } catch (SQLException e) {
+      throw failure("list its blocks", e);
+    }
+  }
+
+  @Override
+  public void removeBlock(FunctionId id) {
+    try {
+      Long removed = connections.transaction(c -> {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.blocks b WHERE " + PostgresBlock.IDENTITY
+            + " RETURNING id")) {
+          PostgresBlock.bindIdentity(d, 1, id);
+          try (ResultSet r = d.executeQuery()) {
+            return r.next() ? r.getLong(1) : null;
+          }
+        }
+      });
+      PostgresBlock b = blocks.get(id);
+      if (b != null) b.forgetRow();
+      if (removed != null) {
+        watches.refresh(removed); // this process stops answering the block's cells from memory at once
+        LOG.log(System.Logger.Level.INFO, "memokit: removed block " + id.describe() + " from " + location);
+      }
+    } catch (SQLException e) {
+      throw failure("remove block " + id.label(), e);
+    }
+  }
+
+  @Override
+  public long bytes() {
+    try {
+      return connections.call(c -> {
+        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = 'memokit' AND c.relkind IN ('r', 'S')")) {
+          r.next();
+          return r.getLong(1);
+        }
+      });
+    } catch (SQLException e) {
+      throw failure("measure its size", e);
+    }
+  }
+
+  @Override
+  public long byteLimit() {
+    try {
+      return connections.call(PostgresBackend::byteLimit);
+    } catch (SQLException e) {
+      throw failure("read its byte limit", e);
+    }
+  }
+
+  private static long byteLimit(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+         ResultSet r = st.executeQuery("SELECT value FROM memokit.settings WHERE name = 'byte_limit'")) {
+      return r.next() ? Math.max(0, r.getLong(1)) : 0;
+    }
+  }
+
+  @Override
+  public int limitBytes(long maxBytes) {
+    if (maxBytes < 0) throw new IllegalArgumentException("the byte limit must be 0 (none) or more, got " + maxBytes);
+    try {
+      connections.call(c -> {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO memokit.settings (name, value) VALUES ('byte_limit', ?) "
+            + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")) {
+          p.setLong(1, maxBytes);
+          return p.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      throw failure("set its byte limit", e);
+    }
+    return enforceByteLimit();
+  }
+
+  /**
+   * When the store's cells take more than its byte limit, evicts the least recently hit finished
+   * cells of any block until they take {@value #LIMIT_MARGIN} of it, in one transaction that locks
+   * every block's row (in id order, as no other transaction locks two). Returns how many.
+   */
+  int enforceByteLimit() {
+    for (PostgresBlock b : blocks.values()) b.publishHits();
+    List<Long> changed = new ArrayList<>();
+    try {
+      int evicted = connections.transaction(c -> {
+        changed.clear(); // a transaction run again starts afresh
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+          lock.setInt(1, Schema.LOCK_CLASS);
+          lock.setInt(2, Schema.LOCK_BYTE_LIMIT);
+          lock.execute();
+        }
+        long limit = byteLimit(c);
+        if (limit == 0) return 0;
+        long total = 0;
+        try (Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT bytes FROM memokit.blocks ORDER BY id FOR UPDATE")) {
+          while (r.next()) total += r.getLong(1);
+        }
+        if (total <= limit) return 0;
+        long target = (long) (limit * LIMIT_MARGIN);
+        List<Long> victims = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+            "SELECT id, size FROM memokit.cells WHERE state > 0 ORDER BY last_hit, id")) {
+          q.setFetchSize(256);
+          try (ResultSet r = q.executeQuery()) {
+            while (total > target && r.next()) {
+              victims.add(r.getLong(1));
+              total -= r.getLong(2);
+            }
+          }
+        }
+        if (victims.isEmpty()) return 0;
+        Array ids = c.createArrayOf("bigint", victims.toArray());
+        try (PreparedStatement d = c.prepareStatement(
+            "DELETE FROM memokit.cells WHERE id = ANY(?) AND state > 0 RETURNING block_id")) {
+          d.setArray(1, ids);
+          try (ResultSet r = d.executeQuery()) {
+            while (r.next()) changed.add(r.getLong(1));
+          }
+        } finally {
+          ids.free();
+        }
+        LOG.log(System.Logger.Level.DEBUG, "memokit: store " + location + " passed its limit of " + limit
+            + " bytes; evicted the " + victims.size() + " least recently hit cells");
+        return victims.size();
+      });
+      for (long blockId : new java.util.HashSet<>(changed)) watches.refresh(blockId);
+      return evicted;
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot keep store " + location + " under its byte limit: " + e);
+      return 0;
+    }
+  }
+
+  @Override
+  public WaitBoard waitBoard() {
+    return waitBoard;
+  }
+
+  @Override
+  public CellHolder holderOf(WaitBoard.CellRef ref) {
+    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    return id.isEmpty() ? null : blockObject(id.get()).holder(ref.keyHi(), ref.keyLo());
+  }
+
+  @Override
+  public List<String> check(boolean fix) {
+    try {
+      return StoreCheck.run(this, fix);
+    } catch (SQLException e) {
+      throw failure("check the store", e);
+    }
+  }
+
+  /** Closes this process's connections to the store: its claims are released, its blocks unusable. */
+  @Override
+  public void close() {
+    OPEN.remove(url, this);
+    watches.close();
+    lockSession.close();
+    connections.close();
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresBackend[" + location + "]";
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The PostgreSQL backend: a store is the schema {@code memokit} of a database, opened by its JDBC
+ * URL ({@code jdbc:postgresql://host:5432/db?user=...}); processes of any host share it.
+ *
+ * <h2>Design note</h2>
+ *
+ * <p><b>Tables.</b> {@link io.memokit.storage.postgres.Schema}: blocks (identity, maxsize, counters,
+ * generation), cells (state, payload or chunks, CRC32C, statistics, computing process, token),
+ * chunks, waits, settings, and the version. Triggers keep each block's counters and generation in
+ * the transaction that changes its cells, whoever changes them.
+ *
+ * <p><b>Claims.</b> A session-level advisory lock per claimed cell, all of a process's claims in one
+ * dedicated session ({@link io.memokit.storage.postgres.LockSession}): the server releases them when
+ * the session ends (process killed, connection lost, {@code pg_terminate_backend}), and a waiter of
+ * any host then takes the cell over. Work runs on at most {@code Connections.MAX} other connections;
+ * none is held while user code runs. A waiting process asks the server about a contended cell at
+ * most every 100 ms.
+ *
+ * <p><b>Fencing.</b> Each start of a computation draws a token; a takeover draws a new one. A result
+ * is stored only by the statement that finds the row computing with the claim's token while the
+ * claim's session still holds its lock: a process whose session ended comes back to find its result
+ * lost, and overwrites nothing.
+ *
+ * <p><b>Payloads.</b> In the row up to 1 MiB, else in 1 MiB chunks, streamed both ways, checked by
+ * a CRC32C on every read ({@link io.memokit.storage.postgres.Payloads} says why, with measurements).
+ *
+ * <p><b>Presence.</b> A block's generation grows whenever one of its finished cells is removed; a
+ * process answers hits from memory while the generation it read, at most 200 ms ago (polled every
+ * 100 ms), is the one it validated the cell at ({@link io.memokit.storage.postgres.Watches}): a clear
+ * or an eviction on another host stops those hits within 200 ms; this process's own at once.
+ *
+ * <p><b>Rights.</b> A role with only USAGE and SELECT on the schema gets hits; a miss gets a
+ * {@link io.memokit.storage.StoreException} naming the rights it lacks and the grants that give them.
+ */
+package io.memokit.storage.postgres;

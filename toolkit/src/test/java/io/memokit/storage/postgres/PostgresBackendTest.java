@@ -1,0 +1,502 @@
+package io.memokit.storage.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.storage.Backends;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.Claim;
+import io.memokit.storage.Payload;
+import io.memokit.storage.Presence;
+import io.memokit.storage.StoreBackend;
+import io.memokit.storage.StoreBackendContract;
+import io.memokit.storage.StoreException;
+import io.memokit.storage.StoreSettings;
+import io.memokit.storage.StoredCell;
+import io.memokit.storage.WaitBoard;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The storage contract on a real PostgreSQL server ({@link PostgresServer}: a fresh database per
+ * test), and what only a shared database has: fencing of a claim whose session ended, a role that
+ * may only read, the bound on how soon another process's clear is seen, payloads in chunks,
+ * connection counts, the schema's version, passwords kept out of messages.
+ */
+class PostgresBackendTest extends StoreBackendContract {
+
+  private final PostgresServer server = PostgresServer.get();
+  private String database;
+  private final List<PostgresBackend> opened = new ArrayList<>();
+  private final List<String> roles = new ArrayList<>();
+
+  /** After the contract's own checks (an extension's afterEach runs after every @AfterEach method). */
+  @RegisterExtension
+  final AfterEachCallback closeAndDrop = context -> {
+    for (PostgresBackend b : opened) b.close();
+    if (database != null) server.dropDatabase(database);
+    try (Connection c = server.admin("postgres"); Statement st = c.createStatement()) {
+      for (String role : roles) st.execute("DROP ROLE IF EXISTS " + role);
+    }
+  };
+
+  @Override
+  protected StoreBackend openFresh(StoreSettings settings) throws Exception {
+    database = server.createDatabase();
+    StoreBackend b = Backends.open(server.url(database), settings);
+    opened.add((PostgresBackend) b);
+    return b;
+  }
+
+  /** Another backend on the test's database: what another process (on any host) sees. */
+  private PostgresBackend another() {
+    return opened(server.url(database));
+  }
+
+  private PostgresBackend opened(String url) {
+    PostgresBackend b = PostgresBackend.connect(url, StoreSettings.defaults().withMaxsize(100).withClock(now::get));
+    opened.add(b);
+    return b;
+  }
+
+  private Connection admin() throws SQLException {
+    return server.admin(database);
+  }
+
+  private static final String CELL = "FROM memokit.cells c JOIN memokit.blocks b ON b.id = c.block_id "
+      + "WHERE b.name = ? AND b.version = ? AND b.code = ? AND b.arity = ? AND c.key_hi = ? AND c.key_lo = ?";
+
+  private PreparedStatement onCell(Connection c, String sql, BlockBackend block, CellKey key) throws SQLException {
+    PreparedStatement p = c.prepareStatement(sql);
+    int i = PostgresBlock.bindIdentity(p, 1, block.id());
+    p.setLong(i, key.hashHi());
+    p.setLong(i + 1, key.hashLo());
+    return p;
+  }
+
+  @Override
+  protected void damage(BlockBackend block, CellKey key) throws Exception {
+    try (Connection c = admin()) {
+      try (PreparedStatement p = onCell(c, "UPDATE memokit.cells SET payload = set_byte(payload, length(payload) / 3, "
+          + "get_byte(payload, length(payload) / 3) # 64) WHERE payload IS NOT NULL AND id = (SELECT c.id " + CELL + ")",
+          block, key)) {
+        if (p.executeUpdate() == 1) return;
+      }
+      try (PreparedStatement p = onCell(c, "UPDATE memokit.chunks SET data = set_byte(data, 7, get_byte(data, 7) # 64) "
+          + "WHERE seq = 0 AND token = (SELECT c.token " + CELL + ")", block, key)) {
+        assertEquals(1, p.executeUpdate(), "the cell has a payload to damage");
+      }
+    }
+  }
+
+  @Override
+  protected void lose(BlockBackend block, CellKey key) throws Exception {
+    try (Connection c = admin();
+         PreparedStatement p = onCell(c, "DELETE FROM memokit.cells WHERE id = (SELECT c.id " + CELL + ")", block, key)) {
+      assertEquals(1, p.executeUpdate());
+    }
+  }
+
+  private static String text(Payload p) {
+    return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
+  }
+
+  private Claim.Timing timing() {
+    return new Claim.Timing(now.get(), 1, 1);
+  }
+
+  /** Ends the session that holds {@code key}'s claim, as the server does when a process dies or its network goes. */
+  private void terminateClaimer(BlockBackend block, CellKey key) throws SQLException {
+    try (Connection c = admin();
+         PreparedStatement p = onCell(c, "SELECT pg_terminate_backend(c.holder_backend) " + CELL, block, key);
+         ResultSet r = p.executeQuery()) {
+      assertTrue(r.next() && r.getBoolean(1), "the claiming session was ended");
+    }
+  }
+
+  /** Claims {@code key} as a waiter does (the backend asks the server at most every 100 ms); null after {@code millis}. */
+  private static Claim claimWithin(BlockBackend block, CellKey key, long millis) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < deadline) {
+      Claim c = block.tryClaim(key);
+      if (c != null) return c;
+      Thread.sleep(5);
+    }
+    return null;
+  }
+
+  // ---- fencing --------------------------------------------------------------------------------
+
+  @Test
+  void aClaimWhoseSessionEndedLosesItsCellToTheProcessThatTookItOver() throws Exception {
+    BlockBackend mine = store.block(fn("f"));
+    BlockBackend theirs = another().block(fn("f"));
+    Claim first = mine.tryClaim(key(1));
+    Claim.Started started = first.start();
+    assertNull(theirs.tryClaim(key(1)), "held by the first session");
+    terminateClaimer(mine, key(1));
+    long ended = System.nanoTime();
+    Claim second = claimWithin(theirs, key(1), 1_000);
+    assertNotNull(second, "a waiter takes the cell over within a second of the session's end");
+    long tookOver = System.nanoTime() - ended;
+    Claim.Started again = second.start();
+    assertTrue(again.takenOver(), "the computing row was left by a session that ended: taken over");
+    assertEquals(started.cellId(), again.cellId(), "the cell keeps its number");
+    assertNotNull(second.complete(payload("second"), timing()));
+    second.close();
+    assertNull(first.complete(payload("first"), timing()), "the first claim was lost: its result is not stored");
+    first.close();
+    assertEquals("second", text(mine.read(key(1)).payload()), "the value of the process that took over stays");
+    assertEquals(1, mine.status().size(), "one cell, not two");
+    assertTrue(tookOver < TimeUnit.SECONDS.toNanos(1), "took over after " + tookOver / 1_000_000 + " ms");
+    try (Claim third = mine.tryClaim(key(2))) {
+      assertNotNull(third, "the first process claims again, on a new session");
+    }
+  }
+
+  @Test
+  void aClaimWhoseSessionEndedCannotStoreEvenIfNobodyTookItOver() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1))) {
+      claim.start();
+      terminateClaimer(b, key(1));
+      Thread.sleep(100); // the server ends the session
+      assertNull(claim.complete(payload("late"), timing()), "a claim without its lock stores nothing");
+    }
+    assertNull(b.read(key(1)));
+    assertEquals(0, b.status().size(), "its computing row is removed");
+  }
+
+  @Test
+  void aProcessHoldingManyClaimsUsesOneSessionForThem() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    List<Claim> claims = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        Claim c = b.tryClaim(key(i));
+        c.start();
+        claims.add(c);
+      }
+      try (Connection c = admin(); PreparedStatement p = c.prepareStatement(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND application_name = 'memokit'")) {
+        p.setString(1, database);
+        try (ResultSet r = p.executeQuery()) {
+          r.next();
+          assertTrue(r.getInt(1) <= 1 + Connections.MAX, r.getInt(1) + " sessions for 50 claims");
+        }
+      }
+    } finally {
+      for (Claim c : claims) {
+        c.abandon();
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aWaitingProcessAsksTheServerAboutTheCellAtMostEvery100Ms() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    BlockBackend waiter = another().block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1)); Connection c = admin(); Statement st = c.createStatement()) {
+      claim.start();
+      st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      st.execute("SELECT pg_stat_statements_reset()");
+      int polls = 0;
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(600)) { // the cell lifecycle polls from 1 ms up
+        assertNull(waiter.read(key(1)));
+        assertNull(waiter.tryClaim(key(1)));
+        assertNotNull(waiter.holder(key(1)));
+        polls++;
+        Thread.sleep(1);
+      }
+      for (String statement : List.of("pg_try_advisory_lock", "c.payload, c.chunks", "c.holder_pid")) {
+        try (ResultSet r = st.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = "
+            + "(SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%" + statement + "%'")) {
+          r.next();
+          long n = r.getLong(1);
+          assertTrue(n >= 1 && n <= 8, n + " statements with " + statement + " in 600 ms of " + polls
+              + " polls: none, or more than one per 100 ms");
+        }
+      }
+      assertTrue(polls > 100, "the loop polled " + polls + " times");
+      claim.abandon();
+    }
+  }
+
+  // ---- roles ---------------------------------------------------------------------------------
+
+  private String role(String kind, String grants) throws SQLException {
+    String role = kind + "_" + database;
+    roles.add(role);
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "'");
+      for (String grant : grants.split(";")) st.execute(grant.replace("ROLE", role));
+    }
+    return role;
+  }
+
+  @Test
+  void aRoleThatMayOnlyReadGetsHitsAndAClearErrorOnAMiss() throws Exception {
+    put(store.block(fn("f")), key(1), payload("stored"));
+    String role = role("reader", "GRANT USAGE ON SCHEMA memokit TO ROLE; GRANT SELECT ON ALL TABLES IN SCHEMA memokit TO ROLE");
+    PostgresBackend reader = opened(server.url(database, role, "pw-" + role));
+    BlockBackend b = reader.block(fn("f"));
+    StoredCell cell = b.read(key(1));
+    assertEquals("stored", text(cell.payload()));
+    Presence p = b.hit(key(1), cell);
+    assertNotNull(p, "a hit is remembered");
+    assertTrue(p.stillStored());
+    p.publishHits(3, now.get()); // statistics only: silently not counted
+    assertEquals(1, b.status().size());
+    StoreException e = assertThrows(StoreException.class, () -> b.tryClaim(key(2)));
+    assertTrue(e.getMessage().contains("role " + role) && e.getMessage().contains("INSERT")
+        && e.getMessage().contains("memokit.cells") && e.getMessage().contains("f{1}(1)")
+        && e.getMessage().contains("GRANT"), e.getMessage());
+    assertFalse(e.getMessage().contains("pw-"), "no password in " + e.getMessage());
+    StoreException clear = assertThrows(StoreException.class, b::clear);
+    assertTrue(clear.getMessage().contains("permission denied") && clear.getMessage().contains(role), clear.getMessage());
+  }
+
+  @Test
+  void aRoleWithTheGrantsTheRefusalAdvisesComputesCells() throws Exception {
+    String role = role("writer", "GRANT USAGE ON SCHEMA memokit TO ROLE; "
+        + "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA memokit TO ROLE; "
+        + "GRANT USAGE ON ALL SEQUENCES IN SCHEMA memokit TO ROLE");
+    PostgresBackend writer = opened(server.url(database, role, "pw-" + role));
+    BlockBackend b = writer.block(fn("f"));
+    assertNotNull(put(b, key(1), payload("by a role that is not the schema's owner")));
+    assertEquals(1, b.clear());
+    assertEquals(List.of(), writer.check(true));
+  }
+
+  @Test
+  void aRoleThatCannotReadTheSchemaIsRefusedNamingTheRight() throws Exception {
+    String role = role("stranger", "SELECT 1");
+    StoreException e = assertThrows(StoreException.class, () -> opened(server.url(database, role, "pw-" + role)));
+    assertTrue(e.getMessage().contains("USAGE on schema memokit") && e.getMessage().contains(role), e.getMessage());
+  }
+
+  // ---- presence: how soon a removal elsewhere is seen ----------------------------------------
+
+  /** Calls {@code p.stillStored()} until it answers false; every call begun after the bound must. Returns ms. */
+  private static long untilGone(Presence p, long removedAt) throws InterruptedException {
+    long bound = TimeUnit.MILLISECONDS.toNanos(Watches.TRUST_MILLIS);
+    for (;;) {
+      long asked = System.nanoTime();
+      if (!p.stillStored()) return (System.nanoTime() - removedAt) / 1_000_000;
+      assertTrue(asked - removedAt <= bound, "still answered from memory " + (asked - removedAt) / 1_000_000
+          + " ms after the removal");
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void aClearOrEvictionByAnotherProcessIsSeenWithinTheBound() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence byHand = put(b, key(1), payload("a"));
+    now.incrementAndGet();
+    Presence evicted = put(b, key(2), payload("b"));
+    now.incrementAndGet();
+    Presence kept = put(b, key(3), payload("c"));
+    Presence alsoKept = put(b, key(4), payload("d"));
+    for (Presence p : List.of(byHand, evicted, kept, alsoKept)) assertTrue(p.stillStored());
+    Thread.sleep(300); // the poller is running: the bound is measured, not a first read
+    BlockBackend other = another().block(fn("f"));
+
+    assertEquals(0, other.clearErrors(), "removes nothing: the block's generation does not move");
+    assertTrue(byHand.stillStored());
+    try (Connection c = admin(); PreparedStatement p = onCell(c,
+        "DELETE FROM memokit.cells WHERE id = (SELECT c.id " + CELL + ")", b, key(1))) {
+      assertEquals(1, p.executeUpdate(), "an administrator's SQL removes the first cell");
+    }
+    long seen1 = untilGone(byHand, System.nanoTime());
+    assertTrue(evicted.stillStored(), "re-validated at the new generation: the next removal is seen by the poll");
+    assertEquals(1, other.resize(2), "the least recently hit of the three left, key 2, is evicted elsewhere");
+    long seen2 = untilGone(evicted, System.nanoTime());
+    assertTrue(kept.stillStored(), "a cell not removed stays valid when others of its block go");
+    other.clear();
+    long seen3 = untilGone(kept, System.nanoTime());
+    assertFalse(alsoKept.stillStored());
+    System.out.println("PostgreSQL store: removals by another process seen after " + seen1 + ", " + seen2 + ", "
+        + seen3 + " ms (bound " + Watches.TRUST_MILLIS + " ms, poll every " + Watches.POLL_MILLIS + " ms)");
+  }
+
+  @Test
+  void aHitFromMemoryTakesUnderAMicrosecond() throws Exception {
+    Presence p = put(store.block(fn("f")), key(1), payload("a"));
+    int n = 2_000_000;
+    long worstAverage = 0;
+    for (int round = 0; round < 3; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        if (!p.stillStored()) throw new AssertionError("the cell is stored");
+      }
+      worstAverage = (System.nanoTime() - t0) / n;
+    }
+    assertTrue(worstAverage < 1_000, "a hit from memory took " + worstAverage + " ns");
+    System.out.println("PostgreSQL store: stillStored() of a remembered cell takes " + worstAverage + " ns");
+  }
+
+  // ---- payloads ------------------------------------------------------------------------------
+
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+  }
+
+  @Test
+  void aValueOfManyChunksIsStreamedWithoutASecondCopyAndChecked() throws Exception {
+    BlockBackend b = store.block(fn("big"));
+    int size = 5 * Payloads.CHUNK + 3;
+    byte[] value = new byte[size + 10];
+    new Random(7).nextBytes(value);
+    long before = allocated();
+    try (Claim claim = b.tryClaim(key(1))) {
+      claim.start();
+      assertNotNull(claim.complete(new Payload((byte) 2, value, size, false, true), timing()));
+    }
+    long writing = allocated() - before;
+    before = allocated();
+    StoredCell cell = b.read(key(1));
+    long reading = allocated() - before;
+    assertEquals(size, cell.payload().length());
+    assertArrayEquals(java.util.Arrays.copyOf(value, size), java.util.Arrays.copyOf(cell.payload().bytes(), size));
+    assertTrue(cell.payload().shareable());
+    assertTrue(writing < 3L * Payloads.CHUNK, "storing allocated " + writing + " bytes: the value was copied");
+    // Reading allocates the value's array and, one at a time (fetch size 1), each chunk as the driver
+    // receives it, dropped once copied: under 2x the value. A second whole copy (or hex text) would pass 3x.
+    assertTrue(reading < 2L * size + 3L * Payloads.CHUNK, "reading allocated " + reading + " bytes for " + size);
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT count(*) FROM memokit.chunks")) {
+      r.next();
+      assertEquals(6, r.getInt(1));
+    }
+    damage(b, key(1));
+    assertNull(b.read(key(1)), "a damaged chunk is caught by the checksum");
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT count(*) FROM memokit.chunks")) {
+      r.next();
+      assertEquals(0, r.getInt(1), "the damaged cell's chunks went with it");
+    }
+    try (Claim claim = b.tryClaim(key(2))) {
+      claim.start();
+      claim.complete(new Payload((byte) 2, value, size, false, true), timing());
+    }
+    store.removeBlock(fn("big"));
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT count(*) FROM memokit.chunks")) {
+      r.next();
+      assertEquals(0, r.getInt(1), "a removed block's chunks go with it");
+    }
+  }
+
+  // ---- schema, locations, management ---------------------------------------------------------
+
+  @Test
+  void aSchemaOfANewerVersionIsRefused() throws Exception {
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE memokit.schema_version SET version = 99");
+    }
+    StoreException e = assertThrows(StoreException.class, this::another);
+    assertTrue(e.getMessage().contains("version 99") && e.getMessage().contains("newer memokit"), e.getMessage());
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE memokit.schema_version SET version = " + Schema.VERSION);
+    }
+  }
+
+  @Test
+  void passwordsAreNeverShown() {
+    assertFalse(store.location().contains(server.password()), store.location());
+    assertTrue(store.location().contains("password=***"), store.location());
+    String wrong = server.url("no_such_database");
+    StoreException e = assertThrows(StoreException.class, () -> opened(wrong));
+    assertFalse(e.getMessage().contains(server.password()), e.getMessage());
+    assertTrue(e.getMessage().contains("no_such_database"), e.getMessage());
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> Backends.open("jdbc:mysql://db.example/x?user=u&password=secret", StoreSettings.defaults()));
+    assertTrue(other.getMessage().contains("jdbc:mysql:") && !other.getMessage().contains("secret"), other.getMessage());
+    assertEquals("jdbc:postgresql://u:***@h/db", PostgresBackend.redact("jdbc:postgresql://u:secret@h/db"));
+  }
+
+  @Test
+  void theComputingProcessIsNamedAcrossTheStore() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = b.tryClaim(key(1))) {
+      Claim.Started started = claim.start();
+      var ref = new WaitBoard.CellRef(fn("f").directoryName(), key(1).hashHi(), key(1).hashLo(), 0);
+      var holder = another().holderOf(ref);
+      assertNotNull(holder);
+      assertTrue(holder.isThisProcess());
+      assertEquals(started.cellId(), holder.cellId());
+      assertNull(store.holderOf(new WaitBoard.CellRef(fn("g").directoryName(), 1, 2, 0)));
+      claim.abandon();
+    }
+  }
+
+  @Test
+  void theWaitBoardKeepsTheEntriesOfLiveProcesses() throws Exception {
+    WaitBoard board = store.waitBoard();
+    var ref = new WaitBoard.CellRef(fn("f").directoryName(), 1, 2, 3);
+    WaitBoard.Entry e = WaitBoard.Entry.ofThisThread(now.get(), ref, List.of(ref));
+    board.publish(e);
+    board.publish(e); // rewritten, not doubled
+    assertEquals(List.of(e), another().waitBoard().entries());
+    board.withdraw(e);
+    assertEquals(List.of(), board.entries());
+  }
+
+  @Test
+  void checkFindsAndFixesWhatWentWrongBehindItsBack() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("one"));
+    put(b, key(2), payload("two"));
+    damage(b, key(1));
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE memokit.blocks SET cells = 7");
+      st.executeUpdate("INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, created, "
+          + "last_hit) SELECT id, 5, 6, nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), 42, 0, 0 "
+          + "FROM memokit.blocks");
+      st.executeUpdate("INSERT INTO memokit.chunks (token, seq, data) VALUES (-1, 0, '\\x00')");
+    }
+    List<String> problems = store.check(false);
+    assertEquals(4, problems.size(), problems.toString());
+    assertTrue(String.join("\n", problems).contains("damaged"), problems.toString());
+    assertEquals(problems.size(), store.check(true).size());
+    assertEquals(List.of(), store.check(false), "fixed");
+    assertEquals(1, b.status().size());
+    assertEquals("two", text(b.read(key(2)).payload()));
+  }
+
+  @Test
+  void aBlockIsFoundByItsIdentityAfterAnotherProcessRecreatedIt() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence p = put(b, key(1), payload("a"));
+    PostgresBackend other = another();
+    other.removeBlock(fn("f"));
+    put(other.block(fn("f")), key(2), payload("b"));
+    untilGone(p, System.nanoTime());
+    assertNull(b.read(key(1)));
+    assertEquals("b", text(b.read(key(2)).payload()), "the same block, by identity, though its row is new");
+    assertEquals(List.of(fn("f")), store.blockIds());
+    assertEquals(new FunctionId("f", "1", 1), store.blockIds().get(0));
+  }
+}
