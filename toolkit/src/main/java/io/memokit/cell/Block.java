@@ -131,8 +131,19 @@ public final class Block {
 
   /** Publishes the hits counted in memory since the last time. */
   public void publishHits() {
-    for (Remembered m : memory.values()) publish(m);
+    Remembered m;
+    while ((m = withHits.poll()) != null) {
+      m.queued = false; // before publishing: a hit counted meanwhile queues it again
+      publish(m);
+    }
   }
+
+  /**
+   * The remembered cells with hits not yet published, each queued by its first such hit: publishing
+   * (every 100 ms, and before each eviction) visits them only, not every cell this process remembers.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Remembered> withHits =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private void publish(Remembered m) {
     long n = m.pendingHits.sumThenReset();
@@ -226,6 +237,8 @@ public final class Block {
     final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
     /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
     volatile long lastHit;
+    /** Whether it waits in the block's queue of cells with unpublished hits. */
+    volatile boolean queued;
 
     Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId) {
       this.presence = presence;
@@ -277,6 +290,10 @@ public final class Block {
     long now = clockMillis.getAsLong();
     if (m.lastHit != now) m.lastHit = now;
     m.pendingHits.increment();
+    if (!m.queued) {
+      m.queued = true; // two threads may both queue it: the second publication finds nothing to add
+      withHits.add(m);
+    }
     if (!hitsPending) markHitsPending();
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error, m.cellId());
