@@ -5,6 +5,7 @@ import io.memokit.CellInfo;
 import io.memokit.Expr;
 import io.memokit.MemoStore;
 import io.memokit.Memoized;
+import io.memokit.cell.Trace;
 import io.memokit.expr.ChainMap;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class Html {
   }
 
   static String store(Path path, List<BlockInfo> blocks) {
-    return "<div><b>memokit store</b> <code>" + esc(path.toString()) + "</code> &mdash; " + blocks.size()
+    return "<div><b>memokit store</b> <code>" + esc(Trace.shown(path.toString())) + "</code> &mdash; " + blocks.size()
         + " block" + (blocks.size() == 1 ? "" : "s") + blocks(blocks) + "</div>";
   }
 
@@ -50,7 +51,7 @@ public final class Html {
 
   static String memoized(BlockInfo info, boolean cacheOnly, Path store, List<CellInfo> cells) {
     return "<div><b>" + esc(info.label()) + "</b>" + (cacheOnly ? " (cache-only)" : "") + " in <code>"
-        + esc(store.toString()) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
+        + esc(Trace.shown(store.toString())) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
   }
 
   /** The columns of a block table, in HTML and in plain text. */
