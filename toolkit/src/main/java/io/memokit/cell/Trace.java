@@ -1,5 +1,8 @@
 package io.memokit.cell;
 
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -9,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * Cache events, one line each: {@code [proc PID @ HH:MM:SS] Cache<DIR:NAME{VERSION}(ARITY)> EVENT(ID)},
  * followed for a WAIT by whom it waits for ({@code for proc 4711 on host-a since 14:32:13}, or
- * {@code for thread NAME of this process}).
+ * {@code for thread NAME of this process}). DIR is the store as {@link #shown} names it: relative to
+ * the working directory when the store lies below it.
  * Printed to standard output when enabled ({@code trace(true)}), always logged through
  * {@link System.Logger} (logger {@code io.memokit.trace}, level DEBUG), and passed to listeners
  * (notebook progress bars, tests).
@@ -25,7 +29,7 @@ public final class Trace {
    */
   public record Event(long pid, LocalTime time, String store, String block, Kind kind, long n, String detail) {
     public String line() {
-      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + store + ":" + block + "> " + kind + "(" + n + ")"
+      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + shown(store) + ":" + block + "> " + kind + "(" + n + ")"
           + (detail.isEmpty() ? "" : " " + detail);
     }
   }
@@ -37,6 +41,40 @@ public final class Trace {
   private static volatile boolean printing;
 
   private Trace() {}
+
+  /** The working directory, as the real path a directory store's location is. */
+  private static final class WorkingDirectory {
+    static final Path REAL = real();
+
+    private static Path real() {
+      Path cwd = Path.of("").toAbsolutePath();
+      try {
+        return cwd.toRealPath();
+      } catch (IOException | SecurityException e) {
+        return cwd;
+      }
+    }
+  }
+
+  /**
+   * A store's location as traces and notebook tables show it: a directory below the working
+   * directory (not {@code /}) relative to it ({@code notebook-demo-store} for a notebook's store
+   * beside it, {@code .} for the working directory itself), so that what a notebook or a script prints does not depend on
+   * where the project lies on a machine; any other location (a directory elsewhere, a database URL)
+   * as it is.
+   */
+  public static String shown(String location) {
+    if (!location.startsWith("/")) return location;
+    try {
+      Path path = Path.of(location);
+      Path cwd = WorkingDirectory.REAL;
+      if (cwd.getNameCount() == 0 || !path.startsWith(cwd)) return location; // from "/", every path would be "below"
+      String relative = cwd.relativize(path).toString();
+      return relative.isEmpty() ? "." : relative;
+    } catch (InvalidPathException e) {
+      return location;
+    }
+  }
 
   public static void print(boolean on) {
     printing = on;

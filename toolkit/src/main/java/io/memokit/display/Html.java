@@ -5,6 +5,7 @@ import io.memokit.CellInfo;
 import io.memokit.Expr;
 import io.memokit.MemoStore;
 import io.memokit.Memoized;
+import io.memokit.cell.Trace;
 import io.memokit.expr.ChainMap;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * HTML renderings for notebooks. Nothing here computes or incarnates anything: a store and a
@@ -24,8 +26,10 @@ public final class Html {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
       .withZone(ZoneId.systemDefault());
   private static final String TABLE = "<table class=\"memokit\" style=\"border-collapse:collapse;font-size:90%\">";
-  private static final String TD = "<td style=\"border:1px solid #ccc;padding:2px 8px;text-align:right\">";
-  private static final String TH = "<th style=\"border:1px solid #ccc;padding:2px 8px;background:#f3f3f3\">";
+  private static final String CELL_STYLE = "border:1px solid #ccc;padding:2px 8px;text-align:";
+  private static final String TH_STYLE = ";background:#f3f3f3";
+  /** Columns of names and words, left-aligned; numbers, sizes, times and dates are right-aligned. */
+  private static final Set<String> TEXT_COLUMNS = Set.of("block", "keyed by", "state");
 
   private Html() {}
 
@@ -40,8 +44,8 @@ public final class Html {
   }
 
   static String store(Path path, List<BlockInfo> blocks) {
-    return "<div><b>memokit store</b> <code>" + esc(path.toString()) + "</code> &mdash; " + blocks.size()
-        + " block" + (blocks.size() == 1 ? "" : "s") + blocks(blocks) + "</div>";
+    return "<div><b>memokit store</b> <code>" + esc(Trace.shown(path.toString())) + "</code> &mdash; " + blocks.size()
+        + " block" + (blocks.size() == 1 ? "" : "s") + (blocks.isEmpty() ? "" : blocks(blocks)) + "</div>";
   }
 
   public static String memoized(Memoized m) {
@@ -50,7 +54,7 @@ public final class Html {
 
   static String memoized(BlockInfo info, boolean cacheOnly, Path store, List<CellInfo> cells) {
     return "<div><b>" + esc(info.label()) + "</b>" + (cacheOnly ? " (cache-only)" : "") + " in <code>"
-        + esc(store.toString()) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
+        + esc(Trace.shown(store.toString())) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
   }
 
   /** The columns of a block table, in HTML and in plain text. */
@@ -80,12 +84,11 @@ public final class Html {
 
   /** Blocks with version, hits, misses, maxsize and size. */
   public static String blocks(List<BlockInfo> blocks) {
-    StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
-    for (String h : BLOCK_COLUMNS) sb.append(TH).append(h).append("</th>");
-    sb.append("</tr>");
+    StringBuilder sb = header(BLOCK_COLUMNS);
     for (BlockInfo b : blocks) {
       sb.append("<tr>");
-      for (String v : blockRow(b)) sb.append(td(v));
+      List<String> row = blockRow(b);
+      for (int i = 0; i < row.size(); i++) sb.append(td(BLOCK_COLUMNS.get(i), esc(row.get(i))));
       sb.append("</tr>");
     }
     return sb.append("</table>").toString();
@@ -93,9 +96,7 @@ public final class Html {
 
   /** Cells with id, state, last hit, hits, size, CPU and wall time; stored exceptions marked. */
   public static String cells(List<CellInfo> cells) {
-    StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
-    for (String h : CELL_COLUMNS) sb.append(TH).append(h).append("</th>");
-    sb.append("</tr>");
+    StringBuilder sb = header(CELL_COLUMNS);
     for (CellInfo c : cells) {
       String style = switch (c.state()) {
         case ERROR -> " style=\"background:#fde8e8\"";
@@ -106,7 +107,7 @@ public final class Html {
       sb.append("<tr").append(style).append(">");
       for (int i = 0; i < row.size(); i++) {
         boolean warn = i == 1 && c.state() == CellInfo.State.ERROR;
-        sb.append(warn ? TD + "&#9888; " + esc(row.get(i)) + "</td>" : td(row.get(i)));
+        sb.append(td(CELL_COLUMNS.get(i), (warn ? "&#9888; " : "") + esc(row.get(i))));
       }
       sb.append("</tr>");
     }
@@ -146,7 +147,7 @@ public final class Html {
     long count = hits + misses;
     double scale = total > 0 ? total : Math.max(1, count);
     long hitPct = Math.round(100 * hits / scale);
-    long missPct = Math.round(100 * misses / scale);
+    long missPct = Math.round(100 * count / scale) - hitPct; // the two add up to at most 100%, rounded each
     return "<div style=\"font-family:monospace;font-size:90%\">" + esc(label) + ": " + count
         + (total > 0 ? "/" + total : "") + " calls, " + hits + " hits, " + misses + " misses" + (done ? " (done)" : "")
         + "<div style=\"width:320px;height:12px;border:1px solid #aaa;display:flex\">"
@@ -154,8 +155,22 @@ public final class Html {
         + "<div style=\"width:" + missPct + "%;background:#ff9800\"></div></div></div>";
   }
 
-  private static String td(Object v) {
-    return TD + esc(String.valueOf(v)) + "</td>";
+  private static String align(String column) {
+    return TEXT_COLUMNS.contains(column) ? "left" : "right";
+  }
+
+  /** A table and its header row, each header aligned as its column. */
+  private static StringBuilder header(List<String> columns) {
+    StringBuilder sb = new StringBuilder(TABLE).append("<tr>");
+    for (String h : columns) {
+      sb.append("<th style=\"").append(CELL_STYLE).append(align(h)).append(TH_STYLE).append("\">").append(h).append("</th>");
+    }
+    return sb.append("</tr>");
+  }
+
+  /** A cell of {@code column} holding {@code html}. */
+  private static String td(String column, String html) {
+    return "<td style=\"" + CELL_STYLE + align(column) + "\">" + html + "</td>";
   }
 
   static String time(Instant t) {

@@ -148,7 +148,7 @@ public final class Progress implements AutoCloseable {
     @Override
     public String show(Progress p) {
       try {
-        return (String) display.invoke(null, "text/html", p.rendering().html());
+        return (String) display.invoke(null, null, p); // memokit's renderer: the bar and its text line
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null;
       }
@@ -158,7 +158,7 @@ public final class Progress implements AutoCloseable {
     public void update(String id, Progress p) {
       if (id == null) return;
       try {
-        update.invoke(null, id, "text/html", p.rendering().html());
+        update.invoke(null, id, null, p);
       } catch (ReflectiveOperationException | RuntimeException e) {
         // the bar stops updating; the loop goes on
       }

@@ -16,7 +16,7 @@ import java.util.List;
  * adapter ({@link RapaioDisplayProvider}, {@link BaseKernelDisplay}, {@link JJavaDisplay}) registers
  * {@link #TYPES} and asks here.
  *
- * @param html the {@code text/html} form
+ * @param html the {@code text/html} form, or {@code null} for a plain value ({@link #plain})
  * @param text the {@code text/plain} form
  */
 public record Rendering(String html, String text) {
@@ -49,6 +49,15 @@ public record Rendering(String html, String text) {
     List<BlockInfo> blocks = all(o, BlockInfo.class);
     if (blocks != null) return new Rendering(Html.blocks(blocks), Plain.blocks(blocks));
     return null;
+  }
+
+  /**
+   * Any other value as a notebook shows it: its text, as {@code System.out.println} prints it
+   * ({@code [1, 2]} for a list, a string as it is, lines included), with no HTML. What IJava and JJava
+   * show for such values; memokit's rapaio renderer shows the same.
+   */
+  public static Rendering plain(Object o) {
+    return new Rendering(null, String.valueOf(o));
   }
 
   /** {@code o} as a list of {@code type}: one element, or a non-empty list of nothing else; else null. */

@@ -6,6 +6,7 @@
  * ({@link io.memokit.display.BaseKernelDisplay}) and JJava's ({@link io.memokit.display.JJavaDisplay}),
  * the last two found and registered by {@link io.memokit.display.NotebookKernels}; and a progress bar
  * for loops ({@link io.memokit.display.Progress}). Plain {@code toString()} stays the text form
- * everywhere else.
+ * everywhere else, and is what a notebook shows for any other value, in rapaio's kernel too
+ * ({@link io.memokit.display.Rendering#plain}).
  */
 package io.memokit.display;

@@ -193,7 +193,8 @@ class KernelDisplayTest {
   @Test
   void theRapaioKernelGetsTheSameRenderingsProgressIncluded() {
     List<org.rapaio.jupyter.kernel.display.DisplayRenderer> renderers = new RapaioDisplayProvider().getDisplayRenderers();
-    assertEquals(Rendering.TYPES, renderers.stream().map(r -> r.rendererClass()).toList());
+    assertEquals(Rendering.TYPES.stream().map(t -> t == List.class ? java.util.Collection.class : t).toList(),
+        renderers.stream().map(r -> r.rendererClass()).toList().subList(0, Rendering.TYPES.size()));
     try (Progress p = Progress.of(square, 1)) {
       square.apply(3);
       for (Object o : List.of(store, square, square.cells(), expr(square, 4), p)) {
@@ -202,6 +203,45 @@ class KernelDisplayTest {
         assertEquals(Rendering.of(o).html(), html, "the same HTML as in IJava and JJava, for " + o);
       }
     }
+  }
+
+  /** The rapaio kernel's own display service, which finds memokit's renderers as in the kernel. */
+  private static java.util.Map<String, Object> rapaio(Object o) {
+    return org.rapaio.jupyter.kernel.display.DisplaySystem.inst().render(o).data();
+  }
+
+  private static java.util.Map<String, Object> rapaio(String mime, Object o) {
+    return org.rapaio.jupyter.kernel.display.DisplaySystem.inst().render(mime, o).data();
+  }
+
+  @Test
+  void inRapaioAMemokitObjectIsItsHtmlWithItsText() {
+    for (Object o : List.of(store, square, square.cells(), expr(square, 4))) {
+      Rendering r = Rendering.of(o);
+      assertEquals(java.util.Map.of("text/html", r.html(), "text/plain", r.text()), rapaio(o), "for " + o);
+      assertEquals(java.util.Map.of("text/plain", r.text()), rapaio("text/plain", o), "asked for text: " + o);
+    }
+  }
+
+  record Point(int x, int y) {}
+
+  @Test
+  void inRapaioOtherValuesAreTheirPlainTextAsInIJava() {
+    assertEquals(java.util.Map.of("text/plain", "[1, 2]"), rapaio(List.of(1, 2)), "not List12{size:2,[1,2]}");
+    assertEquals(java.util.Map.of("text/plain", "[a]"), rapaio(java.util.Set.of("a")));
+    assertEquals(java.util.Map.of("text/plain", "[]"), rapaio(List.of()));
+    assertEquals(java.util.Map.of("text/plain", "42"), rapaio(42));
+    assertEquals(java.util.Map.of("text/plain", "two\nlines <b>"), rapaio("two\nlines <b>"), "a string as it is");
+    assertEquals(java.util.Map.of("text/plain", "Point[x=1, y=2]"), rapaio(new Point(1, 2)));
+  }
+
+  @Test
+  void inRapaioWhatTheKernelDrawsAndWhatIsAskedForStayTheKernels() {
+    assertTrue(String.valueOf(rapaio(java.util.Map.of("a", 1)).get("text/html")).contains("<table"), "a map is a table");
+    assertEquals(java.util.Map.of("text/html", "<b>bold</b>"), rapaio("text/html", "<b>bold</b>"));
+    assertEquals("List12{size:2,[1,2]}", rapaio("text/html", List.of(1, 2)).get("text/html"), "asked for HTML");
+    var image = new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    assertTrue(rapaio(image).containsKey("image/png"), "an image is a PNG");
   }
 
   @Test
