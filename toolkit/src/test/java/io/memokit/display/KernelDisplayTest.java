@@ -159,6 +159,19 @@ class KernelDisplayTest {
 
   @ParameterizedTest
   @MethodSource("libraries")
+  void insideARunningKernelASweepShowsItsBar(Library library) {
+    try (Kernel kernel = library.start()) {
+      store(dir.resolve("another")); // registers memokit's renderings with this kernel
+      assertEquals(List.of(0, 1, 4, 9), square.map(List.of(0, 1, 2, 3)));
+      List<Bundle> displayed = kernel.displayed();
+      assertEquals(1, displayed.size(), "one output, then updated in place: " + displayed);
+      assertNotNull(displayed.get(0).displayId(), "an id to update it by");
+      assertEquals(label + ": 0/4 inputs, 0 hit, 0 computed here, 0 computed elsewhere", displayed.get(0).text());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
   void otherObjectsRenderAsBefore(Library library) {
     library.register();
     library.register(); // a second registration changes nothing
