@@ -9,6 +9,8 @@ import io.memokit.function.FunctionRegistry;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.StoreSettings;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,6 +101,27 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn1<A, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A sweep: this function over {@code inputs}, shared with every process sweeping the same inputs
+     * on the same store, with no coordinator. Each process computes the cells nobody has claimed,
+     * skips those in progress elsewhere, then collects them (waiting as a single call does, and
+     * taking a cell over if the process computing it dies).
+     *
+     * <p>Returns the results in the collection's iteration order (an unmodifiable list; nulls
+     * allowed); every input yields exactly what {@code apply} would. An exception that is the
+     * function's answer for an input (stored, or of a type {@link #notStoring} names) does not stop
+     * the sweep: once every input is resolved (and stored), the sweep throws the exception of the
+     * first such input in input order, as {@code apply} would throw it. Errors, interrupts and
+     * {@link MemoException}s (a cache-only view's miss, say) stop the sweep at once; what it
+     * computed is stored, and the cells it held are released to the other processes.
+     *
+     * <p>In a notebook it shows a progress bar of the inputs hit, computed here and computed
+     * elsewhere; outside one, a sweep lasting over 2 s prints that line every 10% and at the end.
+     *
+     * @throws IllegalArgumentException if {@code inputs} is null
+     */
+    List<R> map(Collection<? extends A> inputs);
   }
 
   /**

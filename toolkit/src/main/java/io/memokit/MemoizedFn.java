@@ -8,6 +8,8 @@ import io.memokit.Memo.MemoFn4;
 import io.memokit.Memo.MemoFn5;
 import io.memokit.cell.Block;
 import io.memokit.cell.Notice;
+import io.memokit.cell.Sweep;
+import io.memokit.display.Progress;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
 import java.io.IOException;
@@ -144,12 +146,28 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     try {
       b = opened();
     } catch (MemoException e) {
-      if (cacheOnly) throw e;
-      NamedFunction t = target();
-      return Block.withoutStore(t, args, t.id().label() + " in " + store.path(), e);
+      return Block.withoutStore(withoutStore(e), args, where(), e);
     }
-    NamedFunction fn = notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
-    return b.block().call(fn, args, cacheOnly);
+    return b.block().call(storing(b), args, cacheOnly);
+  }
+
+  /** The function as this handle calls it through its block: exceptions of the types it does not store, not stored. */
+  private NamedFunction storing(Bound b) {
+    return notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
+  }
+
+  /**
+   * The function to compute without the store, which cannot be opened ({@code e}, thrown again by a
+   * cache-only handle, which never computes).
+   */
+  private NamedFunction withoutStore(MemoException e) {
+    if (cacheOnly) throw e;
+    return target();
+  }
+
+  /** The function and its store, as a warning about the store names them. */
+  private String where() {
+    return target().id().label() + " in " + store.path();
   }
 
   private Object call(Object... args) {
@@ -188,6 +206,29 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   @Override
   public Object apply(Object a, Object b, Object c, Object d, Object e) {
     return call(a, b, c, d, e);
+  }
+
+  @Override
+  public List map(java.util.Collection inputs) {
+    if (inputs == null) throw new IllegalArgumentException(name() + ".map: the inputs must not be null");
+    if (arity != 1) throw new IllegalArgumentException(target().id().label() + " takes " + arity + " argument(s): "
+        + "map sweeps a function of one argument");
+    List<Object[]> calls = new java.util.ArrayList<>(inputs.size());
+    for (Object input : inputs) calls.add(new Object[] {input});
+    try (Progress progress = Progress.ofSweep(target().id().label(), calls.size())) {
+      return sweep(calls, progress);
+    }
+  }
+
+  /** Sweeps the function over {@code calls} (one argument array each), telling {@code listener} of each input. */
+  List<Object> sweep(List<Object[]> calls, Sweep.Listener listener) {
+    Bound b;
+    try {
+      b = opened();
+    } catch (MemoException e) {
+      return Sweep.withoutStore(withoutStore(e), calls, where(), e, listener);
+    }
+    return Sweep.through(b.block(), storing(b), calls, cacheOnly, listener);
   }
 
   @Override

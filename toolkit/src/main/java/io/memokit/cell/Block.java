@@ -166,22 +166,31 @@ public final class Block {
    * raises a {@link MemoException} instead of being computed.
    */
   public Object call(NamedFunction fn, Object[] args, boolean cacheOnly) {
+    return call(fn, args, cacheOnly, null);
+  }
+
+  /**
+   * A call as one input of a sweep: as {@link #call(NamedFunction, Object[], boolean)}, and
+   * {@code step} (when not null) says how it went. A step that may not wait returns at once,
+   * {@linkplain SweepStep#deferred deferred}, when another thread or process computes the cell.
+   */
+  Object call(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
     try {
-      return callOnce(fn, args, cacheOnly);
+      return callOnce(fn, args, cacheOnly, step);
     } catch (InternalError e) {
       if (!storage.repairedAfter(e)) throw e;
       memory.clear();
-      return callOnce(fn, args, cacheOnly);
+      return callOnce(fn, args, cacheOnly, step);
     }
   }
 
-  private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly) {
+  private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
     // The key is first computed in place, to look the cell up in memory without allocating; it is
     // copied into a lasting CellKey only when the call goes further.
     KeyWriter.Probe probe = KeyWriter.probe(label, args);
     Remembered m = memory.get(probe);
     if (m != null) {
-      Object remembered = fromMemory(probe, m);
+      Object remembered = fromMemory(probe, m, step);
       if (remembered != MISSING) return remembered;
     }
     CellKey key = probe.toKey();
@@ -191,14 +200,15 @@ public final class Block {
       InFlight other = inFlight.putIfAbsent(key, mine);
       if (other == null) {
         try {
-          return resolve(fn, args, key, cacheOnly, mine);
+          return resolve(fn, args, key, cacheOnly, mine, step);
         } finally {
           inFlight.remove(key, mine);
           mine.finish();
         }
       }
+      if (step != null && !step.mayWait) return step.defer();
       awaitThread(other);
-      remembered = fromMemory(key);
+      remembered = fromMemory(key, step);
       if (remembered != MISSING) return remembered;
       // The other thread's result was not kept (not storable, lost, an error): resolve again.
     }
@@ -257,16 +267,16 @@ public final class Block {
     if (memory.remove(lookup, m)) publish(m);
   }
 
-  private Object fromMemory(CellKey key) {
+  private Object fromMemory(CellKey key, SweepStep step) {
     Remembered m = memory.get(key);
-    return m == null ? MISSING : fromMemory(key, m);
+    return m == null ? MISSING : fromMemory(key, m, step);
   }
 
   /**
    * The remembered value of a cell ({@code lookup} is its CellKey or a Probe equal to it), if the
    * shared index says the cell still exists; counts the hit.
    */
-  private Object fromMemory(Object lookup, Remembered m) {
+  private Object fromMemory(Object lookup, Remembered m, SweepStep step) {
     if (!m.presence.stillStored()) {
       forget(lookup, m);
       return MISSING;
@@ -296,7 +306,7 @@ public final class Block {
     }
     if (!hitsPending) markHitsPending();
     event(Trace.Kind.HIT, m.cellId());
-    return deliver(v, m.error, m.cellId());
+    return deliver(v, m.error, m.cellId(), step);
   }
 
   private void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
@@ -321,29 +331,31 @@ public final class Block {
     }
   }
 
-  private Object deliver(Object value, boolean error, long cellId) {
+  private Object deliver(Object value, boolean error, long cellId, SweepStep step) {
     if (!error) return value;
-    throw Sneaky.rethrow(StoredErrors.rethrowable(value, cellId, label, storage.id().name()));
+    throw SweepStep.fails(step, StoredErrors.rethrowable(value, cellId, label, storage.id().name()));
   }
 
   // ---- store and processes --------------------------------------------------------------------
 
-  private Object resolve(NamedFunction fn, Object[] args, CellKey key, boolean cacheOnly, InFlight mine) {
+  private Object resolve(NamedFunction fn, Object[] args, CellKey key, boolean cacheOnly, InFlight mine,
+                         SweepStep step) {
     boolean[] unreadable = {false};
-    Object hit = hitStored(key, unreadable);
+    Object hit = hitStored(key, unreadable, step);
     if (hit != MISSING) return hit;
     Claim claim;
     try {
       claim = storage.tryClaim(key);
       if (claim == null) {
-        claim = awaitProcess(key, mine, unreadable);
+        if (step != null && !step.mayWait) return step.defer();
+        claim = awaitProcess(key, mine, unreadable, step);
         if (claim == null) return mine.result;
       }
     } catch (IOException e) {
-      return withoutStore(fn, args, label + " in " + storeName, e);
+      return withoutStore(fn, args, label + " in " + storeName, e, step);
     }
     try (Claim held = claim) {
-      hit = hitStored(key, unreadable);
+      hit = hitStored(key, unreadable, step);
       if (hit != MISSING) return hit;
       if (unreadable[0]) {
         // The cell is whole but this process cannot read its value (a class missing from this class
@@ -353,7 +365,7 @@ public final class Block {
           throw new MemoException(describe(fn, args) + " is stored in " + storeName + " but cannot be read in this "
               + "process (see the warning above); cache-only mode does not compute it");
         }
-        return invokeUncached(fn, args);
+        return invokeUncached(fn, args, step);
       }
       if (cacheOnly) {
         throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
@@ -365,7 +377,7 @@ public final class Block {
       } catch (IOException e) {
         // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
         // Only storage calls are in this try: the function's own IOException must never land here.
-        return withoutStore(fn, args, label + " in " + storeName, e);
+        return withoutStore(fn, args, label + " in " + storeName, e, step);
       }
       if (p.takenOver()) {
         event(Trace.Kind.TAKEOVER, p.cellId());
@@ -374,7 +386,7 @@ public final class Block {
         event(Trace.Kind.MISS, p.cellId());
       }
       mine.cellId = p.cellId();
-      return compute(fn, args, key, held, p.cellId());
+      return compute(fn, args, key, held, p.cellId(), step);
     }
   }
 
@@ -398,15 +410,21 @@ public final class Block {
    * store cannot be written, so that a call still returns its value.
    */
   public static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause) {
-    warnStore(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
-    return invokeUncached(fn, args);
+    return withoutStore(fn, args, where, cause, null);
   }
 
-  private static Object invokeUncached(NamedFunction fn, Object[] args) {
+  /** As {@link #withoutStore(NamedFunction, Object[], String, Exception)}, as one input of a sweep. */
+  static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause, SweepStep step) {
+    warnStore(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
+    return invokeUncached(fn, args, step);
+  }
+
+  private static Object invokeUncached(NamedFunction fn, Object[] args, SweepStep step) {
+    if (step != null) step.computed = true;
     try {
       return fn.invoke(args);
     } catch (Exception e) {
-      throw Sneaky.rethrow(e);
+      throw isStorable(e) ? SweepStep.fails(step, e) : Sneaky.rethrow(e);
     }
   }
 
@@ -414,7 +432,7 @@ public final class Block {
    * Waits while another process computes {@code key}: returns the cell lock if that process died
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
-  private Claim awaitProcess(CellKey key, InFlight mine, boolean[] unreadable) throws IOException {
+  private Claim awaitProcess(CellKey key, InFlight mine, boolean[] unreadable, SweepStep step) throws IOException {
     try (ProcessWait wait = new ProcessWait(store, storage, key, mine)) {
       long backoff = 1;
       for (;;) {
@@ -432,7 +450,7 @@ public final class Block {
           throw wait.interrupted(e); // Thread.stop: JShell's Ctrl-C on JDK 17 (local and remote execution)
         }
         backoff = Math.min(backoff * 2, 100);
-        Object hit = hitStored(key, unreadable);
+        Object hit = hitStored(key, unreadable, step);
         if (hit != MISSING) {
           mine.result = hit;
           return null;
@@ -444,7 +462,7 @@ public final class Block {
   }
 
   /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
-  private Object hitStored(CellKey key, boolean[] unreadable) {
+  private Object hitStored(CellKey key, boolean[] unreadable, SweepStep step) {
     StoredCell stored = storage.read(key);
     if (stored == null) return MISSING;
     Payload payload = stored.payload();
@@ -462,7 +480,7 @@ public final class Block {
     Presence presence = storage.hit(key, stored);
     event(Trace.Kind.HIT, stored.cellId());
     if (presence != null) remember(key, presence, payload.error(), v, payload);
-    return deliver(v, payload.error(), stored.cellId());
+    return deliver(v, payload.error(), stored.cellId(), step);
   }
 
   /** A stored exception whose class is missing here, read with that class salvaged; MISSING if it cannot be. */
@@ -490,7 +508,8 @@ public final class Block {
         + "this process: " + why + ". Computing here without storing, as long as this lasts; to share them, " + fix);
   }
 
-  private Object compute(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId) {
+  private Object compute(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId, SweepStep step) {
+    if (step != null) step.computed = true;
     long created = clockMillis.getAsLong();
     long cpu0 = cpuTime();
     long wall0 = System.nanoTime();
@@ -509,7 +528,9 @@ public final class Block {
     long cpu = Math.max(0, cpuTime() - cpu0);
     if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
       claim.abandon();
-      throw Sneaky.rethrow(thrown);
+      // Not stored: a failure of this run (an Error, an interrupt, memokit's own), or an exception
+      // of a type the caller chose not to store, which is still the function's own answer.
+      throw isStorable(thrown) ? SweepStep.fails(step, thrown) : Sneaky.rethrow(thrown);
     }
     StoredError error = thrown == null ? null : new StoredError(thrown, ProcessIdentity.PID, ProcessIdentity.HOST,
         created);
@@ -530,7 +551,7 @@ public final class Block {
         claim.abandon();
       }
     }
-    if (thrown != null) throw Sneaky.rethrow(thrown);
+    if (thrown != null) throw SweepStep.fails(step, thrown);
     return value;
   }
 

@@ -145,14 +145,39 @@ public final class Html {
   /** A progress bar: hits green, misses orange, out of {@code total} when known. */
   public static String progress(String label, long hits, long misses, long total, boolean done) {
     long count = hits + misses;
-    double scale = total > 0 ? total : Math.max(1, count);
-    long hitPct = Math.round(100 * hits / scale);
-    long missPct = Math.round(100 * count / scale) - hitPct; // the two add up to at most 100%, rounded each
     return "<div style=\"font-family:monospace;font-size:90%\">" + esc(label) + ": " + count
         + (total > 0 ? "/" + total : "") + " calls, " + hits + " hits, " + misses + " misses" + (done ? " (done)" : "")
-        + "<div style=\"width:320px;height:12px;border:1px solid #aaa;display:flex\">"
-        + "<div style=\"width:" + hitPct + "%;background:#4caf50\"></div>"
-        + "<div style=\"width:" + missPct + "%;background:#ff9800\"></div></div></div>";
+        + bar(total, new long[] {hits, misses}, "#4caf50", "#ff9800") + "</div>";
+  }
+
+  /** A sweep's bar: inputs hit green, computed here orange, computed elsewhere blue, out of {@code total}. */
+  public static String sweepProgress(String label, long hits, long here, long elsewhere, long total, boolean done) {
+    long count = hits + here + elsewhere;
+    return "<div style=\"font-family:monospace;font-size:90%\">" + esc(label) + ": " + count
+        + (total > 0 ? "/" + total : "") + " inputs, " + hits + " hit, " + here + " computed here, " + elsewhere
+        + " computed elsewhere" + (done ? " (done)" : "")
+        + bar(total, new long[] {hits, here, elsewhere}, "#4caf50", "#ff9800", "#2196f3") + "</div>";
+  }
+
+  /**
+   * A bar of one part per count, in these colours, out of {@code total} (else of their sum). Each
+   * part ends where the rounded running total ends, so that the parts add up to at most 100% (parts
+   * rounded each could pass the border).
+   */
+  private static String bar(long total, long[] counts, String... colors) {
+    long sum = 0;
+    for (long c : counts) sum += c;
+    double scale = total > 0 ? total : Math.max(1, sum);
+    StringBuilder sb = new StringBuilder("<div style=\"width:320px;height:12px;border:1px solid #aaa;display:flex\">");
+    long running = 0;
+    long shown = 0;
+    for (int i = 0; i < counts.length; i++) {
+      running += counts[i];
+      long upTo = Math.round(100 * running / scale);
+      sb.append("<div style=\"width:").append(upTo - shown).append("%;background:").append(colors[i]).append("\"></div>");
+      shown = upTo;
+    }
+    return sb.append("</div>").toString();
   }
 
   private static String align(String column) {

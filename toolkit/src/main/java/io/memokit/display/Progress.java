@@ -1,6 +1,7 @@
 package io.memokit.display;
 
 import io.memokit.Memoized;
+import io.memokit.cell.Sweep;
 import io.memokit.cell.Trace;
 import java.lang.reflect.Method;
 import java.util.function.Consumer;
@@ -15,44 +16,83 @@ import java.util.function.Consumer;
  * In a Jupyter kernel (rapaio, IJava, JJava) the bar is one HTML output updated in place (at most 10
  * times a second, and once at the end); elsewhere a text line is printed every 10% and at the end.
  * As a cell's value, or through {@code display(p)}, it shows as a bar too ({@link Rendering}).
+ *
+ * <p>A sweep ({@code f.map(inputs)}) shows its own bar ({@link #ofSweep}), counting its inputs by
+ * where their results came from: hit, computed here, computed elsewhere. Outside a kernel it prints
+ * its text line only once the sweep has lasted 2 s (every 10%, and at the end), so that quick sweeps
+ * print nothing.
  */
-public final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable, Sweep.Listener {
 
   private static final long MIN_INTERVAL_NANOS = 100_000_000L;
+  /** How long a sweep runs before its text line is printed (outside a kernel). */
+  private static final long SWEEP_QUIET_NANOS = 2_000_000_000L;
 
   private final String label;
   private final String block;
   private final String store;
   private final long total;
+  /** Counts a sweep's inputs ({@link #resolved}) rather than the trace's events. */
+  private final boolean sweep;
+  private final long startNanos = System.nanoTime();
   private final LiveDisplay kernel = LiveDisplay.find();
   private final Consumer<Trace.Event> listener = this::onEvent;
   private final String displayId;
   private long hits;
   private long misses;
+  private long elsewhere;
   private long lastUpdate;
   private long lastTextDecile = -1;
+  private boolean printed;
   private boolean done;
 
-  private Progress(Memoized f, long total) {
-    this.label = f.info().label();
+  private Progress(String label, String store, long total, boolean sweep) {
+    this.label = label;
     this.block = label;
-    this.store = f.store().path().toString();
+    this.store = store;
     this.total = total;
+    this.sweep = sweep;
     this.displayId = kernel == null ? null : kernel.show(this);
-    Trace.addListener(listener);
+    if (!sweep) Trace.addListener(listener);
   }
 
   /** Starts a progress bar over {@code total} calls of {@code f} (0 when the count is unknown). */
   public static Progress of(Memoized f, long total) {
-    return new Progress(f, total);
+    return new Progress(f.info().label(), f.store().path().toString(), total, false);
   }
 
+  /**
+   * Starts the progress bar of a sweep of {@code total} inputs of the function labelled {@code label}
+   * (as in the trace: {@code sq(1)}), counted by {@link #resolved}: {@code f.map(inputs)} shows one.
+   */
+  public static Progress ofSweep(String label, long total) {
+    return new Progress(label, "", total, true);
+  }
+
+  /** Calls that hit; for a sweep, inputs whose results were stored when the sweep reached them. */
   public synchronized long hits() {
     return hits;
   }
 
+  /** Calls that missed (or took a cell over); for a sweep, inputs computed by this process. */
   public synchronized long misses() {
     return misses;
+  }
+
+  /** For a sweep, inputs that another process (or thread) was computing when the sweep reached them; else 0. */
+  public synchronized long computedElsewhere() {
+    return elsewhere;
+  }
+
+  /** Counts an input of a sweep by where its result came from. */
+  @Override
+  public synchronized void resolved(Sweep.Source source) {
+    switch (source) {
+      case HIT -> hits++;
+      case COMPUTED_HERE -> misses++;
+      case COMPUTED_ELSEWHERE -> elsewhere++;
+    }
+    counted();
   }
 
   /** The memoized function's label, as in the trace. */
@@ -79,16 +119,21 @@ public final class Progress implements AutoCloseable {
         return;
       }
     }
+    counted();
+  }
+
+  private void counted() {
     long now = System.nanoTime();
     if (kernel != null) {
       if (now - lastUpdate >= MIN_INTERVAL_NANOS) {
         lastUpdate = now;
         kernel.update(displayId, this);
       }
-    } else if (total > 0) {
-      long decile = (hits + misses) * 10 / total;
+    } else if (total > 0 && (!sweep || now - startNanos >= SWEEP_QUIET_NANOS)) {
+      long decile = (hits + misses + elsewhere) * 10 / total;
       if (decile != lastTextDecile) {
         lastTextDecile = decile;
+        printed = true;
         System.out.println(text());
       }
     }
@@ -96,15 +141,25 @@ public final class Progress implements AutoCloseable {
 
   /** The bar as HTML and as its text line, now. */
   synchronized Rendering rendering() {
-    return new Rendering(Html.progress(label, hits, misses, total, done), toString());
+    String html = sweep ? Html.sweepProgress(label, hits, misses, elsewhere, total, done)
+        : Html.progress(label, hits, misses, total, done);
+    return new Rendering(html, toString());
   }
 
   private String text() {
-    long count = hits + misses;
-    return label + ": " + count + (total > 0 ? "/" + total : "") + " calls, " + hits + " hits, " + misses + " misses";
+    long count = hits + misses + elsewhere;
+    String of = count + (total > 0 ? "/" + total : "");
+    if (sweep) {
+      return label + ": " + of + " inputs, " + hits + " hit, " + misses + " computed here, " + elsewhere
+          + " computed elsewhere";
+    }
+    return label + ": " + of + " calls, " + hits + " hits, " + misses + " misses";
   }
 
-  /** The text line: {@code f(1): 250/1000 calls, 200 hits, 50 misses}, then {@code (done)} once closed. */
+  /**
+   * The text line: {@code f(1): 250/1000 calls, 200 hits, 50 misses}, for a sweep
+   * {@code f(1): 40/60 inputs, 5 hit, 20 computed here, 15 computed elsewhere}; then {@code (done)} once closed.
+   */
   @Override
   public synchronized String toString() {
     return text() + (done ? " (done)" : "");
@@ -115,7 +170,7 @@ public final class Progress implements AutoCloseable {
     Trace.removeListener(listener);
     done = true;
     if (kernel != null) kernel.update(displayId, this);
-    else System.out.println(this);
+    else if (!sweep || printed || System.nanoTime() - startNanos >= SWEEP_QUIET_NANOS) System.out.println(this);
   }
 
   /** Where the bar is shown, then updated in place: the notebook kernel running this JVM. */

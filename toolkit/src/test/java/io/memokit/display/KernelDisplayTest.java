@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memokit.Expr;
 import io.memokit.Memo.MemoFn1;
 import io.memokit.MemoStore;
+import io.memokit.cell.Sweep;
 import io.memokit.display.Kernels.Bundle;
 import io.memokit.display.Kernels.Kernel;
 import io.memokit.display.Kernels.Library;
@@ -133,6 +134,40 @@ class KernelDisplayTest {
 
     p.close();
     assertEquals(label + ": 2/2 calls, 1 hits, 1 misses (done)", library.render(p).text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void aSweepsBarCountsItsInputsHitComputedHereAndComputedElsewhere(Library library) {
+    library.register();
+    Progress p = Progress.ofSweep(label, 4);
+    p.resolved(Sweep.Source.HIT);
+    p.resolved(Sweep.Source.COMPUTED_HERE);
+    p.resolved(Sweep.Source.COMPUTED_ELSEWHERE);
+    p.resolved(Sweep.Source.COMPUTED_ELSEWHERE);
+
+    Bundle running = library.render(p);
+    assertTrue(running.html().contains("4/4 inputs, 1 hit, 1 computed here, 2 computed elsewhere"), running.html());
+    assertTrue(running.html().contains("width:25%;background:#4caf50") && running.html().contains(
+        "width:25%;background:#ff9800") && running.html().contains("width:50%;background:#2196f3"), running.html());
+    assertEquals(label + ": 4/4 inputs, 1 hit, 1 computed here, 2 computed elsewhere", running.text());
+    assertEquals(List.of(1L, 1L, 2L), List.of(p.hits(), p.misses(), p.computedElsewhere()));
+
+    p.close();
+    assertEquals(label + ": 4/4 inputs, 1 hit, 1 computed here, 2 computed elsewhere (done)", library.render(p).text());
+  }
+
+  @ParameterizedTest
+  @MethodSource("libraries")
+  void insideARunningKernelASweepShowsItsBar(Library library) {
+    try (Kernel kernel = library.start()) {
+      store(dir.resolve("another")); // registers memokit's renderings with this kernel
+      assertEquals(List.of(0, 1, 4, 9), square.map(List.of(0, 1, 2, 3)));
+      List<Bundle> displayed = kernel.displayed();
+      assertEquals(1, displayed.size(), "one output, then updated in place: " + displayed);
+      assertNotNull(displayed.get(0).displayId(), "an id to update it by");
+      assertEquals(label + ": 0/4 inputs, 0 hit, 0 computed here, 0 computed elsewhere", displayed.get(0).text());
+    }
   }
 
   @ParameterizedTest
