@@ -139,10 +139,16 @@ final class BlockFiles implements Closeable {
    * by another process or by hand): one stat of the index, at the start of every admin section.
    */
   private boolean stillCurrent() {
+    return current() != null;
+  }
+
+  /** The index file's attributes if it is still the one this process opened (one stat), else {@code null}. */
+  private java.nio.file.attribute.BasicFileAttributes current() {
     try {
-      return java.util.Objects.equals(identity(indexFile), indexIdentity);
+      var attributes = Files.readAttributes(indexFile, java.nio.file.attribute.BasicFileAttributes.class);
+      return java.util.Objects.equals(attributes.fileKey(), indexIdentity) ? attributes : null;
     } catch (IOException e) {
-      return false;
+      return null;
     }
   }
 
@@ -212,13 +218,14 @@ final class BlockFiles implements Closeable {
         }
         boolean stale = false;
         try {
-          if (!stillCurrent()) {
+          var attributes = current();
+          if (attributes == null) {
             if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
             stale = true;
             continue; // released below; reopen, then lock the new lock file
           }
           try {
-            table.validate();
+            table.validate(attributes.size());
           } catch (CorruptFileException | InternalError e) {
             LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
@@ -307,6 +314,7 @@ final class BlockFiles implements Closeable {
       if (ValuesLog.isLogged(f.location())) liveLogBytes += s.fileSize();
     }
     t.setLogGeneration(generation);
+    t.setLogEnd(log.size(generation));
     t.setDeadBytes(Math.max(0, logBytes - liveLogBytes));
     LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + latest.size()
         + " cells (statistics restart; maxsize " + maxsize + ")");
@@ -352,13 +360,17 @@ final class BlockFiles implements Closeable {
   }
 
 
-  /** Frees a pending slot whose cell lock is free: its process died and nobody took it over. */
+  /**
+   * Frees a pending slot whose cell lock is free: its process died and nobody took it over. If that
+   * process died after renaming the cell's whole file into place, the slot is finished instead.
+   */
   boolean reclaimIfOrphan(SlotTable.Slot s) throws IOException {
     FileLock l = tryLockAt(lockPosition(s.keyHi()));
     if (l == null) return false;
     try {
       SlotTable.Slot again = table.read(s.index());
       if (again != null && again.state() == SlotTable.PENDING && again.id() == s.id()) {
+        if (finishFromFile(again)) return true;
         table.free(s.index());
         LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + id.label()
             + ", left in progress by a process that died");
@@ -371,6 +383,23 @@ final class BlockFiles implements Closeable {
         return null;
       });
     }
+  }
+
+  /** Finishes a dead process's pending slot whose cell file it had already published, whole and of this cell. */
+  private boolean finishFromFile(SlotTable.Slot pending) throws IOException {
+    Path file = cellPath(pending.keyHi(), pending.keyLo());
+    CellFile.Stored c;
+    try {
+      c = CellFile.parse(file, Files.readAllBytes(file));
+    } catch (NoSuchFileException | CorruptFileException | NewerFormatException e) {
+      return false;
+    }
+    if (c.meta().id() != pending.id() || c.keyHi() != pending.keyHi() || c.keyLo() != pending.keyLo()) return false;
+    table.finish(pending, c.isError() ? SlotTable.ERROR : SlotTable.VALUE, c.isError() ? -c.fileSize() : c.fileSize(),
+        c.meta().cpuNanos(), c.meta().wallNanos(), store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
+    LOG.log(System.Logger.Level.INFO, "memokit: finished cell " + pending.id() + " of " + id.label()
+        + ", whose process died right after storing it");
+    return true;
   }
 
   /** Whether a pending slot's cell lock is free (its process died), without changing anything. */

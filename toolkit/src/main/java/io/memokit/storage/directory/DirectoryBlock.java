@@ -142,17 +142,18 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     boolean repaired = false;
     for (int attempt = 0; attempt < 4; attempt++) {
       long slot = keys.lookup(key.hashHi(), key.hashLo(), t);
-      if (slot == KeyIndex.DAMAGED || slot >= 0 && isCorrupt(t, slot) && attempt > 0) {
+      if (slot == KeyIndex.DAMAGED || attempt > 0 && slot >= 0 && isCorrupt(t, slot)) {
         // A damaged slot may be this key's: the records say where its cell is.
-        if (repaired || !rebuildIfDamaged()) return null;
+        if (repaired || !rebuildIfDamaged()) return NOT_STORED;
         repaired = true;
         t = table();
         continue;
       }
       if (slot < 0) {
-        if (keys.inStepWith(t)) return null;
+        // Every finished cell has a slot (a file a kill left without one is adopted by check or a rebuild).
+        if (keys.inStepWith(t)) return NOT_STORED;
         slot = lockedLookup(key); // the directory is behind (a process died mid-change): the admin section syncs it
-        if (slot < 0) return null;
+        if (slot < 0) return NOT_STORED;
       }
       SlotTable.Slot s;
       try {
@@ -512,7 +513,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       boolean stored = files.withAdmin(() -> {
         SlotTable.Slot s = stillPending(slot, cellId, key);
         if (s == null) return false;
-        long location = files.log().append(table().logGeneration(), record);
+        long location = files.log().append(table(), record);
         table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
             store.settings().clockMillis().getAsLong(), location);
         if (files.log().worthCompacting(table())) files.log().compact(table());
@@ -757,8 +758,13 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         continue;
       }
       if (s.state() == SlotTable.PENDING) {
-        if (!files.reclaimIfOrphan(s)) pendingCount++;
-      } else {
+        if (!files.reclaimIfOrphan(s)) {
+          pendingCount++;
+          continue;
+        }
+        s = table().read(i); // freed, or finished from the file its process published before it died
+      }
+      if (s != null && s.isFinished()) {
         // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
         order[candidates++] = (s.lastHit() << 23) | i;
         finishedBytes += Math.abs(s.size());
@@ -830,6 +836,12 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   @Override
   public int maxsize() {
     return table().maxsize();
+  }
+
+  /** One shared word: the index's count of live slots. */
+  @Override
+  public boolean isEmpty() {
+    return table().live() == 0;
   }
 
   @Override

@@ -32,7 +32,7 @@ final class SlotTable implements Closeable {
   // Header fields (byte offsets of longs).
   private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
       H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80, H_MODS = 88,
-      H_LOG = 96, H_DEAD = 104;
+      H_LOG = 96, H_DEAD = 104, H_LOG_END = 112;
   // Slot fields. One word serves three states: a free slot links the free list with it (S_NEXT_FREE);
   // a pending slot names its computing process there (S_HOLDER, see ProcessIdentity.word), and
   // S_CREATED is when that process began computing; a finished slot says where its record is
@@ -64,8 +64,12 @@ final class SlotTable implements Closeable {
    * else is found before it is built upon. A fault reading a truncated mapping counts as corruption.
    */
   void validate() throws IOException {
+    validate(Uninterruptibly.call(channel::size));
+  }
+
+  /** {@link #validate()} with the index file's size as a stat of it just gave. */
+  void validate(long size) throws IOException {
     try {
-      long size = Uninterruptibly.call(channel::size);
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
       MappedByteBuffer m = map;
       long magic = (long) LONGS.getVolatile(m, H_MAGIC);
@@ -220,6 +224,15 @@ final class SlotTable implements Closeable {
 
   void setLogGeneration(int generation) {
     LONGS.setVolatile(map, H_LOG, (long) generation);
+  }
+
+  /** Where the next record of the current generation of the values log goes: the end of its last whole record. */
+  long logEnd() {
+    return (long) LONGS.getVolatile(map, H_LOG_END);
+  }
+
+  void setLogEnd(long end) {
+    LONGS.setVolatile(map, H_LOG_END, end);
   }
 
   /** Bytes of the values log held by records no slot names any more (freed cells): what compaction reclaims. */

@@ -70,8 +70,17 @@ final class ValuesLog implements Closeable {
     return (location - 1) & OFFSET_MASK;
   }
 
+  /** The last file {@link #file} named, kept: a hit names its file (for messages) without building a path. */
+  private volatile Named lastNamed = new Named(-1, null);
+
+  private record Named(int generation, Path file) {}
+
   Path file(int generation) {
-    return dir.resolve(PREFIX + generation);
+    Named n = lastNamed;
+    if (n.generation() == generation) return n.file();
+    Path file = dir.resolve(PREFIX + generation);
+    lastNamed = new Named(generation, file);
+    return file;
   }
 
   /** The file a location names, for messages. */
@@ -89,26 +98,21 @@ final class ValuesLog implements Closeable {
   }
 
   /**
-   * Appends a record to generation {@code generation}'s file (admin lock held) and returns its
-   * location. A failed write (a full disk) is cut off again, so the file ends with whole records.
+   * Appends a record at the end of the current generation's file, as the index records it (admin
+   * lock held), and returns its location; the index's end moves past it. A write cut short (a full
+   * disk, a kill) is written over by the next record, as the end has not moved.
    */
-  long append(int generation, byte[] record) throws IOException {
+  long append(SlotTable table, byte[] record) throws IOException {
+    int generation = table.logGeneration();
     FileChannel ch = channel(generation, true);
-    return Uninterruptibly.call(() -> {
-      long at = ch.size();
-      try {
-        ByteBuffer b = ByteBuffer.wrap(record);
-        for (long pos = at; b.hasRemaining(); ) pos += ch.write(b, pos);
-      } catch (IOException e) {
-        try {
-          ch.truncate(at);
-        } catch (IOException ignored) {
-          // the partial record stays unnamed by any slot: dead space until the next compaction
-        }
-        throw e;
-      }
-      return location(generation, at);
+    long at = table.logEnd();
+    Uninterruptibly.call(() -> {
+      ByteBuffer b = ByteBuffer.wrap(record);
+      for (long pos = at; b.hasRemaining(); ) pos += ch.write(b, pos);
+      return null;
     });
+    table.setLogEnd(at + record.length);
+    return location(generation, at);
   }
 
   /**
@@ -183,7 +187,7 @@ final class ValuesLog implements Closeable {
   /** Whether the current generation is more dead space than live records (and at least {@value #COMPACT_MIN_DEAD} bytes). */
   boolean worthCompacting(SlotTable table) throws IOException {
     long dead = table.deadBytes();
-    return dead >= COMPACT_MIN_DEAD && 2 * dead > size(table.logGeneration());
+    return dead >= COMPACT_MIN_DEAD && 2 * dead > table.logEnd();
   }
 
   /**
@@ -238,6 +242,7 @@ final class ValuesLog implements Closeable {
       if (s != null && !s.isCorrupt()) table.relocate(s, moves[k + 1]);
     }
     table.setLogGeneration(next);
+    table.setLogEnd(size(next));
     table.setDeadBytes(0);
     deleteAllBut(next);
     return before - size(next);
@@ -258,6 +263,7 @@ final class ValuesLog implements Closeable {
   void restart(SlotTable table) throws IOException {
     int next = newGeneration();
     table.setLogGeneration(next);
+    table.setLogEnd(0);
     table.setDeadBytes(0);
     deleteAllBut(next);
   }
