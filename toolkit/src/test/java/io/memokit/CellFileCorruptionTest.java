@@ -212,10 +212,10 @@ class CellFileCorruptionTest {
   @ParameterizedTest
   @EnumSource(Placement.class)
   void garbageInTheRecord(Placement p) throws Exception {
-    // A file with bytes after its trailer; a log record whose header names another length.
+    // A file with bytes after its trailer; a log record whose trailer names other lengths.
     damagedThenRecomputed(p, r -> {
       if (p == Placement.OWN_FILE) write(r.file(), r.end(), new byte[] {1, 2, 3, 4, 5});
-      else write(r.file(), r.start() + 4, new byte[] {1, 2, 3, 4});
+      else write(r.file(), r.end() - 84, new byte[] {1, 2, 3, 4});
     }, "garbage");
   }
 

@@ -296,14 +296,8 @@ final class BlockFiles implements Closeable {
     for (int g : log.generations()) {
       logBytes += log.size(g);
       generation = g;
-      log.scan(g, (location, bytes) -> {
-        try {
-          CellFile.Stored s = CellFile.parse(log.fileOf(location), bytes);
-          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, location, null), Found::later);
-        } catch (CorruptFileException | NewerFormatException notWhole) {
-          // a record cut short by a kill, or damaged: not adopted
-        }
-      });
+      log.scan(g, (location, s) ->
+          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, location, null), Found::later));
     }
     long liveLogBytes = 0;
     for (Found f : latest.values()) {
@@ -385,8 +379,43 @@ final class BlockFiles implements Closeable {
     }
   }
 
-  /** Finishes a dead process's pending slot whose cell file it had already published, whole and of this cell. */
-  private boolean finishFromFile(SlotTable.Slot pending) throws IOException {
+  /**
+   * Repairs the slots a process killed while writing them left half-written (admin lock held):
+   * each goes back on the free list, and a cell whose file it had published is indexed again.
+   * Returns how many there were.
+   */
+  int repairStranded() throws IOException {
+    java.util.BitSet stranded = table.stranded();
+    if (stranded.isEmpty()) return 0;
+    long now = store.settings().clockMillis().getAsLong();
+    for (int i = stranded.nextSetBit(0); i >= 0; i = stranded.nextSetBit(i + 1)) {
+      long keyHi = table.get(i, SlotTable.S_KEY_HI);
+      long keyLo = table.get(i, SlotTable.S_KEY_LO);
+      table.freeStranded(i, keyHi);
+      LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+          + " was left half-written by a process that died; freed");
+      Path file = cellPath(keyHi, keyLo);
+      try {
+        CellFile.Stored c = CellFile.parse(file, Files.readAllBytes(file));
+        if (c.keyHi() == keyHi && c.keyLo() == keyLo && table.find(keyHi, keyLo) < 0) {
+          table.adopt(c.meta().id(), keyHi, keyLo, c.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+              c.isError() ? -c.fileSize() : c.fileSize(), c.meta().created(), c.meta().cpuNanos(), c.meta().wallNanos(),
+              now, ValuesLog.IN_OWN_FILE);
+        }
+      } catch (NoSuchFileException | CorruptFileException | NewerFormatException noWholeFile) {
+        // nothing was published for it (a log record it named is dead space now)
+      }
+    }
+    recount();
+    return stranded.cardinality();
+  }
+
+  /**
+   * Finishes a pending slot whose cell file is in place, whole and of this cell (admin lock held).
+   * A process publishes the file and finishes the slot in one admin section: a file found with a
+   * slot still pending was left by a process that died between the two.
+   */
+  boolean finishFromFile(SlotTable.Slot pending) throws IOException {
     Path file = cellPath(pending.keyHi(), pending.keyLo());
     CellFile.Stored c;
     try {

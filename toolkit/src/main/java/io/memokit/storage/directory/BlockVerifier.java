@@ -25,6 +25,12 @@ final class BlockVerifier {
     try {
       files.withAdmin(() -> {
         SlotTable table = files.table();
+        int stranded = table.stranded().cardinality();
+        if (stranded > 0) {
+          problems.add(block + ": " + stranded + " slot(s) left half-written by a process that died"
+              + (fix ? " (freed, their published cells indexed again)" : ""));
+          if (fix) files.repairStranded();
+        }
         java.util.Map<String, Long> slotOfFile = new java.util.HashMap<>();
         long live = 0;
         long used = table.used();

@@ -140,6 +140,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     SlotTable t = table();
     KeyIndex keys = files.keys();
     boolean repaired = false;
+    boolean strandedRepaired = false;
     for (int attempt = 0; attempt < 4; attempt++) {
       long slot = keys.lookup(key.hashHi(), key.hashLo(), t);
       if (slot == KeyIndex.DAMAGED || attempt > 0 && slot >= 0 && isCorrupt(t, slot)) {
@@ -161,9 +162,20 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       } catch (IOException | InternalError e) {
         continue;
       }
+      if (s == null && attempt > 0 && !strandedRepaired) {
+        // Still free although the key directory names it: maybe left half-written by a killed process.
+        strandedRepaired = true;
+        repairStranded();
+        t = table();
+        continue;
+      }
       if (s == null || s.isCorrupt()) continue; // being written: read again
       if (s.keyHi() != key.hashHi() || s.keyLo() != key.hashLo()) continue; // reused meanwhile
-      if (!s.isFinished()) return NOT_STORED; // being computed
+      if (!s.isFinished()) {
+        // Being computed; or its process died right after publishing the cell's file.
+        if (attempt == 0 && finishedFromFile(s)) continue;
+        return NOT_STORED;
+      }
       if (!ValuesLog.isLogged(s.location())) return null;
       ValuesLog log = files.log();
       try {
@@ -187,6 +199,26 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       }
     }
     return NOT_STORED;
+  }
+
+  /** Finishes {@code pending} from its published file if that is what a dead process left (admin lock taken). */
+  private boolean finishedFromFile(SlotTable.Slot pending) {
+    try {
+      return files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(pending.index());
+        return s != null && s.state() == SlotTable.PENDING && s.id() == pending.id() && files.finishFromFile(s);
+      });
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void repairStranded() {
+    try {
+      files.withAdmin(files::repairStranded);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+    }
   }
 
   private static boolean isCorrupt(SlotTable t, long slot) {
@@ -516,7 +548,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         long location = files.log().append(table(), record);
         table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
             store.settings().clockMillis().getAsLong(), location);
-        if (files.log().worthCompacting(table())) files.log().compact(table());
+        if (files.log().worthCompacting(table())) LogCompactor.request(files);
         return true;
       });
       if (stored) store.enforceByteLimit();

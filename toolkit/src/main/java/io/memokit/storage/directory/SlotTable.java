@@ -453,6 +453,42 @@ final class SlotTable implements Closeable {
     if (keys != null && previous != FREE) keys.removed(keyHi, slot, mods);
   }
 
+  /**
+   * The slots that read free but are neither on the free list nor beyond it: left half-written by
+   * a process killed while it wrote them (a slot reads free while it changes). Admin lock held.
+   */
+  java.util.BitSet stranded() throws IOException {
+    long used = used();
+    java.util.BitSet onFreeList = new java.util.BitSet();
+    for (long f = (long) LONGS.getVolatile(map, H_FREE), n = 0; f > 0 && f <= used && n <= used; n++) {
+      onFreeList.set((int) (f - 1));
+      f = get(f - 1, S_NEXT_FREE);
+    }
+    java.util.BitSet stranded = new java.util.BitSet();
+    for (long i = 0; i < used; i++) {
+      if (!onFreeList.get((int) i) && (long) LONGS.getVolatile(mapFor(i), (int) (HEADER_BYTES + i * SLOT_BYTES + S_STATE))
+          == FREE) {
+        stranded.set((int) i);
+      }
+    }
+    return stranded;
+  }
+
+  /**
+   * Puts back on the free list a slot a killed process left half-written (admin lock held), and
+   * forgets the key directory's entry for it; the caller recounts the live cells.
+   */
+  void freeStranded(long slot, long keyHi) throws IOException {
+    MappedByteBuffer m = mapFor(slot);
+    int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+    LONGS.setVolatile(m, b + S_STATE, FREE);
+    LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    LONGS.setVolatile(map, H_FREE, slot + 1);
+    LONGS.getAndAdd(map, H_GENERATION, 1L);
+    long mods = nextMods();
+    if (keys != null) keys.removed(keyHi, slot, mods);
+  }
+
   /** Drops every slot at once (clear of a whole block). */
   void reset() {
     MappedByteBuffer m = map;

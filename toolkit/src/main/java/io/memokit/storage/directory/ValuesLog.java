@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A record is an 8-byte header (magic, length) and the bytes of a {@link CellFile}, checksum
  * and key included, so a record is verified exactly as a cell file is. Records are never written
- * over: a freed cell's record is dead space, counted in the index, until a compaction copies the
- * live records into the next generation's file, points their slots there and deletes the former
- * file. A slot's location names the generation, so a process that read a location before the
+ * over: a freed cell's record is dead space, counted in the index, until a compaction
+ * ({@link LogCompactor}, in the background) copies the live records into the next generation's
+ * file, points their slots there and deletes the former file. A slot's location names the generation, so a process that read a location before the
  * compaction reads the former record, whole, from the file it has open; one that finds the file
  * gone reads the slot again. A process killed mid-append leaves a record no slot names.
  */
@@ -118,27 +118,28 @@ final class ValuesLog implements Closeable {
   /**
    * The cell-file bytes of the record at {@code location}, {@code length} bytes long, or
    * {@code null} if its generation's file is gone (compacted since the location was read).
-   * Takes no lock. Throws {@link CorruptFileException} if no whole record of that length is there.
+   * Takes no lock, and reads the cell file only (its own trailer names its lengths and checksum,
+   * which the caller verifies; the record header serves scans). Throws
+   * {@link CorruptFileException} if the log ends before them.
    */
   byte[] read(long location, int length) throws IOException {
     FileChannel ch = channel(generationOf(location), false);
     if (ch == null) return null;
-    long at = offsetOf(location);
-    byte[] r = new byte[RECORD_HEADER + length];
+    long at = offsetOf(location) + RECORD_HEADER;
+    byte[] r = new byte[length];
     ByteBuffer b = ByteBuffer.wrap(r);
     Uninterruptibly.call(() -> {
       for (long pos = at; b.hasRemaining(); ) {
         int n = ch.read(b, pos);
-        if (n < 0) throw new CorruptFileException(fileOf(location), "record at " + at + " runs past the end of the log");
+        if (n < 0) {
+          throw new CorruptFileException(fileOf(location), "record at " + (at - RECORD_HEADER)
+              + " runs past the end of the log");
+        }
         pos += n;
       }
       return null;
     });
-    ByteBuffer h = ByteBuffer.wrap(r, 0, RECORD_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    if (h.getInt() != RECORD_MAGIC || h.getInt() != length) {
-      throw new CorruptFileException(fileOf(location), "no record of " + length + " bytes at " + at);
-    }
-    return Arrays.copyOfRange(r, RECORD_HEADER, r.length);
+    return r;
   }
 
   /** Bytes in generation {@code generation}'s file (0 if it has none). */
@@ -190,73 +191,11 @@ final class ValuesLog implements Closeable {
     return dead >= COMPACT_MIN_DEAD && 2 * dead > table.logEnd();
   }
 
-  /**
-   * Copies the live records into a new generation's file, points their slots there, makes it the
-   * current generation and deletes the former files (admin lock held). A record found damaged is
-   * not copied: its slot is freed. Returns the bytes reclaimed. If the copy fails (a full disk),
-   * the new file goes and nothing changes.
-   */
-  long compact(SlotTable table) throws IOException {
-    long before = 0;
-    for (int g : generations()) before += size(g);
-    int next = newGeneration();
-    FileChannel out = channel(next, true);
-    long used = table.used();
-    long[] moves = new long[16];
-    int moved = 0;
-    try {
-      ByteBuffer batch = ByteBuffer.allocate(1 << 20);
-      long written = 0;
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = table.read(i);
-        if (s == null || s.isCorrupt() || !s.isFinished() || !isLogged(s.location())) continue;
-        int length = (int) Math.abs(s.size());
-        byte[] cell;
-        try {
-          cell = read(s.location(), length);
-          if (cell == null) throw new CorruptFileException(fileOf(s.location()), "is gone");
-        } catch (CorruptFileException e) {
-          System.getLogger("io.memokit").log(System.Logger.Level.WARNING, "memokit: " + e.getMessage()
-              + "; cell " + s.id() + " is dropped and will be recomputed");
-          table.free(i);
-          continue;
-        }
-        if (batch.remaining() < RECORD_HEADER + length) {
-          written += flush(out, batch, written);
-        }
-        long at = written + batch.position();
-        batch.order(ByteOrder.LITTLE_ENDIAN).putInt(RECORD_MAGIC).putInt(length).put(cell);
-        if (moved + 2 > moves.length) moves = Arrays.copyOf(moves, moves.length * 2);
-        moves[moved++] = i;
-        moves[moved++] = location(next, at);
-      }
-      flush(out, batch, written);
-    } catch (IOException | RuntimeException e) {
-      channels.remove(next);
-      out.close();
-      Files.deleteIfExists(file(next));
-      throw e;
-    }
-    for (int k = 0; k < moved; k += 2) {
-      SlotTable.Slot s = table.read(moves[k]);
-      if (s != null && !s.isCorrupt()) table.relocate(s, moves[k + 1]);
-    }
-    table.setLogGeneration(next);
-    table.setLogEnd(size(next));
-    table.setDeadBytes(0);
-    deleteAllBut(next);
-    return before - size(next);
-  }
-
-  private static long flush(FileChannel out, ByteBuffer batch, long at) throws IOException {
-    batch.flip();
-    int n = batch.remaining();
-    Uninterruptibly.call(() -> {
-      for (long pos = at; batch.hasRemaining(); ) pos += out.write(batch, pos);
-      return null;
-    });
-    batch.clear();
-    return n;
+  /** Opens {@code file} (created with the store's permissions if needed) empty, for writing. */
+  FileChannel openEmpty(Path file) throws IOException {
+    storeFiles.createFile(file);
+    return Uninterruptibly.call(() -> FileChannel.open(file, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING));
   }
 
   /** Starts an empty generation and deletes the others (admin lock held, after every slot was freed). */
@@ -268,14 +207,14 @@ final class ValuesLog implements Closeable {
     deleteAllBut(next);
   }
 
-  /** A record found by {@link #scan}: its location and its cell-file bytes (not yet verified). */
+  /** A record found by {@link #scan}: its location and its cell file, verified. */
   interface RecordVisitor {
-    void visit(long location, byte[] cellFile) throws IOException;
+    void visit(long location, CellFile.Stored cell) throws IOException;
   }
 
   /**
-   * Visits every record of a generation's file in order (to rebuild an index). Bytes that are not
-   * a record (a write cut short by a kill) are skipped until the next record header.
+   * Visits every whole record of a generation's file in order (to rebuild an index). Bytes that are
+   * not a whole record (a write cut short by a kill, damage) are skipped until the next one.
    */
   void scan(int generation, RecordVisitor visitor) throws IOException {
     FileChannel ch = channel(generation, false);
@@ -292,12 +231,15 @@ final class ValuesLog implements Closeable {
         at++;
         continue;
       }
+      CellFile.Stored cell;
       try {
-        visitor.visit(location(generation, at), read(location(generation, at), length));
-        at += RECORD_HEADER + length;
-      } catch (CorruptFileException notARecord) {
+        cell = CellFile.parse(file(generation), read(location(generation, at), length));
+      } catch (CorruptFileException | NewerFormatException notARecord) {
         at++;
+        continue;
       }
+      visitor.visit(location(generation, at), cell);
+      at += RECORD_HEADER + length;
     }
   }
 

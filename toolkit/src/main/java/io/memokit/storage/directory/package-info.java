@@ -25,9 +25,10 @@
  * the values log (or renaming its complete file into {@code cells/}) and then marking its slot
  * finished with the record's location, both under the admin lock: its record exists before any
  * slot says it does. The log's end moves past a record only once it is written, so a write cut
- * short is written over. Records are never overwritten in place: a compaction writes the live
- * records to the next generation's file, then moves each slot's location (location word, then
- * check word), then deletes the former file; a reader holding a former location reads the whole
+ * short is written over. Records are never overwritten in place: a compaction (in the background,
+ * one process at a time) writes the live records to the next generation's file, then moves each
+ * slot's location (location word, then check word) in short admin sections, then deletes the
+ * former file; a reader holding a former location reads the whole
  * former record from the file it has open, or finds the file gone and reads the slot again. A cell's file is deleted, and its slot freed, only under
  * the admin lock, and a key has at most one slot (a claim frees any stale one when it starts,
  * finding it through the key directory, {@link io.memokit.storage.directory.KeyIndex}, which admin

@@ -189,6 +189,7 @@ class DirectoryBackendTest extends StoreBackendContract {
     }
     assertEquals(null, wrong.get());
     assertTrue(reads.get() > 0, "the reader read cells while the log was compacted");
+    LogCompactor.awaitIdle(30_000);
     assertEquals(max, b.status().size());
     long live = max * (long) ((DirectoryBlock) b).region(key(2_999)).length();
     long onDisk = logBytes(b);
@@ -211,5 +212,22 @@ class DirectoryBackendTest extends StoreBackendContract {
     for (int i = 0; i < 30; i++) assertEquals(i + ":" + "x".repeat(50), textOf(b.read(key(i))), "cell " + i);
     assertEquals(30, b.status().size());
     assertEquals(40, b.maxsize(), "a rebuilt index keeps the block's maxsize");
+  }
+
+  @Test
+  void aSlotLeftHalfWrittenByAKilledProcessIsRepairedAndItsPublishedFileIndexedAgain() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), sized(1, ValuesLog.MAX_RECORD + 10)); // its own file
+    put(b, key(2), sized(2, 100)); // a record of the log
+    Path index = ((DirectoryBlock) b).directory().resolve("index");
+    try (var raf = new java.io.RandomAccessFile(index.toFile(), "rw")) {
+      // A process killed while it rewrote slot 0 (finishing it): the slot reads free, nothing else changed.
+      raf.seek(128);
+      raf.write(new byte[8]);
+    }
+    assertTrue(store.check(false).stream().anyMatch(p -> p.contains("half-written")), store.check(false).toString());
+    assertEquals("1:" + "x".repeat(ValuesLog.MAX_RECORD + 10), textOf(b.read(key(1))), "the published file is found again");
+    assertEquals("2:" + "x".repeat(100), textOf(b.read(key(2))));
+    assertEquals(2, b.status().size());
   }
 }
