@@ -231,7 +231,11 @@ final class BlockFiles implements Closeable {
                 "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
             rebuildIndex();
           }
-          if (keys.syncWith(table)) recount(); // out of step: a process was killed mid-change
+          if (keys.syncWith(table)) {
+            // Out of step: a process was killed in the middle of a change; what it left is repaired.
+            repairStranded();
+            recount();
+          }
           try {
             return action.run();
           } catch (InternalError e) {

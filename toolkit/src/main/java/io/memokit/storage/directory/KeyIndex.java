@@ -82,6 +82,11 @@ final class KeyIndex implements Closeable {
     return true;
   }
 
+  /** Records that the table's change {@code mods} is complete and changed no entry (admin lock held). */
+  void inStep(long mods) {
+    LONGS.setVolatile(map, K_MODS, mods);
+  }
+
   /** Whether this directory reflects the table's latest structural change (no lock: a hint). */
   boolean inStepWith(SlotTable table) {
     try {

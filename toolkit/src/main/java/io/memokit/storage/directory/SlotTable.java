@@ -198,9 +198,21 @@ final class SlotTable implements Closeable {
     this.keys = keys;
   }
 
-  /** Counts structural changes (allocations, frees, resets): the key directory records the count it reflects. */
+  /**
+   * Counts changes of slots (allocations, completions, frees, resets), counted when each begins:
+   * the key directory records the count once the change is complete.
+   */
   long mods() {
     return (long) LONGS.getVolatile(map, H_MODS);
+  }
+
+  /**
+   * Closes a change begun by {@link #nextMods} (which every change of a slot's state begins with):
+   * the key directory records the count. A section that finds the two counts apart knows a
+   * process was killed in the middle of a change, and repairs ({@link BlockFiles#withAdmin}).
+   */
+  private void endChange(long mods) {
+    if (keys != null) keys.inStep(mods);
   }
 
   private long nextMods() {
@@ -378,6 +390,7 @@ final class SlotTable implements Closeable {
    * by the process {@code holder} names (0 for none).
    */
   long allocate(long id, long keyHi, long keyLo, long now, long holder) throws IOException {
+    long mods = nextMods();
     MappedByteBuffer m = map;
     long free = (long) LONGS.getVolatile(m, H_FREE);
     long slot;
@@ -391,31 +404,36 @@ final class SlotTable implements Closeable {
     }
     write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0, holder));
     LONGS.getAndAdd(map, H_LIVE, 1L);
-    long mods = nextMods();
     if (keys != null) keys.added(keyHi, keyLo, slot, this, mods);
     return slot;
   }
 
   /** Re-initialises a pending slot left by a process that died, for the process taking over ({@code holder}). */
   void restart(Slot pending, long now, long holder) throws IOException {
+    long mods = nextMods();
     write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0,
         holder));
+    endChange(mods);
   }
 
   /** Marks a pending slot finished, its record at {@code location}. */
   void finish(Slot pending, long state, long size, long cpuNanos, long wallNanos, long now, long location)
       throws IOException {
+    long mods = nextMods();
     write(new Slot(pending.index(), state, pending.id(), pending.keyHi(), pending.keyLo(), pending.created(), now,
         0, size, cpuNanos, wallNanos, location));
     addBytes(Math.abs(size));
+    endChange(mods);
   }
 
   /** Adopts a finished cell whose record exists but whose slot was lost (index rebuilt or corrupted). */
   long adopt(long id, long keyHi, long keyLo, long state, long size, long created, long cpu, long wall, long now,
              long location) throws IOException {
     long slot = allocate(id, keyHi, keyLo, created, 0);
+    long mods = nextMods();
     write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall, location));
     addBytes(Math.abs(size));
+    endChange(mods);
     return slot;
   }
 
@@ -434,6 +452,7 @@ final class SlotTable implements Closeable {
   }
 
   void free(long slot) throws IOException {
+    long mods = nextMods();
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long previous = (long) LONGS.getVolatile(m, b + S_STATE);
@@ -449,8 +468,8 @@ final class SlotTable implements Closeable {
       if (ValuesLog.isLogged(location)) LONGS.getAndAdd(map, H_DEAD, Math.abs(size));
     }
     LONGS.getAndAdd(map, H_GENERATION, 1L);
-    long mods = nextMods();
-    if (keys != null && previous != FREE) keys.removed(keyHi, slot, mods);
+    if (previous != FREE && keys != null) keys.removed(keyHi, slot, mods);
+    else endChange(mods);
   }
 
   /**
@@ -479,18 +498,19 @@ final class SlotTable implements Closeable {
    * forgets the key directory's entry for it; the caller recounts the live cells.
    */
   void freeStranded(long slot, long keyHi) throws IOException {
+    long mods = nextMods();
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE);
     LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     LONGS.getAndAdd(map, H_GENERATION, 1L);
-    long mods = nextMods();
     if (keys != null) keys.removed(keyHi, slot, mods);
   }
 
   /** Drops every slot at once (clear of a whole block). */
   void reset() {
+    long mods = nextMods();
     MappedByteBuffer m = map;
     long used = (long) LONGS.getVolatile(m, H_NEXT);
     for (long s = 0; s < used; s++) LONGS.setVolatile(m, (int) (HEADER_BYTES + s * SLOT_BYTES + S_STATE), FREE);
@@ -499,7 +519,6 @@ final class SlotTable implements Closeable {
     LONGS.setVolatile(m, H_LIVE, 0L);
     setBytes(0);
     LONGS.getAndAdd(m, H_GENERATION, 1L);
-    long mods = nextMods();
     if (keys != null) keys.cleared(mods);
   }
 

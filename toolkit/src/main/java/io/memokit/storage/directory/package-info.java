@@ -34,6 +34,12 @@
  * finding it through the key directory, {@link io.memokit.storage.directory.KeyIndex}, which admin
  * sections keep in step with the index and rebuild when they find it behind).
  *
+ * <p><b>Change bracket.</b> Every change of a slot begins by incrementing the index's change count
+ * and ends by recording it in the key directory. An admin section that finds the two apart knows
+ * that a process was killed in the middle of a change: it rebuilds the key directory, repairs the
+ * slots left half-written (back on the free list, a published cell file indexed again) and
+ * recounts the cells.
+ *
  * <p><b>Generation rule.</b> The index header holds a generation, incremented whenever a slot is
  * freed (eviction, clear, repair) and set afresh when the index is rebuilt. A process remembering
  * a cell validated its slot at some generation; while the generation is unchanged, no slot was
