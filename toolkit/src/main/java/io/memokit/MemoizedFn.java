@@ -119,7 +119,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private void tellIfCodeChanged(FunctionId id, Block b) {
     if (id.code().isEmpty()) return;
     try {
-      if (b.storage().status().size() > 0) return;
+      if (!b.storage().isEmpty()) return;
       int cells = 0;
       for (BlockInfo other : store.otherDefinitions(id)) {
         if (other.version().isEmpty()) cells += other.size();

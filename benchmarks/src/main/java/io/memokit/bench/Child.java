@@ -91,23 +91,24 @@ public final class Child {
     MemoFn1<Integer, byte[]> f = sized(s, name, size);
     long sink0 = f.apply(from - 1).length;
     long c1 = System.nanoTime();
-    List<Path> files = cellFiles(store, name);
+    long cellBytes = f.cells().stream().filter(c -> c.state() == CellInfo.State.VALUE).mapToLong(CellInfo::size)
+        .findFirst().orElseThrow();
+    List<Path> files = plainFiles(store, name, (int) cellBytes);
     long c2 = System.nanoTime();
     sink0 += Files.readAllBytes(files.get(files.size() / 2)).length;
     long c3 = System.nanoTime();
     result("cold.firsthit", c1 - c0);
     result("cold.read", c3 - c2);
-    long cellBytes = f.cells().stream().filter(c -> c.state() == CellInfo.State.VALUE).mapToLong(CellInfo::size)
-        .findFirst().orElseThrow();
     OpenFileFloor pread = cellBytes <= 1 << 20
         ? new OpenFileFloor(store.resolveSibling(store.getFileName() + "-pread-" + from), (int) cellBytes, count) : null;
     // Warm-up: first hits and plain reads on the cells of another block, so both paths are compiled.
     MemoFn1<Integer, byte[]> warm = sized(s, "warm", 64);
-    List<Path> warmFiles = cellFiles(store, "warm");
+    List<Path> warmFiles = plainFiles(store, "warm", (int) warm.cells().get(0).size());
     long sink = 0;
-    for (int k = 0; k < warmFiles.size(); k++) {
+    long warmCells = s.blocks().stream().filter(b -> b.name().equals("warm")).mapToLong(b -> b.size()).sum();
+    for (int k = 0; k < warmCells; k++) {
       sink += warm.apply(k).length;
-      sink += Files.readAllBytes(warmFiles.get(k)).length;
+      sink += Files.readAllBytes(warmFiles.get(k % warmFiles.size())).length;
       if (pread != null) sink += pread.read(k);
     }
     long[] hits = new long[count];
@@ -177,6 +178,34 @@ public final class Child {
   }
 
   /**
+   * Files to read plainly as a floor: the block's cell files when its values have files of their
+   * own; else (small values, kept in the block's values log) as many files of the same size as the
+   * cells, written beside the store.
+   */
+  static List<Path> plainFiles(Path store, String name, int bytes) throws java.io.IOException {
+    List<Path> cells = cellFiles(store, name);
+    if (!cells.isEmpty()) return cells;
+    Path dir = store.resolveSibling(store.getFileName() + "-plain-" + name);
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) files.add(p);
+      }
+      if (!files.isEmpty()) return files;
+    }
+    Files.createDirectories(dir);
+    int n = (int) Math.min(3000, store(store).blocks().stream().filter(b -> b.name().equals(name))
+        .mapToLong(b -> b.size()).sum());
+    byte[] content = Fixture.bytes(bytes, 7);
+    for (int i = 0; i < Math.max(n, 1); i++) {
+      Path p = dir.resolve(i + ".cell");
+      Files.write(p, content);
+      files.add(p);
+    }
+    return files;
+  }
+
+  /**
    * The cell files of the store's one block of function {@code name} (arity 1), in the directory store's
    * layout: {@code blocks/NAME(1)} followed by its code fingerprint ({@code #hex}) when unversioned.
    */
@@ -187,6 +216,7 @@ public final class Child {
     }
     if (blocks.size() != 1) throw new IllegalStateException("not one block of " + name + " in " + store + ": " + blocks);
     List<Path> files = new ArrayList<>();
+    if (!Files.isDirectory(blocks.get(0).resolve("cells"))) return files;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocks.get(0).resolve("cells"))) {
       for (Path p : ds) files.add(p);
     }
@@ -406,7 +436,7 @@ public final class Child {
     });
     MemoFn2<Integer, String, Object> warm = memo(s, "smallwarm",
         (Integer i, String t) -> payload != null ? payload : List.of(i, t, i * 0.5));
-    int warmCount = 200;
+    int warmCount = 10_000; // the JIT compiles the call path (the peers warm up as much: small_values.py)
     switch (phase) {
       case "both" -> {
         f.resize(Math.max(1024, 2 * count));

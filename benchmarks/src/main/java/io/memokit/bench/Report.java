@@ -167,8 +167,8 @@ final class Report {
 
   private static String peersWorkload(Suite s) {
     return String.format("Issue 11's workload, the same in every library: in a fresh process on a fresh store (on the "
-        + "same disk), %,d misses then %,d hits of a memoized `f(i, \"abc\")`, after a warm-up of 200 misses and 200 "
-        + "hits of another function; then, in another fresh process, %,d first hits. Every call timed; median (mean) "
+        + "same disk), %,d misses then %,d hits of a memoized `f(i, \"abc\")`, after a warm-up of 10,000 misses and 10,000 "
+        + "hits of another function; then, in another fresh process, after 10,000 first hits of that other function, %,d first hits. Every call timed; median (mean) "
         + "per call, median of %d round(s) interleaving the libraries. memokit's tuple is `List.of(i, \"abc\", i * 0.5)`, "
         + "Python's `(i, \"abc\", i * 0.5)`; the 4 KiB value is the same prepared random bytes for every key (`byte[]`, "
         + "`bytes`). diskcache is `diskcache.Cache(dir).memoize()`, joblib `joblib.Memory(dir, verbose=0).cache`, on "
@@ -243,10 +243,11 @@ final class Report {
         validation against the shared memory-mapped index, hit counters updated (no system call). JMH, one thread.
       - **ratios** against a floor measured pair by pair (first hit, miss) are the median of the per-pair ratios:
         each memokit operation ran right next to its floor, so the disk's changing write-back state cancels out.
-      - **first hit in a new process**: in a fresh JVM, after warming both paths up on 3,000 first hits and plain
+      - **first hit in a new process**: in a fresh JVM, after warming both paths up on 10,000 first hits and plain
         reads of another block's cells, the first
-        call for a cell stored by another process (key, read of its file, CRC32C, decode, index bookkeeping),
-        interleaved with a plain `Files.readAllBytes` of another cell file of the same size (the floor).
+        call for a cell stored by another process (key, lookup in the key directory, read of its record, CRC32C,
+        decode, index bookkeeping), interleaved with a plain `Files.readAllBytes` of a file of the same size (the
+        cell's own file for large values; small ones are records in the block's values log).
         Medians over 200 cells per JVM (15 for 16 MiB), median over the JVMs.
       - **against an open file** (the target for values up to 4 KiB): in the same loop, a third floor, a read
         (`FileChannel.read` at an offset: pread) of as many bytes as the cell holds (`CellInfo.size`) into a new
@@ -256,7 +257,8 @@ final class Report {
         classes loaded, FST configured, code interpreted), against the first `Files.readAllBytes` in the same
         JVM (also cold, but the JDK's file classes are partly loaded already). What a new kernel pays once.
       - **miss bookkeeping**: a call of a trivial function (it returns a prepared array) on a new key: key,
-        lookup, cell lock, index allocation, encoding, CRC32C, write to a temporary file, rename, index update.
+        lookup, cell lock, index allocation, encoding, CRC32C, the record appended to the values log (values up to
+        16 KiB) or written to a temporary file and renamed, index update.
         Floor: writing the same bytes to a new file and renaming it. The two alternate in one loop in a fresh
         JVM (after 200 warm-up pairs), so both see the same disk write-back state; medians of 3,000 / 2,000 / 48.
       - **growth**: one block filled to 1k, 10k or 100k cells (maxsize above); hits on random keys from memory

@@ -253,7 +253,7 @@ public final class Suite {
       if (quick && size > 65536) continue;
       Path store = work.resolve("first-" + size);
       child("fill", store.toString(), "first", Integer.toString(size), Integer.toString(cells));
-      child("fill", store.toString(), "warm", "64", "3000");
+      child("fill", store.toString(), "warm", "64", "10000");
       List<Double> hits = new ArrayList<>();
       List<Double> reads = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();

@@ -292,15 +292,20 @@ class CommandLineTest {
   void checkSaysASoundStoreIsSoundAndRepairsADamagedOne() throws Exception {
     Path store = fixture();
     assertTrue(succeeds("check", store).out().contains("is sound"));
-    Path cells;
+    Path block;
     try (Stream<Path> blocks = Files.list(store.resolve("blocks"))) {
-      cells = blocks.filter(b -> b.getFileName().toString().startsWith("add(")).findFirst().orElseThrow().resolve("cells");
+      block = blocks.filter(b -> b.getFileName().toString().startsWith("add(")).findFirst().orElseThrow();
     }
-    try (Stream<Path> files = Files.list(cells)) {
-      Files.delete(files.findFirst().orElseThrow());
+    Path log;
+    try (Stream<Path> files = Files.list(block)) {
+      log = files.filter(f -> f.getFileName().toString().startsWith("values.")).findFirst().orElseThrow();
+    }
+    try (var raf = new java.io.RandomAccessFile(log.toFile(), "rw")) {
+      raf.seek(8);
+      raf.write(new byte[8]); // the value of the block's first record (its small values are records of the log)
     }
     Run found = fails(1, "check", store);
-    assertTrue(found.out().contains("has no file"), found.toString());
+    assertTrue(found.out().contains("has a damaged record"), found.toString());
     assertTrue(found.err().contains("1 problem in ") && found.err().contains("run check --fix"), found.toString());
     Run fixed = succeeds("check", store, "--fix");
     assertTrue(fixed.out().contains("(slot freed)") && fixed.out().contains("repaired "), fixed.toString());

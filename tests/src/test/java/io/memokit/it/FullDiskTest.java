@@ -108,16 +108,9 @@ class FullDiskTest {
     }
   }
 
-  /** The index lists exactly the cell files, and no temporary file was left behind. */
+  /** The index and the records (cell files and values log) agree, and no temporary file was left behind. */
   private static void assertConsistent(Path storeDir, MemoFn1<Integer, byte[]> f) throws IOException {
-    long files;
-    try (Stream<Path> blocks = Files.list(storeDir.resolve("blocks"))) {
-      Path block = blocks.findFirst().orElseThrow();
-      try (Stream<Path> cells = Files.list(block.resolve("cells"))) {
-        files = cells.count();
-      }
-    }
-    assertEquals(files, f.info().size(), "index and cell files agree: " + f.info());
+    assertEquals(List.of(), f.store().check(false), "index and records agree: " + f.info());
     try (Stream<Path> temps = Files.list(storeDir.resolve("tmp"))) {
       assertEquals(List.of(), temps.toList(), "no temporary file left");
     }

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 at 120 points while a process computes, writes and hits cells (values up to 512 KiB):
- * half at random times, half the moment the process creates a temporary file for a value (seen
- * through inotify), so they land while the value is written. Checked every 10 kills by a fresh
+ * kill -9 at 120 points while a process computes, writes and hits cells (half of them small values
+ * appended to the block's values log, half up to 512 KiB in files of their own): half at random
+ * times, a quarter the moment the process creates a temporary file for a large value, a quarter
+ * the moment it appends to the values log (both seen through inotify), so they land while a value
+ * is written. Checked every 10 kills by a fresh
  * process: no torn or wrong value is ever returned, no cell stays in progress, every cell stored
  * before a kill is still there and intact, and the index agrees with the files. A kill that left a
  * temporary file of the killed process behind landed during a write; the test counts them.
@@ -42,12 +44,16 @@ class KillPointsTest {
     Random random = new Random(20261124);
     Set<Integer> stored = new HashSet<>();
     int duringWrite = 0;
+    int duringAppend = 0;
     int checks = 0;
     for (int kill = 1; kill <= KILLS; kill++) {
       try (Jvm worker = Jvm.start(KillableWorker.class, store, KEYS, MAX_KIB, random.nextLong())) {
         worker.await("READY"::equals, Duration.ofSeconds(30), "READY");
-        if (kill % 2 == 0) {
+        if (kill % 4 == 2) {
           awaitTemporaryOf(store.resolve("tmp"), worker.pid());
+        } else if (kill % 4 == 0) {
+          awaitValuesLogWrite(store);
+          duringAppend++;
         } else {
           Thread.sleep(20 + random.nextInt(200));
         }
@@ -75,11 +81,12 @@ class KillPointsTest {
         }
       }
     }
-    System.out.printf("KillPointsTest: %d kills, %d during a value write (temporary file left), %d checks, "
-        + "%d cells stored at the end%n", KILLS, duringWrite, checks, stored.size());
+    System.out.printf("KillPointsTest: %d kills, %d during a value write (temporary file left), %d as the values "
+        + "log was written, %d checks, %d cells stored at the end%n", KILLS, duringWrite, duringAppend, checks,
+        stored.size());
     assertTrue(stored.size() > 20, "the workers made progress: " + stored.size());
-    // Observed about 26 of the 60 targeted kills (sd ~4): require the write window to be clearly exercised.
-    assertTrue(duringWrite >= KILLS / 8, "kills landed while a value was written: " + duringWrite);
+    // Observed about 26 of 60 targeted kills (sd ~4) with 60 targeted; 30 are targeted now.
+    assertTrue(duringWrite >= KILLS / 16, "kills landed while a value was written: " + duringWrite);
   }
 
   /** Returns as soon as process {@code pid} creates a file in {@code tmpDir} (a value being written). */
@@ -96,6 +103,34 @@ class KillPointsTest {
         key.reset();
       }
       throw new AssertionError("process " + pid + " wrote no value within 20 s");
+    }
+  }
+
+  /** Returns as soon as a block's values log is written (a small value being appended). */
+  private static void awaitValuesLogWrite(Path store) throws Exception {
+    Path blocks = store.resolve("blocks");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Path block = null;
+    while (block == null && System.nanoTime() < deadline) {
+      if (Files.isDirectory(blocks)) {
+        try (Stream<Path> b = Files.list(blocks)) {
+          block = b.findFirst().orElse(null);
+        }
+      }
+      if (block == null) Thread.sleep(5);
+    }
+    if (block == null) throw new AssertionError("no block within 20 s");
+    try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+      block.register(watch, StandardWatchEventKinds.ENTRY_MODIFY);
+      while (System.nanoTime() < deadline) {
+        WatchKey key = watch.poll(100, TimeUnit.MILLISECONDS);
+        if (key == null) continue;
+        for (WatchEvent<?> e : key.pollEvents()) {
+          if (e.context() instanceof Path p && p.toString().startsWith("values.")) return;
+        }
+        key.reset();
+      }
+      throw new AssertionError("no value appended to the values log within 20 s");
     }
   }
 

@@ -5,9 +5,13 @@ public final class Values {
 
   private Values() {}
 
-  /** Between 1 KiB and {@code maxKiB} KiB, content derived from the key. */
+  /**
+   * Content derived from the key: for even keys between 100 bytes and 12 KiB (kept in a block's
+   * values log), for odd keys between 1 KiB and {@code maxKiB} KiB (most in files of their own).
+   */
   public static byte[] of(int key, int maxKiB) {
-    int size = 1024 + (int) ((key * 2654435761L) % Math.max(1, (maxKiB - 1) * 1024L));
+    int size = key % 2 == 0 ? 100 + (int) ((key * 2654435761L) % (12 * 1024 - 100))
+        : 1024 + (int) ((key * 2654435761L) % Math.max(1, (maxKiB - 1) * 1024L));
     byte[] b = new byte[size];
     long x = key * 0x9E3779B97F4A7C15L + 1;
     for (int i = 0; i < size; i++) {

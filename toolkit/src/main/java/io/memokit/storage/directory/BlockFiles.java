@@ -24,7 +24,8 @@ import org.apache.commons.io.FileUtils;
  *   keys     {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
  *   locks    byte-range locks: byte 0 is the admin lock, held for the microseconds of a
  *            structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
- *   cells/   HASH.cell, one {@link CellFile} per finished cell
+ *   values.G {@link ValuesLog}: the records of finished cells up to {@value ValuesLog#MAX_RECORD} bytes
+ *   cells/   HASH.cell, one {@link CellFile} per larger finished cell
  * </pre>
  * Every admin section first checks that the files are still the ones this process opened (one
  * stat of the index) and that the index header is sound, reopening or rebuilding them from the
@@ -46,6 +47,7 @@ final class BlockFiles implements Closeable {
   private volatile SlotTable table;
   private volatile KeyIndex keys;
   private volatile FileChannel locks;
+  private final ValuesLog log;
   /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
   private volatile Object indexIdentity;
 
@@ -57,6 +59,7 @@ final class BlockFiles implements Closeable {
     this.indexFile = dir.resolve("index");
     this.lockFile = dir.resolve("locks");
     this.keysFile = dir.resolve("keys");
+    this.log = new ValuesLog(dir, store.files());
   }
 
   static BlockFiles open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
@@ -104,15 +107,13 @@ final class BlockFiles implements Closeable {
     indexIdentity = identity(indexFile);
     if (oldTable != null) oldTable.close();
     if (oldKeys != null) oldKeys.close();
-    withAdmin(() -> {
-      recount();
-      return null;
-    });
+    log.close(); // channels of a replaced directory's files
+    withAdmin(() -> null); // validates the index (rebuilding it if needed) and its key directory
   }
 
   /**
    * Recounts the live cells and their bytes from the slots (admin lock held): heals counts left
-   * wrong by a process killed mid-update, and fills the byte count of indexes written before it existed.
+   * wrong by a process killed mid-update (found by the key directory being out of step).
    */
   void recount() throws IOException {
     SlotTable t = table;
@@ -138,10 +139,16 @@ final class BlockFiles implements Closeable {
    * by another process or by hand): one stat of the index, at the start of every admin section.
    */
   private boolean stillCurrent() {
+    return current() != null;
+  }
+
+  /** The index file's attributes if it is still the one this process opened (one stat), else {@code null}. */
+  private java.nio.file.attribute.BasicFileAttributes current() {
     try {
-      return java.util.Objects.equals(identity(indexFile), indexIdentity);
+      var attributes = Files.readAttributes(indexFile, java.nio.file.attribute.BasicFileAttributes.class);
+      return java.util.Objects.equals(attributes.fileKey(), indexIdentity) ? attributes : null;
     } catch (IOException e) {
-      return false;
+      return null;
     }
   }
 
@@ -211,19 +218,24 @@ final class BlockFiles implements Closeable {
         }
         boolean stale = false;
         try {
-          if (!stillCurrent()) {
+          var attributes = current();
+          if (attributes == null) {
             if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
             stale = true;
             continue; // released below; reopen, then lock the new lock file
           }
           try {
-            table.validate();
+            table.validate(attributes.size());
           } catch (CorruptFileException | InternalError e) {
-            LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; rebuilding the index of "
-                + id.label() + " from its cell files");
+            LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
             rebuildIndex();
           }
-          keys.syncWith(table);
+          if (keys.syncWith(table)) {
+            // Out of step: a process was killed in the middle of a change; what it left is repaired.
+            repairStranded();
+            recount();
+          }
           try {
             return action.run();
           } catch (InternalError e) {
@@ -260,41 +272,103 @@ final class BlockFiles implements Closeable {
   }
 
   /**
-   * Rebuilds the index from the cell files (admin lock held): used when the index is missing or
-   * its header is corrupted. Statistics restart; every valid cell file is registered again.
+   * Rebuilds the index from the cell files and the values log (admin lock held): used when the
+   * index is missing, of an earlier format, or its header is corrupted. Statistics restart; every
+   * valid record is registered again, the latest cell of a key when the log holds several (a
+   * freed cell's record stays in the log until it is compacted: such a cell comes back, whole).
    */
   void rebuildIndex() throws IOException {
     // In place, in the same file: every process mapping it sees the rebuilt table at once.
     SlotTable t = table;
-    t.reinitialize(store.settings().maxsize());
+    int maxsize = t.maxsizeIfSound(store.settings().maxsize());
+    t.reinitialize(maxsize);
     long now = store.settings().clockMillis().getAsLong();
-    int adopted = 0;
+    java.util.Map<CellRef, Found> latest = new java.util.HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
       for (Path f : files) {
         try {
           CellFile.Stored s = CellFile.parse(f, Files.readAllBytes(f));
-          t.adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-              s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(), s.meta().wallNanos(),
-              now);
-          adopted++;
+          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, ValuesLog.IN_OWN_FILE, f), Found::later);
         } catch (CorruptFileException | NewerFormatException e) {
           LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; removed");
           Files.deleteIfExists(f);
         }
       }
     }
-    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + adopted + " cells"
-        + " (statistics restart; maxsize is the default, " + store.settings().maxsize() + ")");
+    long logBytes = 0;
+    int generation = 0;
+    for (int g : log.generations()) {
+      logBytes += log.size(g);
+      generation = g;
+      log.scan(g, (location, s) ->
+          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, location, null), Found::later));
+    }
+    long liveLogBytes = 0;
+    for (Found f : latest.values()) {
+      CellFile.Stored s = f.stored();
+      t.adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+          s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(), s.meta().wallNanos(),
+          now, f.location());
+      if (ValuesLog.isLogged(f.location())) liveLogBytes += s.fileSize();
+    }
+    t.setLogGeneration(generation);
+    t.setLogEnd(log.size(generation));
+    t.setDeadBytes(Math.max(0, logBytes - liveLogBytes));
+    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + latest.size()
+        + " cells (statistics restart; maxsize " + maxsize + ")");
+  }
+
+  private record CellRef(long keyHi, long keyLo) {}
+
+  /**
+   * Rebuilds the index from the records if a slot is damaged (a damaged slot no longer says where
+   * its cell's record is; the records do). Returns whether it did.
+   */
+  boolean rebuildIfDamaged() throws IOException {
+    return withAdmin(() -> {
+      SlotTable t = table;
+      for (long i = 0, used = t.used(); i < used; i++) {
+        SlotTable.Slot s = t.read(i);
+        if (s != null && s.isCorrupt()) {
+          LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+              + " is damaged; rebuilding the index from its records");
+          rebuildIndex();
+          return true;
+        }
+      }
+      return false;
+    });
+  }
+
+  /** A record found while rebuilding: the cell, where it is, and its own file if it has one. */
+  private record Found(CellFile.Stored stored, long location, Path file) {
+    /** The later of two records of one key (the higher cell id); the other's own file goes. */
+    static Found later(Found a, Found b) {
+      Found keep = a.stored().meta().id() >= b.stored().meta().id() ? a : b;
+      Found drop = keep == a ? b : a;
+      if (drop.file() != null && !drop.file().equals(keep.file())) {
+        try {
+          Files.deleteIfExists(drop.file());
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "memokit: cannot remove " + drop.file() + ": " + e);
+        }
+      }
+      return keep;
+    }
   }
 
 
-  /** Frees a pending slot whose cell lock is free: its process died and nobody took it over. */
+  /**
+   * Frees a pending slot whose cell lock is free: its process died and nobody took it over. If that
+   * process died after renaming the cell's whole file into place, the slot is finished instead.
+   */
   boolean reclaimIfOrphan(SlotTable.Slot s) throws IOException {
     FileLock l = tryLockAt(lockPosition(s.keyHi()));
     if (l == null) return false;
     try {
       SlotTable.Slot again = table.read(s.index());
       if (again != null && again.state() == SlotTable.PENDING && again.id() == s.id()) {
+        if (finishFromFile(again)) return true;
         table.free(s.index());
         LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + id.label()
             + ", left in progress by a process that died");
@@ -307,6 +381,58 @@ final class BlockFiles implements Closeable {
         return null;
       });
     }
+  }
+
+  /**
+   * Repairs the slots a process killed while writing them left half-written (admin lock held):
+   * each goes back on the free list, and a cell whose file it had published is indexed again.
+   * Returns how many there were.
+   */
+  int repairStranded() throws IOException {
+    java.util.BitSet stranded = table.stranded();
+    if (stranded.isEmpty()) return 0;
+    long now = store.settings().clockMillis().getAsLong();
+    for (int i = stranded.nextSetBit(0); i >= 0; i = stranded.nextSetBit(i + 1)) {
+      long keyHi = table.get(i, SlotTable.S_KEY_HI);
+      long keyLo = table.get(i, SlotTable.S_KEY_LO);
+      table.freeStranded(i, keyHi);
+      LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+          + " was left half-written by a process that died; freed");
+      Path file = cellPath(keyHi, keyLo);
+      try {
+        CellFile.Stored c = CellFile.parse(file, Files.readAllBytes(file));
+        if (c.keyHi() == keyHi && c.keyLo() == keyLo && table.find(keyHi, keyLo) < 0) {
+          table.adopt(c.meta().id(), keyHi, keyLo, c.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+              c.isError() ? -c.fileSize() : c.fileSize(), c.meta().created(), c.meta().cpuNanos(), c.meta().wallNanos(),
+              now, ValuesLog.IN_OWN_FILE);
+        }
+      } catch (NoSuchFileException | CorruptFileException | NewerFormatException noWholeFile) {
+        // nothing was published for it (a log record it named is dead space now)
+      }
+    }
+    recount();
+    return stranded.cardinality();
+  }
+
+  /**
+   * Finishes a pending slot whose cell file is in place, whole and of this cell (admin lock held).
+   * A process publishes the file and finishes the slot in one admin section: a file found with a
+   * slot still pending was left by a process that died between the two.
+   */
+  boolean finishFromFile(SlotTable.Slot pending) throws IOException {
+    Path file = cellPath(pending.keyHi(), pending.keyLo());
+    CellFile.Stored c;
+    try {
+      c = CellFile.parse(file, Files.readAllBytes(file));
+    } catch (NoSuchFileException | CorruptFileException | NewerFormatException e) {
+      return false;
+    }
+    if (c.meta().id() != pending.id() || c.keyHi() != pending.keyHi() || c.keyLo() != pending.keyLo()) return false;
+    table.finish(pending, c.isError() ? SlotTable.ERROR : SlotTable.VALUE, c.isError() ? -c.fileSize() : c.fileSize(),
+        c.meta().cpuNanos(), c.meta().wallNanos(), store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
+    LOG.log(System.Logger.Level.INFO, "memokit: finished cell " + pending.id() + " of " + id.label()
+        + ", whose process died right after storing it");
+    return true;
   }
 
   /** Whether a pending slot's cell lock is free (its process died), without changing anything. */
@@ -322,6 +448,14 @@ final class BlockFiles implements Closeable {
 
   SlotTable table() {
     return table;
+  }
+
+  KeyIndex keys() {
+    return keys;
+  }
+
+  ValuesLog log() {
+    return log;
   }
 
   Path directory() {
@@ -345,5 +479,6 @@ final class BlockFiles implements Closeable {
     table.close();
     keys.close();
     locks.close();
+    log.close();
   }
 }

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks, and with {@code fix} repairs, one block's index against its cell files ({@code check(fix)}). */
+/** Checks, and with {@code fix} repairs, one block's index against its records ({@code check(fix)}). */
 final class BlockVerifier {
 
   private BlockVerifier() {}
 
   /**
-   * Verifies that the index and the cell files agree (admin lock held): every finished slot has its
-   * file, whole and of its key; no key has two slots; every cell file has a slot; no pending slot
+   * Verifies that the index and the records agree (admin lock held): every finished slot has its
+   * record (in the values log or its own file), whole and of its cell; no key has two slots; every cell file has a slot; no pending slot
    * is left by a dead process; the live count is right. With {@code fix}, frees the slots that
    * point at nothing, deletes damaged files, indexes the files that lost their slot and heals the count.
    */
@@ -25,6 +25,12 @@ final class BlockVerifier {
     try {
       files.withAdmin(() -> {
         SlotTable table = files.table();
+        int stranded = table.stranded().cardinality();
+        if (stranded > 0) {
+          problems.add(block + ": " + stranded + " slot(s) left half-written by a process that died"
+              + (fix ? " (freed, their published cells indexed again)" : ""));
+          if (fix) files.repairStranded();
+        }
         java.util.Map<String, Long> slotOfFile = new java.util.HashMap<>();
         long live = 0;
         long used = table.used();
@@ -40,6 +46,17 @@ final class BlockVerifier {
             if (fix ? files.reclaimIfOrphan(s) : files.isOrphan(s)) {
               problems.add(block + ": cell " + s.id() + " was left computing by a process that died"
                   + (fix ? " (freed)" : ""));
+            } else {
+              live++;
+            }
+            continue;
+          }
+          if (ValuesLog.isLogged(s.location())) {
+            String wrong = recordProblem(files.log(), s);
+            if (wrong != null) {
+              problems.add(block + ": cell " + s.id() + " " + wrong + (fix ? " (slot freed)" : ""));
+              if (fix) table.free(i);
+              else live++;
             } else {
               live++;
             }
@@ -69,7 +86,7 @@ final class BlockVerifier {
               if (fix) {
                 table.adopt(c.meta().id(), c.keyHi(), c.keyLo(), c.isError() ? SlotTable.ERROR : SlotTable.VALUE,
                     c.isError() ? -c.fileSize() : c.fileSize(), c.meta().created(), c.meta().cpuNanos(),
-                    c.meta().wallNanos(), store.settings().clockMillis().getAsLong());
+                    c.meta().wallNanos(), store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
                 live++;
               }
             } catch (CorruptFileException | NewerFormatException e) {
@@ -99,6 +116,20 @@ final class BlockVerifier {
       problems.add(block + ": cannot be checked: " + e);
     }
     return problems;
+  }
+
+  /** What is wrong with the values-log record of finished slot {@code s}; {@code null} if it is whole and its own. */
+  private static String recordProblem(ValuesLog log, SlotTable.Slot s) {
+    try {
+      byte[] bytes = log.read(s.location(), (int) Math.abs(s.size()));
+      if (bytes == null) return "names a values log that is gone (" + log.fileOf(s.location()).getFileName() + ")";
+      CellFile.Stored c = CellFile.parse(log.fileOf(s.location()), bytes);
+      if (c.keyHi() != s.keyHi() || c.keyLo() != s.keyLo()) return "has the record of another key";
+      if (c.meta().id() != s.id()) return "has the record of cell " + c.meta().id();
+      return null;
+    } catch (IOException e) {
+      return "has a damaged record (" + e.getMessage() + ")";
+    }
   }
 
   /** What is wrong with the file of finished slot {@code s}; {@code null} if it is whole and its own. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** A store file whose content is not valid: detected, logged, and never returned as a value. */
-final class CorruptFileException extends IOException {
+class CorruptFileException extends IOException {
 
   CorruptFileException(Path file, String what) {
     super(file + ": " + what);

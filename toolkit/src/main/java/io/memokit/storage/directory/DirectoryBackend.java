@@ -357,6 +357,7 @@ public final class DirectoryBackend implements StoreBackend {
 
   @Override
   public List<String> check(boolean fix) {
+    LogCompactor.awaitIdle(30_000); // a settled store: compactions this process began have ended
     List<String> problems = new ArrayList<>();
     Path marker = root.resolve(StoreMarker.NAME);
     if (StoreMarker.parse(readQuietly(marker)).isEmpty()) {

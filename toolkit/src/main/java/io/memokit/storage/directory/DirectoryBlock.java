@@ -30,10 +30,12 @@ import java.util.List;
  *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics)
  *   locks    byte-range locks: byte 0 guards structural changes (the "admin" lock, held for
  *            microseconds); byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
- *   cells/   HASH.cell, one {@link CellFile} per finished cell
+ *   values.G records of finished cells up to {@value ValuesLog#MAX_RECORD} bytes, appended ({@link ValuesLog})
+ *   cells/   HASH.cell, one {@link CellFile} per larger finished cell
  * </pre>
- * A finished cell is its file: a hit reads the file named by the key hash (no directory scan) and
- * verifies its checksum and key. A cell in progress exists only as a pending slot plus the
+ * A finished cell is its record: a hit finds its slot through the key directory and reads the
+ * record the slot names (one positional read), or the file named by the key hash, and verifies its
+ * checksum, key and cell id. A cell in progress exists only as a pending slot plus the
  * computing process's lock, which the operating system releases if that process dies; a waiter
  * polling the lock then takes the cell over.
  */
@@ -92,14 +94,166 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     return files.directory();
   }
 
+  /** Where a finished cell's record is: {@code length} bytes from {@code start} of {@code file}. */
+  record Region(Path file, long start, long length) {}
+
+  /** The region of {@code key}'s finished record (its own file whole, or its place in the log), or {@code null}. */
+  Region region(CellKey key) throws IOException {
+    return files.withAdmin(() -> {
+      long slot = findSlot(key.hashHi(), key.hashLo(), true);
+      if (slot < 0) return null;
+      SlotTable.Slot s = table().read(slot);
+      if (!ValuesLog.isLogged(s.location())) {
+        Path file = files.cellPath(key.hashHi(), key.hashLo());
+        return new Region(file, 0, Files.size(file));
+      }
+      return new Region(files.log().fileOf(s.location()), ValuesLog.offsetOf(s.location()),
+          ValuesLog.RECORD_HEADER + Math.abs(s.size()));
+    });
+  }
+
   // ---- finished cells -------------------------------------------------------------------------
 
+  /** Where a finished cell was read from: its slot (or the slot its file names) and its record's location. */
+  private record Found(CellFile.Stored stored, long slot, long location) {}
+
   /**
-   * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn file is
-   * logged and reported as absent (so the cell is recomputed and replaced), never returned.
+   * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn record
+   * is logged and reported as absent (so the cell is recomputed and replaced), never returned.
    */
   @Override
   public StoredCell read(CellKey key) {
+    StoredCell logged = readLogged(key);
+    if (logged != null) return logged == NOT_STORED ? null : logged;
+    return readOwnFile(key);
+  }
+
+  /** {@link #readLogged}'s answer for a key whose slot says it is not stored at all (no file to look for either). */
+  private static final StoredCell NOT_STORED = new StoredCell(0, null, null);
+
+  /**
+   * The cell of {@code key} from the values log, found through the key directory without a lock;
+   * {@code null} when the key's cell is not in the log (it may have its own file). A slot changing
+   * under the read (a compaction moving its record) is read again.
+   */
+  private StoredCell readLogged(CellKey key) {
+    SlotTable t = table();
+    KeyIndex keys = files.keys();
+    boolean repaired = false;
+    boolean strandedRepaired = false;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      long slot = keys.lookup(key.hashHi(), key.hashLo(), t);
+      if (slot == KeyIndex.DAMAGED || attempt > 0 && slot >= 0 && isCorrupt(t, slot)) {
+        // A damaged slot may be this key's: the records say where its cell is.
+        if (repaired || !rebuildIfDamaged()) return NOT_STORED;
+        repaired = true;
+        t = table();
+        continue;
+      }
+      if (slot < 0) {
+        // Every finished cell has a slot (a file a kill left without one is adopted by check or a rebuild).
+        if (keys.inStepWith(t)) return NOT_STORED;
+        slot = lockedLookup(key); // the directory is behind (a process died mid-change): the admin section syncs it
+        if (slot < 0) return NOT_STORED;
+      }
+      SlotTable.Slot s;
+      try {
+        s = t.read(slot);
+      } catch (IOException | InternalError e) {
+        continue;
+      }
+      if (s == null && attempt > 0 && !strandedRepaired) {
+        // Still free although the key directory names it: maybe left half-written by a killed process.
+        strandedRepaired = true;
+        repairStranded();
+        t = table();
+        continue;
+      }
+      if (s == null || s.isCorrupt()) continue; // being written: read again
+      if (s.keyHi() != key.hashHi() || s.keyLo() != key.hashLo()) continue; // reused meanwhile
+      if (!s.isFinished()) {
+        // Being computed; or its process died right after publishing the cell's file.
+        if (attempt == 0 && finishedFromFile(s)) continue;
+        return NOT_STORED;
+      }
+      if (!ValuesLog.isLogged(s.location())) return null;
+      ValuesLog log = files.log();
+      try {
+        byte[] bytes = log.read(s.location(), (int) Math.abs(s.size()));
+        if (bytes == null) continue; // compacted meanwhile: the slot names the new place
+        CellFile.Stored c = CellFile.parse(log.fileOf(s.location()), bytes);
+        if (!key.sameAs(c.keyHi(), c.keyLo(), c.key()) || c.meta().id() != s.id()) {
+          throw new CorruptFileException(log.fileOf(s.location()), "the record at " + ValuesLog.offsetOf(s.location())
+              + (key.sameAs(c.keyHi(), c.keyLo(), c.key()) ? " holds cell " + c.meta().id() + ", not cell " + s.id()
+              : " holds the cell of another key"));
+        }
+        return new StoredCell(c.meta().id(), new Payload(c.meta().codec(), c.bytes(), c.payloadLength(), c.isError(),
+            c.shareable()), new Found(c, slot, s.location()));
+      } catch (CorruptFileException | NewerFormatException e) {
+        if (!s.equals(readQuietly(t, slot))) continue; // the slot changed while its record was read
+        LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
+        removeDamaged(s);
+        return NOT_STORED;
+      } catch (IOException e) {
+        // a channel closed under this read (an older generation's, by a compaction in this process): again
+      }
+    }
+    return NOT_STORED;
+  }
+
+  /** Finishes {@code pending} from its published file if that is what a dead process left (admin lock taken). */
+  private boolean finishedFromFile(SlotTable.Slot pending) {
+    try {
+      return files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(pending.index());
+        return s != null && s.state() == SlotTable.PENDING && s.id() == pending.id() && files.finishFromFile(s);
+      });
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void repairStranded() {
+    try {
+      files.withAdmin(files::repairStranded);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+    }
+  }
+
+  private static boolean isCorrupt(SlotTable t, long slot) {
+    SlotTable.Slot s = readQuietly(t, slot);
+    return s != null && s.isCorrupt();
+  }
+
+  private boolean rebuildIfDamaged() {
+    try {
+      return files.rebuildIfDamaged();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot rebuild the index of " + id.label() + ": " + e);
+      return false;
+    }
+  }
+
+  private static SlotTable.Slot readQuietly(SlotTable t, long slot) {
+    try {
+      return t.read(slot);
+    } catch (IOException | InternalError e) {
+      return null;
+    }
+  }
+
+  /** The key's slot, found under the admin lock (which brings the key directory in step first); -1 if none. */
+  private long lockedLookup(CellKey key) {
+    try {
+      return files.withAdmin(() -> table().find(key.hashHi(), key.hashLo()));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The cell of {@code key} from its own file, or {@code null}. */
+  private StoredCell readOwnFile(CellKey key) {
     Path file = files.cellPath(key.hashHi(), key.hashLo());
     // Absent is the common case on a miss: ask with a stat, which costs no exception.
     if (!file.toFile().exists()) return null;
@@ -112,7 +266,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         throw new CorruptFileException(file, "holds the cell of another key");
       }
       return new StoredCell(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
-          s.shareable()), s);
+          s.shareable()), new Found(s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE));
     } catch (NoSuchFileException e) {
       return null;
     } catch (CorruptFileException | NewerFormatException e) {
@@ -131,12 +285,13 @@ final class DirectoryBlock implements BlockBackend, Closeable {
    */
   @Override
   public Presence hit(CellKey key, StoredCell cell) {
-    long slot = hitFromFile((CellFile.Stored) cell.whereabouts());
+    long slot = hitRecord((Found) cell.whereabouts());
     return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
   }
 
-  private long hitFromFile(CellFile.Stored s) {
-    long slot = s.meta().slotHint();
+  private long hitRecord(Found found) {
+    CellFile.Stored s = found.stored();
+    long slot = found.slot();
     long now = store.settings().clockMillis().getAsLong();
     SlotTable t = table();
     if (t.holds(slot, s.meta().id(), s.keyHi(), s.keyLo())) {
@@ -145,17 +300,17 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
     try {
       return files.withAdmin(() -> {
-        long found = findSlot(s.keyHi(), s.keyLo(), true);
-        if (found < 0) {
+        long slotNow = findSlot(s.keyHi(), s.keyLo(), true);
+        if (slotNow < 0) {
           // The index lost this cell's slot: it may have been damaged; a damaged slot is dropped
           // here, so the cell is indexed once.
           freeDamagedSlots();
-          found = table().adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
+          slotNow = table().adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
               s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(),
-              s.meta().wallNanos(), now);
+              s.meta().wallNanos(), now, found.location());
         }
-        table().hit(found, now);
-        return found;
+        table().hit(slotNow, now);
+        return slotNow;
       });
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot record a hit in " + files.indexFile() + ": " + e);
@@ -370,9 +525,11 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   /**
-   * Stores a computed value (or exception) for a pending cell: writes its file aside, then, under
-   * the admin lock, renames it into place and marks the slot finished. Returns {@code false} (and
-   * stores nothing) if the cell was removed while it was computed.
+   * Stores a computed value (or exception) for a pending cell: a record up to
+   * {@value ValuesLog#MAX_RECORD} bytes is appended to the values log under the admin lock; a larger
+   * one is written to a file aside, then renamed into place under the admin lock. Then the slot is
+   * marked finished. Returns {@code false} (and stores nothing) if the cell was removed while it
+   * was computed.
    */
   private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing) throws IOException {
     CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
@@ -382,19 +539,31 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     long size = 0;
     for (var b : buffers) size += b.remaining();
     long fileSize = size;
+    long state = value.error() ? SlotTable.ERROR : SlotTable.VALUE;
+    if (size <= ValuesLog.MAX_RECORD) {
+      byte[] record = ValuesLog.record(buffers, (int) size);
+      boolean stored = files.withAdmin(() -> {
+        SlotTable.Slot s = stillPending(slot, cellId, key);
+        if (s == null) return false;
+        long location = files.log().append(table(), record);
+        table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
+            store.settings().clockMillis().getAsLong(), location);
+        if (files.log().worthCompacting(table())) LogCompactor.request(files);
+        return true;
+      });
+      if (stored) store.enforceByteLimit();
+      return stored;
+    }
     Path tmp = store.files().writeTemporary(buffers);
     boolean renamed = false;
     try {
       renamed = files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(slot);
-        if (s == null || s.state() != SlotTable.PENDING || s.id() != cellId || s.keyHi() != key.hashHi()
-            || s.keyLo() != key.hashLo()) {
-          return false;
-        }
+        SlotTable.Slot s = stillPending(slot, cellId, key);
+        if (s == null) return false;
         Files.move(tmp, files.cellPath(key.hashHi(), key.hashLo()), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
-        table().finish(s, value.error() ? SlotTable.ERROR : SlotTable.VALUE, value.error() ? -fileSize : fileSize,
-            timing.cpuNanos(), timing.wallNanos(), store.settings().clockMillis().getAsLong());
+        table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
+            store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
         return true;
       });
       return renamed;
@@ -402,6 +571,22 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       if (!renamed) Files.deleteIfExists(tmp);
       else store.enforceByteLimit(); // after this block's admin lock: a pass locks each block in turn
     }
+  }
+
+  /** The pending slot of this cell, or {@code null} if it was removed while computed (admin lock held). */
+  private SlotTable.Slot stillPending(long slot, long cellId, CellKey key) throws IOException {
+    SlotTable.Slot s = table().read(slot);
+    return s == null || s.state() != SlotTable.PENDING || s.id() != cellId || s.keyHi() != key.hashHi()
+        || s.keyLo() != key.hashLo() ? null : s;
+  }
+
+  /**
+   * Removes a finished cell's record, then frees its slot (admin lock held): deletes its own file;
+   * a record in the values log becomes dead space there, counted for compaction.
+   */
+  private void discard(SlotTable.Slot s) throws IOException {
+    if (!ValuesLog.isLogged(s.location())) Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
+    table().free(s.index());
   }
 
   /** Gives up a pending cell whose value will not be stored (not serializable, error, interrupt). */
@@ -466,6 +651,21 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
   }
 
+  /** Frees the slot of a damaged record if it still names it (admin lock taken here), so the cell is recomputed. */
+  private void removeDamaged(SlotTable.Slot damaged) {
+    try {
+      files.withAdmin(() -> {
+        SlotTable.Slot s = table().read(damaged.index());
+        if (s != null && !s.isCorrupt() && s.id() == damaged.id() && s.location() == damaged.location()) {
+          table().free(s.index());
+        }
+        return null;
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
+    }
+  }
+
   /** A finished cell that the store's byte limit may evict: where it is and when it was last hit. */
   record Candidate(DirectoryBlock block, long slot, long cellId, long keyHi, long keyLo, long lastHit) {}
 
@@ -500,8 +700,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         if (s == null || !s.isFinished() || s.id() != c.cellId() || s.keyHi() != c.keyHi() || s.keyLo() != c.keyLo()) {
           return 0L;
         }
-        Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
-        table().free(c.slot());
+        discard(s);
         return Math.abs(s.size());
       });
     } catch (IOException e) {
@@ -567,8 +766,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         if (oldest == null || s.lastHit() < oldest.lastHit()) oldest = s;
       }
       if (oldest == null) return evicted + evict(n - k);
-      Files.deleteIfExists(files.cellPath(oldest.keyHi(), oldest.keyLo()));
-      t.free(oldest.index());
+      discard(oldest);
       evicted++;
     }
     return evicted;
@@ -592,8 +790,13 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         continue;
       }
       if (s.state() == SlotTable.PENDING) {
-        if (!files.reclaimIfOrphan(s)) pendingCount++;
-      } else {
+        if (!files.reclaimIfOrphan(s)) {
+          pendingCount++;
+          continue;
+        }
+        s = table().read(i); // freed, or finished from the file its process published before it died
+      }
+      if (s != null && s.isFinished()) {
         // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
         order[candidates++] = (s.lastHit() << 23) | i;
         finishedBytes += Math.abs(s.size());
@@ -607,8 +810,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       long slot = order[k] & ((1L << 23) - 1);
       SlotTable.Slot s = table().read(slot);
       if (s == null || !s.isFinished()) continue;
-      Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
-      table().free(slot);
+      discard(s);
       evicted++;
     }
     return evicted;
@@ -625,6 +827,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         for (Path f : cellFiles) Files.deleteIfExists(f);
       }
       table().reset();
+      files.log().restart(table());
       return removed;
     });
   }
@@ -643,8 +846,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     for (long i = 0; i < used; i++) {
       SlotTable.Slot s = table().read(i);
       if (s != null && s.isFinished() && which.test(s)) {
-        Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
-        table().free(i);
+        discard(s);
         removed++;
       }
     }
@@ -666,6 +868,12 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   @Override
   public int maxsize() {
     return table().maxsize();
+  }
+
+  /** One shared word: the index's count of live slots. */
+  @Override
+  public boolean isEmpty() {
+    return table().live() == 0;
   }
 
   @Override

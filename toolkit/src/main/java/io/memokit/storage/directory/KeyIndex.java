@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
  * cell's key hash to its slot in the index, so that finding a key's slot costs a probe or two
  * instead of a scan of every slot (which made each miss of a block of 8,000 cells cost 170 us more).
  *
- * <p>Read and written only under the block's admin lock, by every process. It records the index's
+ * <p>Written only under the block's admin lock, by every process; a hit reads it without a lock
+ * ({@link #lookup}), each entry one atomic word, and verifies what it finds against the slot, so a
+ * change under it at worst makes it miss. It records the index's
  * modification count it reflects; an admin section that finds another count (a process killed in
  * the middle of a change, an index rebuilt or written by an older memokit) rebuilds it from the
  * slots first. Entries are {@code (high 32 bits of the key hash) << 32 | (slot + 1)}, 0 for empty; the
@@ -30,7 +32,7 @@ final class KeyIndex implements Closeable {
   private static final int MIN_CAPACITY = 64;
 
   private final FileChannel channel;
-  private MappedByteBuffer map;
+  private volatile MappedByteBuffer map;
 
   private KeyIndex(FileChannel channel) {
     this.channel = channel;
@@ -44,7 +46,7 @@ final class KeyIndex implements Closeable {
     return k;
   }
 
-  private void remap() throws IOException {
+  private synchronized void remap() throws IOException {
     long size = Uninterruptibly.call(channel::size);
     if (size < HEADER) size = HEADER;
     long mapped = size;
@@ -68,14 +70,67 @@ final class KeyIndex implements Closeable {
 
   /**
    * Makes this directory reflect {@code table} (admin lock held): rebuilt from its slots unless it
-   * already records the table's modification count and live count.
+   * already records the table's modification count and live count. Returns whether it was rebuilt
+   * (a process was killed in the middle of a change, or the table was rebuilt).
    */
-  void syncWith(SlotTable table) throws IOException {
+  boolean syncWith(SlotTable table) throws IOException {
     if (sound() && (long) LONGS.getVolatile(map, K_MODS) == table.mods()
         && (long) LONGS.getVolatile(map, K_COUNT) == table.live()) {
-      return;
+      return false;
     }
     rebuild(table, table.live());
+    return true;
+  }
+
+  /** Records that the table's change {@code mods} is complete and changed no entry (admin lock held). */
+  void inStep(long mods) {
+    LONGS.setVolatile(map, K_MODS, mods);
+  }
+
+  /** Whether this directory reflects the table's latest structural change (no lock: a hint). */
+  boolean inStepWith(SlotTable table) {
+    try {
+      return (long) LONGS.getVolatile(map, K_MODS) == table.mods();
+    } catch (IndexOutOfBoundsException | InternalError e) {
+      return false;
+    }
+  }
+
+  /**
+   * The slot of the key with this hash, or -1, read without a lock: a slot found is one whose key
+   * words matched when read (the caller reads the slot whole and checks it again); a directory
+   * changing under this read may make it miss a key it holds. {@link #DAMAGED} when the key was
+   * not found and a slot an entry of its hash names is damaged (it may have been the key's).
+   */
+  static final long DAMAGED = -2;
+
+  long lookup(long keyHi, long keyLo, SlotTable table) {
+    try {
+      MappedByteBuffer m = map;
+      if (m.capacity() < HEADER || (long) LONGS.getVolatile(m, K_MAGIC) != MAGIC) return -1;
+      long capacity = (long) LONGS.getVolatile(m, K_CAPACITY);
+      if (capacity < MIN_CAPACITY || Long.bitCount(capacity) != 1) return -1;
+      if (HEADER + capacity * 8 > m.capacity()) {
+        remap();
+        m = map;
+        if (HEADER + capacity * 8 > m.capacity()) return -1;
+      }
+      long used = table.used();
+      boolean damaged = false;
+      for (long i = home(keyHi, capacity), n = 0; n < capacity; i = (i + 1) & (capacity - 1), n++) {
+        long e = (long) LONGS.getVolatile(m, (int) (HEADER + i * 8));
+        if (e == 0) break;
+        if ((e & 0xFFFFFFFF00000000L) != (keyHi & 0xFFFFFFFF00000000L)) continue;
+        long slot = (e & 0xFFFFFFFFL) - 1;
+        if (slot >= used) continue;
+        if (table.get(slot, SlotTable.S_KEY_HI) == keyHi && table.get(slot, SlotTable.S_KEY_LO) == keyLo) return slot;
+        SlotTable.Slot s = table.read(slot);
+        if (s != null && s.isCorrupt()) damaged = true;
+      }
+      return damaged ? DAMAGED : -1;
+    } catch (IOException | IndexOutOfBoundsException | InternalError e) {
+      return -1; // changing or truncated under this read: the caller takes the locked path or misses
+    }
   }
 
   /** Rebuilds from the table's slots, with room for {@code expected} keys (admin lock held). */
@@ -121,7 +176,7 @@ final class KeyIndex implements Closeable {
   }
 
   private void set(long i, long e) {
-    LONGS.set(map, (int) (HEADER + i * 8), e);
+    LONGS.setVolatile(map, (int) (HEADER + i * 8), e);
   }
 
   /** The slot of the key with this hash, or -1 (admin lock held, after {@link #syncWith}). */

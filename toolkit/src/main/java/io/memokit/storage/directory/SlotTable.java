@@ -23,19 +23,23 @@ import java.nio.file.StandardOpenOption;
  */
 final class SlotTable implements Closeable {
 
-  static final int FORMAT = 1;
+  /** 2: a finished slot says where its record is (its own file or the values log), in the word a pending slot names its process with. */
+  static final int FORMAT = 2;
   static final long MAGIC = 0x4D4B4958L; // "MKIX"
   static final int HEADER_BYTES = 128;
   static final int SLOT_BYTES = 96;
 
   // Header fields (byte offsets of longs).
   private static final int H_MAGIC = 0, H_CAPACITY = 8, H_NEXT = 16, H_FREE = 24, H_LIVE = 32,
-      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80, H_MODS = 88;
-  // Slot fields. One word serves two states: a free slot links the free list with it (S_NEXT_FREE);
+      H_HITS = 40, H_MISSES = 48, H_MAXSIZE = 56, H_GENERATION = 64, H_CHECK = 72, H_BYTES = 80, H_MODS = 88,
+      H_LOG = 96, H_DEAD = 104, H_LOG_END = 112;
+  // Slot fields. One word serves three states: a free slot links the free list with it (S_NEXT_FREE);
   // a pending slot names its computing process there (S_HOLDER, see ProcessIdentity.word), and
-  // S_CREATED is when that process began computing.
+  // S_CREATED is when that process began computing; a finished slot says where its record is
+  // (S_LOCATION: its own cell file, or a place in the values log, see ValuesLog.location).
   static final int S_STATE = 0, S_ID = 8, S_KEY_HI = 16, S_KEY_LO = 24, S_CREATED = 32, S_LAST_HIT = 40,
-      S_HITS = 48, S_SIZE = 56, S_CPU = 64, S_WALL = 72, S_NEXT_FREE = 80, S_HOLDER = 80, S_CHECK = 88;
+      S_HITS = 48, S_SIZE = 56, S_CPU = 64, S_WALL = 72, S_NEXT_FREE = 80, S_HOLDER = 80, S_LOCATION = 80,
+      S_CHECK = 88;
 
   static final long FREE = 0, PENDING = 1, VALUE = 2, ERROR = 3;
 
@@ -60,8 +64,12 @@ final class SlotTable implements Closeable {
    * else is found before it is built upon. A fault reading a truncated mapping counts as corruption.
    */
   void validate() throws IOException {
+    validate(Uninterruptibly.call(channel::size));
+  }
+
+  /** {@link #validate()} with the index file's size as a stat of it just gave. */
+  void validate(long size) throws IOException {
     try {
-      long size = Uninterruptibly.call(channel::size);
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
       MappedByteBuffer m = map;
       long magic = (long) LONGS.getVolatile(m, H_MAGIC);
@@ -69,6 +77,7 @@ final class SlotTable implements Closeable {
         throw new CorruptFileException(file, "index header is not valid");
       }
       if ((int) magic > FORMAT) throw new NewerFormatException(file, (int) magic, FORMAT);
+      if ((int) magic < FORMAT) throw new OlderFormatException(file, (int) magic, FORMAT);
       long capacity = (long) LONGS.getVolatile(m, H_CAPACITY);
       long next = (long) LONGS.getVolatile(m, H_NEXT);
       long free = (long) LONGS.getVolatile(m, H_FREE);
@@ -82,6 +91,21 @@ final class SlotTable implements Closeable {
     } catch (InternalError e) {
       throw new CorruptFileException(file, "index could not be read (truncated while mapped?): " + e.getMessage());
     }
+  }
+
+  /**
+   * The maxsize this table's header holds if the header is sound (of this format or an earlier
+   * one, which keeps it at the same place), else {@code fallback}: a rebuilt index keeps it.
+   */
+  int maxsizeIfSound(int fallback) {
+    try {
+      validate();
+    } catch (OlderFormatException earlier) {
+      // same header layout
+    } catch (IOException | InternalError e) {
+      return fallback;
+    }
+    return maxsize();
   }
 
   /** Rewrites this table in place as an empty one (admin lock held): every process's mapping sees it. */
@@ -174,9 +198,21 @@ final class SlotTable implements Closeable {
     this.keys = keys;
   }
 
-  /** Counts structural changes (allocations, frees, resets): the key directory records the count it reflects. */
+  /**
+   * Counts changes of slots (allocations, completions, frees, resets), counted when each begins:
+   * the key directory records the count once the change is complete.
+   */
   long mods() {
     return (long) LONGS.getVolatile(map, H_MODS);
+  }
+
+  /**
+   * Closes a change begun by {@link #nextMods} (which every change of a slot's state begins with):
+   * the key directory records the count. A section that finds the two counts apart knows a
+   * process was killed in the middle of a change, and repairs ({@link BlockFiles#withAdmin}).
+   */
+  private void endChange(long mods) {
+    if (keys != null) keys.inStep(mods);
   }
 
   private long nextMods() {
@@ -191,6 +227,33 @@ final class SlotTable implements Closeable {
   /** Bytes of the finished cells (their files). */
   long bytes() {
     return (long) LONGS.getVolatile(map, H_BYTES);
+  }
+
+  /** The generation of the values log that new records go to (see {@link ValuesLog}). */
+  int logGeneration() {
+    return (int) (long) LONGS.getVolatile(map, H_LOG);
+  }
+
+  void setLogGeneration(int generation) {
+    LONGS.setVolatile(map, H_LOG, (long) generation);
+  }
+
+  /** Where the next record of the current generation of the values log goes: the end of its last whole record. */
+  long logEnd() {
+    return (long) LONGS.getVolatile(map, H_LOG_END);
+  }
+
+  void setLogEnd(long end) {
+    LONGS.setVolatile(map, H_LOG_END, end);
+  }
+
+  /** Bytes of the values log held by records no slot names any more (freed cells): what compaction reclaims. */
+  long deadBytes() {
+    return (long) LONGS.getVolatile(map, H_DEAD);
+  }
+
+  void setDeadBytes(long bytes) {
+    LONGS.setVolatile(map, H_DEAD, bytes);
   }
 
   private void addBytes(long delta) {
@@ -315,7 +378,7 @@ final class SlotTable implements Closeable {
     Slot s = new Slot(slot, state, (long) LONGS.get(m, b + S_ID), (long) LONGS.get(m, b + S_KEY_HI),
         (long) LONGS.get(m, b + S_KEY_LO), (long) LONGS.get(m, b + S_CREATED), (long) LONGS.get(m, b + S_LAST_HIT),
         (long) LONGS.get(m, b + S_HITS), (long) LONGS.get(m, b + S_SIZE), (long) LONGS.get(m, b + S_CPU),
-        (long) LONGS.get(m, b + S_WALL));
+        (long) LONGS.get(m, b + S_WALL), (long) LONGS.get(m, b + S_LOCATION));
     if (state > ERROR || (long) LONGS.get(m, b + S_CHECK) != s.check()) return Slot.corrupt(slot);
     return s;
   }
@@ -327,6 +390,7 @@ final class SlotTable implements Closeable {
    * by the process {@code holder} names (0 for none).
    */
   long allocate(long id, long keyHi, long keyLo, long now, long holder) throws IOException {
+    long mods = nextMods();
     MappedByteBuffer m = map;
     long free = (long) LONGS.getVolatile(m, H_FREE);
     long slot;
@@ -338,53 +402,115 @@ final class SlotTable implements Closeable {
       if (slot >= capacity()) grow(slot + 1);
       LONGS.setVolatile(map, H_NEXT, slot + 1);
     }
-    write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0), holder);
+    write(new Slot(slot, PENDING, id, keyHi, keyLo, now, now, 0, 0, 0, 0, holder));
     LONGS.getAndAdd(map, H_LIVE, 1L);
-    long mods = nextMods();
     if (keys != null) keys.added(keyHi, keyLo, slot, this, mods);
     return slot;
   }
 
   /** Re-initialises a pending slot left by a process that died, for the process taking over ({@code holder}). */
   void restart(Slot pending, long now, long holder) throws IOException {
-    write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0),
-        holder);
+    long mods = nextMods();
+    write(new Slot(pending.index(), PENDING, pending.id(), pending.keyHi(), pending.keyLo(), now, now, 0, 0, 0, 0,
+        holder));
+    endChange(mods);
   }
 
-  /** Marks a pending slot finished. */
-  void finish(Slot pending, long state, long size, long cpuNanos, long wallNanos, long now) throws IOException {
-    write(new Slot(pending.index(), state, pending.id(), pending.keyHi(), pending.keyLo(), pending.created(), now,
-        0, size, cpuNanos, wallNanos));
-    addBytes(Math.abs(size));
-  }
-
-  /** Adopts a finished cell whose file exists but whose slot was lost (index rebuilt or corrupted). */
-  long adopt(long id, long keyHi, long keyLo, long state, long size, long created, long cpu, long wall, long now)
+  /** Marks a pending slot finished, its record at {@code location}. */
+  void finish(Slot pending, long state, long size, long cpuNanos, long wallNanos, long now, long location)
       throws IOException {
-    long slot = allocate(id, keyHi, keyLo, created, 0);
-    write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall));
+    long mods = nextMods();
+    write(new Slot(pending.index(), state, pending.id(), pending.keyHi(), pending.keyLo(), pending.created(), now,
+        0, size, cpuNanos, wallNanos, location));
     addBytes(Math.abs(size));
+    endChange(mods);
+  }
+
+  /** Adopts a finished cell whose record exists but whose slot was lost (index rebuilt or corrupted). */
+  long adopt(long id, long keyHi, long keyLo, long state, long size, long created, long cpu, long wall, long now,
+             long location) throws IOException {
+    long slot = allocate(id, keyHi, keyLo, created, 0);
+    long mods = nextMods();
+    write(new Slot(slot, state, id, keyHi, keyLo, created, now, 0, size, cpu, wall, location));
+    addBytes(Math.abs(size));
+    endChange(mods);
     return slot;
   }
 
+  /**
+   * Moves a finished slot's record (compaction of the values log): its location word, then its check
+   * word. A process reading the slot meanwhile finds a check word that does not match and reads it
+   * again; one that read the former location reads the former record, still whole in its file.
+   */
+  void relocate(Slot s, long location) throws IOException {
+    MappedByteBuffer m = mapFor(s.index());
+    int b = (int) (HEADER_BYTES + s.index() * SLOT_BYTES);
+    Slot moved = new Slot(s.index(), s.state(), s.id(), s.keyHi(), s.keyLo(), s.created(), s.lastHit(), s.hits(),
+        s.size(), s.cpuNanos(), s.wallNanos(), location);
+    LONGS.setVolatile(m, b + S_LOCATION, location);
+    LONGS.setVolatile(m, b + S_CHECK, moved.check());
+  }
+
   void free(long slot) throws IOException {
+    long mods = nextMods();
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long previous = (long) LONGS.getVolatile(m, b + S_STATE);
     long size = (long) LONGS.get(m, b + S_SIZE);
     long keyHi = (long) LONGS.get(m, b + S_KEY_HI);
+    long location = (long) LONGS.get(m, b + S_LOCATION);
     LONGS.setVolatile(m, b + S_STATE, FREE);
     LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
-    if (previous == VALUE || previous == ERROR) addBytes(-Math.abs(size));
+    if (previous == VALUE || previous == ERROR) {
+      addBytes(-Math.abs(size));
+      if (ValuesLog.isLogged(location)) LONGS.getAndAdd(map, H_DEAD, Math.abs(size));
+    }
     LONGS.getAndAdd(map, H_GENERATION, 1L);
+    if (previous != FREE && keys != null) keys.removed(keyHi, slot, mods);
+    else endChange(mods);
+  }
+
+  /**
+   * The slots that read free but are neither on the free list nor beyond it: left half-written by
+   * a process killed while it wrote them (a slot reads free while it changes). Admin lock held.
+   */
+  java.util.BitSet stranded() throws IOException {
+    long used = used();
+    java.util.BitSet onFreeList = new java.util.BitSet();
+    for (long f = (long) LONGS.getVolatile(map, H_FREE), n = 0; f > 0 && f <= used && n <= used; n++) {
+      onFreeList.set((int) (f - 1));
+      f = get(f - 1, S_NEXT_FREE);
+    }
+    java.util.BitSet stranded = new java.util.BitSet();
+    for (long i = 0; i < used; i++) {
+      if (!onFreeList.get((int) i) && (long) LONGS.getVolatile(mapFor(i), (int) (HEADER_BYTES + i * SLOT_BYTES + S_STATE))
+          == FREE) {
+        stranded.set((int) i);
+      }
+    }
+    return stranded;
+  }
+
+  /**
+   * Puts back on the free list a slot a killed process left half-written (admin lock held), and
+   * forgets the key directory's entry for it; the caller recounts the live cells.
+   */
+  void freeStranded(long slot, long keyHi) throws IOException {
     long mods = nextMods();
-    if (keys != null && previous != FREE) keys.removed(keyHi, slot, mods);
+    MappedByteBuffer m = mapFor(slot);
+    int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
+    LONGS.setVolatile(m, b + S_STATE, FREE);
+    LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    LONGS.setVolatile(map, H_FREE, slot + 1);
+    LONGS.getAndAdd(map, H_GENERATION, 1L);
+    if (keys != null) keys.removed(keyHi, slot, mods);
   }
 
   /** Drops every slot at once (clear of a whole block). */
   void reset() {
+    long mods = nextMods();
     MappedByteBuffer m = map;
     long used = (long) LONGS.getVolatile(m, H_NEXT);
     for (long s = 0; s < used; s++) LONGS.setVolatile(m, (int) (HEADER_BYTES + s * SLOT_BYTES + S_STATE), FREE);
@@ -393,20 +519,15 @@ final class SlotTable implements Closeable {
     LONGS.setVolatile(m, H_LIVE, 0L);
     setBytes(0);
     LONGS.getAndAdd(m, H_GENERATION, 1L);
-    long mods = nextMods();
     if (keys != null) keys.cleared(mods);
   }
 
+  /** Writes a slot: readers see it free until its state, written last, makes it visible. */
   private void write(Slot s) throws IOException {
-    write(s, -1);
-  }
-
-  /** Writes a slot; {@code holder} (unless -1) goes to the holder word, before the state makes it visible. */
-  private void write(Slot s, long holder) throws IOException {
     MappedByteBuffer m = mapFor(s.index());
     int b = (int) (HEADER_BYTES + s.index() * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE); // readers see a free slot while it changes
-    if (holder != -1) LONGS.set(m, b + S_HOLDER, holder);
+    LONGS.set(m, b + S_LOCATION, s.location()); // for a pending slot: its holder
     LONGS.set(m, b + S_ID, s.id());
     LONGS.set(m, b + S_KEY_HI, s.keyHi());
     LONGS.set(m, b + S_KEY_LO, s.keyLo());
@@ -448,14 +569,14 @@ final class SlotTable implements Closeable {
     return Murmur3.fmix(h);
   }
 
-  /** A copy of one slot. */
+  /** A copy of one slot; {@code location} is a pending slot's holder, a finished one's record location. */
   record Slot(long index, long state, long id, long keyHi, long keyLo, long created, long lastHit, long hits,
-              long size, long cpuNanos, long wallNanos) {
+              long size, long cpuNanos, long wallNanos, long location) {
 
     static final long CORRUPT = -1;
 
     static Slot corrupt(long index) {
-      return new Slot(index, CORRUPT, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      return new Slot(index, CORRUPT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     boolean isCorrupt() {
@@ -466,7 +587,10 @@ final class SlotTable implements Closeable {
       return state == VALUE || state == ERROR;
     }
 
-    /** Check word over the identity and result fields (not the hit statistics, which change). */
+    /**
+     * Check word over the identity and result fields and a finished slot's location (not the hit
+     * statistics, which change, nor a pending slot's holder).
+     */
     long check() {
       long h = mix(state * 31 + id);
       h = mix(h ^ keyHi);
@@ -474,7 +598,8 @@ final class SlotTable implements Closeable {
       h = mix(h ^ created);
       h = mix(h ^ size);
       h = mix(h ^ cpuNanos);
-      return mix(h ^ wallNanos);
+      h = mix(h ^ wallNanos);
+      return state == VALUE || state == ERROR ? mix(h ^ location) : h;
     }
   }
 }

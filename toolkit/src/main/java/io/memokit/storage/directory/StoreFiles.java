@@ -123,11 +123,15 @@ final class StoreFiles {
 
   private Path writeTemporaryOnce(ByteBuffer[] content, String suffix) throws IOException {
     Path tmp = newTemporary(suffix);
-    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        fileAttribute())) {
-      long remaining = 0;
-      for (ByteBuffer b : content) remaining += b.remaining();
-      while (remaining > 0) remaining -= ch.write(content);
+    // Uninterruptibly: a function that returned while its thread was interrupted still gets its value stored.
+    try (FileChannel ch = Uninterruptibly.call(() -> FileChannel.open(tmp,
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttribute()))) {
+      Uninterruptibly.call(() -> {
+        long remaining = 0;
+        for (ByteBuffer b : content) remaining += b.remaining();
+        while (remaining > 0) remaining -= ch.write(content);
+        return null;
+      });
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
