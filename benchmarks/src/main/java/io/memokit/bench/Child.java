@@ -420,10 +420,10 @@ public final class Child {
    * {@code List.of(i, "abc", i * 0.5)} (SIZE 0) or the same SIZE prepared bytes for every key. The list
    * stands for Python's tuple: both are an immutable sequence of boxed values of no declared type, each
    * element written with its own type tag (a record would be Python's namedtuple: a class to name).
-   * After a warm-up of 200 misses and 200 hits of another function of the same shape in the same store,
-   * {@code both} times COUNT misses (i = 0..COUNT-1) then COUNT hits of the same keys (from memory) in
-   * a fresh store; {@code hits}, in a fresh JVM on that store, warms up on 200 first hits of the other
-   * function, then times COUNT first hits (from the store). Each call is timed: median and mean.
+   * After a warm-up of 10,000 misses and 10,000 hits of another function of the same shape in the same
+   * store (the JIT compiles the call path), {@code both} times COUNT misses (i = 0..COUNT-1) then COUNT
+   * hits of the same keys (from memory) in a fresh store; {@code hits}, in a fresh JVM on that store,
+   * warms up on 10,000 first hits of the other function, then times COUNT first hits (from the store). Each call is timed: median and mean.
    * Fails if a hit computes. maxsize is raised above COUNT (the Python caches have no count limit).
    */
   static void smallValues(Path store, int size, int count, String phase) {
