@@ -197,9 +197,9 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   public void removeBlock(FunctionId id) {
     try {
       Long removed = connections.transaction(c -> {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.blocks b WHERE " + PostgresBlock.IDENTITY
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.blocks b WHERE " + BlockSql.IDENTITY
             + " RETURNING id")) {
-          PostgresBlock.bindIdentity(d, 1, id);
+          BlockSql.bindIdentity(d, 1, id);
           try (ResultSet r = d.executeQuery()) {
             return r.next() ? r.getLong(1) : null;
           }

@@ -29,6 +29,17 @@
  * 100 ms), is the one it validated the cell at ({@link io.memokit.storage.postgres.Watches}): a clear
  * or an eviction on another host stops those hits within 200 ms; this process's own at once.
  *
+ * <p><b>Classes, one job each.</b> {@link io.memokit.storage.postgres.PostgresBackend}: the store
+ * (blocks by identity, the byte limit, removal, check). A block,
+ * {@link io.memokit.storage.postgres.PostgresBlock}, is its identity and row, and hands each call to
+ * the part whose job it is: {@code CellReads} (a finished cell, verified; a damaged one removed),
+ * {@code Hits} (counted in the store; answered from memory while the generation holds),
+ * {@code RowClaim} (claim, start, fenced complete, abandon), {@code Contention} (who computes a cell,
+ * and how often a waiter asks), {@code BlockAdmin} (maxsize, eviction, clearing, orphans) and
+ * {@code BlockStatistics}; {@code BlockSql} holds the SQL they share and the lock order (a block's
+ * row, then its cells' rows). Below them: {@code Connections}, {@code LockSession},
+ * {@code Payloads}, {@code Watches}, {@code Schema}, {@code Rights}, {@code StoreCheck}.
+ *
  * <p><b>Rights.</b> A role with only USAGE and SELECT on the schema gets hits; a miss gets a
  * {@link io.memokit.storage.StoreException} naming the rights it lacks and the grants that give them.
  */
