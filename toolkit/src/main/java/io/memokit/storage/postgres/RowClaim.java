@@ -214,6 +214,10 @@ final class RowClaim implements Claim {
    * block's row locked, then the cell's row, only if it still has this claim's token and is
    * computing, and this claim's session still holds its lock. Otherwise rolls everything back and
    * removes the row if it is still this claim's: lost.
+   *
+   * <p>If the connection breaks meanwhile (a network cut: the connections this process kept idle
+   * through it are dead), the transaction runs once more on a new connection, which first looks for
+   * this claim's result: the commit of the first run may have reached the server before the break.
    */
   @Override
   public Presence complete(Payload result, Timing timing) throws IOException {
@@ -226,57 +230,67 @@ final class RowClaim implements Claim {
     int chunks = Payloads.chunksOf(result);
     long size = result.length() + (encoding == null ? 0 : encoding.length);
     long began = System.nanoTime();
-    long[] outcome; // generation, byte limit, bytes of every block before this cell
-    try {
-      outcome = store.connections().transaction(c -> {
-        if (chunks > 0) Payloads.writeChunks(c, token, result);
-        long[] o;
-        try (PreparedStatement q = c.prepareStatement("SELECT generation, "
-            + "coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0), "
-            + "(SELECT coalesce(sum(bytes), 0) FROM memokit.blocks) FROM memokit.blocks WHERE id = ? FOR UPDATE")) {
-          q.setLong(1, blockId);
-          try (ResultSet r = q.executeQuery()) {
-            if (!r.next()) {
-              c.rollback();
-              return null; // the block was removed
-            }
-            o = new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
-          }
-        }
-        try (PreparedStatement u = c.prepareStatement("UPDATE memokit.cells SET state = ?, codec = ?, flags = ?, "
-            + "length = ?, size = ?, crc = ?, payload = ?, chunks = ?, key = ?, dependencies = ?, created = ?, "
-            + "cpu_nanos = ?, wall_nanos = ?, last_hit = ?, holder_pid = NULL, holder_host = NULL, "
-            + "holder_host_hash = NULL, holder_backend = NULL "
-            + "WHERE block_id = ? AND key_hi = ? AND key_lo = ? AND token = ? AND state = 0 AND " + BlockSql.LOCK_HELD_BY)) {
-          u.setInt(1, state);
-          u.setInt(2, result.codec());
-          u.setInt(3, flags);
-          u.setLong(4, result.length());
-          u.setLong(5, size);
-          u.setInt(6, crc);
-          if (chunks > 0) u.setNull(7, Types.BINARY);
-          else u.setBytes(7, result.length() == result.bytes().length ? result.bytes()
-              : Arrays.copyOf(result.bytes(), result.length())); // at most INLINE_MAX bytes
-          u.setInt(8, chunks);
-          if (encoding == null) u.setNull(9, Types.BINARY);
-          else u.setBytes(9, encoding);
-          u.setArray(10, dependencies(c));
-          u.setLong(11, timing.createdMillis());
-          u.setLong(12, timing.cpuNanos());
-          u.setLong(13, timing.wallNanos());
-          u.setLong(14, store.settings().clockMillis().getAsLong());
-          u.setLong(15, blockId);
-          u.setLong(16, key.hashHi());
-          u.setLong(17, key.hashLo());
-          u.setLong(18, token);
-          bindLockHeld(u, 19);
-          if (u.executeUpdate() == 0) {
+    boolean[] again = {false};
+    Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
+      boolean storedBefore = again[0] && ownResultStored(c);
+      if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
+      long[] o;
+      try (PreparedStatement q = c.prepareStatement("SELECT generation, "
+          + "coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0), "
+          + "(SELECT coalesce(sum(bytes), 0) FROM memokit.blocks) FROM memokit.blocks WHERE id = ? FOR UPDATE")) {
+        q.setLong(1, blockId);
+        try (ResultSet r = q.executeQuery()) {
+          if (!r.next()) {
             c.rollback();
-            return null; // cleared, taken over, or this claim's session ended
+            return null; // the block was removed
           }
+          o = new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
         }
-        return o;
-      });
+      }
+      if (storedBefore) return o;
+      try (PreparedStatement u = c.prepareStatement("UPDATE memokit.cells SET state = ?, codec = ?, flags = ?, "
+          + "length = ?, size = ?, crc = ?, payload = ?, chunks = ?, key = ?, dependencies = ?, created = ?, "
+          + "cpu_nanos = ?, wall_nanos = ?, last_hit = ?, holder_pid = NULL, holder_host = NULL, "
+          + "holder_host_hash = NULL, holder_backend = NULL "
+          + "WHERE block_id = ? AND key_hi = ? AND key_lo = ? AND token = ? AND state = 0 AND " + BlockSql.LOCK_HELD_BY)) {
+        u.setInt(1, state);
+        u.setInt(2, result.codec());
+        u.setInt(3, flags);
+        u.setLong(4, result.length());
+        u.setLong(5, size);
+        u.setInt(6, crc);
+        if (chunks > 0) u.setNull(7, Types.BINARY);
+        else u.setBytes(7, result.length() == result.bytes().length ? result.bytes()
+            : Arrays.copyOf(result.bytes(), result.length())); // at most INLINE_MAX bytes
+        u.setInt(8, chunks);
+        if (encoding == null) u.setNull(9, Types.BINARY);
+        else u.setBytes(9, encoding);
+        u.setArray(10, dependencies(c));
+        u.setLong(11, timing.createdMillis());
+        u.setLong(12, timing.cpuNanos());
+        u.setLong(13, timing.wallNanos());
+        u.setLong(14, store.settings().clockMillis().getAsLong());
+        u.setLong(15, blockId);
+        u.setLong(16, key.hashHi());
+        u.setLong(17, key.hashLo());
+        u.setLong(18, token);
+        bindLockHeld(u, 19);
+        if (u.executeUpdate() == 0) {
+          c.rollback();
+          return null; // cleared, taken over, or this claim's session ended
+        }
+      }
+      return o;
+    };
+    long[] outcome;
+    try {
+      try {
+        outcome = store.connections().transaction(work);
+      } catch (SQLException e) {
+        if (!SqlErrors.brokeConnection(e)) throw e;
+        again[0] = true;
+        outcome = store.connections().transaction(work);
+      }
     } catch (SQLException e) {
       if (SqlErrors.isPrivilege(e)) throw store.failure("store a cell of " + id.label(), e);
       throw SqlErrors.io("cannot store cell " + cellId + " of " + id.label() + " in store " + store.location(), e);
@@ -288,6 +302,27 @@ final class RowClaim implements Claim {
     }
     if (outcome[1] > 0 && outcome[2] + size > outcome[1]) store.enforceByteLimit();
     return block.hits().presence(blockId, cellId, outcome[0], began);
+  }
+
+  /** The condition on the cell's row with this claim's token, bound by {@link #onOwnRow}. */
+  private static final String OWN_ROW = "block_id = ? AND key_hi = ? AND key_lo = ? AND token = ?";
+
+  /** {@code sql}, whose first parameters are those of {@link #OWN_ROW}, prepared with them bound. */
+  private PreparedStatement onOwnRow(Connection c, String sql) throws SQLException {
+    PreparedStatement p = c.prepareStatement(sql);
+    p.setLong(1, blockId);
+    p.setLong(2, key.hashHi());
+    p.setLong(3, key.hashLo());
+    p.setLong(4, token);
+    return p;
+  }
+
+  /** Whether the cell's row holds a result stored with this claim's token (by a run whose answer was lost). */
+  private boolean ownResultStored(Connection c) throws SQLException {
+    try (PreparedStatement q = onOwnRow(c, "SELECT 1 FROM memokit.cells WHERE " + OWN_ROW + " AND state > 0");
+         ResultSet r = q.executeQuery()) {
+      return r.next();
+    }
   }
 
   private Array dependencies(Connection c) throws SQLException {
@@ -311,12 +346,7 @@ final class RowClaim implements Claim {
     try {
       store.connections().transaction(c -> {
         if (!BlockSql.lockById(c, blockId)) return null;
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.cells "
-            + "WHERE block_id = ? AND key_hi = ? AND key_lo = ? AND token = ? AND state = 0")) {
-          d.setLong(1, blockId);
-          d.setLong(2, key.hashHi());
-          d.setLong(3, key.hashLo());
-          d.setLong(4, token);
+        try (PreparedStatement d = onOwnRow(c, "DELETE FROM memokit.cells WHERE " + OWN_ROW + " AND state = 0")) {
           d.executeUpdate();
         }
         return null;
