@@ -123,7 +123,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
         if (other.version().isEmpty()) cells += other.size();
       }
       if (cells == 0) return;
-      Notice.once("code " + store.path() + " " + id.describe(), id.name() + ": code changed since its " + cells
+      Notice.once("code " + store.location() + " " + id.describe(), id.name() + ": code changed since its " + cells
           + (cells == 1 ? " cell was" : " cells were") + " stored; computing anew (the cells of the former code "
           + "stay for processes still running it, and come back if the edit is reverted; store.clearObsolete() "
           + "removes them)");
@@ -146,7 +146,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     } catch (MemoException e) {
       if (cacheOnly) throw e;
       NamedFunction t = target();
-      return Block.withoutStore(t, args, t.id().label() + " in " + store.path(), e);
+      return Block.withoutStore(t, args, t.id().label() + " in " + store.location(), e);
     }
     NamedFunction fn = notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
     return b.block().call(fn, args, cacheOnly);
@@ -288,13 +288,13 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
           return action.run();
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.path() + ": " + e, e);
+        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.location() + ": " + e, e);
       }
     });
   }
 
   @Override
   public String toString() {
-    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.path();
+    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.location();
   }
 }

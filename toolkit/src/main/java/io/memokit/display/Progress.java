@@ -36,7 +36,7 @@ public final class Progress implements AutoCloseable {
   private Progress(Memoized f, long total) {
     this.label = f.info().label();
     this.block = label;
-    this.store = f.store().path().toString();
+    this.store = f.store().location();
     this.total = total;
     this.displayId = kernel == null ? null : kernel.show(this);
     Trace.addListener(listener);
