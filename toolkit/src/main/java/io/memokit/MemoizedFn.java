@@ -149,7 +149,9 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       return Block.withoutStore(t, args, t.id().label() + " in " + store.location(), e);
     }
     NamedFunction fn = notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
-    return b.block().call(fn, args, cacheOnly);
+    // A store's refusal (a role that may only read, on a miss) reaches the caller as a MemoException,
+    // which a calling memoized function does not store.
+    return OpenStore.unchecked(() -> b.block().call(fn, args, cacheOnly));
   }
 
   private Object call(Object... args) {
