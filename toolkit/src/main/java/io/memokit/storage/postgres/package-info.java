@@ -12,14 +12,16 @@
  * <p><b>Claims.</b> A session-level advisory lock per claimed cell, all of a process's claims in one
  * dedicated session ({@link io.memokit.storage.postgres.LockSession}): the server releases them when
  * the session ends (process killed, connection lost, {@code pg_terminate_backend}), and a waiter of
- * any host then takes the cell over. Work runs on at most {@code Connections.MAX} other connections;
+ * any host then takes the cell over. The session asks the server to probe it (TCP keepalives), so that
+ * a host that crashes or is cut off from the network loses its claims 10 s later, not hours later. Work runs on at most {@code Connections.MAX} other connections;
  * none is held while user code runs. A waiting process asks the server about a contended cell at
  * most every 100 ms.
  *
  * <p><b>Fencing.</b> Each start of a computation draws a token; a takeover draws a new one. A result
  * is stored only by the statement that finds the row computing with the claim's token while the
  * claim's session still holds its lock: a process whose session ended comes back to find its result
- * lost, and overwrites nothing.
+ * lost, and overwrites nothing (a connection that died in the cut is replaced, and the statement
+ * run again, so that the outcome is that refusal rather than an I/O error).
  *
  * <p><b>Payloads.</b> In the row up to 1 MiB, else in 1 MiB chunks, streamed both ways, checked by
  * a CRC32C on every read ({@link io.memokit.storage.postgres.Payloads} says why, with measurements).
