@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A directory holding memoized results, shared by every thread and process that opens it. There
- * is one instance per canonical path in a process ({@link Memo#store(Path)}).
+ * A store of memoized results, shared by every thread and process that opens it: a directory, or a
+ * PostgreSQL database (shared by processes of any host). There is one instance per canonical path
+ * (or URL) in a process ({@link Memo#store(Path)}, {@link Memo#store(String)}).
  *
  * <p>Guarantees: a cell is computed once across processes while its computing process lives; a
  * stored value is returned only if its file is whole and its checksum matches; the files are as
@@ -13,7 +14,16 @@ import java.util.List;
  */
 public interface MemoStore {
 
-  /** The store's directory, as a canonical path. */
+  /**
+   * Where the store is, as messages, traces and tables name it: its directory (a canonical path), or
+   * the JDBC URL of its PostgreSQL database with the password masked ({@code password=***}).
+   */
+  String location();
+
+  /**
+   * The store's directory, as a canonical path. A store in a PostgreSQL database has no directory:
+   * this throws an {@link UnsupportedOperationException} naming its {@link #location()}.
+   */
   Path path();
 
   /** Every block in the store with its statistics, read from the store (so other processes' work shows). */

@@ -125,7 +125,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
         if (other.version().isEmpty()) cells += other.size();
       }
       if (cells == 0) return;
-      Notice.once("code " + store.path() + " " + id.describe(), id.name() + ": code changed since its " + cells
+      Notice.once("code " + store.location() + " " + id.describe(), id.name() + ": code changed since its " + cells
           + (cells == 1 ? " cell was" : " cells were") + " stored; computing anew (the cells of the former code "
           + "stay for processes still running it, and come back if the edit is reverted; store.clearObsolete() "
           + "removes them)");
@@ -148,7 +148,9 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     } catch (MemoException e) {
       return Block.withoutStore(withoutStore(e), args, where(), e);
     }
-    return b.block().call(storing(b), args, cacheOnly);
+    // A store's refusal (a role that may only read, on a miss) reaches the caller as a MemoException,
+    // which a calling memoized function does not store.
+    return OpenStore.unchecked(() -> b.block().call(storing(b), args, cacheOnly));
   }
 
   /** The function as this handle calls it through its block: exceptions of the types it does not store, not stored. */
@@ -167,7 +169,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   /** The function and its store, as a warning about the store names them. */
   private String where() {
-    return target().id().label() + " in " + store.path();
+    return target().id().label() + " in " + store.location();
   }
 
   private Object call(Object... args) {
@@ -329,13 +331,13 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
           return action.run();
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.path() + ": " + e, e);
+        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.location() + ": " + e, e);
       }
     });
   }
 
   @Override
   public String toString() {
-    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.path();
+    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.location();
   }
 }

@@ -95,7 +95,16 @@ final class OpenStore implements MemoStore {
   }
 
   @Override
+  public String location() {
+    return backend.location();
+  }
+
+  @Override
   public Path path() {
+    if (Backends.isUrl(backend.location())) {
+      throw new UnsupportedOperationException("store " + backend.location() + " is a database, not a directory: "
+          + "location() names it");
+    }
     return Path.of(backend.location());
   }
 

@@ -38,7 +38,8 @@ import java.util.Random;
  *                                         evicts (mean, p99, worst), until EVICTING of them (default 100) were seen
  *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
  *                                         write-and-rename of the same bytes on the same disk (the floor)
- *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls
+ *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls (STORE: a
+ *                                         directory or a PostgreSQL URL)
  *   small STORE SIZE COUNT PHASE          issue 11's small-values workload, as benchmarks/peers/small_values.py
  *                                         runs it on python-diskcache and joblib (see {@link #smallValues})
  * </pre>
@@ -54,7 +55,7 @@ public final class Child {
       case "open" -> open(Path.of(a[1]), Integer.parseInt(a[2]), Path.of(a[3]));
       case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]), a.length > 3 ? Integer.parseInt(a[3]) : 100);
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
-      case "contend" -> contend(Path.of(a[1]), a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
+      case "contend" -> contend(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
           Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
       case "small" -> smallValues(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]), a[4]);
       default -> throw new IllegalArgumentException(a[0]);
@@ -326,16 +327,44 @@ public final class Child {
    * directory. Medians after a warm-up of 200 pairs of small writes.
    */
   static void miss(Path store, int size, int count) throws Exception {
+    Path floorDir = Files.createDirectories(store.resolveSibling(store.getFileName() + "-floor"));
+    misses(store(store), "", size, count, new MissFloor() {
+      @Override
+      public void write(long id, byte[] bytes) throws Exception {
+        writeAndRename(floorDir, (id < 0 ? "w" + (-1 - id) : "f" + id), bytes);
+      }
+
+      @Override
+      public void reset() throws Exception {
+        Fixture.delete(floorDir);
+        Files.createDirectories(floorDir);
+      }
+    });
+  }
+
+  /** The floor of {@link #misses}: the same bytes written without memokit. */
+  interface MissFloor {
+    /** Writes {@code bytes} as record {@code id} (negative: the warm-up's). */
+    void write(long id, byte[] bytes) throws Exception;
+
+    /** Removes what was written (large values, every 8 misses: keeps the disk bounded; not timed). */
+    void reset() throws Exception;
+  }
+
+  /**
+   * COUNT misses of {@code PREFIXmiss}, a function returning a prepared SIZE-byte array, each followed
+   * by {@code floor}'s write of the same bytes, after 200 warm-up pairs of 64 B (function
+   * {@code PREFIXmissw}); prints the medians of both and of their ratios.
+   */
+  static void misses(MemoStore s, String prefix, int size, int count, MissFloor floor) throws Exception {
     byte[] value = Fixture.bytes(size, 3);
-    MemoStore s = store(store);
-    MemoFn1<Integer, byte[]> warm = memo(s, "missw", (Integer k) -> new byte[64]);
-    MemoFn1<Integer, byte[]> f = memo(s, "miss", (Integer k) -> value);
+    MemoFn1<Integer, byte[]> warm = memo(s, prefix + "missw", (Integer k) -> new byte[64]);
+    MemoFn1<Integer, byte[]> f = memo(s, prefix + "miss", (Integer k) -> value);
     warm.resize(100_000);
     f.resize(100_000);
-    Path floorDir = Files.createDirectories(store.resolveSibling(store.getFileName() + "-floor"));
     for (int i = 0; i < 200; i++) {
       warm.apply(i);
-      writeAndRename(floorDir, "w" + i, new byte[64]);
+      floor.write(-1 - i, new byte[64]);
     }
     long[] misses = new long[count];
     long[] floors = new long[count];
@@ -343,14 +372,13 @@ public final class Child {
       long t0 = System.nanoTime();
       f.apply(i);
       long t1 = System.nanoTime();
-      writeAndRename(floorDir, "f" + i, value);
+      floor.write(i, value);
       long t2 = System.nanoTime();
       misses[i] = t1 - t0;
       floors[i] = t2 - t1;
       if (size > 1 << 20 && i % 8 == 7) { // keep the disk bounded for large values (not timed)
         f.clear();
-        Fixture.delete(floorDir);
-        Files.createDirectories(floorDir);
+        floor.reset();
       }
     }
     result("miss.median", median(misses));
@@ -480,7 +508,7 @@ public final class Child {
    * Calls on random keys until {@code startAt} (epoch ms, the same for every process: warm-up, not
    * counted), then counts calls for {@code seconds}: all processes measure the same window.
    */
-  static void contend(Path store, String side, int threads, int seconds, int keys, long seed, long startAt,
+  static void contend(String store, String side, int threads, int seconds, int keys, long seed, long startAt,
                       boolean plainMap) throws Exception {
     FileOutputStream out = new FileOutputStream(side, true);
     java.util.function.IntUnaryOperator body = k -> {

@@ -110,6 +110,7 @@ final class Report {
     }
     rows.add(new Row("each key computed exactly once under contention (1, 2, 4 processes)", once ? "yes" : "NO", "-", "-",
         "yes", met(once)));
+    rows.addAll(postgresRows(f));
     for (String v : new String[] {"record", "records", "bytes64k", "bytes16m", "jshellRecord"}) {
       rows.add(ratioRow("memokit format encode (miss side), " + v, f.get("CodecBench.memokitEncode." + v), "FST",
           f.get("CodecBench.fstEncode." + v), -1));
@@ -238,6 +239,35 @@ final class Report {
     return a == null || b == null ? "n/a" : String.format("%.2f", b / a);
   }
 
+  /** The PostgreSQL store's rows ({@link PostgresFigures}); none if the suite measured none. */
+  private static List<Row> postgresRows(Map<String, Double> f) {
+    List<Row> rows = new ArrayList<>();
+    for (int size : PostgresFigures.SIZES) {
+      if (!f.containsKey("pg.firsthit." + size)) continue;
+      rows.add(pairedRow("PostgreSQL: first hit in a new process, " + size(size) + " value (median)",
+          f.get("pg.firsthit." + size), "plain JDBC SELECT of the same bytes by primary key",
+          f.get("pg.firsthit.select." + size), f.get("pg.firsthit.ratio." + size), 2.0));
+    }
+    for (int size : PostgresFigures.SIZES) {
+      if (!f.containsKey("pg.miss." + size)) continue;
+      rows.add(pairedRow("PostgreSQL: miss bookkeeping, trivial function, " + size(size) + " value (median)",
+          f.get("pg.miss." + size), "plain JDBC INSERT of the same bytes", f.get("pg.miss.insert." + size),
+          f.get("pg.miss.ratio." + size), 2.0));
+    }
+    Double c1 = f.get("pg.contention.1");
+    Double c4 = f.get("pg.contention.4");
+    if (c1 != null && c4 != null) {
+      rows.add(new Row("PostgreSQL: calls per second, 1 / 2 / 4 processes x 1 thread, 2,000 keys",
+          String.format("%,.0f / %,.0f / %,.0f", c1, f.get("pg.contention.2"), c4), "1 process",
+          String.format("%.2f", c4 / c1), "4 procs ≥ 1 proc", met(c4 >= c1)));
+      boolean once = true;
+      for (int procs : new int[] {1, 2, 4}) once &= f.getOrDefault("pg.contention.exactly-once." + procs, 0.0) == 1;
+      rows.add(new Row("PostgreSQL: each key computed exactly once under contention (1, 2, 4 processes)",
+          once ? "yes" : "NO", "-", "-", "yes", met(once)));
+    }
+    return rows;
+  }
+
   private static final String DEFINITIONS = """
       - **repeated hit**: `f.apply(k)` for a cell this process already holds: canonical key, in-memory lookup,
         validation against the shared memory-mapped index, hit counters updated (no system call). JMH, one thread.
@@ -284,6 +314,17 @@ final class Report {
         exactly-once in every round (2,000 distinct lines, no wrong value).
         Floor: the same calls on a plain in-process `ConcurrentHashMap` memo in each process (no store). The
         machine has 2 cores: 1 process with 2 threads already uses both, so more processes only add contention.
+      - **PostgreSQL** (a server started by the suite as the tests start theirs: Debian's binaries, 127.0.0.1,
+        fsync and synchronous commit off, for memokit and its floors alike; a fresh database per figure): each
+        memokit call alternates in one loop, in a fresh JVM, with its floor on a plain JDBC connection opened
+        and a statement prepared beforehand, after warm-ups of both. **First hit**: a cell another process
+        stored (a SELECT of its row, CRC32C, decode, and the hit counted with an UPDATE), against
+        `SELECT data FROM bench_floor WHERE id = ?` returning the same bytes; medians over 200 cells per JVM
+        (20 for 4 MiB), median over the JVMs. **Miss**: a trivial function's new key (a read, the claim's
+        advisory lock, the cell's row inserted, its value stored in a second transaction, the lock released)
+        against an autocommitted `INSERT` of the same bytes; medians of 2,000 / 1,000 / 40. Values above
+        1 MiB go in 1 MiB chunks. **Calls per second**: the contention figure above on a PostgreSQL store,
+        1, 2 and 4 processes x 1 thread (hits from memory, validated by the block's generation).
       - **codec**: FST (memokit's default) and Java serialization on the same values, JMH.
       - **key encoding**: `KeyWriter.key` of one `double[]` argument; above 64 KiB the encoding streams through a
         128-bit hash.

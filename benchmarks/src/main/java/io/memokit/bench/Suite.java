@@ -115,6 +115,11 @@ public final class Suite {
 
   /** Runs {@link Child} in a fresh JVM and returns its RESULT lines. */
   Map<String, Double> child(String... args) throws Exception {
+    return child(Child.class, args);
+  }
+
+  /** Runs {@code main} (a class of this jar) in a fresh JVM and returns its RESULT lines. */
+  Map<String, Double> child(Class<?> main, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Memo.jvmFlags());
@@ -122,9 +127,9 @@ public final class Suite {
     cmd.add("-Dmemokit.bench.dir=" + work.resolve("child"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Child.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    return results(run(cmd, "child " + String.join(" ", args)));
+    return results(run(cmd, main.getSimpleName() + " " + String.join(" ", args)));
   }
 
   /** Runs a command to its end (at most 20 minutes) and returns its output; fails if it fails. */
@@ -241,6 +246,7 @@ public final class Suite {
       figures.put("evict.overflow.max." + n, e.get("evict.overflow.max"));
     }
     contention();
+    new PostgresFigures(this).run();
   }
 
   /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
@@ -314,46 +320,57 @@ public final class Suite {
 
   /** P processes x T threads on 2,000 keys; {@code plain}: each process its own in-memory map (the floor). */
   void contention(int threadsPerProcess, String mode, int round) throws Exception {
-    int seconds = quick ? 1 : 5;
-    int keys = 2000;
     String tag = mode + "." + threadsPerProcess + "t.";
     for (int procs : new int[] {1, 2, 4}) {
-      long startAt = System.currentTimeMillis() + (quick ? 4000 : 6000); // every process warmed up by then
       Path store = work.resolve("contend-" + tag + procs + "-" + round);
-      Path side = work.resolve("contend-" + tag + procs + "-" + round + ".side");
       Files.createDirectories(store.getParent());
-      Files.createFile(side);
-      List<Thread> threads = new ArrayList<>();
-      double[] calls = new double[procs];
-      double[] wrong = new double[procs];
-      Exception[] failure = new Exception[1];
-      for (int p = 0; p < procs; p++) {
-        int id = p;
-        Thread t = new Thread(() -> {
-          try {
-            Map<String, Double> r = child("contend", store.toString(), side.toString(), Integer.toString(threadsPerProcess),
-                Integer.toString(seconds), Integer.toString(keys), Integer.toString(id), Long.toString(startAt), mode);
-            calls[id] = r.get("calls");
-            wrong[id] = r.get("wrong");
-          } catch (Exception e) {
-            failure[0] = e;
-          }
-        });
-        threads.add(t);
-        t.start();
-      }
-      for (Thread t : threads) t.join();
-      if (failure[0] != null) throw failure[0];
-      List<String> computed = Files.readAllLines(side);
-      double total = 0;
-      for (double c : calls) total += c;
-      double wrongTotal = 0;
-      for (double w : wrong) wrongTotal += w;
-      figures.put("contention." + tag + procs, total / seconds);
-      if (mode.equals("memokit")) {
-        boolean once = computed.size() == keys && new HashSet<>(computed).size() == keys && wrongTotal == 0;
-        figures.merge("contention.exactly-once." + tag + procs, once ? 1.0 : 0.0, Math::min);
-      }
+      double[] r = contend(store.toString(), work.resolve("contend-" + tag + procs + "-" + round + ".side"), procs,
+          threadsPerProcess, mode);
+      figures.put("contention." + tag + procs, r[0]);
+      if (mode.equals("memokit")) figures.merge("contention.exactly-once." + tag + procs, r[1], Math::min);
     }
+  }
+
+  static final int CONTENTION_KEYS = 2000;
+
+  /**
+   * {@code procs} fresh processes x {@code threadsPerProcess} threads calling one memoized function
+   * (or, {@code plain}, each its own map) on random keys among {@link #CONTENTION_KEYS} of the store at
+   * {@code location}, its body logging each computed key in {@code side}: the calls per second of all
+   * together, and 1 if each key was computed exactly once with no wrong value (else 0).
+   */
+  double[] contend(String location, Path side, int procs, int threadsPerProcess, String mode) throws Exception {
+    int seconds = quick ? 1 : 5;
+    int keys = CONTENTION_KEYS;
+    long startAt = System.currentTimeMillis() + (quick ? 4000 : 6000); // every process warmed up by then
+    Files.createFile(side);
+    List<Thread> threads = new ArrayList<>();
+    double[] calls = new double[procs];
+    double[] wrong = new double[procs];
+    Exception[] failure = new Exception[1];
+    for (int p = 0; p < procs; p++) {
+      int id = p;
+      Thread t = new Thread(() -> {
+        try {
+          Map<String, Double> r = child("contend", location, side.toString(), Integer.toString(threadsPerProcess),
+              Integer.toString(seconds), Integer.toString(keys), Integer.toString(id), Long.toString(startAt), mode);
+          calls[id] = r.get("calls");
+          wrong[id] = r.get("wrong");
+        } catch (Exception e) {
+          failure[0] = e;
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) t.join();
+    if (failure[0] != null) throw failure[0];
+    List<String> computed = Files.readAllLines(side);
+    double total = 0;
+    for (double c : calls) total += c;
+    double wrongTotal = 0;
+    for (double w : wrong) wrongTotal += w;
+    boolean once = computed.size() == keys && new HashSet<>(computed).size() == keys && wrongTotal == 0;
+    return new double[] {total / seconds, once ? 1.0 : 0.0};
   }
 }

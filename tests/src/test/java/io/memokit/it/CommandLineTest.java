@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
 
   private static final Path JAR = Notebooks.ROOT.resolve("toolkit/target/memokit.jar");
-  private static final String SIZE = "\\d+(\\.\\d)? (B|KiB|MiB|GiB)";
+  static final String SIZE = "\\d+(\\.\\d)? (B|KiB|MiB|GiB)";
 
   @TempDir
   Path tmp;
@@ -53,14 +53,14 @@ class CommandLineTest {
   }
 
   @BeforeAll
-  static void buildTheJar() throws Exception {
+  static void buildTheJar() throws Exception { // also run by PostgresCommandLineTest
     Process p = new ProcessBuilder(Notebooks.ROOT.resolve("bin/build").toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), out);
     assertEquals(0, p.exitValue(), "bin/build\n" + out);
   }
 
-  private static Run cli(Object... args) throws IOException, InterruptedException {
+  static Run cli(Object... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
     for (Object a : args) cmd.add(String.valueOf(a));
@@ -83,13 +83,13 @@ class CommandLineTest {
     }
   }
 
-  private static Run fails(int status, Object... args) throws Exception {
+  static Run fails(int status, Object... args) throws Exception {
     Run r = cli(args);
     assertEquals(status, r.status, r.toString());
     return r;
   }
 
-  private static Run succeeds(Object... args) throws Exception {
+  static Run succeeds(Object... args) throws Exception {
     Run r = cli(args);
     assertEquals(0, r.status, r.toString());
     assertEquals("", r.err, r.toString());
@@ -102,7 +102,12 @@ class CommandLineTest {
    */
   private Path fixture() {
     Path dir = tmp.resolve("store");
-    MemoStore s = store(dir);
+    fill(store(dir));
+    return dir;
+  }
+
+  /** Fills {@code s} as {@link #fixture} describes (PostgresCommandLineTest fills a database so). */
+  static void fill(MemoStore s) {
     var sq = memo(s, "sq", (Integer x) -> x * x);
     sq.apply(2);
     sq.apply(3);
@@ -117,7 +122,6 @@ class CommandLineTest {
     v.apply(1);
     assertThrows(IllegalStateException.class, () -> v.apply(-1));
     s.blocks(); // publishes this process's hits to the store
-    return dir;
   }
 
   private static List<String> blockNames(Path store) {

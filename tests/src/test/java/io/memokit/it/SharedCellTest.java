@@ -33,7 +33,7 @@ class SharedCellTest {
   Path tmp;
 
   /** The cache events a child printed, as "KIND(n)". */
-  private static List<String> events(Jvm j) {
+  static List<String> events(Jvm j) {
     List<String> e = new ArrayList<>();
     for (String l : j.lines()) {
       Matcher m = EVENT.matcher(l);

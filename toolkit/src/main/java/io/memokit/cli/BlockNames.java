@@ -25,10 +25,10 @@ final class BlockNames {
         || b.name().equals(name)).toList();
     if (matches.size() == 1) return matches.get(0);
     if (matches.isEmpty()) {
-      throw CliError.failure("no block " + name + " in " + store.path()
+      throw CliError.failure("no block " + name + " in " + store.location()
           + (all.isEmpty() ? ": the store has no blocks" : "; its blocks: " + list(all)));
     }
-    throw CliError.failure(name + " names " + matches.size() + " blocks in " + store.path() + ": " + list(matches)
+    throw CliError.failure(name + " names " + matches.size() + " blocks in " + store.location() + ": " + list(matches)
         + "; name one of them");
   }
 

@@ -17,7 +17,7 @@ final class CellTable {
     CliStore store = Stores.existing(args.get(0));
     BlockInfo block = BlockNames.find(store, args.get(1));
     List<CellStatus> cells = store.block(BlockNames.id(block)).cells();
-    out.println("block " + block.blockName() + " in " + store.path() + ": " + cells.size()
+    out.println("block " + block.blockName() + " in " + store.location() + ": " + cells.size()
         + (cells.size() == 1 ? " cell" : " cells") + ", keyed by " + block.keyedBy());
     String row = "%8s  %-9s %8s %11s %10s %10s  %s";
     out.println(String.format(row, "id", "state", "hits", "size", "cpu ms", "wall ms", "last hit"));

@@ -14,17 +14,17 @@ final class Check {
     List<String> problems = store.api().check(fix);
     problems.forEach(out::println);
     if (problems.isEmpty()) {
-      out.println(store.path() + " is sound");
+      out.println(store.location() + " is sound");
       return 0;
     }
     if (!fix) {
       throw CliError.failure(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in "
-          + store.path() + " (listed above); run check --fix to repair");
+          + store.location() + " (listed above); run check --fix to repair");
     }
     List<String> left = store.api().check(false);
     left.forEach(l -> out.println("still: " + l));
-    if (!left.isEmpty()) throw CliError.failure(left.size() + " problems remain in " + store.path() + " after --fix");
-    out.println("repaired " + store.path());
+    if (!left.isEmpty()) throw CliError.failure(left.size() + " problems remain in " + store.location() + " after --fix");
+    out.println("repaired " + store.location());
     return 0;
   }
 }

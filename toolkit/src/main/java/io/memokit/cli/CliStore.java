@@ -11,6 +11,12 @@ import java.util.List;
 /** A store as the commands use it: its blocks' statistics from the API, its blocks' cells from its backend. */
 record CliStore(MemoStore api, StoreBackend backend) {
 
+  /** The store's directory or, for a database, its URL with the password masked. */
+  String location() {
+    return api.location();
+  }
+
+  /** The store's directory (a directory store only). */
   Path path() {
     return api.path();
   }

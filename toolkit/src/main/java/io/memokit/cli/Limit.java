@@ -14,8 +14,8 @@ final class Limit {
     }
     CliStore store = Stores.existing(args.get(0));
     int evicted = store.api().limitBytes(size);
-    out.println(size == 0 ? store.path() + " has no byte limit"
-        : store.path() + " keeps its cells under " + Units.bytes(size) + " (" + size + " bytes); "
+    out.println(size == 0 ? store.location() + " has no byte limit"
+        : store.location() + " keeps its cells under " + Units.bytes(size) + " (" + size + " bytes); "
             + CellChanges.cells(evicted) + " evicted now");
     return 0;
   }

@@ -92,8 +92,9 @@ public final class Main {
     sb.append(String.format("  %-26s %s%n", "--version", "memokit's version"));
     sb.append(String.format("  %-26s %s%n", "--help, -h", "this text"));
     sb.append("""
-        STORE is a store's directory (it holds a memokit.store file); a path that is not a store is
-        refused, never created. BLOCK is a block as 'blocks' prints it (f(1)#3fa2c1d0e5b6a7f8,
+        STORE is a store's directory (it holds a memokit.store file), or a PostgreSQL database's
+        JDBC URL, jdbc:postgresql://HOST:PORT/DB?user=USER (a password in the URL is never shown;
+        ~/.pgpass spares it); a path that is not a store is refused, never created. BLOCK is a block as 'blocks' prints it (f(1)#3fa2c1d0e5b6a7f8,
         g{3}(2)), or f(1), f or g{3} when only one block has that name.
         Exit status: 0 done, 1 failed, 2 wrong command line (errors are one line, 'memokit: ...').
         """);

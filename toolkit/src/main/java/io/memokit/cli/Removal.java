@@ -17,7 +17,7 @@ final class Removal {
     BlockInfo b = BlockNames.find(store, args.get(1));
     store.removeBlock(BlockNames.id(b));
     out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Units.bytes(b.bytes())
-        + ") from " + store.path());
+        + ") from " + store.location());
     return 0;
   }
 
@@ -25,7 +25,7 @@ final class Removal {
     CliStore store = Stores.existing(args.get(0));
     List<BlockInfo> blocks = store.blocks();
     if (blocks.isEmpty()) {
-      out.println(store.path() + " has no blocks: nothing to remove");
+      out.println(store.location() + " has no blocks: nothing to remove");
       return 0;
     }
     long cells = blocks.stream().mapToLong(BlockInfo::size).sum();
@@ -33,12 +33,12 @@ final class Removal {
     String what = blocks.size() + (blocks.size() == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
         + Units.bytes(bytes) + ")";
     if (!args.has("--yes")) {
-      out.println("clear-store would remove " + what + " from " + store.path() + ":");
+      out.println("clear-store would remove " + what + " from " + store.location() + ":");
       for (BlockInfo b : blocks) out.println("  " + b.blockName());
       throw CliError.usage("clear-store removed nothing: run it again with --yes to remove them");
     }
     for (BlockInfo b : blocks) store.removeBlock(BlockNames.id(b));
-    out.println("removed " + what + " from " + store.path());
+    out.println("removed " + what + " from " + store.location());
     return 0;
   }
 }

@@ -4,19 +4,22 @@ import io.memokit.Memo;
 import io.memokit.storage.Backends;
 import io.memokit.storage.StoreSettings;
 import io.memokit.storage.directory.DirectoryBackend;
+import io.memokit.storage.postgres.PostgresBackend;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
  * Opens the store a command names, only if it is one: every command works on an existing store,
- * so a mistyped path is refused, never created.
+ * so a mistyped path is refused, never created, and a database without memokit's schema is left
+ * without one. A database's URL is shown with its password masked.
  */
 final class Stores {
 
   private Stores() {}
 
   static CliStore existing(String path) {
+    if (Backends.isUrl(path)) return database(path);
     Path dir;
     try {
       dir = Path.of(path).toAbsolutePath().normalize();
@@ -29,5 +32,18 @@ final class Stores {
       throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
     }
     return new CliStore(Memo.store(dir), Backends.open(dir.toString(), StoreSettings.defaults()));
+  }
+
+  private static CliStore database(String url) {
+    String shown = PostgresBackend.redact(url);
+    if (!url.startsWith(PostgresBackend.SCHEME)) {
+      throw CliError.usage("not a store: " + shown + " (a store is a directory, or a PostgreSQL database: "
+          + PostgresBackend.SCHEME + "//HOST:PORT/DATABASE?user=...)");
+    }
+    if (!PostgresBackend.holdsStore(url)) {
+      throw CliError.failure("no store in " + shown + ": the database has no schema memokit (a program's first "
+          + "store(URL) creates it)");
+    }
+    return new CliStore(Memo.store(url), Backends.open(url, StoreSettings.defaults()));
   }
 }

@@ -7,7 +7,6 @@ import io.memokit.MemoStore;
 import io.memokit.Memoized;
 import io.memokit.cell.Trace;
 import io.memokit.expr.ChainMap;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -40,21 +39,21 @@ public final class Html {
   }
 
   public static String store(MemoStore s) {
-    return store(s.path(), s.blocks());
+    return store(s.location(), s.blocks());
   }
 
-  static String store(Path path, List<BlockInfo> blocks) {
-    return "<div><b>memokit store</b> <code>" + esc(Trace.shown(path.toString())) + "</code> &mdash; " + blocks.size()
+  static String store(String location, List<BlockInfo> blocks) {
+    return "<div><b>memokit store</b> <code>" + esc(Trace.shown(location)) + "</code> &mdash; " + blocks.size()
         + " block" + (blocks.size() == 1 ? "" : "s") + (blocks.isEmpty() ? "" : blocks(blocks)) + "</div>";
   }
 
   public static String memoized(Memoized m) {
-    return memoized(m.info(), m.isCacheOnly(), m.store().path(), m.cells());
+    return memoized(m.info(), m.isCacheOnly(), m.store().location(), m.cells());
   }
 
-  static String memoized(BlockInfo info, boolean cacheOnly, Path store, List<CellInfo> cells) {
+  static String memoized(BlockInfo info, boolean cacheOnly, String store, List<CellInfo> cells) {
     return "<div><b>" + esc(info.label()) + "</b>" + (cacheOnly ? " (cache-only)" : "") + " in <code>"
-        + esc(Trace.shown(store.toString())) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
+        + esc(Trace.shown(store)) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
   }
 
   /** The columns of a block table, in HTML and in plain text. */

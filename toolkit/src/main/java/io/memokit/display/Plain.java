@@ -3,7 +3,6 @@ package io.memokit.display;
 import io.memokit.BlockInfo;
 import io.memokit.CellInfo;
 import io.memokit.cell.Trace;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,13 +15,13 @@ public final class Plain {
 
   private Plain() {}
 
-  static String store(Path path, List<BlockInfo> blocks) {
-    String head = "memokit store " + Trace.shown(path.toString()) + " - " + blocks.size() + " block" + (blocks.size() == 1 ? "" : "s");
+  static String store(String location, List<BlockInfo> blocks) {
+    String head = "memokit store " + Trace.shown(location) + " - " + blocks.size() + " block" + (blocks.size() == 1 ? "" : "s");
     return blocks.isEmpty() ? head : head + "\n" + blocks(blocks);
   }
 
-  static String memoized(BlockInfo info, boolean cacheOnly, Path store, List<CellInfo> cells) {
-    return info.label() + (cacheOnly ? " (cache-only)" : "") + " in " + Trace.shown(store.toString()) + "\n" + blocks(List.of(info)) + "\n"
+  static String memoized(BlockInfo info, boolean cacheOnly, String store, List<CellInfo> cells) {
+    return info.label() + (cacheOnly ? " (cache-only)" : "") + " in " + Trace.shown(store) + "\n" + blocks(List.of(info)) + "\n"
         + (cells.isEmpty() ? "no cells" : cells(cells));
   }
 

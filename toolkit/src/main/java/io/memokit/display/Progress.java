@@ -58,7 +58,7 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
 
   /** Starts a progress bar over {@code total} calls of {@code f} (0 when the count is unknown). */
   public static Progress of(Memoized f, long total) {
-    return new Progress(f.info().label(), f.store().path().toString(), total, false);
+    return new Progress(f.info().label(), f.store().location(), total, false);
   }
 
   /**

@@ -7,7 +7,6 @@ import io.memokit.MemoStore;
 import io.memokit.Memoized;
 import io.memokit.expr.ChainMap;
 import io.memokit.expr.Render;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -33,12 +32,12 @@ public record Rendering(String html, String text) {
   public static Rendering of(Object o) {
     if (o instanceof MemoStore s) {
       List<BlockInfo> blocks = s.blocks();
-      return new Rendering(Html.store(s.path(), blocks), Plain.store(s.path(), blocks));
+      return new Rendering(Html.store(s.location(), blocks), Plain.store(s.location(), blocks));
     }
     if (o instanceof Memoized m) {
       BlockInfo info = m.info();
       List<CellInfo> cells = m.cells();
-      Path where = m.store().path();
+      String where = m.store().location();
       return new Rendering(Html.memoized(info, m.isCacheOnly(), where, cells),
           Plain.memoized(info, m.isCacheOnly(), where, cells));
     }

@@ -13,10 +13,15 @@ public final class Backends {
 
   private Backends() {}
 
+  /** Whether {@code location} is a URL (a database), not a directory. */
+  public static boolean isUrl(String location) {
+    return location.startsWith("jdbc:");
+  }
+
   /** The backend at {@code location}, opened (created if needed) with {@code settings}. */
   public static StoreBackend open(String location, StoreSettings settings) {
     if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.open(location, settings);
-    if (location.startsWith("jdbc:")) {
+    if (isUrl(location)) {
       String scheme = location.substring(0, location.indexOf(':', 5) < 0 ? location.length() : location.indexOf(':', 5) + 1);
       throw new IllegalArgumentException("store " + PostgresBackend.redact(location) + ": no backend for " + scheme
           + " URLs in this version of memokit (stores are directories, or PostgreSQL databases: jdbc:postgresql://HOST/DB)");

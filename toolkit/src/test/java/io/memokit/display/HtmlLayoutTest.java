@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.CellInfo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +17,7 @@ class HtmlLayoutTest {
 
   @Test
   void anEmptyStoreIsItsHeadingWithoutAnEmptyTable() {
-    String html = Html.store(Path.of("/somewhere/else"), List.of());
+    String html = Html.store("/somewhere/else", List.of());
     assertTrue(html.contains("0 blocks"), html);
     assertFalse(html.contains("<table"), html);
   }

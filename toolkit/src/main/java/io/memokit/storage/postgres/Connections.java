@@ -58,16 +58,19 @@ final class Connections implements AutoCloseable {
     permits.acquireUninterruptibly();
     Connection c = null;
     boolean broken = false;
+    boolean lost = false;
     try {
       c = take();
       return work.run(c);
     } catch (Throwable e) {
       // An Error may have stopped the driver mid-message (Thread.stop: JShell's Ctrl-C on JDK 17):
       // the connection's protocol state is unknown, so it is closed, never reused.
-      broken = e instanceof Error || SqlErrors.isConnectionLost(e, c);
+      lost = !(e instanceof Error) && SqlErrors.isConnectionLost(e, c);
+      broken = e instanceof Error || lost;
       throw e;
     } finally {
       if (c != null) giveBack(c, broken);
+      if (lost) closeIdle(); // they went through the same network, and are likely broken too (a cut)
       permits.release();
     }
   }
@@ -136,12 +139,17 @@ final class Connections implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    closed = true;
+  /** Closes the idle connections: the next calls open new ones. */
+  private void closeIdle() {
     synchronized (idle) {
       for (Idle i : idle) closeQuietly(i.connection());
       idle.clear();
     }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closeIdle();
   }
 }

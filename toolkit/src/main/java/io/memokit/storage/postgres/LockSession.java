@@ -17,8 +17,29 @@ import java.sql.Statement;
  * apart. When the session breaks, a new one is opened with a new epoch: the claims of the old
  * epoch are lost (another process may have taken their cells over), which {@code start} and
  * {@code complete} find by asking the server whether that session still holds the lock.
+ *
+ * <p><b>A host that vanishes.</b> A process that dies closes its session (its operating system
+ * does), and the server releases its claims at once. A host that crashes or is cut off from the
+ * network closes nothing: the server finds the session gone only when TCP tells it, after two hours
+ * and more with the operating systems' defaults, and until then the host's claims hold and waiters
+ * on other hosts wait. So the session asks the server to probe it ({@link #KEEPALIVES}): after
+ * {@value #IDLE_SECONDS} s of silence, a probe a second, and the session ended once nothing came
+ * back for {@value #SILENT_SECONDS} s. A host cut off for longer loses its claims to waiters
+ * (its computations' results are then refused: lost, not stored); a shorter cut loses nothing.
  */
 final class LockSession implements AutoCloseable {
+
+  static final int IDLE_SECONDS = 5;
+  static final int SILENT_SECONDS = 10;
+  /**
+   * The lock session's own TCP settings on the server's side (settings any role may set for its
+   * session; those the server does not know, {@code tcp_user_timeout} before PostgreSQL 12, are
+   * skipped), with its server process id, in the session's first statement.
+   */
+  static final String KEEPALIVES = "SELECT pg_backend_pid(), (SELECT count(set_config(s.name, s.value, false)) "
+      + "FROM (VALUES ('tcp_keepalives_idle', '" + IDLE_SECONDS + "'), ('tcp_keepalives_interval', '1'), "
+      + "('tcp_keepalives_count', '" + (SILENT_SECONDS - IDLE_SECONDS) + "'), ('tcp_user_timeout', '"
+      + SILENT_SECONDS * 1000 + "')) AS s(name, value) WHERE s.name IN (SELECT name FROM pg_catalog.pg_settings))";
 
   /** A held lock: the epoch and server process id of the session that holds it. */
   record Hold(long epoch, int backendPid) {}
@@ -70,7 +91,7 @@ final class LockSession implements AutoCloseable {
   private void ensureOpen() throws SQLException {
     if (connection != null) return;
     Connection c = connections.open();
-    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT pg_backend_pid()")) {
+    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(KEEPALIVES)) {
       r.next();
       backendPid = r.getInt(1);
     } catch (SQLException e) {

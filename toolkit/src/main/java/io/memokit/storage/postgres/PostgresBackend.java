@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -100,6 +101,25 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   /** A new backend on {@code url}, not shared with {@link #open}: as another process would see the store. */
   public static PostgresBackend connect(String url, StoreSettings settings) {
     return new PostgresBackend(url, settings);
+  }
+
+  /**
+   * Whether the database at {@code url} holds a store (the schema {@code memokit}), asked without
+   * creating anything; a {@link StoreException} (its URL masked) if the database cannot be reached.
+   */
+  public static boolean holdsStore(String url) {
+    Properties properties = new Properties();
+    properties.setProperty("ApplicationName", "memokit");
+    try (Connection c = new org.postgresql.Driver().connect(url, properties)) {
+      if (c == null) throw new StoreException("not a PostgreSQL JDBC URL: " + redact(url));
+      try (Statement st = c.createStatement();
+           ResultSet r = st.executeQuery("SELECT to_regclass('memokit.schema_version') IS NOT NULL")) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot reach store " + redact(url) + ": " + e.getMessage(), e);
+    }
   }
 
   /** {@code url} with its password masked ({@code password=***}), for messages. */
@@ -197,9 +217,9 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   public void removeBlock(FunctionId id) {
     try {
       Long removed = connections.transaction(c -> {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.blocks b WHERE " + PostgresBlock.IDENTITY
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.blocks b WHERE " + BlockSql.IDENTITY
             + " RETURNING id")) {
-          PostgresBlock.bindIdentity(d, 1, id);
+          BlockSql.bindIdentity(d, 1, id);
           try (ResultSet r = d.executeQuery()) {
             return r.next() ? r.getLong(1) : null;
           }

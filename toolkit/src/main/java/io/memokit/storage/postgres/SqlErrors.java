@@ -25,15 +25,18 @@ final class SqlErrors {
    * session timeout), or the driver closed it.
    */
   static boolean isConnectionLost(Throwable e, Connection c) {
-    if (e instanceof SQLException s) {
-      String state = s.getSQLState();
-      if (state != null && (state.startsWith("08") || state.startsWith("57P"))) return true;
-    }
+    if (e instanceof SQLException s && brokeConnection(s)) return true;
     try {
       return c == null || c.isClosed();
     } catch (SQLException closed) {
       return true;
     }
+  }
+
+  /** Whether {@code e} says, by its state, that the connection broke or the server ended the session (see {@link #isConnectionLost}). */
+  static boolean brokeConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
   }
 
   /** An {@link IOException} for the cell lifecycle (which then computes without the store), saying where. */

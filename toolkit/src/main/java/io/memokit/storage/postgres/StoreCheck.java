@@ -30,7 +30,7 @@ final class StoreCheck {
     List<String> problems = new ArrayList<>();
     Connections connections = store.connections();
     if (!fix) {
-      connections.call(c -> PostgresBlock.snapshot(c, () -> {
+      connections.call(c -> CellReads.snapshot(c, () -> {
         checkVersion(c, problems, false);
         for (Block b : blocks(c)) checkBlock(c, b, problems, false);
         checkChunks(c, problems, false);
@@ -98,7 +98,7 @@ final class StoreCheck {
   private static void checkBlock(Connection c, Block b, List<String> problems, boolean fix) throws SQLException {
     List<Long> orphans = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT c.id FROM memokit.cells c WHERE c.block_id = ? AND c.state = 0 "
-        + "AND NOT " + PostgresBlock.LOCK_HELD_BY_ANYONE + " ORDER BY c.id")) {
+        + "AND NOT " + BlockSql.LOCK_HELD_BY_ANYONE + " ORDER BY c.id")) {
       q.setLong(1, b.id());
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) orphans.add(r.getLong(1));
@@ -148,17 +148,17 @@ final class StoreCheck {
 
   /** What is wrong with finished cell {@code id}'s stored payload; {@code null} if it is whole. */
   private static String damage(Connection c, long id) throws SQLException {
-    PostgresBlock.Row row;
+    CellReads.Row row;
     try (PreparedStatement q = c.prepareStatement(ROW_BY_ID)) {
       Payloads.binary(q);
       q.setLong(1, id);
       try (ResultSet r = q.executeQuery()) {
         if (!r.next()) return null;
-        row = PostgresBlock.row(r);
+        row = CellReads.row(r);
       }
     }
     try {
-      PostgresBlock.verify(c, row);
+      CellReads.verify(c, row);
       return null;
     } catch (Payloads.Damaged d) {
       return d.getMessage();

@@ -87,7 +87,7 @@ class PostgresBackendTest extends StoreBackendContract {
 
   private PreparedStatement onCell(Connection c, String sql, BlockBackend block, CellKey key) throws SQLException {
     PreparedStatement p = c.prepareStatement(sql);
-    int i = PostgresBlock.bindIdentity(p, 1, block.id());
+    int i = BlockSql.bindIdentity(p, 1, block.id());
     p.setLong(i, key.hashHi());
     p.setLong(i + 1, key.hashLo());
     return p;

@@ -38,7 +38,7 @@ import org.apache.commons.io.FileUtils;
  * <p>Anything missing makes the tests fail, never skip: {@link #get} throws an {@link AssertionError}
  * saying what is missing and how to get it.
  */
-public final class PostgresServer {
+public final class PostgresServer implements AutoCloseable {
 
   /** Versions tried, newest first after the one the tests are written for. */
   private static final String PREFERRED_VERSION = "15";
@@ -54,6 +54,8 @@ public final class PostgresServer {
   private final String osUser;
   private final int port;
   private final String password;
+  /** The hook that stops the server when the JVM exits (unregistered by {@link #close}). */
+  private Thread stopAtExit;
 
   private PostgresServer(Path dir, Path bin, String osUser, int port, String password) {
     this.dir = dir;
@@ -63,18 +65,47 @@ public final class PostgresServer {
     this.password = password;
   }
 
+  /** What a server is started with beyond the defaults. */
+  private record Options(List<String> listenAddresses, List<String> clientNets) {}
+
   /** The server, started on first use; fails the calling test if it cannot be started. */
   public static synchronized PostgresServer get() {
     if (failure != null) throw failure;
     if (instance == null) {
       try {
-        instance = start();
+        instance = start(new Options(List.of("127.0.0.1"), List.of()));
       } catch (Exception | AssertionError e) {
         failure = new AssertionError("cannot start a PostgreSQL server for the tests: " + e.getMessage(), e);
         throw failure;
       }
     }
     return instance;
+  }
+
+  /**
+   * A server of the calling test's own, not shared: listening on 127.0.0.1 and on {@code address}
+   * (which must exist on this host), accepting password logins from the network {@code clientNet}
+   * (CIDR, e.g. {@code 10.213.7.0/30}). {@link #close} stops it and deletes its directory (as does
+   * the JVM's exit).
+   */
+  public static PostgresServer startOwn(String address, String clientNet) {
+    try {
+      return start(new Options(List.of("127.0.0.1", address), List.of(clientNet)));
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError("cannot start a PostgreSQL server for the test: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a server of a test's own ({@link #startOwn}). */
+  @Override
+  public void close() {
+    if (this == instance) throw new IllegalStateException("the shared server is stopped when the JVM exits");
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException exiting) {
+      return; // the hook stops it
+    }
+    stop();
   }
 
   public int port() {
@@ -87,7 +118,16 @@ public final class PostgresServer {
   }
 
   public String url(String database, String user, String userPassword) {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + user + "&password=" + userPassword;
+    return urlAt("127.0.0.1", database, user, userPassword);
+  }
+
+  /** The superuser's JDBC URL of {@code database} through the server's address {@code host} (see {@link #startOwn}). */
+  public String urlAt(String host, String database) {
+    return urlAt(host, database, SUPERUSER, password);
+  }
+
+  private String urlAt(String host, String database, String user, String userPassword) {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?user=" + user + "&password=" + userPassword;
   }
 
   public String password() {
@@ -119,7 +159,7 @@ public final class PostgresServer {
 
   // ---- starting and stopping ------------------------------------------------------------------
 
-  private static PostgresServer start() throws IOException, InterruptedException {
+  private static PostgresServer start(Options options) throws IOException, InterruptedException {
     Path bin = findBinaries();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     stopAbandoned(tmp);
@@ -142,9 +182,16 @@ public final class PostgresServer {
       server.run(60, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", SUPERUSER,
           "--pwfile=" + pw, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync");
       Files.delete(pw);
+      if (!options.clientNets().isEmpty()) {
+        StringBuilder hba = new StringBuilder("\n# memokit tests: logins through the test's own network\n");
+        for (String net : options.clientNets()) hba.append("host all all ").append(net).append(" scram-sha-256\n");
+        Files.writeString(dir.resolve("data").resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       server.run(60, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
           dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-          "-c port=" + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
+          "-c port=" + port + " -c listen_addresses=" + String.join(",", options.listenAddresses())
+              + " -c unix_socket_directories=" + dir
               + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB"
               + " -c max_connections=100 -c shared_preload_libraries=pg_stat_statements", "start");
     } catch (IOException | RuntimeException | InterruptedException e) {
@@ -153,7 +200,8 @@ public final class PostgresServer {
       throw e;
     }
     PostgresServer started = server;
-    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "memokit-test-postgres-stop"));
+    started.stopAtExit = new Thread(started::stop, "memokit-test-postgres-stop");
+    Runtime.getRuntime().addShutdownHook(started.stopAtExit);
     return started;
   }
 

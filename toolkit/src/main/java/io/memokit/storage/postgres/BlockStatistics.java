@@ -1,0 +1,81 @@
+package io.memokit.storage.postgres;
+
+import io.memokit.function.FunctionId;
+import io.memokit.storage.BlockStatus;
+import io.memokit.storage.CellStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A block's statistics and its cells' (never their values), as every process sees them: the hits
+ * this process counted in memory are published first, and computing rows nobody holds any more are
+ * reclaimed, so that they do not show as computing.
+ */
+final class BlockStatistics {
+
+  private final PostgresBackend store;
+  private final FunctionId id;
+  private final Runnable publishHits;
+  private final BlockAdmin admin;
+
+  BlockStatistics(PostgresBackend store, FunctionId id, Runnable publishHits, BlockAdmin admin) {
+    this.store = store;
+    this.id = id;
+    this.publishHits = publishHits;
+    this.admin = admin;
+  }
+
+  BlockStatus status() {
+    publishHits.run();
+    admin.reclaimOrphans();
+    try {
+      BlockStatus s = store.connections().call(c -> {
+        try (PreparedStatement q = c.prepareStatement("SELECT b.removed_hits + coalesce(sum(c.hits), 0), b.misses, "
+            + "b.maxsize, count(c.id), count(c.id) FILTER (WHERE c.state = 2), count(c.id) FILTER (WHERE c.state = 0), "
+            + "coalesce(sum(c.size) FILTER (WHERE c.state > 0), 0) "
+            + "FROM memokit.blocks b LEFT JOIN memokit.cells c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
+            + " GROUP BY b.id")) {
+          BlockSql.bindIdentity(q, 1, id);
+          try (ResultSet r = q.executeQuery()) {
+            if (!r.next()) return null;
+            return new BlockStatus(r.getLong(1), r.getLong(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6),
+                r.getLong(7));
+          }
+        }
+      });
+      return s != null ? s : new BlockStatus(0, 0, store.settings().maxsize(), 0, 0, 0, 0);
+    } catch (SQLException e) {
+      throw store.failure("read the statistics of " + id.label(), e);
+    }
+  }
+
+  List<CellStatus> cells() {
+    publishHits.run();
+    admin.reclaimOrphans();
+    try {
+      return store.connections().call(c -> {
+        List<CellStatus> list = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state, c.created, c.last_hit, c.hits, c.size, "
+            + "c.cpu_nanos, c.wall_nanos FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE "
+            + BlockSql.IDENTITY + " ORDER BY c.id")) {
+          BlockSql.bindIdentity(q, 1, id);
+          try (ResultSet r = q.executeQuery()) {
+            while (r.next()) {
+              int state = r.getInt(2);
+              CellStatus.State s = state == BlockSql.COMPUTING ? CellStatus.State.COMPUTING
+                  : state == BlockSql.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
+              list.add(new CellStatus(r.getLong(1), s, r.getLong(3), r.getLong(4), r.getLong(5),
+                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8)));
+            }
+          }
+        }
+        return list;
+      });
+    } catch (SQLException e) {
+      throw store.failure("list the cells of " + id.label(), e);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.memokit.storage.postgres;
+
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.storage.Payload;
+import io.memokit.storage.StoredCell;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.zip.CRC32C;
+
+/**
+ * Reading a block's finished cells: the row of a key, its payload verified (lengths, chunks,
+ * checksum, key), and a damaged cell removed so that it is computed again. {@link StoreCheck} reads
+ * rows the same way.
+ */
+final class CellReads {
+
+  private static final System.Logger LOG = System.getLogger("io.memokit");
+
+  /** Where a read found a cell: its block's row and generation then, and its row's token. */
+  record Whereabouts(long blockId, long cellId, long token, long generation, long readAt) {}
+
+  /** A finished cell's row as read, before its payload is verified. */
+  record Row(long blockId, long cellId, int state, int codec, int flags, long length, int crc, byte[] key,
+             byte[] payload, int chunks, long token, long generation) {}
+
+  private static final String ROW = "SELECT c.block_id, c.id, c.state, c.codec, c.flags, c.length, c.crc, c.key, "
+      + "c.payload, c.chunks, c.token, b.generation FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id "
+      + "WHERE " + BlockSql.IDENTITY + " AND c.key_hi = ? AND c.key_lo = ? AND c.state > 0";
+
+  private final PostgresBackend store;
+  private final FunctionId id;
+  private final Contention contention;
+
+  CellReads(PostgresBackend store, FunctionId id, Contention contention) {
+    this.store = store;
+    this.id = id;
+    this.contention = contention;
+  }
+
+  private Row selectRow(Connection c, CellKey key) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(ROW)) {
+      Payloads.binary(q);
+      int i = BlockSql.bindIdentity(q, 1, id);
+      q.setLong(i, key.hashHi());
+      q.setLong(i + 1, key.hashLo());
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() ? row(r) : null;
+      }
+    }
+  }
+
+  static Row row(ResultSet r) throws SQLException {
+    return new Row(r.getLong(1), r.getLong(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getLong(6), r.getInt(7),
+        r.getBytes(8), r.getBytes(9), r.getInt(10), r.getLong(11), r.getLong(12));
+  }
+
+  /** The row's payload, verified (lengths, chunks, checksum); chunks are read on {@code c}, in the row's snapshot. */
+  static Payload verify(Connection c, Row row) throws SQLException, Payloads.Damaged {
+    if (row.state() != BlockSql.VALUE && row.state() != BlockSql.ERROR) {
+      throw new Payloads.Damaged("its state " + row.state() + " is unknown");
+    }
+    byte[] bytes;
+    int crc;
+    if (row.chunks() == 0) {
+      if (row.payload() == null || row.payload().length != row.length()) {
+        throw new Payloads.Damaged("its payload is not of the length its row says (" + row.length() + " bytes)");
+      }
+      bytes = row.payload();
+      crc = Payloads.crc(bytes, 0, bytes.length, row.key(), row.cellId(), row.codec(), row.flags(), row.state());
+    } else {
+      CRC32C sum = new CRC32C();
+      bytes = Payloads.readChunks(c, row.token(), row.length(), row.chunks(), sum);
+      crc = Payloads.finish(sum, row.key(), row.cellId(), row.length(), row.codec(), row.flags(), row.state());
+    }
+    if (crc != row.crc()) throw new Payloads.Damaged("its checksum does not match");
+    return new Payload((byte) row.codec(), bytes, bytes.length, row.state() == BlockSql.ERROR,
+        (row.flags() & Payloads.FLAG_SHAREABLE) != 0);
+  }
+
+  /**
+   * The finished cell of {@code key}, verified, or {@code null}. A small payload comes with its row
+   * in one query; chunks are read with the row again in one repeatable-read snapshot. A damaged cell
+   * is logged, removed (if this role may) and answered as absent.
+   */
+  StoredCell read(CellKey key) {
+    if (!contention.mayRead(key)) return null; // another process computes it, and was asked about less than a poll ago
+    long began = System.nanoTime();
+    Row row;
+    Payload payload;
+    try {
+      row = store.connections().call(c -> selectRow(c, key));
+      if (row == null) return null;
+      if (row.chunks() == 0) {
+        payload = verify(null, row);
+      } else {
+        Object[] both = store.connections().call(c -> snapshot(c, () -> {
+          Row again = selectRow(c, key);
+          return again == null ? null : new Object[] {again, verify(c, again)};
+        }));
+        if (both == null) return null;
+        row = (Row) both[0];
+        payload = (Payload) both[1];
+      }
+    } catch (SQLException e) {
+      if (e.getCause() instanceof Payloads.Damaged d) return damaged(key, d);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read a cell of " + id.label() + " from store "
+          + store.location() + ": " + e.getMessage() + "; treated as a miss");
+      return null;
+    } catch (Payloads.Damaged d) {
+      return damaged(key, d);
+    }
+    if (!key.sameAs(key.hashHi(), key.hashLo(), row.key())) {
+      // Another key's cell under this key's hash: a 128-bit hash collision, or a row copied by hand.
+      return damaged(key, new Payloads.Damaged("it holds the cell of another key"));
+    }
+    return new StoredCell(row.cellId(), payload, new Whereabouts(row.blockId(), row.cellId(), row.token(),
+        row.generation(), began));
+  }
+
+  /** Work in a read-only transaction that sees one snapshot. */
+  interface SnapshotWork<T> {
+    T run() throws SQLException, Payloads.Damaged;
+  }
+
+  /**
+   * Runs {@code work} in one repeatable-read, read-only transaction on {@code c}; a {@link Payloads.Damaged}
+   * comes out as the cause of an {@link SQLException} with state {@code MKDMG}.
+   */
+  static <T> T snapshot(Connection c, SnapshotWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      T result = work.run();
+      c.commit();
+      return result;
+    } catch (Payloads.Damaged d) {
+      Connections.rollbackQuietly(c);
+      throw new SQLException(d.getMessage(), "MKDMG", d);
+    } catch (SQLException | RuntimeException e) {
+      Connections.rollbackQuietly(c);
+      throw e;
+    } finally {
+      if (!c.isClosed()) c.setAutoCommit(true);
+    }
+  }
+
+  private StoredCell damaged(CellKey key, Payloads.Damaged d) {
+    LOG.log(System.Logger.Level.WARNING, "memokit: a cell of " + id.label() + " in store " + store.location()
+        + " is damaged (" + d.getMessage() + "); treated as a miss and recomputed");
+    if (!store.canWrite()) return null;
+    try {
+      Long removedFrom = store.connections().transaction(c -> {
+        BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
+        if (b == null) return null;
+        Row now = selectRow(c, key);
+        if (now == null) return null;
+        try {
+          verify(c, now);
+          if (key.sameAs(key.hashHi(), key.hashLo(), now.key())) return null; // replaced by a whole cell meanwhile
+        } catch (Payloads.Damaged stillDamaged) {
+          // removed below
+        }
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM memokit.cells WHERE id = ? AND token = ?")) {
+          del.setLong(1, now.cellId());
+          del.setLong(2, now.token());
+          return del.executeUpdate() > 0 ? b.id() : null;
+        }
+      });
+      if (removedFrom != null) store.watches().refresh(removedFrom);
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot remove a damaged cell of " + id.label() + " from store "
+          + store.location() + ": " + e.getMessage());
+    }
+    return null;
+  }
+}
