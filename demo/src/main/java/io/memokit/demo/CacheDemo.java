@@ -128,31 +128,33 @@ public final class CacheDemo {
   }
 
   static final String USAGE = """
-      usage: bin/demo [--store DIR]        (or: java -jar demo/target/memokit-demo.jar [--store DIR])
+      usage: bin/demo [--store DIR|URL]    (or: java -jar demo/target/memokit-demo.jar [--store DIR|URL])
       Runs memokit's four demos (simplefunc, longfunc, vfunc, a workflow of steps), each in two
       processes started 2 s apart on one store, and prints their cache trace: MISS (computed),
       HIT (read from the store), WAIT (another process is computing it).
         --store DIR   the store to use, default ./demo-store; emptied first if it is a memokit store,
                       refused if it is another non-empty directory
+        --store URL   a PostgreSQL store (jdbc:postgresql://HOST:PORT/DB?user=...), which must hold
+                      no block yet (empty one with: java -jar memokit.jar clear-store URL --yes)
         -h, --help    print this text
       """;
 
   public static void main(String[] args) throws Exception {
     if (args.length == 3 && args[0].equals("--child")) {
       trace(true);
-      new CacheDemo(store(Path.of(args[2]))).runDemo(Integer.parseInt(args[1]));
+      new CacheDemo(store(args[2])).runDemo(Integer.parseInt(args[1]));
       return;
     }
-    Path storeDir = Path.of("demo-store");
+    String storeDir = "demo-store";
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("-h") || args[i].equals("--help")) {
         System.out.print(USAGE);
         return;
       }
       if (args[i].equals("--store") && i + 1 < args.length) {
-        storeDir = Path.of(args[++i]);
+        storeDir = args[++i];
       } else {
-        System.err.println("memokit-demo: " + (args[i].equals("--store") ? "--store needs a directory"
+        System.err.println("memokit-demo: " + (args[i].equals("--store") ? "--store needs a directory or a URL"
             : "unknown argument " + args[i]));
         System.err.print(USAGE);
         System.exit(2);
@@ -166,9 +168,20 @@ public final class CacheDemo {
     }
   }
 
-  /** The store directory, emptied if it is a previous demo store (never anything else). */
-  private static Path freshStore(Path dir) throws IOException {
-    Path abs = dir.toAbsolutePath().normalize();
+  /**
+   * The store: a directory, emptied if it is a previous demo store (never anything else); or a
+   * PostgreSQL store, which must hold no block (the demo's trace starts from an empty store).
+   */
+  private static String freshStore(String location) throws IOException {
+    if (location.startsWith("jdbc:")) {
+      var s = store(location);
+      if (!s.blocks().isEmpty()) {
+        throw new IllegalArgumentException(s.location() + " already holds " + s.blocks().size() + " block(s): the demo "
+            + "starts from an empty store (empty it with: java -jar toolkit/target/memokit.jar clear-store URL --yes)");
+      }
+      return location;
+    }
+    Path abs = Path.of(location).toAbsolutePath().normalize();
     if (Files.exists(abs)) {
       boolean empty;
       try (var entries = Files.list(abs)) {
@@ -179,11 +192,12 @@ public final class CacheDemo {
       }
       FileUtils.deleteDirectory(abs.toFile());
     }
-    return abs;
+    return abs.toString();
   }
 
-  private static void runAll(Path storeDir) throws Exception {
-    System.out.println("memokit demo: store " + storeDir + " (DIR in the trace), two processes per demo");
+  private static void runAll(String storeDir) throws Exception {
+    System.out.println("memokit demo: store " + storeDir.replaceAll("password=[^&]*", "password=***")
+        + " (DIR in the trace), two processes per demo");
     System.out.println("each line: [proc PID @ TIME] Computing: CALL, then its cache events (MISS: computed, "
         + "HIT: read from the store, WAIT: another process is computing it), then Result: CALL = VALUE");
     int count = 4;
@@ -200,7 +214,7 @@ public final class CacheDemo {
     }
   }
 
-  private static Process child(int demo, Path storeDir) throws IOException {
+  private static Process child(int demo, String storeDir) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags());
@@ -209,7 +223,7 @@ public final class CacheDemo {
     cmd.add(CacheDemo.class.getName());
     cmd.add("--child");
     cmd.add(Integer.toString(demo));
-    cmd.add(storeDir.toString());
+    cmd.add(storeDir);
     return new ProcessBuilder(cmd).inheritIO().start();
   }
 }

@@ -13,19 +13,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the demo (the README's first command runs the same main class) on a fresh store and checks
+ * Runs the demo (the README's first command runs the same main class) on a fresh store, a directory
+ * and a PostgreSQL database, and checks
  * that, process by process, its sequence of events is the reference trace's: the same steps, the
  * same functions, the same events, and cell numbers that map one to one.
  */
 class DemoTraceTest {
 
-  @Test
-  void demoReproducesTheReferenceTrace(@TempDir Path tmp) throws Exception {
-    List<String> ours = runDemo(tmp.resolve("store"));
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void demoReproducesTheReferenceTrace(StoreKind kind, @TempDir Path tmp) throws Exception {
+    List<String> ours = runDemo(kind.location(tmp));
     List<String> reference;
     try (InputStream in = DemoTraceTest.class.getResourceAsStream("/reference/cache.out")) {
       reference = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -41,7 +44,7 @@ class DemoTraceTest {
     assertTrue(ours.stream().noneMatch(l -> l.indexOf('\u001b') >= 0), "no escape codes\n" + String.join("\n", ours));
   }
 
-  private static List<String> runDemo(Path store) throws IOException, InterruptedException {
+  private static List<String> runDemo(String store) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Memo.jvmFlags());
@@ -49,7 +52,7 @@ class DemoTraceTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(CacheDemo.class.getName());
     cmd.add("--store");
-    cmd.add(store.toString());
+    cmd.add(store);
     Path out = Files.createTempFile("demo", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
