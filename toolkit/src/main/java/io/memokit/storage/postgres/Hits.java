@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Hits on a block's cells: counting them in the store (queued, then one statement for all), and
@@ -75,42 +73,25 @@ final class Hits {
       lasts[i++] = h[2];
     }
     try {
-      List<long[]> skipped = store.connections().call(c -> {
-        List<long[]> again = new ArrayList<>();
-        long removed = 0;
-        // Rows another process is writing hits to right now are skipped (never waited for, so no
-        // flush waits for another nor deadlocks with it) and their hits kept for the next round.
+      store.connections().call(c -> {
         try (PreparedStatement u = c.prepareStatement("WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], "
             + "?::bigint[]) AS v(id, n, last)), "
-            + "locked AS (SELECT c.id FROM memokit.cells c JOIN v ON c.id = v.id WHERE c.state > 0 "
-            + "ORDER BY c.id FOR UPDATE OF c SKIP LOCKED), "
             + "hit AS (UPDATE memokit.cells c SET hits = c.hits + v.n, last_hit = GREATEST(c.last_hit, v.last) "
-            + "FROM v, locked WHERE c.id = v.id AND c.id = locked.id RETURNING c.id) "
-            + "SELECT v.id, v.n, v.last, h.id IS NOT NULL, "
-            + "EXISTS (SELECT 1 FROM memokit.cells c WHERE c.id = v.id AND c.state > 0) "
-            + "FROM v LEFT JOIN hit h ON h.id = v.id")) {
+            + "FROM v WHERE c.id = v.id AND c.state > 0 RETURNING v.n), "
+            + "gone AS (UPDATE memokit.blocks SET removed_hits = removed_hits + (SELECT sum(n) FROM v) "
+            + "- coalesce((SELECT sum(n) FROM hit), 0) WHERE id = ? "
+            + "AND (SELECT sum(n) FROM v) > coalesce((SELECT sum(n) FROM hit), 0) RETURNING id) "
+            + "SELECT (SELECT count(*) FROM hit), (SELECT count(*) FROM gone)")) {
           u.setArray(1, c.createArrayOf("bigint", ids));
           u.setArray(2, c.createArrayOf("bigint", counts));
           u.setArray(3, c.createArrayOf("bigint", lasts));
+          u.setLong(4, block);
           try (ResultSet r = u.executeQuery()) {
-            while (r.next()) {
-              if (r.getBoolean(4)) continue;
-              if (r.getBoolean(5)) again.add(new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
-              else removed += r.getLong(2);
-            }
+            r.next();
           }
         }
-        if (removed > 0) {
-          try (PreparedStatement g = c.prepareStatement(
-              "UPDATE memokit.blocks SET removed_hits = removed_hits + ? WHERE id = ?")) {
-            g.setLong(1, removed);
-            g.setLong(2, block);
-            g.executeUpdate();
-          }
-        }
-        return again;
+        return null;
       });
-      queued.addAll(skipped);
     } catch (SQLException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish hits of " + id.label() + ": " + e);
     }
