@@ -132,13 +132,11 @@ public final class Block {
   /** Publishes the hits counted in memory since the last time. */
   public void publishHits() {
     Remembered m;
-    boolean any = false;
     while ((m = withHits.poll()) != null) {
       m.queued = false; // before publishing: a hit counted meanwhile queues it again
       publish(m);
-      any = true;
     }
-    if (any) storage.hitsPublished();
+    storage.hitsPublished(); // also what a backend queued outside a round (first hits)
   }
 
   /**

@@ -54,7 +54,9 @@ final class Hits {
     lastFlush = System.nanoTime();
     long block = blockId;
     if (queued.isEmpty() || block < 0) return;
-    java.util.Map<Long, long[]> byCell = new java.util.HashMap<>();
+    // Sorted by cell: the flushes of every process lock the rows they count in the same order,
+    // so two flushes at worst wait for each other, never deadlock.
+    java.util.Map<Long, long[]> byCell = new java.util.TreeMap<>();
     long[] q;
     while ((q = queued.poll()) != null) {
       long[] seen = byCell.putIfAbsent(q[0], q);
