@@ -161,6 +161,11 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
+  public void hitsPublished() {
+    hits.flush();
+  }
+
+  @Override
   public void beforeStatistics(Runnable publishHits) {
     publisher = publishHits;
   }
@@ -169,6 +174,7 @@ final class PostgresBlock implements BlockBackend {
   void publishHits() {
     try {
       publisher.run();
+      hits.flush();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
     }
