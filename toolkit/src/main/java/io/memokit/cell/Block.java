@@ -136,7 +136,6 @@ public final class Block {
       m.queued = false; // before publishing: a hit counted meanwhile queues it again
       publish(m);
     }
-    storage.hitsPublished(); // also what a backend queued outside a round (first hits)
   }
 
   /**

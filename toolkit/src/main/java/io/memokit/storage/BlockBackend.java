@@ -42,12 +42,6 @@ public interface BlockBackend {
   /** Hits, misses, maxsize and what the block holds; includes the hits of {@link #beforeStatistics}. */
   BlockStatus status();
 
-  /**
-   * Called after a round of {@link Presence#publishHits} on this block's cells: a backend that
-   * queues them writes them now, in one go.
-   */
-  default void hitsPublished() {}
-
   /** Whether the block holds no cell, finished or in progress: cheaper than {@link #status} where a backend can say so. */
   default boolean isEmpty() {
     return status().size() == 0;

@@ -9,8 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Hits on a block's cells: counting them in the store (queued, then one statement for all), and
- * what lets this process answer the next ones from memory ({@link RowPresence}, kept valid by {@link Watches}).
+ * Hits on a block's cells: counting them in the store (one statement, one row), and what lets this
+ * process answer the next ones from memory ({@link RowPresence}, kept valid by {@link Watches}).
  */
 final class Hits {
 
@@ -24,84 +24,47 @@ final class Hits {
     this.id = id;
   }
 
-  /**
-   * Counts a hit on a cell just read (queued, see {@link #flush}); its presence was validated by
-   * the read's snapshot, and {@link Watches} tells this process within its bound if it goes.
-   */
+  /** Counts a hit on a cell just read; its presence was validated by the read's snapshot. */
   Presence hit(StoredCell cell) {
     CellReads.Whereabouts w = (CellReads.Whereabouts) cell.whereabouts();
-    queue(w.cellId(), 1, store.settings().clockMillis().getAsLong());
-    if (System.nanoTime() - lastFlush > FLUSH_NANOS) flush(); // first hits alone publish too
+    if (store.canWrite()) {
+      try {
+        long now = store.settings().clockMillis().getAsLong();
+        boolean stored = store.connections().call(c -> addHits(c, w.blockId(), w.cellId(), 1, now));
+        if (!stored) return null; // removed since the read (the hit is counted)
+      } catch (SQLException e) {
+        LOG.log(System.Logger.Level.DEBUG, "memokit: cannot count a hit of " + id.label() + ": " + e);
+      }
+    }
     return presence(w.blockId(), w.cellId(), w.generation(), w.readAt());
   }
 
-  /** Hits not yet written: cell id, count, last hit (epoch ms). */
-  private final java.util.concurrent.ConcurrentLinkedQueue<long[]> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private static final long FLUSH_NANOS = 100_000_000L;
-  private volatile long lastFlush = System.nanoTime();
-  private volatile long blockId = -1;
-
-  private void queue(long cellId, long n, long lastHit) {
-    if (n > 0 && store.canWrite()) queued.add(new long[] {cellId, n, lastHit});
-  }
-
   /**
-   * Writes the queued hits in one statement and one transaction (a statement and a commit per cell,
-   * each hit publication of every process, saturated the server: 4 processes made fewer calls than
-   * 1). Hits of cells removed meanwhile count in their block's hits of removed cells.
+   * Adds {@code n} hits, the last at {@code lastHit}, to cell {@code cellId}; to its block's hits of
+   * removed cells if the cell was removed meanwhile (every hit answered is counted, as the directory
+   * store counts it). One statement, which locks one row: the cell's, or else the block's. Returns
+   * whether the cell was still stored.
    */
-  void flush() {
-    lastFlush = System.nanoTime();
-    long block = blockId;
-    if (queued.isEmpty() || block < 0) return;
-    // Sorted by cell: the flushes of every process lock the rows they count in the same order,
-    // so two flushes at worst wait for each other, never deadlock.
-    java.util.Map<Long, long[]> byCell = new java.util.TreeMap<>();
-    long[] q;
-    while ((q = queued.poll()) != null) {
-      long[] seen = byCell.putIfAbsent(q[0], q);
-      if (seen != null) {
-        seen[1] += q[1];
-        seen[2] = Math.max(seen[2], q[2]);
+  private static boolean addHits(Connection c, long blockId, long cellId, long n, long lastHit) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement("WITH hit AS (UPDATE memokit.cells SET hits = hits + ?, "
+        + "last_hit = GREATEST(last_hit, ?) WHERE id = ? AND state > 0 RETURNING id), "
+        + "gone AS (UPDATE memokit.blocks SET removed_hits = removed_hits + ? WHERE id = ? "
+        + "AND NOT EXISTS (SELECT 1 FROM hit) RETURNING id) "
+        + "SELECT EXISTS (SELECT 1 FROM hit)")) {
+      u.setLong(1, n);
+      u.setLong(2, lastHit);
+      u.setLong(3, cellId);
+      u.setLong(4, n);
+      u.setLong(5, blockId);
+      try (ResultSet r = u.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
       }
-    }
-    Long[] ids = new Long[byCell.size()];
-    Long[] counts = new Long[ids.length];
-    Long[] lasts = new Long[ids.length];
-    int i = 0;
-    for (long[] h : byCell.values()) {
-      ids[i] = h[0];
-      counts[i] = h[1];
-      lasts[i++] = h[2];
-    }
-    try {
-      store.connections().call(c -> {
-        try (PreparedStatement u = c.prepareStatement("WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], "
-            + "?::bigint[]) AS v(id, n, last)), "
-            + "hit AS (UPDATE memokit.cells c SET hits = c.hits + v.n, last_hit = GREATEST(c.last_hit, v.last) "
-            + "FROM v WHERE c.id = v.id AND c.state > 0 RETURNING v.n), "
-            + "gone AS (UPDATE memokit.blocks SET removed_hits = removed_hits + (SELECT sum(n) FROM v) "
-            + "- coalesce((SELECT sum(n) FROM hit), 0) WHERE id = ? "
-            + "AND (SELECT sum(n) FROM v) > coalesce((SELECT sum(n) FROM hit), 0) RETURNING id) "
-            + "SELECT (SELECT count(*) FROM hit), (SELECT count(*) FROM gone)")) {
-          u.setArray(1, c.createArrayOf("bigint", ids));
-          u.setArray(2, c.createArrayOf("bigint", counts));
-          u.setArray(3, c.createArrayOf("bigint", lasts));
-          u.setLong(4, block);
-          try (ResultSet r = u.executeQuery()) {
-            r.next();
-          }
-        }
-        return null;
-      });
-    } catch (SQLException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish hits of " + id.label() + ": " + e);
     }
   }
 
   /** What lets this process answer hits of cell {@code cellId} from memory: it was stored at {@code generation}, read at {@code readAt}. */
   Presence presence(long blockId, long cellId, long generation, long readAt) {
-    this.blockId = blockId;
     return new RowPresence(store.watches().watch(blockId, generation, readAt), cellId, generation);
   }
 
@@ -150,7 +113,12 @@ final class Hits {
 
     @Override
     public void publishHits(long n, long lastHitMillis) {
-      queue(cellId, n, lastHitMillis); // written by flush, at the end of the round (hitsPublished)
+      if (n <= 0 || !store.canWrite()) return;
+      try {
+        store.connections().call(c -> addHits(c, watch.blockId, cellId, n, lastHitMillis));
+      } catch (SQLException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "memokit: cannot publish hits of " + id.label() + ": " + e);
+      }
     }
   }
 }

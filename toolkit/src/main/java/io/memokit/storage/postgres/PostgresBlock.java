@@ -161,11 +161,6 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
-  public void hitsPublished() {
-    hits.flush();
-  }
-
-  @Override
   public void beforeStatistics(Runnable publishHits) {
     publisher = publishHits;
   }
@@ -174,7 +169,6 @@ final class PostgresBlock implements BlockBackend {
   void publishHits() {
     try {
       publisher.run();
-      hits.flush();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
     }
