@@ -121,7 +121,7 @@ public final class Block {
         for (Block b : BLOCKS.values()) {
           if (b.hitsPending) {
             b.hitsPending = false; // before publishing: a hit counted meanwhile raises it again
-            b.publishHits();
+            b.publishHits(true);
           }
         }
       }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -129,13 +129,19 @@ public final class Block {
     }
   }
 
-  /** Publishes the hits counted in memory since the last time. */
+  /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
   public void publishHits() {
+    publishHits(false);
+  }
+
+  /** As {@link #publishHits()}; a {@code periodic} round lets the backend write them at its own pace. */
+  private void publishHits(boolean periodic) {
     Remembered m;
     while ((m = withHits.poll()) != null) {
       m.queued = false; // before publishing: a hit counted meanwhile queues it again
       publish(m);
     }
+    if (storage.flushHits(periodic)) markHitsPending(); // left for a later round: keep the rounds coming
   }
 
   /**
@@ -478,6 +484,7 @@ public final class Block {
       }
     }
     Presence presence = storage.hit(key, stored);
+    if (!hitsPending) markHitsPending(); // a backend may have queued the hit: the next round writes it
     event(Trace.Kind.HIT, stored.cellId());
     if (presence != null) remember(key, presence, payload.error(), v, payload);
     return deliver(v, payload.error(), stored.cellId(), step);
