@@ -361,7 +361,7 @@ public final class Block {
       return withoutStore(fn, args, label + " in " + storeName, e, step);
     }
     try (Claim held = claim) {
-      hit = hitStored(key, unreadable, step);
+      hit = hitStored(key, held.stored(), unreadable, step);
       if (hit != MISSING) return hit;
       if (unreadable[0]) {
         // The cell is whole but this process cannot read its value (a class missing from this class
@@ -469,7 +469,11 @@ public final class Block {
 
   /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
   private Object hitStored(CellKey key, boolean[] unreadable, SweepStep step) {
-    StoredCell stored = storage.read(key);
+    return hitStored(key, storage.read(key), unreadable, step);
+  }
+
+  /** {@code stored}'s value (HIT), or MISSING if it is {@code null} or cannot be read here. */
+  private Object hitStored(CellKey key, StoredCell stored, boolean[] unreadable, SweepStep step) {
     if (stored == null) return MISSING;
     Payload payload = stored.payload();
     Object v;

@@ -66,6 +66,10 @@ final class PostgresBlock implements BlockBackend {
     return contention;
   }
 
+  CellReads reads() {
+    return reads;
+  }
+
   Hits hits() {
     return hits;
   }
