@@ -261,11 +261,7 @@ final class Schema {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-          lock.setInt(1, LOCK_CLASS);
-          lock.setInt(2, LOCK_SCHEMA);
-          lock.execute();
-        }
+        lockSchema(c);
         version = version(c, store);
         if (version == null) {
           try (Statement st = c.createStatement()) {
@@ -306,6 +302,15 @@ final class Schema {
     }
   }
 
+  /** Takes the schema's advisory lock for this transaction: one process creates or upgrades it at a time. */
+  private static void lockSchema(Connection c) throws SQLException {
+    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      lock.setInt(1, LOCK_CLASS);
+      lock.setInt(2, LOCK_SCHEMA);
+      lock.execute();
+    }
+  }
+
   /**
    * Upgrades a version-1 schema to this version (its routines added; tables unchanged), once, under
    * the schema's advisory lock; a role that may not names the right it lacks. Returns the version.
@@ -314,11 +319,7 @@ final class Schema {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
-      try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-        lock.setInt(1, LOCK_CLASS);
-        lock.setInt(2, LOCK_SCHEMA);
-        lock.execute();
-      }
+      lockSchema(c);
       Integer version = version(c, store);
       if (version != null && version == 1) {
         try (Statement st = c.createStatement()) {
