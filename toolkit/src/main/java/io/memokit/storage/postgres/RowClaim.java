@@ -23,11 +23,13 @@ import java.util.List;
  *
  * <p><b>Claims and fencing.</b> A claim is an advisory lock on a 64-bit key mixed from the block's
  * identity and the key's hash ({@link PostgresBlock#lockKey}), held in the process's
- * {@link LockSession}. {@code start} inserts the cell's row (state computing) with a new token from
+ * {@link LockSession}, taken with a read of the key's row made once it is held ({@link #stored}).
+ * {@code start} inserts the cell's row (state computing) with a new token from
  * {@code memokit.tokens}, or gives a computing row whose claimer's session ended a new token (a
  * takeover). {@code complete} stores the result only if the row still has the claim's token and the
  * claim's session still holds the lock, both checked in the statement that stores it: a process
  * whose session ended, and whose cell another took over, finds its result lost and overwrites nothing.
+ * Each step is one call of a routine of the schema ({@link Schema#routines}).
  */
 final class RowClaim implements Claim {
 
