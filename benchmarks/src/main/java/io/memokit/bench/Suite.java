@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * python-diskcache and joblib.Memory on the same small-values workload (issue 11), then
  * {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and {@code latency-vs-cells.png}.
  * <pre>
- *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR]
+ *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR] [--postgres-only]
  * </pre>
  * Run from the repository's root (the peers' script is {@code benchmarks/peers/small_values.py}); the
  * peers run on {@code /usr/bin/python3} ({@code -Dmemokit.bench.python}) with the Debian packages
@@ -61,6 +61,15 @@ public final class Suite {
     for (int i = 0; i < args.length - 1; i++) if (args[i].equals("--out")) out = Path.of(args[i + 1]);
     Files.createDirectories(out);
     Suite s = new Suite(quick, out);
+    if (List.of(args).contains("--postgres-only")) { // one section again, printed, no report written
+      try {
+        new PostgresFigures(s).run();
+      } finally {
+        Fixture.delete(s.work);
+      }
+      s.figures.forEach((k, v) -> System.out.printf("%s %s%n", k, v));
+      return;
+    }
     s.peerVersions = checkPeers(); // before anything long runs
     double load = loadAverage();
     long t0 = System.nanoTime();

@@ -121,7 +121,7 @@ public final class Block {
         for (Block b : BLOCKS.values()) {
           if (b.hitsPending) {
             b.hitsPending = false; // before publishing: a hit counted meanwhile raises it again
-            b.publishHits();
+            b.publishHits(true);
           }
         }
       }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -129,13 +129,19 @@ public final class Block {
     }
   }
 
-  /** Publishes the hits counted in memory since the last time. */
+  /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
   public void publishHits() {
+    publishHits(false);
+  }
+
+  /** As {@link #publishHits()}; a {@code periodic} round lets the backend write them at its own pace. */
+  private void publishHits(boolean periodic) {
     Remembered m;
     while ((m = withHits.poll()) != null) {
       m.queued = false; // before publishing: a hit counted meanwhile queues it again
       publish(m);
     }
+    if (storage.flushHits(periodic)) markHitsPending(); // left for a later round: keep the rounds coming
   }
 
   /**
@@ -355,7 +361,7 @@ public final class Block {
       return withoutStore(fn, args, label + " in " + storeName, e, step);
     }
     try (Claim held = claim) {
-      hit = hitStored(key, unreadable, step);
+      hit = hitStored(key, held.stored(), unreadable, step);
       if (hit != MISSING) return hit;
       if (unreadable[0]) {
         // The cell is whole but this process cannot read its value (a class missing from this class
@@ -463,7 +469,11 @@ public final class Block {
 
   /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
   private Object hitStored(CellKey key, boolean[] unreadable, SweepStep step) {
-    StoredCell stored = storage.read(key);
+    return hitStored(key, storage.read(key), unreadable, step);
+  }
+
+  /** {@code stored}'s value (HIT), or MISSING if it is {@code null} or cannot be read here. */
+  private Object hitStored(CellKey key, StoredCell stored, boolean[] unreadable, SweepStep step) {
     if (stored == null) return MISSING;
     Payload payload = stored.payload();
     Object v;
@@ -478,6 +488,7 @@ public final class Block {
       }
     }
     Presence presence = storage.hit(key, stored);
+    if (!hitsPending) markHitsPending(); // a backend may have queued the hit: the next round writes it
     event(Trace.Kind.HIT, stored.cellId());
     if (presence != null) remember(key, presence, payload.error(), v, payload);
     return deliver(v, payload.error(), stored.cellId(), step);

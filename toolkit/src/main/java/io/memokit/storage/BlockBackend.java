@@ -42,6 +42,17 @@ public interface BlockBackend {
   /** Hits, misses, maxsize and what the block holds; includes the hits of {@link #beforeStatistics}. */
   BlockStatus status();
 
+  /**
+   * Writes the hits this backend queued: a backend may queue those {@link Presence#publishHits} and
+   * {@link #hit} give it, to write them in one go here. A {@code periodic} round (every 100 ms while
+   * a process hits) may leave them for a later one (a server's backend writes at most every
+   * second); otherwise (statistics, an eviction, the JVM's exit) everything queued is written before
+   * this returns. Returns whether hits are still queued: the caller then comes back on its next round.
+   */
+  default boolean flushHits(boolean periodic) {
+    return false;
+  }
+
   /** Whether the block holds no cell, finished or in progress: cheaper than {@link #status} where a backend can say so. */
   default boolean isEmpty() {
     return status().size() == 0;

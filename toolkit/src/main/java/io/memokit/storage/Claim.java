@@ -5,10 +5,17 @@ import java.io.IOException;
 /**
  * The right to compute one cell, held by one thread of one process. While it is held, every other
  * claim of the cell fails; the backend releases it if its process dies, so that a waiter takes the
- * cell over. Use: {@link #start}, compute, then {@link #complete} or {@link #abandon}; {@link #close}
- * always.
+ * cell over. Use: {@link #stored} (someone may have stored it meanwhile), {@link #start}, compute,
+ * then {@link #complete} or {@link #abandon}; {@link #close} always.
  */
 public interface Claim extends AutoCloseable {
+
+  /**
+   * The key's finished cell, read once this claim was held (verified as {@link BlockBackend#read}
+   * verifies), or {@code null}: another process may have stored it between the caller's read and
+   * this claim. A backend may read it with the claim itself, in one round trip to its server.
+   */
+  StoredCell stored();
 
   /**
    * Makes the computation visible (cell number, computing process) before it runs, evicting the least

@@ -405,6 +405,11 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
 
     @Override
+    public StoredCell stored() {
+      return read(key);
+    }
+
+    @Override
     public Started start() throws IOException {
       if (slot >= 0) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already started");
       Started started = begin();

@@ -29,11 +29,6 @@ final class BlockSql {
       + " AND l.granted AND l.objsubid = 1 AND l.classid::bigint = ((c.lock_key >> 32) & 4294967295)"
       + " AND l.objid::bigint = (c.lock_key & 4294967295)"
       + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))";
-  /** Whether the session with server pid {@code ?} holds the advisory lock {@code ?} (high, low halves). */
-  static final String LOCK_HELD_BY = "EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory'"
-      + " AND l.granted AND l.pid = ? AND l.objsubid = 1 AND l.classid::bigint = ? AND l.objid::bigint = ?"
-      + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))";
-
   /** A block's row as a transaction locked it. */
   record Locked(long id, int maxsize, int cells) {}
 

@@ -27,9 +27,18 @@ final class CellReads {
   record Row(long blockId, long cellId, int state, int codec, int flags, long length, int crc, byte[] key,
              byte[] payload, int chunks, long token, long generation) {}
 
-  private static final String ROW = "SELECT c.block_id, c.id, c.state, c.codec, c.flags, c.length, c.crc, c.key, "
-      + "c.payload, c.chunks, c.token, b.generation FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id "
-      + "WHERE " + BlockSql.IDENTITY + " AND c.key_hi = ? AND c.key_lo = ? AND c.state > 0";
+  /**
+   * The block's row and a key's finished row, if any (key hash, then the block: by its id
+   * {@link #BY_ID}, or by its identity {@link #BY_IDENTITY}); no row if the block has none.
+   */
+  private static final String ROW = "SELECT b.id, c.id, c.state, c.codec, c.flags, c.length, c.crc, c.key, "
+      + "c.payload, c.chunks, c.token, b.generation FROM memokit.blocks b LEFT JOIN memokit.cells c "
+      + "ON c.block_id = b.id AND c.key_hi = ? AND c.key_lo = ? AND c.state > 0 WHERE ";
+  /** By the block's id, as last read here: two lookups by primary key (a fifth of the time by identity). */
+  private static final String BY_ID = ROW + "b.id = ?";
+  private static final String BY_IDENTITY = ROW + BlockSql.IDENTITY;
+  /** The block's id as this process last read it; 0 if unknown. */
+  private volatile long blockId;
 
   private final PostgresBackend store;
   private final FunctionId id;
@@ -41,12 +50,61 @@ final class CellReads {
     this.contention = contention;
   }
 
+  /**
+   * The claim of {@code key}'s cell and the read of its finished row, in one call of
+   * {@code memokit.claim_cell} ({@link Schema#routines}): its read's snapshot is taken once the lock
+   * is held, so it sees what the lock's last holder stored before releasing it.
+   */
+  LockSession.Then<Row> claimAndRead(CellKey key) {
+    return new LockSession.Then<>() {
+      @Override
+      public String sql() {
+        return "SELECT * FROM memokit.claim_cell(?, ?, ?, ?, ?, ?, ?)";
+      }
+
+      @Override
+      public void bind(PreparedStatement p) throws SQLException {
+        int i = BlockSql.bindIdentity(p, 2, id);
+        p.setLong(i, key.hashHi());
+        p.setLong(i + 1, key.hashLo());
+      }
+
+      @Override
+      public Row read(ResultSet r) throws SQLException {
+        r.getLong(2);
+        return r.wasNull() ? null : row(r, 2);
+      }
+    };
+  }
+
+  /**
+   * The finished row of {@code key}, or {@code null}: read by the block's id if this process knows
+   * it, else (or if the block's row has gone: a store cleared elsewhere) by its identity.
+   */
   private Row selectRow(Connection c, CellKey key) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(ROW)) {
+    long known = blockId;
+    if (known != 0) {
+      Row byId = select(c, BY_ID, key, q -> q.setLong(3, known));
+      if (byId != null) return byId.cellId() == 0 ? null : byId;
+      blockId = 0;
+    }
+    Row byIdentity = select(c, BY_IDENTITY, key, q -> BlockSql.bindIdentity(q, 3, id));
+    if (byIdentity == null) return null;
+    blockId = byIdentity.blockId();
+    return byIdentity.cellId() == 0 ? null : byIdentity;
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement q) throws SQLException;
+  }
+
+  /** The block's row and the key's cell ({@code cellId} 0 if none); {@code null} if no block. */
+  private static Row select(Connection c, String sql, CellKey key, Binder block) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(sql)) {
       Payloads.binary(q);
-      int i = BlockSql.bindIdentity(q, 1, id);
-      q.setLong(i, key.hashHi());
-      q.setLong(i + 1, key.hashLo());
+      q.setLong(1, key.hashHi());
+      q.setLong(2, key.hashLo());
+      block.bind(q);
       try (ResultSet r = q.executeQuery()) {
         return r.next() ? row(r) : null;
       }
@@ -54,8 +112,15 @@ final class CellReads {
   }
 
   static Row row(ResultSet r) throws SQLException {
-    return new Row(r.getLong(1), r.getLong(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getLong(6), r.getInt(7),
-        r.getBytes(8), r.getBytes(9), r.getInt(10), r.getLong(11), r.getLong(12));
+    return row(r, 1);
+  }
+
+  /** The row whose columns, as {@link #ROW} selects them, begin at column {@code from}. */
+  private static Row row(ResultSet r, int from) throws SQLException {
+    int i = from - 1;
+    return new Row(r.getLong(i + 1), r.getLong(i + 2), r.getInt(i + 3), r.getInt(i + 4), r.getInt(i + 5),
+        r.getLong(i + 6), r.getInt(i + 7), r.getBytes(i + 8), r.getBytes(i + 9), r.getInt(i + 10), r.getLong(i + 11),
+        r.getLong(i + 12));
   }
 
   /** The row's payload, verified (lengths, chunks, checksum); chunks are read on {@code c}, in the row's snapshot. */
@@ -90,10 +155,25 @@ final class CellReads {
     if (!contention.mayRead(key)) return null; // another process computes it, and was asked about less than a poll ago
     long began = System.nanoTime();
     Row row;
-    Payload payload;
     try {
       row = store.connections().call(c -> selectRow(c, key));
-      if (row == null) return null;
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read a cell of " + id.label() + " from store "
+          + store.location() + ": " + e.getMessage() + "; treated as a miss");
+      return null;
+    }
+    return verified(key, row, began);
+  }
+
+  /**
+   * The finished cell {@code row} (of {@code key}, read at or after {@code began}) verified, or
+   * {@code null}; its chunks, if any, are read with the row again in one snapshot. A damaged cell
+   * is logged, removed (if this role may) and answered as absent.
+   */
+  StoredCell verified(CellKey key, Row row, long began) {
+    if (row == null) return null;
+    Payload payload;
+    try {
       if (row.chunks() == 0) {
         payload = verify(null, row);
       } else {

@@ -80,24 +80,36 @@ final class Connections implements AutoCloseable {
    * it throws; run again, whole, after a deadlock or serialization failure.
    */
   <T> T transaction(Work<T> work) throws SQLException {
+    return retrying(c -> inTransaction(c, work));
+  }
+
+  /**
+   * Runs {@code work} as {@link #call} does, and again, whole, after a deadlock or serialization
+   * failure: for work that is one transaction (one statement in auto-commit mode, or
+   * {@link #inTransaction}), which the failure rolled back.
+   */
+  <T> T retrying(Work<T> work) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return call(c -> {
-          c.setAutoCommit(false);
-          try {
-            T result = work.run(c);
-            c.commit();
-            return result;
-          } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(c);
-            throw e;
-          } finally {
-            if (!c.isClosed()) c.setAutoCommit(true);
-          }
-        });
+        return call(work);
       } catch (SQLException e) {
         if (attempt >= RETRIES || !SqlErrors.isRetryable(e)) throw e;
       }
+    }
+  }
+
+  /** Runs {@code work} on {@code c} in one transaction, committed if it returns and rolled back if it throws. */
+  static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
+    } finally {
+      if (!c.isClosed()) c.setAutoCommit(true);
     }
   }
 

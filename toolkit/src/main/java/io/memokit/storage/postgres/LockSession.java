@@ -53,15 +53,38 @@ final class LockSession implements AutoCloseable {
     this.connections = connections;
   }
 
-  /** Takes the advisory lock {@code key} if no session holds it; {@code null} if another does. */
-  synchronized Hold tryLock(long key) throws SQLException {
+  /**
+   * A statement that tries to take an advisory lock (its first parameter) and, once it holds it,
+   * reads something: one row, whose first column says whether it took the lock.
+   */
+  interface Then<T> {
+    /** Its SQL, whose first parameter is the lock's key. */
+    String sql();
+
+    /** Binds its other parameters, the first at index 2. */
+    void bind(PreparedStatement p) throws SQLException;
+
+    /** Reads what it read once it held the lock, from its row (columns 2 and up). */
+    T read(ResultSet r) throws SQLException;
+  }
+
+  /** A lock taken, and what was read once it was held. */
+  record Locked<T>(Hold hold, T read) {}
+
+  /**
+   * Takes the advisory lock {@code key} if no session holds it and reads what {@code then} reads,
+   * in one statement (one round trip); {@code null} if another session holds the lock.
+   */
+  synchronized <T> Locked<T> tryLock(long key, Then<T> then) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       ensureOpen();
-      try (PreparedStatement p = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      try (PreparedStatement p = connection.prepareStatement(then.sql())) {
+        Payloads.binary(p);
         p.setLong(1, key);
+        then.bind(p);
         try (ResultSet r = p.executeQuery()) {
-          r.next();
-          return r.getBoolean(1) ? new Hold(epoch, backendPid) : null;
+          if (!r.next() || !r.getBoolean(1)) return null;
+          return new Locked<>(new Hold(epoch, backendPid), then.read(r));
         }
       } catch (SQLException e) {
         if (!SqlErrors.isConnectionLost(e, connection)) throw e;

@@ -66,6 +66,10 @@ final class PostgresBlock implements BlockBackend {
     return contention;
   }
 
+  CellReads reads() {
+    return reads;
+  }
+
   Hits hits() {
     return hits;
   }
@@ -161,6 +165,11 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
+  public boolean flushHits(boolean periodic) {
+    return hits.flush(periodic);
+  }
+
+  @Override
   public void beforeStatistics(Runnable publishHits) {
     publisher = publishHits;
   }
@@ -168,7 +177,8 @@ final class PostgresBlock implements BlockBackend {
   /** Publishes the hits this process counted in memory (before statistics and evictions read them). */
   void publishHits() {
     try {
-      publisher.run();
+      publisher.run(); // the process's Block: queues what it counted in memory
+      hits.flush(false); // also what was queued without a Block (the backend used alone)
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
     }

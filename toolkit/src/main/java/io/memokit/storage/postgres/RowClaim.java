@@ -6,6 +6,7 @@ import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.StoredCell;
 import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -22,11 +23,13 @@ import java.util.List;
  *
  * <p><b>Claims and fencing.</b> A claim is an advisory lock on a 64-bit key mixed from the block's
  * identity and the key's hash ({@link PostgresBlock#lockKey}), held in the process's
- * {@link LockSession}. {@code start} inserts the cell's row (state computing) with a new token from
+ * {@link LockSession}, taken with a read of the key's row made once it is held ({@link #stored}).
+ * {@code start} inserts the cell's row (state computing) with a new token from
  * {@code memokit.tokens}, or gives a computing row whose claimer's session ended a new token (a
  * takeover). {@code complete} stores the result only if the row still has the claim's token and the
  * claim's session still holds the lock, both checked in the statement that stores it: a process
  * whose session ended, and whose cell another took over, finds its result lost and overwrites nothing.
+ * Each step is one call of a routine of the schema ({@link Schema#routines}).
  */
 final class RowClaim implements Claim {
 
@@ -47,13 +50,25 @@ final class RowClaim implements Claim {
   private boolean finished;
   private boolean closed;
 
-  private RowClaim(PostgresBlock block, CellKey key, long lockKey, LockSession.Hold hold) {
+  /** The key's finished row as read right after the lock was taken, and when that read began. */
+  private final CellReads.Row afterClaim;
+  private final long claimedAt;
+
+  private RowClaim(PostgresBlock block, CellKey key, long lockKey, LockSession.Locked<CellReads.Row> locked,
+                   long claimedAt) {
     this.block = block;
     this.store = block.store();
     this.id = block.id();
     this.key = key;
     this.lockKey = lockKey;
-    this.hold = hold;
+    this.hold = locked.hold();
+    this.afterClaim = locked.read();
+    this.claimedAt = claimedAt;
+  }
+
+  @Override
+  public StoredCell stored() {
+    return block.reads().verified(key, afterClaim, claimedAt);
   }
 
   /**
@@ -69,14 +84,15 @@ final class RowClaim implements Claim {
     if (store.claims().putIfAbsent(lockKey, Boolean.TRUE) != null) return null; // another thread of this process
     boolean claimed = false;
     try {
-      LockSession.Hold hold = store.lockSession().tryLock(lockKey);
-      if (hold == null) {
+      long began = System.nanoTime();
+      LockSession.Locked<CellReads.Row> locked = store.lockSession().tryLock(lockKey, block.reads().claimAndRead(key));
+      if (locked == null) {
         block.contention().claimRefused(key);
         return null;
       }
       block.contention().claimed(key);
       claimed = true;
-      return new RowClaim(block, key, lockKey, hold);
+      return new RowClaim(block, key, lockKey, locked, began);
     } catch (SQLException e) {
       throw SqlErrors.io("cannot claim a cell of " + block.id().label() + " in store " + store.location(), e);
     } finally {
@@ -84,19 +100,12 @@ final class RowClaim implements Claim {
     }
   }
 
-  private int bindLockHeld(PreparedStatement p, int i) throws SQLException {
-    p.setInt(i, hold.backendPid());
-    p.setLong(i + 1, lockKey >>> 32);
-    p.setLong(i + 2, lockKey & 0xFFFF_FFFFL);
-    return i + 3;
-  }
-
   @Override
   public Started start() throws IOException {
     if (started) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already started");
     if (block.admin().mayEvictNext()) block.publishHits(); // eviction reads last-hit times: make ours current
     try {
-      Started s = store.connections().transaction(this::begin);
+      Started s = store.connections().retrying(this::begin); // one statement: its own transaction
       started = true;
       if (s.evicted() > 0 || removedFinished) store.watches().refresh(blockId);
       return s;
@@ -107,84 +116,38 @@ final class RowClaim implements Claim {
   }
 
   /**
-   * In one transaction, the block's row locked: checks that this claim's session still holds its
-   * lock; takes over a computing row (its claimer's session ended), or removes a finished one (stale:
-   * damaged, or finished after this claim's read); evicts the least recently hit cells of a full
-   * block; inserts the computing row.
+   * One call of {@code memokit.start_cell} ({@link Schema#routines}): the block's row locked, checks
+   * that this claim's session still holds its lock; takes over a computing row (its claimer's session
+   * ended), or removes a finished one (stale: damaged, or finished after this claim's read); evicts
+   * the least recently hit cells of a full block; inserts the computing row; counts the miss.
    */
   private Started begin(Connection c) throws SQLException {
-    removedFinished = false;
     long now = store.settings().clockMillis().getAsLong();
-    BlockSql.Locked b = BlockSql.lock(c, id, true, store.settings().maxsize());
-    blockId = b.id();
-    int maxsize = b.maxsize();
-    int cells = b.cells();
-    try (PreparedStatement q = c.prepareStatement("SELECT " + BlockSql.LOCK_HELD_BY)) {
-      bindLockHeld(q, 1);
-      try (ResultSet r = q.executeQuery()) {
-        r.next();
-        if (!r.getBoolean(1)) {
-          throw new SQLException("the claim was lost: its session with the server ended", "MKLST");
-        }
-      }
-    }
-    int existing = -1;
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT state FROM memokit.cells WHERE block_id = ? AND key_hi = ? AND key_lo = ? FOR UPDATE")) {
-      q.setLong(1, blockId);
-      q.setLong(2, key.hashHi());
-      q.setLong(3, key.hashLo());
-      try (ResultSet r = q.executeQuery()) {
-        if (r.next()) existing = r.getInt(1);
-      }
-    }
-    if (existing == BlockSql.COMPUTING) {
-      try (PreparedStatement u = c.prepareStatement("UPDATE memokit.cells SET token = nextval('memokit.tokens'), "
-          + "lock_key = ?, created = ?, last_hit = ?, holder_pid = ?, holder_host = ?, holder_host_hash = ?, "
-          + "holder_backend = ? WHERE block_id = ? AND key_hi = ? AND key_lo = ? RETURNING id, token")) {
-        u.setLong(1, lockKey);
-        u.setLong(2, now);
-        u.setLong(3, now);
-        bindHolder(u, 4);
-        u.setLong(8, blockId);
-        u.setLong(9, key.hashHi());
-        u.setLong(10, key.hashLo());
-        readIds(u);
-      }
-      countMiss(c);
-      return new Started(cellId, 0, true);
-    }
-    if (existing > 0) {
-      try (PreparedStatement d = c.prepareStatement(
-          "DELETE FROM memokit.cells WHERE block_id = ? AND key_hi = ? AND key_lo = ?")) {
-        d.setLong(1, blockId);
-        d.setLong(2, key.hashHi());
-        d.setLong(3, key.hashLo());
-        d.executeUpdate();
-      }
-      removedFinished = true;
-      cells--;
-    }
-    int evicted = cells >= maxsize ? BlockAdmin.evict(c, blockId, cells - maxsize + 1) : 0;
-    try (PreparedStatement ins = c.prepareStatement("INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, "
-        + "state, token, lock_key, key, created, last_hit, holder_pid, holder_host, holder_host_hash, holder_backend) "
-        + "VALUES (?, ?, ?, nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), ?, ?, ?, ?, ?, ?, ?, ?) "
-        + "RETURNING id, token")) {
-      ins.setLong(1, blockId);
-      ins.setLong(2, key.hashHi());
-      ins.setLong(3, key.hashLo());
-      ins.setLong(4, lockKey);
+    try (PreparedStatement p = c.prepareStatement("SELECT o_block, o_cell, o_token, o_evicted, o_taken_over, "
+        + "o_removed_finished, o_maxsize, o_cells FROM memokit.start_cell(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int i = BlockSql.bindIdentity(p, 1, id);
+      p.setInt(i++, store.settings().maxsize());
+      p.setLong(i++, key.hashHi());
+      p.setLong(i++, key.hashLo());
       byte[] encoding = key.encoding();
-      if (encoding == null) ins.setNull(5, Types.BINARY);
-      else ins.setBytes(5, encoding);
-      ins.setLong(6, now);
-      ins.setLong(7, now);
-      bindHolder(ins, 8);
-      readIds(ins);
+      if (encoding == null) p.setNull(i++, Types.BINARY);
+      else p.setBytes(i++, encoding);
+      p.setLong(i++, lockKey);
+      p.setLong(i++, now);
+      bindHolder(p, i);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        blockId = r.getLong(1);
+        cellId = r.getLong(2);
+        token = r.getLong(3);
+        int evicted = r.getInt(4);
+        boolean takenOver = r.getBoolean(5);
+        removedFinished = r.getBoolean(6);
+        if (takenOver) return new Started(cellId, 0, true);
+        block.admin().filled(r.getInt(8), r.getInt(7));
+        return new Started(cellId, evicted, false);
+      }
     }
-    countMiss(c);
-    block.admin().filled(cells - evicted + 1, maxsize);
-    return new Started(cellId, evicted, false);
   }
 
   private void bindHolder(PreparedStatement p, int i) throws SQLException {
@@ -194,26 +157,12 @@ final class RowClaim implements Claim {
     p.setInt(i + 3, hold.backendPid());
   }
 
-  private void readIds(PreparedStatement p) throws SQLException {
-    try (ResultSet r = p.executeQuery()) {
-      if (!r.next()) throw new SQLException("the cell's row vanished while it was started");
-      cellId = r.getLong(1);
-      token = r.getLong(2);
-    }
-  }
-
-  private void countMiss(Connection c) throws SQLException {
-    try (PreparedStatement u = c.prepareStatement("UPDATE memokit.blocks SET misses = misses + 1 WHERE id = ?")) {
-      u.setLong(1, blockId);
-      u.executeUpdate();
-    }
-  }
-
   /**
-   * Stores the result in one transaction: its chunks first (keyed by this claim's token), then the
-   * block's row locked, then the cell's row, only if it still has this claim's token and is
-   * computing, and this claim's session still holds its lock. Otherwise rolls everything back and
-   * removes the row if it is still this claim's: lost.
+   * Stores the result in one transaction: its chunks first (keyed by this claim's token), then one
+   * call of {@code memokit.complete_cell} ({@link Schema#routines}): the block's row locked, the
+   * cell's row written only if it still has this claim's token and is computing, and this claim's
+   * session still holds its lock. Otherwise rolls everything back and removes the row if it is
+   * still this claim's: lost.
    *
    * <p>If the connection breaks meanwhile (a network cut: the connections this process kept idle
    * through it are dead), the transaction runs once more on a new connection, which first looks for
@@ -234,62 +183,52 @@ final class RowClaim implements Claim {
     Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
       boolean storedBefore = again[0] && ownResultStored(c);
       if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
-      long[] o;
-      try (PreparedStatement q = c.prepareStatement("SELECT generation, "
-          + "coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0), "
-          + "(SELECT coalesce(sum(bytes), 0) FROM memokit.blocks) FROM memokit.blocks WHERE id = ? FOR UPDATE")) {
-        q.setLong(1, blockId);
-        try (ResultSet r = q.executeQuery()) {
-          if (!r.next()) {
-            c.rollback();
-            return null; // the block was removed
-          }
-          o = new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
-        }
-      }
-      if (storedBefore) return o;
-      try (PreparedStatement u = c.prepareStatement("UPDATE memokit.cells SET state = ?, codec = ?, flags = ?, "
-          + "length = ?, size = ?, crc = ?, payload = ?, chunks = ?, key = ?, dependencies = ?, created = ?, "
-          + "cpu_nanos = ?, wall_nanos = ?, last_hit = ?, holder_pid = NULL, holder_host = NULL, "
-          + "holder_host_hash = NULL, holder_backend = NULL "
-          + "WHERE block_id = ? AND key_hi = ? AND key_lo = ? AND token = ? AND state = 0 AND " + BlockSql.LOCK_HELD_BY)) {
-        u.setInt(1, state);
-        u.setInt(2, result.codec());
-        u.setInt(3, flags);
-        u.setLong(4, result.length());
-        u.setLong(5, size);
-        u.setInt(6, crc);
-        if (chunks > 0) u.setNull(7, Types.BINARY);
-        else u.setBytes(7, result.length() == result.bytes().length ? result.bytes()
+      try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes FROM "
+          + "memokit.complete_cell(?, ?, ?, ?, ?, ?, ?, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        u.setLong(1, blockId);
+        u.setLong(2, key.hashHi());
+        u.setLong(3, key.hashLo());
+        u.setLong(4, token);
+        u.setLong(5, lockKey);
+        u.setInt(6, hold.backendPid());
+        u.setBoolean(7, !storedBefore);
+        u.setInt(8, state);
+        u.setInt(9, result.codec());
+        u.setInt(10, flags);
+        u.setLong(11, result.length());
+        u.setLong(12, size);
+        u.setInt(13, crc);
+        if (chunks > 0) u.setNull(14, Types.BINARY);
+        else u.setBytes(14, result.length() == result.bytes().length ? result.bytes()
             : Arrays.copyOf(result.bytes(), result.length())); // at most INLINE_MAX bytes
-        u.setInt(8, chunks);
-        if (encoding == null) u.setNull(9, Types.BINARY);
-        else u.setBytes(9, encoding);
-        u.setArray(10, dependencies(c));
-        u.setLong(11, timing.createdMillis());
-        u.setLong(12, timing.cpuNanos());
-        u.setLong(13, timing.wallNanos());
-        u.setLong(14, store.settings().clockMillis().getAsLong());
-        u.setLong(15, blockId);
-        u.setLong(16, key.hashHi());
-        u.setLong(17, key.hashLo());
-        u.setLong(18, token);
-        bindLockHeld(u, 19);
-        if (u.executeUpdate() == 0) {
-          c.rollback();
-          return null; // cleared, taken over, or this claim's session ended
+        u.setInt(15, chunks);
+        if (encoding == null) u.setNull(16, Types.BINARY);
+        else u.setBytes(16, encoding);
+        u.setArray(17, dependencies(c));
+        u.setLong(18, timing.createdMillis());
+        u.setLong(19, timing.cpuNanos());
+        u.setLong(20, timing.wallNanos());
+        u.setLong(21, store.settings().clockMillis().getAsLong());
+        try (ResultSet r = u.executeQuery()) {
+          r.next();
+          if (!r.getBoolean(1)) {
+            if (!c.getAutoCommit()) c.rollback(); // its chunks too
+            return null; // block removed, cell cleared or taken over, or this claim's session ended
+          }
+          return new long[] {r.getLong(2), r.getLong(3), r.getLong(4)};
         }
       }
-      return o;
     };
+    // Chunks and the row in one transaction; a value in the row alone in one statement (its own transaction).
+    Connections.Work<long[]> once = c -> chunks > 0 ? Connections.inTransaction(c, work) : work.run(c);
     long[] outcome;
     try {
       try {
-        outcome = store.connections().transaction(work);
+        outcome = store.connections().retrying(once);
       } catch (SQLException e) {
         if (!SqlErrors.brokeConnection(e)) throw e;
         again[0] = true;
-        outcome = store.connections().transaction(work);
+        outcome = store.connections().retrying(once);
       }
     } catch (SQLException e) {
       if (SqlErrors.isPrivilege(e)) throw store.failure("store a cell of " + id.label(), e);

@@ -65,15 +65,35 @@ final class StoreCheck {
     try (Statement st = c.createStatement();
          ResultSet r = st.executeQuery("SELECT count(*), min(version), max(version) FROM memokit.schema_version")) {
       r.next();
-      if (r.getInt(1) == 1 && r.getInt(2) == Schema.VERSION) return;
+      if (r.getInt(1) == 1 && r.getInt(2) == Schema.VERSION) {
+        checkRoutines(c, problems, fix);
+        return;
+      }
       problems.add("memokit.schema_version holds " + r.getInt(1) + " rows (versions " + r.getInt(2) + " to "
           + r.getInt(3) + "), not one row of version " + Schema.VERSION + (fix ? " (rewritten)" : ""));
     }
     if (fix) {
       try (Statement st = c.createStatement()) {
+        for (String sql : Schema.routines()) st.execute(sql); // what the recorded version may lack
         st.executeUpdate("DELETE FROM memokit.schema_version");
         st.executeUpdate("INSERT INTO memokit.schema_version (version, written_by) VALUES (" + Schema.VERSION
             + ", 'memokit check')");
+      }
+    }
+  }
+
+  /** The routines of {@link Schema#routines}: a miss cannot start or store a cell without them. */
+  private static void checkRoutines(Connection c, List<String> problems, boolean fix) throws SQLException {
+    List<String> missing = new ArrayList<>(List.of("claim_cell", "start_cell", "complete_cell"));
+    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT p.proname FROM pg_catalog.pg_proc p "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'memokit'")) {
+      while (r.next()) missing.remove(r.getString(1));
+    }
+    if (missing.isEmpty()) return;
+    problems.add("routines missing from schema memokit: " + String.join(", ", missing) + (fix ? " (created)" : ""));
+    if (fix) {
+      try (Statement st = c.createStatement()) {
+        for (String sql : Schema.routines()) st.execute(sql);
       }
     }
   }

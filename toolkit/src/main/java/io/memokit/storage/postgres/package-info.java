@@ -12,7 +12,10 @@
  * <p><b>Claims.</b> A session-level advisory lock per claimed cell, all of a process's claims in one
  * dedicated session ({@link io.memokit.storage.postgres.LockSession}): the server releases them when
  * the session ends (process killed, connection lost, {@code pg_terminate_backend}), and a waiter of
- * any host then takes the cell over. The session asks the server to probe it (TCP keepalives), so that
+ * any host then takes the cell over. Taking the lock and reading the key's row in a snapshot taken
+ * after it is one call ({@code memokit.claim_cell}); so are a start and a completion
+ * ({@code start_cell}, {@code complete_cell}): a miss is five round trips
+ * ({@link io.memokit.storage.postgres.Schema#routines}). The session asks the server to probe it (TCP keepalives), so that
  * a host that crashes or is cut off from the network loses its claims 10 s later, not hours later. Work runs on at most {@code Connections.MAX} other connections;
  * none is held while user code runs. A waiting process asks the server about a contended cell at
  * most every 100 ms.
@@ -25,6 +28,10 @@
  *
  * <p><b>Payloads.</b> In the row up to 1 MiB, else in 1 MiB chunks, streamed both ways, checked by
  * a CRC32C on every read ({@link io.memokit.storage.postgres.Payloads} says why, with measurements).
+ *
+ * <p><b>Hit counts.</b> Queued in the process and written in one statement per block, at most every
+ * second on the periodic rounds, at once before statistics, evictions and exit
+ * ({@link io.memokit.storage.postgres.Hits}).
  *
  * <p><b>Presence.</b> A block's generation grows whenever one of its finished cells is removed; a
  * process answers hits from memory while the generation it read, at most 200 ms ago (polled every

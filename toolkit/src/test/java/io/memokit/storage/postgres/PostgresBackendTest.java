@@ -229,7 +229,7 @@ class PostgresBackendTest extends StoreBackendContract {
         polls++;
         Thread.sleep(1);
       }
-      for (String statement : List.of("pg_try_advisory_lock", "c.payload, c.chunks", "c.holder_pid")) {
+      for (String statement : List.of("claim_cell", "c.payload, c.chunks", "c.holder_pid")) {
         try (ResultSet r = st.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = "
             + "(SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%" + statement + "%'")) {
           r.next();
@@ -421,6 +421,28 @@ class PostgresBackendTest extends StoreBackendContract {
     try (Connection c = admin(); Statement st = c.createStatement()) {
       st.executeUpdate("UPDATE memokit.schema_version SET version = " + Schema.VERSION);
     }
+  }
+
+  @Test
+  void aVersionOneSchemaIsUpgradedInPlaceKeepingItsCells() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("stored before the upgrade"));
+    try (Connection c = admin(); Statement st = c.createStatement()) { // what memokit 0.1 made: no routines
+      st.execute("DROP FUNCTION memokit.claim_cell, memokit.start_cell, memokit.complete_cell");
+      st.executeUpdate("UPDATE memokit.schema_version SET version = 1");
+    }
+    try (PostgresBackend upgraded = another()) {
+      BlockBackend again = upgraded.block(fn("f"));
+      assertNotNull(again.read(key(1)), "a cell stored before the upgrade is still a hit");
+      assertNotNull(put(again, key(2), payload("stored after it")), "a miss uses the new routines");
+    }
+    try (Connection c = admin(); Statement st = c.createStatement();
+         ResultSet r = st.executeQuery("SELECT version, count(*) OVER () FROM memokit.schema_version")) {
+      assertTrue(r.next());
+      assertEquals(Schema.VERSION, r.getInt(1));
+      assertEquals(1, r.getInt(2), "one version row, as check wants it");
+    }
+    assertTrue(store.check(false).isEmpty(), "check finds nothing wrong after the upgrade");
   }
 
   @Test
