@@ -201,8 +201,13 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     return NOT_STORED;
   }
 
-  /** Finishes {@code pending} from its published file if that is what a dead process left (admin lock taken). */
+  /**
+   * Finishes {@code pending} from its published file if that is what a dead process left (admin lock
+   * taken). Such a file is rare: it is looked for first without the lock, which a waiter polling a
+   * cell in progress would otherwise take at each poll.
+   */
   private boolean finishedFromFile(SlotTable.Slot pending) {
+    if (!Files.exists(files.cellPath(pending.keyHi(), pending.keyLo()))) return false;
     try {
       return files.withAdmin(() -> {
         SlotTable.Slot s = table().read(pending.index());

@@ -228,19 +228,39 @@ final class ValuesLog implements Closeable {
       head.flip();
       int length = head.remaining() == RECORD_HEADER && head.getInt() == RECORD_MAGIC ? head.getInt() : -1;
       if (length < CellFile.TRAILER || length > MAX_RECORD || at + RECORD_HEADER + length > size) {
-        at++;
+        at = nextMagic(ch, at + 1, size);
         continue;
       }
       CellFile.Stored cell;
       try {
         cell = CellFile.parse(file(generation), read(location(generation, at), length));
       } catch (CorruptFileException | NewerFormatException notARecord) {
-        at++;
+        at = nextMagic(ch, at + 1, size);
         continue;
       }
       visitor.visit(location(generation, at), cell);
       at += RECORD_HEADER + length;
     }
+  }
+
+  /**
+   * The first offset at or after {@code from} where a record's magic number begins, or {@code size}:
+   * where {@link #scan} looks for the next record after bytes that are not one (read 64 KiB at a
+   * time, not one read per byte).
+   */
+  private static long nextMagic(FileChannel ch, long from, long size) throws IOException {
+    ByteBuffer window = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    for (long start = from; start + 4 <= size; ) {
+      window.clear();
+      long at = start;
+      int n = Uninterruptibly.call(() -> ch.read(window, at));
+      if (n < 4) break;
+      for (int i = 0; i + 4 <= n; i++) {
+        if (window.getInt(i) == RECORD_MAGIC) return start + i;
+      }
+      start += n - 3; // the next window overlaps the last three bytes: a magic number across the edge
+    }
+    return size;
   }
 
   /**

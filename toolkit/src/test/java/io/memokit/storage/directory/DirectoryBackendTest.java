@@ -13,9 +13,11 @@ import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreBackendContract;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
+import io.memokit.storage.StoredCell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,6 +214,41 @@ class DirectoryBackendTest extends StoreBackendContract {
     for (int i = 0; i < 30; i++) assertEquals(i + ":" + "x".repeat(50), textOf(b.read(key(i))), "cell " + i);
     assertEquals(30, b.status().size());
     assertEquals(40, b.maxsize(), "a rebuilt index keeps the block's maxsize");
+  }
+
+  @Test
+  void aRebuildFindsTheRecordsAfterADamagedStretchOfTheLog() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    b.resize(100);
+    for (int i = 0; i < 60; i++) put(b, key(i), sized(i, 50));
+    Path dir = ((DirectoryBlock) b).directory();
+    Path log;
+    try (var files = java.nio.file.Files.list(dir)) {
+      log = files.filter(f -> f.getFileName().toString().startsWith("values.")).findFirst().orElseThrow();
+    }
+    long size = java.nio.file.Files.size(log);
+    try (var raf = new java.io.RandomAccessFile(log.toFile(), "rw")) {
+      raf.seek(size / 3); // a stretch of a third of the way in: a few records damaged, the scan must find the next
+      byte[] junk = new byte[300];
+      new Random(7).nextBytes(junk);
+      raf.write(junk);
+    }
+    try (var raf = new java.io.RandomAccessFile(dir.resolve("index").toFile(), "rw")) {
+      raf.seek(128 + 96 * 3 + 8); // and a damaged slot: the block's index is rebuilt from the log
+      raf.write(new byte[] {1, 2, 3});
+    }
+    int found = 0;
+    for (int i = 0; i < 60; i++) {
+      StoredCell c = b.read(key(i));
+      if (c != null) {
+        assertEquals(i + ":" + "x".repeat(50), textOf(c), "cell " + i + " is whole or absent, never wrong");
+        found++;
+      } else {
+        assertTrue(i >= 15 && i < 30, "cell " + i + " is far from the damage, and lost");
+      }
+    }
+    assertTrue(found >= 54, found + " of 60 cells found after the rebuild: the damage covers 300 bytes");
+    for (int i = 40; i < 60; i++) assertNotNull(b.read(key(i)), "cell " + i + ", after the damage, is found again");
   }
 
   @Test
