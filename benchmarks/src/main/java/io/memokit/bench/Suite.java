@@ -351,7 +351,9 @@ public final class Suite {
   double[] contend(String location, Path side, int procs, int threadsPerProcess, String mode) throws Exception {
     int seconds = quick ? 1 : 5;
     int keys = CONTENTION_KEYS;
-    long startAt = System.currentTimeMillis() + (quick ? 4000 : 6000); // every process warmed up by then
+    // Every process warmed up by then: with 6 s, the JIT compilers of 4 JVMs sharing 2 cores were still
+    // at work in the counted seconds on a PostgreSQL store (40% of the CPU; its misses warm up longer).
+    long startAt = System.currentTimeMillis() + (quick ? 4000 : 12000);
     Files.createFile(side);
     List<Thread> threads = new ArrayList<>();
     double[] calls = new double[procs];
