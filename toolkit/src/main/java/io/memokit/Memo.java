@@ -72,6 +72,13 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn0<R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn0<R> ignoring(String... variables);
   }
 
   /**
@@ -101,6 +108,19 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn1<A, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn1<A, R> ignoring(String... variables);
+
+    /**
+     * A view of this function whose key leaves out the arguments at these positions (from 1): calls
+     * differing only there share one cell.
+     */
+    MemoFn1<A, R> ignoringArguments(int... positions);
 
     /**
      * A sweep: this function over {@code inputs}, shared with every process sweeping the same inputs
@@ -151,6 +171,19 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn2<A, B, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn2<A, B, R> ignoring(String... variables);
+
+    /**
+     * A view of this function whose key leaves out the arguments at these positions (from 1): calls
+     * differing only there share one cell.
+     */
+    MemoFn2<A, B, R> ignoringArguments(int... positions);
   }
 
   /**
@@ -180,6 +213,19 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn3<A, B, C, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn3<A, B, C, R> ignoring(String... variables);
+
+    /**
+     * A view of this function whose key leaves out the arguments at these positions (from 1): calls
+     * differing only there share one cell.
+     */
+    MemoFn3<A, B, C, R> ignoringArguments(int... positions);
   }
 
   /**
@@ -209,6 +255,19 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn4<A, B, C, D, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn4<A, B, C, D, R> ignoring(String... variables);
+
+    /**
+     * A view of this function whose key leaves out the arguments at these positions (from 1): calls
+     * differing only there share one cell.
+     */
+    MemoFn4<A, B, C, D, R> ignoringArguments(int... positions);
   }
 
   /**
@@ -238,6 +297,19 @@ public final class Memo {
      * again. Every other exception is stored and re-thrown like a value.
      */
     MemoFn5<A, B, C, D, E, R> notStoring(Class<?>... exceptionTypes);
+
+    /**
+     * A view of this function that does not depend on these top-level variables (a log path, a
+     * verbosity flag, a progress callback): it does not read them for its key, so their values never
+     * split its cells. A name it does not read is refused, naming what it reads.
+     */
+    MemoFn5<A, B, C, D, E, R> ignoring(String... variables);
+
+    /**
+     * A view of this function whose key leaves out the arguments at these positions (from 1): calls
+     * differing only there share one cell.
+     */
+    MemoFn5<A, B, C, D, E, R> ignoringArguments(int... positions);
   }
 
   // ---- stores -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io.memokit.cell.Notice;
 import io.memokit.cell.Sweep;
 import io.memokit.display.Progress;
 import io.memokit.function.FunctionId;
+import io.memokit.function.ImplicitArgs;
 import io.memokit.function.NamedFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,28 +29,47 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private final boolean cacheOnly;
   /** Exception types this handle does not store ({@link #notStoring}); empty: all are stored. */
   private final List<Class<?>> notStored;
+  /** Variables this handle's function ignores ({@link #ignoring}): never read, never keyed. */
+  private final java.util.Set<String> ignoredVariables;
+  /** Arguments (flags, from 0) this handle's function ignores ({@link #ignoringArguments}); empty: none. */
+  private final boolean[] ignoredArgs;
   /** The function's arity: the same for every fingerprint of its code. */
   private final int arity;
   /** The function as defined now and its block (opened on first use), replaced together. */
   private volatile Bound bound;
 
-  /** A function and its block (null until first used), as one value so that they never mismatch. */
-  private record Bound(NamedFunction target, Block block) {}
+  /**
+   * A function, its block (null until first used) and what it reads as this handle keys it, as one
+   * value so that they never mismatch.
+   */
+  private record Bound(NamedFunction target, Block block, ImplicitArgs reads) {}
 
   MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly) {
-    this(store, target, cacheOnly, List.of());
+    this(store, target, cacheOnly, List.of(), java.util.Set.of(), new boolean[0]);
   }
 
-  private MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored) {
-    this.bound = new Bound(target, null);
-    this.arity = target.id().arity();
+  private MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored,
+                     java.util.Set<String> ignoredVariables, boolean[] ignoredArgs) {
     this.store = store;
     this.cacheOnly = cacheOnly;
     this.notStored = notStored;
+    this.ignoredVariables = ignoredVariables;
+    this.ignoredArgs = ignoredArgs;
+    this.bound = bind(target, null);
+    this.arity = target.id().arity();
   }
 
-  /** A function whose exceptions of some types are not stored. */
-  private record NotStoring(NamedFunction target, List<Class<?>> types) implements NamedFunction {
+  private Bound bind(NamedFunction target, Block block) {
+    ImplicitArgs reads = target.implicitArgs();
+    if (!ignoredVariables.isEmpty() || ignoredArgs.length > 0) reads = reads.ignoring(ignoredVariables, ignoredArgs);
+    return new Bound(target, block, reads);
+  }
+
+  /**
+   * The function as this handle calls it through its block: exceptions of some types not stored,
+   * some variables and arguments ignored.
+   */
+  private record AsHandled(NamedFunction target, List<Class<?>> types, ImplicitArgs reads) implements NamedFunction {
     @Override
     public FunctionId id() {
       return target.id();
@@ -66,6 +86,16 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
         if (t.isInstance(thrown)) return false;
       }
       return target.stores(thrown);
+    }
+
+    @Override
+    public ImplicitArgs implicitArgs() {
+      return reads;
+    }
+
+    @Override
+    public String keyedBy() {
+      return target.keyedBy();
     }
   }
 
@@ -85,7 +115,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       NamedFn now = named.current();
       if (now != named) {
         synchronized (this) {
-          if (bound == b) bound = new Bound(now, null);
+          if (bound == b) bound = bind(now, null);
           b = bound;
         }
       }
@@ -101,7 +131,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       if (bound.block() == null && bound.target() == b.target()) {
         Block block = store.block(b.target().id());
         tellIfCodeChanged(b.target().id(), block);
-        bound = new Bound(b.target(), block);
+        bound = new Bound(b.target(), block, b.reads());
       }
       return bound;
     }
@@ -153,9 +183,16 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     return OpenStore.unchecked(() -> b.block().call(storing(b), args, cacheOnly));
   }
 
-  /** The function as this handle calls it through its block: exceptions of the types it does not store, not stored. */
+  /** The function as this handle calls it through its block (see {@link AsHandled}). */
   private NamedFunction storing(Bound b) {
-    return notStored.isEmpty() ? b.target() : new NotStoring(b.target(), notStored);
+    return notStored.isEmpty() && b.reads() == b.target().implicitArgs() ? b.target()
+        : new AsHandled(b.target(), notStored, b.reads());
+  }
+
+  /** What this handle's function reads, as this handle keys it: a memoized function inside a key counts with it. */
+  @Override
+  public ImplicitArgs implicitArgs() {
+    return bound().reads();
   }
 
   /**
@@ -235,7 +272,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public MemoizedFn cacheOnly() {
-    return cacheOnly ? this : new MemoizedFn(store, target(), true, notStored);
+    return cacheOnly ? this : new MemoizedFn(store, target(), true, notStored, ignoredVariables, ignoredArgs);
   }
 
   @Override
@@ -250,7 +287,31 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       }
       types.add(t);
     }
-    return new MemoizedFn(store, target(), cacheOnly, List.copyOf(types));
+    return new MemoizedFn(store, target(), cacheOnly, List.copyOf(types), ignoredVariables, ignoredArgs);
+  }
+
+  @Override
+  public MemoizedFn ignoring(String... variables) {
+    if (variables == null) throw new IllegalArgumentException(name() + ".ignoring: the variable names must not be null");
+    ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(nonNull(variables)), List.of());
+    return new MemoizedFn(store, target(), cacheOnly, notStored, checked.ignoredVariables(), ignoredArgs);
+  }
+
+  @Override
+  public MemoizedFn ignoringArguments(int... positions) {
+    if (positions == null) throw new IllegalArgumentException(name() + ".ignoringArguments: the positions must not be null");
+    List<Integer> list = new java.util.ArrayList<>();
+    for (int p : positions) list.add(p);
+    ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(), list);
+    boolean[] args = checked.ignoredArgs();
+    return new MemoizedFn(store, target(), cacheOnly, notStored, ignoredVariables, args.length == 0 ? ignoredArgs : args);
+  }
+
+  private String[] nonNull(String[] names) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] == null) throw new IllegalArgumentException(name() + ".ignoring: name " + (i + 1) + " is null");
+    }
+    return names;
   }
 
   @Override
@@ -280,12 +341,13 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public BlockInfo info() {
-    return managed(() -> OpenStore.info(block().storage()).withKeyedBy(target().keyedBy()));
+    return managed(() -> OpenStore.info(block().storage()).withKeyedBy(keyedBy()));
   }
 
   @Override
   public String keyedBy() {
-    return target().keyedBy();
+    Bound b = bound();
+    return b.target() instanceof NamedFn named ? b.reads().appendTo(named.codeKeyedBy()) : b.target().keyedBy();
   }
 
   @Override

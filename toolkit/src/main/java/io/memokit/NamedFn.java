@@ -8,6 +8,7 @@ import io.memokit.Memo.Fn4;
 import io.memokit.Memo.Fn5;
 import io.memokit.function.CodeFingerprint;
 import io.memokit.function.FunctionId;
+import io.memokit.function.ImplicitArgs;
 import io.memokit.function.NamedFunction;
 
 /**
@@ -22,21 +23,26 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
   private final Object fn;
   private final String keyedBy;
   private final CodeFingerprint.Watch watch;
+  private final ImplicitArgs reads;
 
-  private NamedFn(FunctionId id, Object fn, String keyedBy, CodeFingerprint.Watch watch) {
+  private NamedFn(FunctionId id, Object fn, String keyedBy, CodeFingerprint.Result code) {
     this.id = id;
     this.fn = fn;
     this.keyedBy = keyedBy;
-    this.watch = watch;
+    this.watch = code.watch();
+    this.reads = code.reads();
   }
 
-  /** A function named with a version: the version, not the code, decides whether its cells are valid. */
+  /**
+   * A function named with a version: the version, not the code, decides whether its cells are valid;
+   * the variables it reads are keyed at each call all the same (they are data, not code).
+   */
   static NamedFn versioned(String name, Object version, int arity, Object fn) {
     FunctionId id = new FunctionId(name, FunctionId.versionText(name, version), arity);
     // Its code is read all the same: reading it makes the snippet types it names known here, so that
-    // stored values holding them can be read back; the fingerprint itself does not key its cells.
-    CodeFingerprint.of(name, requireFunction(name, fn));
-    return new NamedFn(id, fn, "version " + id.version(), null);
+    // stored values holding them can be read back, and finds the variables it reads.
+    CodeFingerprint.Result code = CodeFingerprint.of(name, requireFunction(name, fn));
+    return new NamedFn(id, fn, "version " + id.version(), code);
   }
 
   /**
@@ -49,15 +55,17 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
     String keyedBy = code.isPresent() ? "code " + code.hash() + ": " + code.description()
         : "name only: its code is not fingerprinted, as " + code.description() + "; use version(name, v, fn) "
             + "and change v when it changes";
-    return new NamedFn(new FunctionId(name, "", code.hash(), arity), fn, keyedBy, code.watch());
+    return new NamedFn(new FunctionId(name, "", code.hash(), arity), fn, keyedBy, code);
   }
 
   /**
    * This function with its code fingerprinted anew if code its fingerprint read was redefined in
-   * place since (a helper edited in an earlier JShell snippet), else this function itself.
+   * place since (a helper edited in an earlier JShell snippet, a variable it reads declared again),
+   * else this function itself. A versioned function keeps its version and finds what it reads anew.
    */
   NamedFn current() {
-    return watch != null && watch.redefined() ? unversioned(id.name(), id.arity(), fn) : this;
+    if (!watch.redefined()) return this;
+    return id.version().isEmpty() ? unversioned(id.name(), id.arity(), fn) : versioned(id.name(), id.version(), id.arity(), fn);
   }
 
   private static Object requireFunction(String name, Object fn) {
@@ -72,7 +80,17 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
 
   @Override
   public String keyedBy() {
+    return reads.appendTo(keyedBy);
+  }
+
+  /** What keys its code (its version or fingerprint), without what it reads. */
+  String codeKeyedBy() {
     return keyedBy;
+  }
+
+  @Override
+  public ImplicitArgs implicitArgs() {
+    return reads;
   }
 
   @Override

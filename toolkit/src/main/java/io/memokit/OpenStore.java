@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * values read from it may instantiate. One instance per location; the first opening gives the
  * settings. Translates the backend's statistics into the API's records.
  */
-final class OpenStore implements MemoStore {
+final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   private static final Map<String, OpenStore> OPEN = new ConcurrentHashMap<>();
 

@@ -17,13 +17,21 @@ final class JShellSessions {
   private final Path dir;
 
   JShellSessions(Path dir) {
-    this.dir = dir;
+    this(dir, dir.resolve("store").toString());
   }
 
-  /** Runs {@code script} in a fresh {@code bin/jshell} on the store {@code dir/store}; returns its output lines. */
+  /** Sessions on the store at {@code location} (a directory or a database URL), with scripts in {@code dir}. */
+  JShellSessions(Path dir, String location) {
+    this.dir = dir;
+    this.location = location;
+  }
+
+  private final String location;
+
+  /** Runs {@code script} in a fresh {@code bin/jshell} on the store; returns its output lines. */
   List<String> run(String script) throws Exception {
     Path file = Files.createTempFile(dir, "session", ".jsh");
-    Files.writeString(file, "var s = store(\"" + dir.resolve("store") + "\");\ntrace(true);\n" + script + "\n/exit\n");
+    Files.writeString(file, "var s = store(\"" + location + "\");\ntrace(true);\n" + script + "\n/exit\n");
     Process p = new ProcessBuilder(Notebooks.ROOT.resolve("bin/jshell").toString(), file.toString())
         .redirectErrorStream(true).start();
     p.getOutputStream().close();

@@ -2,6 +2,7 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
 import io.memokit.codec.ClassAllowList;
@@ -22,6 +23,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.SoftReference;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -193,7 +195,8 @@ public final class Block {
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
     // The key is first computed in place, to look the cell up in memory without allocating; it is
     // copied into a lasting CellKey only when the call goes further.
-    KeyWriter.Probe probe = KeyWriter.probe(label, args);
+    KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
+    if (!probe.notKeyed().isEmpty()) tellNotKeyed(probe.notKeyed());
     Remembered m = memory.get(probe);
     if (m != null) {
       Object remembered = fromMemory(probe, m, step);
@@ -217,6 +220,22 @@ public final class Block {
       remembered = fromMemory(key, step);
       if (remembered != MISSING) return remembered;
       // The other thread's result was not kept (not storable, lost, an error): resolve again.
+    }
+  }
+
+  /**
+   * Says once per value read that has no canonical key that it counts by its type only: a change of
+   * it is not seen by the cache, and how to say so or pass it.
+   */
+  private void tellNotKeyed(List<String> notKeyed) {
+    FunctionId id = storage.id();
+    for (String what : notKeyed) {
+      String name = what.substring(0, what.indexOf(" ("));
+      String ignore = name.startsWith("variable ") ? ", or say " + id.name() + " does not depend on it: " + id.name()
+          + ".ignoring(\"" + name.substring("variable ".length()) + "\")" : "";
+      Notice.once("not keyed " + id + " " + what, id.name() + " reads " + what + ", which has no canonical key: "
+          + "its cells count it by its type only, so a change of its value is not seen; pass it as an argument"
+          + ignore);
     }
   }
 

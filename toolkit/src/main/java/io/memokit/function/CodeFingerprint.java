@@ -45,9 +45,13 @@ import org.objectweb.asm.Type;
  *       functions it reads from static fields (a snippet's {@code var g = memo(...)}), by their
  *       identity: their own code or version.</li>
  * </ul>
- * Not covered, by design: library and JDK code the function calls, and other static state (snippet
- * variables, static fields), which may be particular to a process or change at any time. A function whose code cannot be read (a method reference into
- * the JDK, a class file its class loader does not serve) has no fingerprint; {@link Result} says why.
+ * The values it reads that may change after it is defined (top-level variables, which are static
+ * fields of snippets, and captured values that are not immutable) are not in the fingerprint but in
+ * {@link Result#reads()}: keyed at each call. Not covered, by design: library and JDK code the
+ * function calls (a method reference into the JDK is keyed by its target), and static fields of
+ * classes outside the function's own class and nest (or, in JShell, outside the snippets). A
+ * function whose code cannot be read (a class file its class loader does not serve, a lambda of a
+ * non-serializable interface) has no fingerprint; {@link Result} says why.
  */
 public final class CodeFingerprint {
 
@@ -55,7 +59,7 @@ public final class CodeFingerprint {
    * The outcome: {@code hash} (16 hex digits), or {@code ""} with {@code description} saying why not;
    * {@code watch} tells when the classes it read were redefined in place since.
    */
-  public record Result(String hash, String description, Watch watch) {
+  public record Result(String hash, String description, Watch watch, ImplicitArgs reads) {
     public boolean isPresent() {
       return !hash.isEmpty();
     }
@@ -122,9 +126,9 @@ public final class CodeFingerprint {
     try {
       return new CodeFingerprint.Run(name, fn).run();
     } catch (Unavailable u) {
-      return new Result("", u.getMessage(), Watch.NONE);
+      return new Result("", u.getMessage(), Watch.NONE, ImplicitArgs.NONE);
     } catch (RuntimeException | LinkageError e) {
-      return new Result("", "its code could not be read (" + e + ")", Watch.NONE);
+      return new Result("", "its code could not be read (" + e + ")", Watch.NONE, ImplicitArgs.NONE);
     }
   }
 
@@ -172,6 +176,8 @@ public final class CodeFingerprint {
     private final Set<String> notKeyed = new LinkedHashSet<>();
     private int methods;
     private final Set<String> snippetTypes = new LinkedHashSet<>();
+    /** What the function reads that may change after it was defined: keyed at each call, not here. */
+    private final List<ImplicitArgs.Source> reads = new ArrayList<>();
 
     /** {@code text} normalized, noting the snippet classes it names (types a value may hold). */
     private String norm(String text) {
@@ -207,16 +213,21 @@ public final class CodeFingerprint {
       if (c.isSynthetic() && c.getName().contains("$$Lambda")) {
         SerializedLambda lambda = serializedForm(c);
         String impl = lambda.getImplClass();
-        if (isJdk(impl)) {
-          throw new Unavailable("it is a method reference into JDK code (" + impl.replace('/', '.') + "::"
-              + lambda.getImplMethodName() + ")");
-        }
         put("L " + norm(lambda.getFunctionalInterfaceClass()) + " " + norm(lambda.getInstantiatedMethodType())
             + " " + lambda.getImplMethodKind());
-        enqueue(impl, lambda.getImplMethodName(), lambda.getImplMethodSignature());
-        for (int i = 0; i < lambda.getCapturedArgCount(); i++) value("captured value " + (i + 1), lambda.getCapturedArg(i));
-        described = lambda.getImplMethodName().startsWith("lambda$") ? "its lambda's code"
-            : "the code of " + TypeNames.stable(impl.replace('/', '.')) + "::" + lambda.getImplMethodName();
+        String target = TypeNames.stable(impl.replace('/', '.')) + "::" + lambda.getImplMethodName();
+        if (isJdk(impl)) {
+          // JDK code is not read, by design: a reference into it is keyed by its target (owner, name,
+          // descriptor, kind), so that String::length and String::hashCode never share cells.
+          put("R " + impl + "." + lambda.getImplMethodName() + lambda.getImplMethodSignature());
+          described = "a reference to JDK method " + target + lambda.getImplMethodSignature() + ", keyed by its target";
+        } else {
+          enqueue(impl, lambda.getImplMethodName(), lambda.getImplMethodSignature());
+          described = lambda.getImplMethodName().startsWith("lambda$") ? "its lambda's code" : "the code of " + target;
+        }
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+          captured("captured value " + (i + 1), lambda.getCapturedArg(i), ReadValues.capturedField(c, i));
+        }
       } else {
         String self = Type.getInternalName(c);
         if (isJdk(self)) throw new Unavailable("it is an instance of JDK class " + c.getName());
@@ -229,7 +240,7 @@ public final class CodeFingerprint {
           }
         }
         if (!any) throw new Unavailable("class " + c.getName() + " declares no apply method");
-        for (Field f : instanceFields(c)) value("field " + f.getName(), read(f, fn));
+        for (Field f : instanceFields(c)) captured("field " + f.getName(), read(f, fn), f);
         described = "the code of class " + TypeNames.stable(c);
       }
       while (!pending.isEmpty()) visit(pending.poll());
@@ -241,9 +252,35 @@ public final class CodeFingerprint {
       h.finish(out);
       String hash = String.format("%016x", out[0]);
       String note = notKeyed.isEmpty() ? "" : "; not keyed, counted by type only: " + String.join(", ", notKeyed);
-      return new Result(hash, described + " and what it calls (" + methods + (methods == 1 ? " method" : " methods")
-          + ")" + note,
-          new Watch(loaded.toArray(new Class<?>[0])));
+      String what = isJdkReference() ? described : described + " and what it calls (" + methods
+          + (methods == 1 ? " method" : " methods") + ")";
+      return new Result(hash, what + note, new Watch(loaded.toArray(new Class<?>[0])), ImplicitArgs.of(reads));
+    }
+
+    private boolean isJdkReference() {
+      return methods == 0;
+    }
+
+    /**
+     * A value the function captured (or a field of a function object): keyed here, once, when it can
+     * never change; else read and keyed at each call, so that a captured list changed after the
+     * function was defined never answers from a cell of its former content.
+     */
+    private void captured(String what, Object v, Field holder) {
+      if (v instanceof NamedFunction || ReadValues.settled(v) || isSelf(v) || ReadValues.refusedAsType(v)) value(what, v);
+      // A captured reference never changes, so neither does a value's class: one refused as such is counted once.
+      if (ReadValues.settled(v) || isSelf(v) || ReadValues.refusedAsType(v)) return;
+      ImplicitArgs.Source source = holder == null ? null : ReadValues.captured(fn, holder, what);
+      if (source == null) {
+        value(what, v);
+      } else {
+        put("R " + what);
+        reads.add(source);
+      }
+    }
+
+    private boolean isSelf(Object v) {
+      return v == fn || (v instanceof NamedFunction f && f.id().name().equals(name));
     }
 
     private SerializedLambda serializedForm(Class<?> c) {
@@ -280,34 +317,19 @@ public final class CodeFingerprint {
 
     /** Adds a value's canonical key to the fingerprint, or its type when it has none. */
     private void value(String what, Object v) {
-      if (v == fn || (v instanceof NamedFunction f && f.id().name().equals(name))) {
+      if (isSelf(v)) {
         put("V self");
         return;
       }
       try {
-        CellKey k = KeyWriter.key(new Object[] {v});
+        // A function by its identity only: what it reads is keyed at each call, where it is read.
+        CellKey k = v instanceof NamedFunction f ? KeyWriter.identityKey(f.id()) : KeyWriter.key(new Object[] {v});
         put("V " + Long.toHexString(k.hashHi()) + Long.toHexString(k.hashLo()));
       } catch (IllegalArgumentException e) {
-        String type = stableType(v.getClass());
+        String type = TypeNames.stableType(v.getClass());
         put("V? " + type);
         notKeyed.add(what + " (" + type + ")");
       }
-    }
-
-    /**
-     * A type's name as every JVM spells it: a lambda's class is hidden and numbered in the order this
-     * JVM made its lambdas ({@code Outer$$Lambda$14/0x0000000800c03000}), so it is named by its
-     * outer class only ({@code Outer$$Lambda}); snippet classes by their stable name.
-     */
-    static String stableType(Class<?> c) {
-      String name = c.getName();
-      int lambda = name.indexOf("$$Lambda");
-      if (lambda >= 0) {
-        name = name.substring(0, lambda) + "$$Lambda";
-      } else if (c.isHidden()) {
-        name = name.replaceFirst("/0x[0-9a-fA-F]+$", "");
-      }
-      return TypeNames.stable(name);
     }
 
     private void enqueue(String owner, String name, String desc) {
@@ -495,26 +517,37 @@ public final class CodeFingerprint {
     }
 
     /**
-     * A static field of followed code that holds a memoized or versioned function (a snippet's
-     * {@code var g = memo(...)} that this function calls) counts by that function's identity, its
-     * own code or version, once per field, so that editing {@code g} makes this function's cells
-     * obsolete too. Other static state is not part of the code: it is often particular to a process
-     * (a pid, a start time), and it may change after the fingerprint is taken.
+     * A static field of followed code (a top-level variable in JShell) that the function reads. A
+     * memoized or versioned function there counts by its identity, its own code or version, once per
+     * field, so that editing it makes this function's cells obsolete too; a final field holding a
+     * value that can never change is keyed here, once; a store handle counts for nothing (it does not
+     * change what is computed); every other variable is read and keyed at each call
+     * ({@link ImplicitArgs}), since it may be given another value at any time.
      */
     private void staticValue(String owner, String fieldName) {
       if (!fieldsRead.add(owner + "." + fieldName)) return;
+      Field f;
       Object v;
       try {
-        Field f = Class.forName(owner.replace('/', '.'), false, loader).getDeclaredField(fieldName);
+        f = Class.forName(owner.replace('/', '.'), false, loader).getDeclaredField(fieldName);
         if (!Modifier.isStatic(f.getModifiers())) return;
         v = read(f, null);
       } catch (ClassNotFoundException | NoSuchFieldException | Unavailable e) {
         return;
       }
+      if (v instanceof KeyNeutral) return;
+      String where = norm(owner) + "." + fieldName;
       if (v instanceof NamedFunction) {
-        put("S " + norm(owner) + "." + fieldName);
+        put("S " + where);
         value("function " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
+        if (isSelf(v)) return;
+      } else if (Modifier.isFinal(f.getModifiers()) && (ReadValues.settled(v) || ReadValues.refusedAsType(v))) {
+        put("S " + where);
+        value("variable " + fieldName, v);
+        return;
       }
+      ImplicitArgs.Source source = ReadValues.variable(f, where.replace('/', '.'));
+      if (source != null) reads.add(source);
     }
   }
 }

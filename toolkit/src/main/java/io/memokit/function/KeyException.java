@@ -23,6 +23,19 @@ public final class KeyException extends IllegalArgumentException {
     return this;
   }
 
+  private Class<?> refusedType;
+
+  /** Marks this as the refusal of {@code type} as such (not of one value of it, nor of a part). */
+  KeyException ofType(Class<?> type) {
+    refusedType = type;
+    return this;
+  }
+
+  /** The class refused as such, whatever its value, or null. */
+  Class<?> refusedType() {
+    return refusedType;
+  }
+
   public String reason() {
     return reason;
   }

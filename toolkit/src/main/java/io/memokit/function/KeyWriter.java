@@ -48,7 +48,10 @@ public final class KeyWriter {
       LIST = 0x11, SET = 0x12, MAP = 0x13, OBJECT_ARRAY = 0x14, TEMPORAL = 0x16,
       BOOLEAN_ARRAY = 0x20, BYTE_ARRAY = 0x21, SHORT_ARRAY = 0x22, CHAR_ARRAY = 0x23, INT_ARRAY = 0x24,
       LONG_ARRAY = 0x25, FLOAT_ARRAY = 0x26, DOUBLE_ARRAY = 0x27,
-      FUNCTION = 0x40, DEFINITION = 0x41, FUNCTION_WITH_CODE = 0x42;
+      FUNCTION = 0x40, DEFINITION = 0x41, FUNCTION_WITH_CODE = 0x42,
+      // What a function reads besides its arguments (ImplicitArgs): an ignored argument, the section of
+      // values read at call time, a value there counted by its type, a function followed by its reads.
+      IGNORED = 0x43, READS = 0x44, BY_TYPE = 0x45, FUNCTION_READING = 0x46;
   // Retired, never reuse: java.time values by class simple name and toString(), which confused unequal
   // values (formatters of different locales, zone rules). Reusing it could match keys in existing stores.
   static final int RETIRED_TIME_TEXT = 0x15;
@@ -105,6 +108,8 @@ public final class KeyWriter {
     this.onPath = parent.onPath;
     this.dependencies = parent.dependencies;
     this.depth = parent.depth;
+    this.byType = parent.byType;
+    this.notKeyed = parent.notKeyed;
   }
 
   /**
@@ -130,27 +135,92 @@ public final class KeyWriter {
    * says it once (the refusal's own frames, inside the key writer, tell a user nothing).
    */
   public static Probe probe(String caller, Object[] args) {
-    KeyWriter w = POOL.get();
-    if (w.inUse) w = new KeyWriter();
-    w.begin();
-    try {
-      w.writeByte(KEY_FORMAT);
-      w.writeByte(args.length);
-      for (int i = 0; i < args.length; i++) {
-        try {
-          w.write(args[i]);
-        } catch (KeyException e) {
-          throw new IllegalArgumentException((caller == null ? "" : caller + ": ") + "argument " + (i + 1)
-              + " cannot be part of a cache key: " + e.getMessage());
+    return probe(caller, args, ImplicitArgs.NONE);
+  }
+
+  /**
+   * The key of one call of a function that reads {@code reads} besides its arguments: the arguments
+   * (those it ignores as a mark of their own), then, if it reads anything, each value read now, by
+   * name. A value read that has no canonical key is written as its type, and the probe lists it
+   * ({@link Probe#notKeyed()}); a refused argument raises as in {@link #probe(String, Object[])}.
+   */
+  public static Probe probe(String caller, Object[] args, ImplicitArgs reads) {
+    List<ImplicitArgs.Source> byType = List.of();
+    for (;;) {
+      KeyWriter w = POOL.get();
+      if (w.inUse) w = new KeyWriter();
+      w.begin();
+      w.byType = byType;
+      try {
+        w.writeByte(KEY_FORMAT);
+        w.writeByte(args.length);
+        for (int i = 0; i < args.length; i++) {
+          if (reads.ignoresArg(i)) {
+            w.writeByte(IGNORED);
+            continue;
+          }
+          try {
+            w.write(args[i]);
+          } catch (KeyException e) {
+            throw new IllegalArgumentException((caller == null ? "" : caller + ": ") + "argument " + (i + 1)
+                + " cannot be part of a cache key: " + e.getMessage());
+          }
         }
+        if (reads.size() > 0) w.writeReads(reads);
+        hashInPlace(w);
+        w.probe.notKeyed = w.notKeyed.isEmpty() ? List.of() : List.copyOf(w.notKeyed);
+        return w.probe;
+      } catch (Unkeyable u) {
+        List<ImplicitArgs.Source> more = new ArrayList<>(byType);
+        more.add(u.source);
+        byType = more;
+      } finally {
+        w.inUse = false;
       }
-      hashInPlace(w);
-      return w.probe;
-    } finally {
-      w.inUse = false;
     }
   }
 
+  /** A value read at call time that has no canonical key: the probe starts again, writing its type. */
+  private static final class Unkeyable extends RuntimeException {
+    final ImplicitArgs.Source source;
+
+    Unkeyable(ImplicitArgs.Source source) {
+      super(null, null, false, false);
+      this.source = source;
+    }
+  }
+
+  /** Sources to write by type in this probe (their values were refused a key in an earlier attempt). */
+  private List<ImplicitArgs.Source> byType = List.of();
+  /** {@code name (type)} of each value written by its type in this probe (shared with sub-writers). */
+  private List<String> notKeyed = new ArrayList<>(0);
+
+  /**
+   * The values {@code reads} reads now, each under its key name. One whose type was refused before,
+   * or that an earlier attempt of this probe could not key, is written as its type and noted.
+   */
+  private void writeReads(ImplicitArgs reads) {
+    writeByte(READS);
+    writeInt(reads.size());
+    for (int i = 0; i < reads.size(); i++) {
+      ImplicitArgs.Source s = reads.source(i);
+      writeString(s.keyName);
+      Object v = s.read();
+      if (v != null && (v.getClass() == s.refusedType || byType.contains(s))) {
+        writeByte(BY_TYPE);
+        writeString(TypeNames.stableType(v.getClass()));
+        notKeyed.add(reads.noteNotKeyed(s, v.getClass()));
+        continue;
+      }
+      try {
+        write(v);
+      } catch (KeyException e) {
+        // A type refused as such is always refused: later calls write it by type without trying.
+        if (e.refusedType() == v.getClass()) s.refusedType = v.getClass();
+        throw new Unkeyable(s);
+      }
+    }
+  }
   private static void hashInPlace(KeyWriter w) {
     w.hasher.update(w.buf, 0, w.pos);
     w.hasher.finish(w.hashOut);
@@ -165,6 +235,7 @@ public final class KeyWriter {
     private final KeyWriter w;
     private long hi;
     private long lo;
+    private List<String> notKeyed = List.of();
 
     private Probe(KeyWriter w) {
       this.w = w;
@@ -176,6 +247,14 @@ public final class KeyWriter {
 
     public long hashLo() {
       return lo;
+    }
+
+    /**
+     * The values read at call time that had no canonical key and were counted by their type only,
+     * each as {@code name (type)}; empty almost always.
+     */
+    public List<String> notKeyed() {
+      return notKeyed;
     }
 
     /** A lasting copy of this key. */
@@ -206,6 +285,7 @@ public final class KeyWriter {
     onPath.clear();
     dependencies.clear();
     hasher.reset();
+    notKeyed.clear();
   }
 
   /** Writes any supported value. */
@@ -232,7 +312,7 @@ public final class KeyWriter {
       def.writeKey(this);
       leave(v);
     } else if (v instanceof NamedFunction f) {
-      writeFunction(f.id());
+      writeNamedFunction(f);
     } else if (v instanceof Character c) {
       writeByte(CHAR);
       writeChar(c);
@@ -282,9 +362,55 @@ public final class KeyWriter {
     }
   }
 
+  /** The refusal of a value's type as such: every value of that class is refused. */
   private static KeyException unsupported(Object v) {
     String timeHint = TimeKeys.refusal(v);
-    return refused(v, timeHint != null ? timeHint : generalHint(v.getClass()));
+    return refused(v, timeHint != null ? timeHint : generalHint(v.getClass())).ofType(v.getClass());
+  }
+
+  /**
+   * A function as a value: its identity and, when it reads values at call time (a memoized function
+   * in a variable, reading variables of its own), those values now, so that a cell taking it, or
+   * reading it, depends on what it would compute. A function already being written (a function
+   * reading itself through a cycle of variables) is written by identity: its reads are written once,
+   * at the outer place.
+   */
+  private void writeNamedFunction(NamedFunction f) {
+    ImplicitArgs reads = f.implicitArgs();
+    if (reads.size() == 0 || onPath.containsKey(f)) {
+      writeFunction(f.id());
+      return;
+    }
+    enter(f);
+    writeByte(FUNCTION_READING);
+    writeFunction(f.id());
+    writeReads(reads);
+    leave(f);
+  }
+
+  /** The class refused as such somewhere in {@code v} (see {@link KeyException#refusedType()}), or null if none was. */
+  static Class<?> refusedType(Object v) {
+    KeyWriter w = new KeyWriter();
+    w.begin();
+    try {
+      w.write(v);
+      return null;
+    } catch (KeyException e) {
+      return e.refusedType();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The key of a function by its identity alone, what it reads left out: the code fingerprint's part. */
+  static CellKey identityKey(FunctionId id) {
+    KeyWriter w = new KeyWriter();
+    w.begin();
+    w.writeByte(KEY_FORMAT);
+    w.writeByte(1);
+    w.writeFunction(id);
+    hashInPlace(w);
+    return w.probe.toKey();
   }
 
   /** The refusal of {@code v}'s type, with the reason or hint. */

@@ -23,6 +23,14 @@ public interface NamedFunction {
     return true;
   }
 
+  /**
+   * What it reads besides its arguments, keyed at each call as arguments are (top-level variables,
+   * captured values that may change), and the arguments it ignores.
+   */
+  default ImplicitArgs implicitArgs() {
+    return ImplicitArgs.NONE;
+  }
+
   /** Calls the function with exactly {@code id().arity()} arguments. */
   Object invoke(Object[] args) throws Exception;
 }

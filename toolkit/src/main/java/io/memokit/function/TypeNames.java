@@ -76,4 +76,20 @@ public final class TypeNames {
   public static Class<?> snippetClass(String stableName) {
     return SNIPPET_CLASSES.get(stableName);
   }
+
+  /**
+   * A type's name as every JVM spells it: a lambda's class is hidden and numbered in the order this
+   * JVM made its lambdas ({@code Outer$$Lambda$14/0x0000000800c03000}), so it is named by its
+   * outer class only ({@code Outer$$Lambda}); snippet classes by their stable name.
+   */
+  static String stableType(Class<?> c) {
+    String name = c.getName();
+    int lambda = name.indexOf("$$Lambda");
+    if (lambda >= 0) {
+      name = name.substring(0, lambda) + "$$Lambda";
+    } else if (c.isHidden()) {
+      name = name.replaceFirst("/0x[0-9a-fA-F]+$", "");
+    }
+    return TypeNames.stable(name);
+  }
 }

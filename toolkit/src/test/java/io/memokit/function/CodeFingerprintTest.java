@@ -170,6 +170,8 @@ class CodeFingerprintTest {
     String first = CodeFingerprint.of("f", fn).hash();
     vars.getField("factor").setInt(null, 4);
     assertEquals(first, CodeFingerprint.of("f", fn).hash(), "a plain variable is state, not code");
+    assertEquals(java.util.List.of("g", "factor"), CodeFingerprint.of("f", fn).reads().variables(),
+        "variables are read and keyed at each call instead");
     vars.getField("g").set(null, new Named(new FunctionId("g", "", "00000000000000bb", 1)));
     assertNotEquals(first, CodeFingerprint.of("f", fn).hash(), "g's code changed");
     vars.getField("g").set(null, new Named(new FunctionId("g", "", "00000000000000aa", 1)));
@@ -177,11 +179,20 @@ class CodeFingerprintTest {
   }
 
   @Test
-  void aMethodReferenceIntoTheJdkHasNoFingerprintAndSaysWhy() {
+  void aMethodReferenceIntoTheJdkIsKeyedByItsTarget() {
     io.memokit.Memo.Fn1<Object, String> f = String::valueOf;
+    io.memokit.Memo.Fn1<String, Integer> length = String::length;
+    io.memokit.Memo.Fn1<String, Integer> hash = String::hashCode;
+    io.memokit.Memo.Fn1<Object, String> f2 = String::valueOf;
     CodeFingerprint.Result r = CodeFingerprint.of("f", f);
-    assertFalse(r.isPresent());
+    assertTrue(r.isPresent());
     assertTrue(r.description().contains("java.lang.String::valueOf"), r.description());
+    assertEquals(r.hash(), CodeFingerprint.of("f", f2).hash(), "one target, one fingerprint");
+    assertNotEquals(CodeFingerprint.of("f", length).hash(), CodeFingerprint.of("f", hash).hash());
+    // A bound reference: its receiver is a captured value.
+    io.memokit.Memo.Fn1<String, Boolean> a = "abc"::startsWith;
+    io.memokit.Memo.Fn1<String, Boolean> b = "abd"::startsWith;
+    assertNotEquals(CodeFingerprint.of("f", a).hash(), CodeFingerprint.of("f", b).hash());
   }
 
   @Test
