@@ -47,7 +47,7 @@ public final class ImplicitArgs {
 
     Object read() {
       try {
-        return getter.invoke();
+        return (Object) getter.invokeExact();
       } catch (Throwable t) {
         throw new IllegalStateException("memokit cannot read " + name + ": " + t, t);
       }

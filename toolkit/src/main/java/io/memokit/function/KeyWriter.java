@@ -51,7 +51,9 @@ public final class KeyWriter {
       FUNCTION = 0x40, DEFINITION = 0x41, FUNCTION_WITH_CODE = 0x42,
       // What a function reads besides its arguments (ImplicitArgs): an ignored argument, the section of
       // values read at call time, a value there counted by its type, a function followed by its reads.
-      IGNORED = 0x43, READS = 0x44, BY_TYPE = 0x45, FUNCTION_READING = 0x46;
+      IGNORED = 0x43, READS = 0x44, BY_TYPE = 0x45, FUNCTION_READING = 0x46,
+      // A path of the default file system and a java.io.File, by their text (a notebook's data paths).
+      PATH = 0x17, FILE = 0x18;
   // Retired, never reuse: java.time values by class simple name and toString(), which confused unequal
   // values (formatters of different locales, zone rules). Reusing it could match keys in existing stores.
   static final int RETIRED_TIME_TEXT = 0x15;
@@ -357,6 +359,15 @@ public final class KeyWriter {
       writeMap(map);
     } else if (v.getClass().isArray()) {
       writeArray(v);
+    } else if (v instanceof java.nio.file.Path p) {
+      if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+        throw refused(v, "only paths of the default file system are keyed; pass path.toUri() as a string");
+      }
+      writeByte(PATH);
+      writeString(p.toString());
+    } else if (v instanceof java.io.File f && v.getClass() == java.io.File.class) {
+      writeByte(FILE);
+      writeString(f.getPath());
     } else if (!TimeKeys.write(this, v)) {
       throw unsupported(v);
     }
@@ -427,7 +438,7 @@ public final class KeyWriter {
           + "(new BigInteger(x.toByteArray()), new BigDecimal(x.unscaledValue(), x.scale()))";
     }
     return "supported are null, booleans, numbers, chars, strings, enums, records, Optional, List, Set, Map, "
-        + "arrays, java.time values (dates, times, instants, durations, periods, zones), BigInteger, BigDecimal, "
+        + "arrays, java.time values (dates, times, instants, durations, periods, zones), paths, files, BigInteger, BigDecimal, "
         + "named functions and expressions; wrap other data in a record of supported components";
   }
 

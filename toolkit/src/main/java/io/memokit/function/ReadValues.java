@@ -26,7 +26,7 @@ final class ReadValues {
 
   /**
    * Whether {@code v} can never change, so that its key, computed once, stays its key: null, strings,
-   * boxed primitives, plain {@code BigInteger}/{@code BigDecimal}, enums, {@code java.time} values,
+   * boxed primitives, plain {@code BigInteger}/{@code BigDecimal}, enums, {@code java.time} values, paths,
    * and records, {@code Optional}s and the JDK's immutable collections ({@code List.of}, ...) of
    * those. Anything else (an {@code ArrayList}, an array, an unmodifiable view of a mutable
    * collection, a function that reads values of its own) may change after it was read.
@@ -43,7 +43,8 @@ final class ReadValues {
     }
     if (depth > 32) return false;
     Class<?> c = v.getClass();
-    if (c == BigInteger.class || c == BigDecimal.class) return true;
+    if (c == BigInteger.class || c == BigDecimal.class || c == java.io.File.class) return true;
+    if (v instanceof java.nio.file.Path p) return p.getFileSystem() == java.nio.file.FileSystems.getDefault();
     if (c.getName().startsWith("java.time.") && !(v instanceof java.time.Clock)) return true;
     if (v instanceof NamedFunction f) return f.implicitArgs().size() == 0;
     if (v instanceof Optional<?> o) return o.isEmpty() || settled(o.get(), depth + 1);

@@ -79,6 +79,29 @@ class KeyWriterTest {
   record Holder(String name, List<Object> items) {}
 
   @Test
+  void pathsAndFilesAreKeyedByTheirTextAndStayApartFromStrings() {
+    assertEquals(key(java.nio.file.Path.of("data", "a.csv")), key(java.nio.file.Path.of("data/a.csv")));
+    assertEquals(key(java.nio.file.Path.of("data//a.csv")), key(java.nio.file.Path.of("data/a.csv")));
+    assertNotEquals(key(java.nio.file.Path.of("data/a.csv")), key(java.nio.file.Path.of("data/b.csv")));
+    assertNotEquals(key(java.nio.file.Path.of("data/a.csv")), key("data/a.csv"), "a path is not a string");
+    assertNotEquals(key(java.nio.file.Path.of("data/a.csv")), key(new java.io.File("data/a.csv")), "nor a file");
+    assertEquals(key(new java.io.File("data/a.csv")), key(new java.io.File("data", "a.csv")));
+  }
+
+  @Test
+  void anIgnoredArgumentAndValuesReadAtCallTimeNeverMeetAnArgumentsKey() {
+    ImplicitArgs none = ImplicitArgs.NONE;
+    ImplicitArgs ignoreSecond = none.ignoring(List.of(), new boolean[] {false, true});
+    CellKey plain = KeyWriter.probe(null, new Object[] {1, 2}, none).toKey();
+    CellKey ignored = KeyWriter.probe(null, new Object[] {1, 2}, ignoreSecond).toKey();
+    assertEquals(ignored, KeyWriter.probe(null, new Object[] {1, 99}, ignoreSecond).toKey());
+    assertNotEquals(plain, ignored);
+    for (Object second : new Object[] {null, 0, "", List.of(), false}) {
+      assertNotEquals(ignored, key(1, second), "an ignored argument's mark is no value's encoding");
+    }
+  }
+
+  @Test
   void anyListImplementationWithEqualElementsGivesOneKey() {
     CellKey k = key(List.of(1, 2, 3));
     assertEquals(k, key(new ArrayList<>(List.of(1, 2, 3))));

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * {@code AGAIN value}. The function appends a line to SIDE when its body runs and returns
  * {@code "value of KEY from WHO"}; with GO not {@code -}, its body first waits (up to 2 minutes)
  * until the file GO exists, so that the test decides when this process's computation ends.
- * WHO and the wait are statics, not captured values: every process of a test defines the same function.
+ * WHO and the wait are statics the function is said to ignore: every process of a test shares its cells.
  * Args: STORE KEY WHO SIDE GO
  */
 public final class CutWorker {
@@ -32,7 +32,7 @@ public final class CutWorker {
         Thread.sleep(20);
       }
       return "value of " + k + " from " + who;
-    });
+    }).ignoring("who", "go");
   }
 
   public static void main(String[] args) {

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * the other's cell. The inner function a process defines for the other's cell is a plain value
  * ({@code "y by a"}, {@code "x by b"}), used if it ends up computing that cell itself. The two
  * roles define different code under one name, so the functions are versioned ({@code cycle.x{1}}):
- * the version, not the code, decides their blocks.
+ * the version, not the code, decides their blocks, and each ignores the variable holding the other
+ * (which it reads only in one role), so that both roles key x(1) and y(1) alike.
  * Prints {@code RESULT value} or {@code RAISED class: message}.
  * Args: STORE ROLE RENDEZVOUS
  */
@@ -35,11 +36,11 @@ public final class CycleWorker {
     trace(true);
     if (a) {
       x = memo(s, version("cycle.x", 1,
-          (Integer k) -> "x(" + meet(rendezvous, "a", "b", () -> y.apply(k)) + ")"));
+          (Integer k) -> "x(" + meet(rendezvous, "a", "b", () -> y.apply(k)) + ")")).ignoring("y");
       y = memo(s, version("cycle.y", 1, (Integer k) -> "y by a"));
     } else {
       y = memo(s, version("cycle.y", 1,
-          (Integer k) -> "y(" + meet(rendezvous, "b", "a", () -> x.apply(k)) + ")"));
+          (Integer k) -> "y(" + meet(rendezvous, "b", "a", () -> x.apply(k)) + ")")).ignoring("x");
       x = memo(s, version("cycle.x", 1, (Integer k) -> "x by b"));
     }
     try {

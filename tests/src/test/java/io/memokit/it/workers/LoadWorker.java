@@ -38,7 +38,7 @@ public final class LoadWorker {
       } finally {
         log(side, "E " + k);
       }
-    });
+    }).ignoring("side");
   }
 
   public static void main(String[] args) throws Exception {

@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * that computes), then returns {@code "value of KEY"} or, in mode {@code throw}, throws
  * {@code IllegalStateException("boom KEY")}. Prints {@code RESULT value} or
  * {@code RAISED class: message}.
- * The delay and the mode are statics, not captured values: captured values are part of the code's
- * identity, and the processes of a test must define the same function.
+ * The delay and the mode are statics the function is said to ignore (a variable a function reads is
+ * part of its key otherwise): the processes of a test share its cells.
  * Args: STORE NAME KEY DELAY_MS SIDE MODE
  */
 public final class SlowCellWorker {
@@ -35,7 +35,7 @@ public final class SlowCellWorker {
       Thread.sleep(delay);
       if (raise) throw new IllegalStateException("boom " + k);
       return "value of " + k;
-    });
+    }).ignoring("delay", "raise");
   }
 
   public static void main(String[] args) throws Exception {

@@ -33,7 +33,7 @@ public final class SweepWorker {
       Thread.sleep(delay);
       log("E " + k);
       return "v" + k;
-    });
+    }).ignoring("side", "delay");
   }
 
   public static void main(String[] args) throws Exception {
