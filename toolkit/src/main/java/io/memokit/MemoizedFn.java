@@ -11,6 +11,7 @@ import io.memokit.cell.Notice;
 import io.memokit.cell.Sweep;
 import io.memokit.display.Progress;
 import io.memokit.function.FunctionId;
+import io.memokit.function.FunctionRegistry;
 import io.memokit.function.ImplicitArgs;
 import io.memokit.function.NamedFunction;
 import java.io.IOException;
@@ -131,6 +132,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       if (bound.block() == null && bound.target() == b.target()) {
         Block block = store.block(b.target().id());
         tellIfCodeChanged(b.target().id(), block);
+        FunctionRegistry.usedHere(b.target().id());
         bound = new Bound(b.target(), block, b.reads());
       }
       return bound;
@@ -143,8 +145,10 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   /**
    * Says once, in words, that this function's code differs from the code its stored cells were
-   * computed with, when its own block is still empty: the user learns why calls that used to hit
-   * compute again (reverting the edit hits the old cells again).
+   * computed with, when its own block is still empty and the former code ran in this process (an
+   * edit made here): the user learns why calls that used to hit compute again (reverting the edit
+   * hits the old cells again). Another kernel's code under the same name is not this kernel's edit,
+   * and is not announced.
    */
   private void tellIfCodeChanged(FunctionId id, Block b) {
     if (id.code().isEmpty()) return;
@@ -152,7 +156,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       if (!b.storage().isEmpty()) return;
       int cells = 0;
       for (BlockInfo other : store.otherDefinitions(id)) {
-        if (other.version().isEmpty()) cells += other.size();
+        if (other.version().isEmpty() && FunctionRegistry.usedHereBefore(new FunctionId(other.name(), "", other.code(), other.arity()))) cells += other.size();
       }
       if (cells == 0) return;
       Notice.once("code " + store.location() + " " + id.describe(), id.name() + ": code changed since its " + cells
