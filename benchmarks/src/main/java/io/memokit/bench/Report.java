@@ -44,6 +44,17 @@ final class Report {
       rows.add(new Row("repeated hit, same process, " + size(size) + " value", time(hit) + pm(err.get("CoreBench.repeatedHit." + size)),
           "-", "-", "< 1 µs", met(hit != null && hit < 1000)));
     }
+    Double reads0 = f.get("ReadsBench.hitReading0");
+    for (String n : new String[] {"1", "3"}) {
+      Double reads = f.get("ReadsBench.hitReading" + n);
+      Double extra = reads == null || reads0 == null ? null : reads - reads0;
+      rows.add(new Row("repeated hit of a function reading " + n + " small top-level variable" + (n.equals("1") ? "" : "s")
+          + " (keyed at each call)", time(reads) + pm(err.get("ReadsBench.hitReading" + n)), "reading none: "
+          + time(reads0), extra == null ? "n/a" : "+" + time(extra), "≤ a few hundred ns more",
+          met(extra != null && extra <= 300)));
+    }
+    rows.add(ratioRow("repeated hit, 3 small values passed as arguments (the peer of reading 3 variables)",
+        f.get("ReadsBench.hitPassing3"), "reading them as variables", f.get("ReadsBench.hitReading3"), -1));
     int[] firstHitSizes = {64, 4096, 65536, 16 * 1024 * 1024};
     for (int size : firstHitSizes) {
       Double hit = f.get("firsthit." + size);
