@@ -520,9 +520,11 @@ public final class CodeFingerprint {
      * A static field of followed code (a top-level variable in JShell) that the function reads. A
      * memoized or versioned function there counts by its identity, its own code or version, once per
      * field, so that editing it makes this function's cells obsolete too; a final field holding a
-     * value that can never change is keyed here, once; a store handle counts for nothing (it does not
-     * change what is computed); every other variable is read and keyed at each call
-     * ({@link ImplicitArgs}), since it may be given another value at any time.
+     * value whose class has no canonical key (a logger) counts by that class, here, once; a store
+     * handle counts for nothing (it does not change what is computed); every variable is read and
+     * keyed at each call ({@link ImplicitArgs}), since it may be given another value at any time,
+     * and a final one too (a per-process constant, a pid, may be one that a user says the function
+     * ignores).
      */
     private void staticValue(String owner, String fieldName) {
       if (!fieldsRead.add(owner + "." + fieldName)) return;
@@ -541,7 +543,7 @@ public final class CodeFingerprint {
         put("S " + where);
         value("function " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
         if (isSelf(v)) return;
-      } else if (Modifier.isFinal(f.getModifiers()) && (ReadValues.settled(v) || ReadValues.refusedAsType(v))) {
+      } else if (Modifier.isFinal(f.getModifiers()) && ReadValues.refusedAsType(v)) {
         put("S " + where);
         value("variable " + fieldName, v);
         return;

@@ -38,7 +38,7 @@ public final class LoadWorker {
       } finally {
         log(side, "E " + k);
       }
-    }).ignoring("side");
+    }).ignoring("side", "PID");
   }
 
   public static void main(String[] args) throws Exception {
