@@ -69,6 +69,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   /** The cell lifecycle of {@code id}'s block (created in the store on first use). */
   Block block(FunctionId id) {
     BlockBackend b = unchecked(() -> backend.block(id));
+    backend.markInUse(id);
     return Block.of(backend, b, () -> allowedClasses, settings.clockMillis());
   }
 
@@ -133,17 +134,44 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   @Override
   public int clearObsolete() {
+    return clearObsolete(null);
+  }
+
+  @Override
+  public int clearObsolete(java.time.Duration alsoUnusedFor) {
+    if (alsoUnusedFor != null && alsoUnusedFor.isNegative()) {
+      throw new IllegalArgumentException("clearObsolete: alsoUnusedFor must not be negative: " + alsoUnusedFor);
+    }
+    java.time.Instant unusedSince = alsoUnusedFor == null ? null : java.time.Instant.ofEpochMilli(settings.clockMillis().getAsLong()).minus(alsoUnusedFor);
     return unchecked(() -> {
       int removed = 0;
       for (FunctionId id : backend.blockIds()) {
         Optional<FunctionId> current = FunctionRegistry.current(id.name());
-        if (current.isPresent() && !current.get().equals(id)) {
-          backend.removeBlock(id);
-          removed++;
+        boolean obsolete = current.isPresent() && !current.get().equals(id);
+        boolean unused = unusedSince != null && !current.map(id::equals).orElse(false)
+            && lastUsedMillis(id) < unusedSince.toEpochMilli();
+        if (!obsolete && !unused) continue;
+        List<io.memokit.storage.BlockUser> users = backend.usersOf(id);
+        if (!users.isEmpty()) {
+          System.err.println("memokit: kept block " + id.label() + (id.code().isEmpty() ? "" : "#" + id.code()) + " of "
+              + location() + ": in use by "
+              + users.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+          continue;
         }
+        backend.removeBlock(id);
+        removed++;
       }
       return removed;
     });
+  }
+
+  private long lastUsedMillis(FunctionId id) {
+    try {
+      return backend.block(id).lastUsedMillis();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the cells of block " + id.label() + " in " + location() + ": "
+          + e, e);
+    }
   }
 
   @Override

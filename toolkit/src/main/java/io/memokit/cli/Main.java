@@ -40,6 +40,8 @@ public final class Main {
           Removal::block),
       new Command("clear-store", List.of("STORE"), List.of("--yes"),
           "remove every block (without --yes: only say what it would remove)", Removal::store),
+      new Command("clear-unused", List.of("STORE", "DAYS"), List.of(),
+          "remove the blocks none of whose cells was computed or hit for DAYS days", Removal::unused),
       new Command("flags", List.of(), List.of("--jshell"),
           "JVM options memokit's codec needs (--jshell: as JShell -R options)", Main::flags),
       new Command("classpath", List.of(), List.of(), "memokit.jar and its dependencies, as a class path",

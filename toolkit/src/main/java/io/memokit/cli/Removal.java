@@ -1,12 +1,18 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
+import io.memokit.storage.BlockUser;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * {@code remove} (one block) and {@code clear-store} (every block; the empty store stays, so
- * processes using it go on, numbering cells after the ones removed).
+ * {@code remove} (one block), {@code clear-store} (every block; the empty store stays, so
+ * processes using it go on, numbering cells after the ones removed) and {@code clear-unused} (the
+ * blocks not used for some days). A block that a running process uses is kept, and said so.
  */
 final class Removal {
 
@@ -15,6 +21,8 @@ final class Removal {
   static int block(Args args, PrintStream out) {
     CliStore store = Stores.existing(args.get(0));
     BlockInfo b = BlockNames.find(store, args.get(1));
+    String users = usersOf(store, b);
+    if (users != null) throw CliError.failure("kept block " + b.blockName() + ": in use by " + users);
     store.removeBlock(BlockNames.id(b));
     out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Units.bytes(b.bytes())
         + ") from " + store.location());
@@ -37,8 +45,55 @@ final class Removal {
       for (BlockInfo b : blocks) out.println("  " + b.blockName());
       throw CliError.usage("clear-store removed nothing: run it again with --yes to remove them");
     }
-    for (BlockInfo b : blocks) store.removeBlock(BlockNames.id(b));
-    out.println("removed " + what + " from " + store.location());
+    return removeUnlessInUse(store, blocks, out);
+  }
+
+  static int unused(Args args, PrintStream out) throws java.io.IOException {
+    CliStore store = Stores.existing(args.get(0));
+    long days;
+    try {
+      days = Long.parseLong(args.get(1));
+    } catch (NumberFormatException e) {
+      days = -1;
+    }
+    if (days < 0) throw CliError.usage("clear-unused: DAYS must be a whole number of days, 0 or more: " + args.get(1));
+    Instant since = Instant.now().minus(Duration.ofDays(days));
+    List<BlockInfo> unused = new ArrayList<>();
+    for (BlockInfo b : store.blocks()) {
+      if (store.block(BlockNames.id(b)).lastUsedMillis() < since.toEpochMilli()) unused.add(b);
+    }
+    if (unused.isEmpty()) {
+      out.println(store.location() + " has no block unused for " + days + " days: nothing to remove");
+      return 0;
+    }
+    return removeUnlessInUse(store, unused, out);
+  }
+
+  /** Removes {@code blocks}, keeping (and naming) those a running process uses. */
+  private static int removeUnlessInUse(CliStore store, List<BlockInfo> blocks, PrintStream out) {
+    long cells = 0;
+    long bytes = 0;
+    int removed = 0;
+    for (BlockInfo b : blocks) {
+      String users = usersOf(store, b);
+      if (users != null) {
+        out.println("kept block " + b.blockName() + ": in use by " + users);
+        continue;
+      }
+      store.removeBlock(BlockNames.id(b));
+      removed++;
+      cells += b.size();
+      bytes += b.bytes();
+    }
+    out.println("removed " + removed + (removed == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
+        + Units.bytes(bytes) + ") from " + store.location());
     return 0;
   }
+
+  /** The running processes that use block {@code b}, in words, or null if none does. */
+  private static String usersOf(CliStore store, BlockInfo b) {
+    List<BlockUser> users = store.backend().usersOf(BlockNames.id(b));
+    return users.isEmpty() ? null : users.stream().map(Object::toString).collect(Collectors.joining(", "));
+  }
+
 }

@@ -61,6 +61,16 @@ public interface BlockBackend {
   /** The block's cells, with their statistics (never their values). */
   List<CellStatus> cells();
 
+  /**
+   * When the block was last used: its latest cell's last hit or creation, in epoch milliseconds;
+   * 0 for a block without cells.
+   */
+  default long lastUsedMillis() throws IOException {
+    long last = 0;
+    for (CellStatus c : cells()) last = Math.max(last, Math.max(c.createdMillis(), c.lastHitMillis()));
+    return last;
+  }
+
   /** Removes every cell (a process computing one then finds it lost). Returns the finished cells removed. */
   int clear() throws IOException;
 

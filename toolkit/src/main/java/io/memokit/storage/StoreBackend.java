@@ -34,6 +34,16 @@ public interface StoreBackend {
   /** Deletes a block with its cells and statistics; a process still using it starts it anew, empty. */
   void removeBlock(FunctionId id);
 
+  /**
+   * Records that this process uses block {@code id} (it calls its function): until this process
+   * ends, normally or not (kill -9, a lost connection), {@link #usersOf} names it to every other
+   * process. Cheap when repeated.
+   */
+  void markInUse(FunctionId id);
+
+  /** The other running processes that use block {@code id} (see {@link #markInUse}); empty if none. */
+  java.util.List<BlockUser> usersOf(FunctionId id);
+
   /** Bytes the store takes, cells and bookkeeping together. */
   long bytes();
 

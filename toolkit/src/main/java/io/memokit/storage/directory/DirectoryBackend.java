@@ -2,6 +2,7 @@ package io.memokit.storage.directory;
 
 import io.memokit.function.FunctionId;
 import io.memokit.storage.CellHolder;
+import io.memokit.storage.BlockUser;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
@@ -57,6 +58,7 @@ public final class DirectoryBackend implements StoreBackend {
   private final HostNames hosts;
   private final Map<FunctionId, DirectoryBlock> blocks = new ConcurrentHashMap<>();
   private final WaitFiles waitBoard;
+  private final ProcessUses uses;
 
   private DirectoryBackend(Path root, StoreSettings settings, Set<PosixFilePermission> dirPermissions,
                            boolean chmodAfterCreate) throws IOException {
@@ -68,6 +70,7 @@ public final class DirectoryBackend implements StoreBackend {
     this.counters = new StoreCounters(root, files, this::highestCellId);
     this.hosts = new HostNames(root, files);
     this.waitBoard = new WaitFiles(files, root.resolve("waits"));
+    this.uses = new ProcessUses(files, root.resolve("uses"));
   }
 
   /**
@@ -319,6 +322,27 @@ public final class DirectoryBackend implements StoreBackend {
       LOG.log(System.Logger.Level.INFO, "memokit: removed block " + b.id().describe() + " from " + root);
     } catch (IOException e) {
       throw new StoreException("cannot remove block " + b.id().label() + " from " + root + ": " + describe(e), e);
+    }
+  }
+
+  @Override
+  public void markInUse(FunctionId id) {
+    try {
+      uses.mark(id.directoryName());
+    } catch (IOException e) {
+      // Only a safeguard against another process's clearObsolete(): never fail a call for it.
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record in " + root.resolve("uses") + " that this process "
+          + "uses block " + id.label() + " (" + describe(e) + "); other processes may remove it as obsolete");
+    }
+  }
+
+  @Override
+  public List<BlockUser> usersOf(FunctionId id) {
+    try {
+      return uses.users(id.directoryName());
+    } catch (IOException e) {
+      throw new StoreException("cannot read which processes use block " + id.label() + " of store " + root + ": "
+          + describe(e), e);
     }
   }
 

@@ -44,10 +44,15 @@ final class LockSession implements AutoCloseable {
   /** A held lock: the epoch and server process id of the session that holds it. */
   record Hold(long epoch, int backendPid) {}
 
+  /** The namespace of the locks that say a process uses a block (two-int advisory keys, apart from claims' bigint keys). */
+  static final int USE_NAMESPACE = 0x6d6b7573;
+
   private final Connections connections;
   private Connection connection;
   private int backendPid;
   private long epoch;
+  /** The blocks this process uses (their use keys): held shared by the session, taken again by each new one. */
+  private final java.util.Set<Integer> uses = new java.util.LinkedHashSet<>();
 
   LockSession(Connections connections) {
     this.connections = connections;
@@ -111,12 +116,50 @@ final class LockSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Holds the use lock {@code key} (see {@link #USE_NAMESPACE}) for as long as this process runs:
+   * shared, so that every process using the block holds it; a session opened after a broken one
+   * takes every use again.
+   */
+  synchronized void holdUse(int key) throws SQLException {
+    if (connection != null && uses.contains(key)) return;
+    uses.add(key);
+    if (connection != null) {
+      try (PreparedStatement p = connection.prepareStatement("SELECT pg_advisory_lock_shared(?, ?)")) {
+        p.setInt(1, USE_NAMESPACE);
+        p.setInt(2, key);
+        p.execute();
+        return;
+      } catch (SQLException e) {
+        if (!SqlErrors.isConnectionLost(e, connection)) throw e;
+        discard();
+      }
+    }
+    ensureOpen();
+  }
+
+  /** The server process id of this session, or 0 if none is open. */
+  synchronized int backendPid() {
+    return connection == null ? 0 : backendPid;
+  }
+
   private void ensureOpen() throws SQLException {
     if (connection != null) return;
     Connection c = connections.open();
     try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(KEEPALIVES)) {
       r.next();
       backendPid = r.getInt(1);
+    } catch (SQLException e) {
+      Connections.closeQuietly(c);
+      throw e;
+    }
+    try (PreparedStatement p = c.prepareStatement("SELECT set_config('application_name', ?, false), "
+        + "(SELECT count(pg_advisory_lock_shared(?, k)) FROM unnest(?::int4[]) AS k)")) {
+      // How other processes name this one when it uses a block they would remove (BlockUser).
+      p.setString(1, PostgresUses.applicationName());
+      p.setInt(2, USE_NAMESPACE);
+      p.setArray(3, c.createArrayOf("int4", uses.toArray()));
+      p.execute();
     } catch (SQLException e) {
       Connections.closeQuietly(c);
       throw e;

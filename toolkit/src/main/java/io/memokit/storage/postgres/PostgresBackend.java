@@ -2,6 +2,7 @@ package io.memokit.storage.postgres;
 
 import io.memokit.function.FunctionId;
 import io.memokit.storage.CellHolder;
+import io.memokit.storage.BlockUser;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
@@ -233,6 +234,27 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
       }
     } catch (SQLException e) {
       throw failure("remove block " + id.label(), e);
+    }
+  }
+
+  @Override
+  public void markInUse(FunctionId id) {
+    try {
+      lockSession.holdUse(PostgresUses.key(id));
+    } catch (SQLException e) {
+      // Only a safeguard against another process's clearObsolete(): never fail a call for it.
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record in store " + location + " that this process uses "
+          + "block " + id.label() + " (" + e.getMessage() + "); other processes may remove it as obsolete");
+    }
+  }
+
+  @Override
+  public List<BlockUser> usersOf(FunctionId id) {
+    int own = lockSession.backendPid();
+    try {
+      return connections.call(c -> PostgresUses.users(c, id, own));
+    } catch (SQLException e) {
+      throw failure("find which processes use block " + id.label(), e);
     }
   }
 

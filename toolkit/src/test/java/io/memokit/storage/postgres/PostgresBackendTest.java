@@ -147,6 +147,39 @@ class PostgresBackendTest extends StoreBackendContract {
   // ---- fencing --------------------------------------------------------------------------------
 
   @Test
+  void aBlockInUseIsSeenByOthersUntilTheUsingSessionEnds() throws Exception {
+    PostgresBackend user = another();
+    PostgresBackend other = another();
+    user.block(fn("f"));
+    assertEquals(List.of(), other.usersOf(fn("f")), "opening a block is not using it");
+    user.markInUse(fn("f"));
+    user.markInUse(fn("f"));
+    List<io.memokit.storage.BlockUser> users = other.usersOf(fn("f"));
+    assertEquals(List.of(new io.memokit.storage.BlockUser(ProcessHandle.current().pid(),
+        io.memokit.storage.ProcessIdentity.HOST)), users);
+    assertEquals(List.of(), other.usersOf(fn("g")), "another block is not in use");
+    assertEquals(List.of(), user.usersOf(fn("f")), "its own use is not another process's");
+    other.markInUse(fn("f"));
+    assertEquals(1, user.usersOf(fn("f")).size(), "used by two: each sees the other");
+    // A broken session: the next one takes every use again.
+    terminateSession(user.lockSession().backendPid());
+    user.markInUse(fn("g"));
+    assertEquals(1, other.usersOf(fn("f")).size(), "the use of f came back with the new session");
+    assertEquals(1, other.usersOf(fn("g")).size());
+    user.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!other.usersOf(fn("f")).isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+    assertEquals(List.of(), other.usersOf(fn("f")), "the use ended with its session");
+  }
+
+  private void terminateSession(int backendPid) throws SQLException {
+    try (Connection c = admin(); PreparedStatement p = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+      p.setInt(1, backendPid);
+      p.execute();
+    }
+  }
+
+  @Test
   void aClaimWhoseSessionEndedLosesItsCellToTheProcessThatTookItOver() throws Exception {
     BlockBackend mine = store.block(fn("f"));
     BlockBackend theirs = another().block(fn("f"));
