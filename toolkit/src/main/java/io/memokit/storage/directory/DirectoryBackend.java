@@ -37,6 +37,7 @@ import org.apache.commons.io.FileUtils;
  *   STORE/tmp/             files being written, named by the writing process's pid
  *   STORE/hosts/HASH       the name of a host whose processes compute cells here (slots name hosts by hash)
  *   STORE/waits/           one file per thread waiting for another process ({@link WaitBoard})
+ *   STORE/uses/            one file per running process: the blocks it uses, locked for its life ({@link ProcessUses})
  * </pre>
  * There is one instance per canonical path in a process. Opening reads the marker
  * ({@link StoreMarker}) and maps the counters ({@link StoreCounters}): it reads no cell. Files are
