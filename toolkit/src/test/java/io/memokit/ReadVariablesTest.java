@@ -160,6 +160,18 @@ class ReadVariablesTest {
   }
 
   @Test
+  void anExpressionOverAFunctionReadingAVariableIsAnotherDefinitionOnceItChanges() {
+    var f = memo(s, "f", (Integer x) -> x * k);
+    var g = memo(s, "g", (Expr<Integer> e) -> e.get() + 1);
+    assertEquals(7, g.apply(Memo.expr(f, 2)));
+    k = 4;
+    assertEquals(9, g.apply(Memo.expr(f, 2)));
+    k = 3;
+    assertEquals(7, g.apply(Memo.expr(f, 2)));
+    assertEquals("MISS MISS MISS MISS HIT", recorder.kinds());
+  }
+
+  @Test
   void aVersionedFunctionKeysTheVariablesItReadsToo() {
     var f = memo(s, version("f", 1, (Integer x) -> x * k));
     assertEquals(6, f.apply(2));

@@ -130,10 +130,19 @@ public class Expression<R> implements Expr<R>, KeyedByDefinition, Serializable {
     return false;
   }
 
+  /**
+   * The function's identity and, when it reads variables (see {@code ImplicitArgs}), their values now:
+   * an expression over a function reading {@code k} is another definition once {@code k} changes.
+   * An expression read back from a store counts with what its function reads when this process
+   * defines that very function.
+   */
   @Override
   public void writeKey(KeyWriter out) {
     out.writeString("expr");
-    out.writeFunction(id);
+    NamedFunction f = fn;
+    if (f == null) f = FunctionRegistry.lookup(id.name()).filter(g -> g.id().equals(id)).orElse(null);
+    if (f != null && f.id().equals(id)) out.write(f);
+    else out.writeFunction(id);
     out.writeInt(args.length);
     for (int i = 0; i < args.length; i++) out.child(args[i], " in " + function() + " argument " + (i + 1));
   }
