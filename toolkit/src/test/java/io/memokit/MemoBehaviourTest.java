@@ -139,18 +139,74 @@ class MemoBehaviourTest {
     assertEquals(0, f.info().size());
   }
 
+  /** What {@code calls} printed on standard error, then what logger io.memokit logged at WARNING or above. */
+  private static List<String> told(Runnable calls) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream former = System.err;
+    List<String> warnings = new ArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.memokit");
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add("WARNING " + r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      calls.run();
+    } finally {
+      System.setErr(former);
+      logger.removeHandler(handler);
+    }
+    List<String> all = new ArrayList<>(err.toString().lines().toList());
+    all.addAll(warnings);
+    return all;
+  }
+
   @Test
-  void aResultThatCannotBeStoredIsReturnedNotStored() {
+  void aResultThatCannotBeStoredIsSaidOnce() {
     AtomicInteger calls = new AtomicInteger();
     var f = memo(s, "b.thread", (Integer x) -> {
       calls.incrementAndGet();
       return new Thread("t" + x);
     });
-    assertEquals("t1", f.apply(1).getName());
-    assertEquals("t1", f.apply(1).getName());
-    assertEquals(2, calls.get(), "not stored, so computed again");
-    assertEquals("MISS MISS", kinds());
-    assertEquals(0, f.info().size(), "no cell is left behind");
+    List<String> told = told(() -> {
+      for (int i = 0; i < 3; i++) assertEquals("t1", f.apply(1).getName());
+      assertEquals("t2", f.apply(2).getName());
+    });
+    assertEquals(4, calls.get(), "not stored, so computed again");
+    assertEquals(List.of("memokit: b.thread returned a java.lang.Thread, which memokit cannot store (it is not "
+        + "Serializable), so it is computed again on every call; to have it cached, return something storable instead "
+        + "(the data itself, as a record, list, array or string)"), told, "one notice, no logged warning");
+    assertEquals("MISS MISS MISS MISS", kinds(), "every call a miss");
+    BlockInfo info = f.info();
+    assertEquals(4, info.misses());
+    assertEquals(0, info.hits());
+    assertEquals(0, info.size(), "no cell is left behind");
+  }
+
+  @Test
+  void aValueHoldingSomethingUnstorableAtAnyDepthIsSaidOnceNamingBothTypes() {
+    record Reading(String name, Object source) {}
+    var f = memo(s, "b.nested",
+        (Integer x) -> List.of(new Reading("r" + x, new java.io.ByteArrayInputStream(new byte[x]))));
+    List<String> told = told(() -> {
+      for (int i = 1; i <= 3; i++) assertEquals("r" + i, f.apply(i).get(0).name());
+    });
+    assertEquals(1, told.size(), String.join("\n", told));
+    assertTrue(told.get(0).startsWith("memokit: b.nested returned a java.util.ImmutableCollections$List12, which "
+        + "memokit cannot store (it holds a java.io.ByteArrayInputStream, which is not Serializable), so it is "
+        + "computed again on every call"), told.get(0));
+    assertEquals("MISS MISS MISS", kinds());
   }
 
   @Test
