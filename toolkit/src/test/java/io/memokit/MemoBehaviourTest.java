@@ -173,7 +173,7 @@ class MemoBehaviourTest {
   }
 
   @Test
-  void aResultThatCannotBeStoredIsSaidOnce() {
+  void aResultThatCannotBeStoredIsSaidOnceAndTakesNoCellNumber() {
     AtomicInteger calls = new AtomicInteger();
     var f = memo(s, "b.thread", (Integer x) -> {
       calls.incrementAndGet();
@@ -187,11 +187,18 @@ class MemoBehaviourTest {
     assertEquals(List.of("memokit: b.thread returned a java.lang.Thread, which memokit cannot store (it is not "
         + "Serializable), so it is computed again on every call; to have it cached, return something storable instead "
         + "(the data itself, as a record, list, array or string)"), told, "one notice, no logged warning");
-    assertEquals("MISS MISS MISS MISS", kinds(), "every call a miss");
+    assertEquals("MISS(1) MISS(1) MISS(1) MISS(1)", trace(), "every call a miss, none keeping a cell number");
     BlockInfo info = f.info();
     assertEquals(4, info.misses());
     assertEquals(0, info.hits());
     assertEquals(0, info.size(), "no cell is left behind");
+
+    var g = memo(s, "b.next", (Integer x) -> x + 1);
+    assertEquals(2, g.apply(1));
+    assertEquals(2, g.apply(1));
+    assertEquals("MISS(1) MISS(1) MISS(1) MISS(1) MISS(1) HIT(1)", trace(), "the next stored cell is number 1");
+    assertEquals(1, g.cells().get(0).id());
+    assertEquals(2, g.info().hits() + g.info().misses(), "hits and misses add up to the calls");
   }
 
   @Test
@@ -206,7 +213,7 @@ class MemoBehaviourTest {
     assertTrue(told.get(0).startsWith("memokit: b.nested returned a java.util.ImmutableCollections$List12, which "
         + "memokit cannot store (it holds a java.io.ByteArrayInputStream, which is not Serializable), so it is "
         + "computed again on every call"), told.get(0));
-    assertEquals("MISS MISS MISS", kinds());
+    assertEquals("MISS(1) MISS(1) MISS(1)", trace());
   }
 
   @Test

@@ -236,7 +236,7 @@ final class RowClaim implements Claim {
     }
     finished = true;
     if (outcome == null) {
-      removeOwnRow();
+      removeOwnRow(false); // lost: its number was shown as LOST(n), and is not drawn again
       return null;
     }
     if (outcome[1] > 0 && outcome[2] + size > outcome[1]) store.enforceByteLimit();
@@ -272,21 +272,29 @@ final class RowClaim implements Claim {
     return c.createArrayOf("text", names);
   }
 
+  /** Removes the computing row and gives its number back ({@link Schema#routines}: {@code give_back_cell_id}). */
   @Override
   public void abandon() {
     if (started && !finished) {
       finished = true;
-      removeOwnRow();
+      removeOwnRow(true);
     }
   }
 
-  /** Deletes the cell's row if it is still this claim's computing row (nobody took it over). Never throws. */
-  private void removeOwnRow() {
+  /**
+   * Deletes the cell's row if it is still this claim's computing row (nobody took it over), and
+   * then, if {@code giveBack}, gives its number back in the same transaction. Never throws.
+   */
+  private void removeOwnRow(boolean giveBack) {
     try {
       store.connections().transaction(c -> {
         if (!BlockSql.lockById(c, blockId)) return null;
         try (PreparedStatement d = onOwnRow(c, "DELETE FROM memokit.cells WHERE " + OWN_ROW + " AND state = 0")) {
-          d.executeUpdate();
+          if (d.executeUpdate() == 0 || !giveBack) return null;
+        }
+        try (PreparedStatement g = c.prepareStatement("SELECT memokit.give_back_cell_id(?)")) {
+          g.setLong(1, cellId);
+          g.execute();
         }
         return null;
       });
