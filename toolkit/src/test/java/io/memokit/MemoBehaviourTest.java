@@ -137,6 +137,7 @@ class MemoBehaviourTest {
     assertThrows(AssertionError.class, () -> f.apply(1));
     assertEquals(2, calls.get(), "computed again: the Error was not stored");
     assertEquals(0, f.info().size());
+    assertEquals("MISS(1) MISS(1)", trace(), "a computation that stores nothing gives its number back");
   }
 
   /** What {@code calls} printed on standard error, then what logger io.memokit logged at WARNING or above. */
