@@ -376,7 +376,6 @@ final class Schema {
     }
   }
 
-
   /** The version of a schema this role cannot read: {@link Rights} then names what it lacks. */
   private static final int UNREADABLE = -1;
 

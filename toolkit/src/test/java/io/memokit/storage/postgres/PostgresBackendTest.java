@@ -530,10 +530,12 @@ class PostgresBackendTest extends StoreBackendContract {
           + "last_hit) SELECT id, 5, 6, nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), 42, 0, 0 "
           + "FROM memokit.blocks");
       st.executeUpdate("INSERT INTO memokit.chunks (token, seq, data) VALUES (-1, 0, '\\x00')");
+      st.execute("DROP FUNCTION memokit.give_back_cell_id");
     }
     List<String> problems = store.check(false);
-    assertEquals(4, problems.size(), problems.toString());
+    assertEquals(5, problems.size(), problems.toString());
     assertTrue(String.join("\n", problems).contains("damaged"), problems.toString());
+    assertTrue(problems.contains("routines missing from schema memokit: give_back_cell_id"), problems.toString());
     assertEquals(problems.size(), store.check(true).size());
     assertEquals(List.of(), store.check(false), "fixed");
     assertEquals(1, b.status().size());
