@@ -137,20 +137,84 @@ class MemoBehaviourTest {
     assertThrows(AssertionError.class, () -> f.apply(1));
     assertEquals(2, calls.get(), "computed again: the Error was not stored");
     assertEquals(0, f.info().size());
+    assertEquals("MISS(1) MISS(1)", trace(), "a computation that stores nothing gives its number back");
+  }
+
+  /** What {@code calls} printed on standard error, then what logger io.memokit logged at WARNING or above. */
+  private static List<String> told(Runnable calls) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream former = System.err;
+    List<String> warnings = new ArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.memokit");
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add("WARNING " + r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      calls.run();
+    } finally {
+      System.setErr(former);
+      logger.removeHandler(handler);
+    }
+    List<String> all = new ArrayList<>(err.toString().lines().toList());
+    all.addAll(warnings);
+    return all;
   }
 
   @Test
-  void aResultThatCannotBeStoredIsReturnedNotStored() {
+  void aResultThatCannotBeStoredIsSaidOnceAndTakesNoCellNumber() {
     AtomicInteger calls = new AtomicInteger();
     var f = memo(s, "b.thread", (Integer x) -> {
       calls.incrementAndGet();
       return new Thread("t" + x);
     });
-    assertEquals("t1", f.apply(1).getName());
-    assertEquals("t1", f.apply(1).getName());
-    assertEquals(2, calls.get(), "not stored, so computed again");
-    assertEquals("MISS MISS", kinds());
-    assertEquals(0, f.info().size(), "no cell is left behind");
+    List<String> told = told(() -> {
+      for (int i = 0; i < 3; i++) assertEquals("t1", f.apply(1).getName());
+      assertEquals("t2", f.apply(2).getName());
+    });
+    assertEquals(4, calls.get(), "not stored, so computed again");
+    assertEquals(List.of("memokit: b.thread returned a java.lang.Thread, which memokit cannot store (it is not "
+        + "Serializable), so it is computed again on every call; to have it cached, return something storable instead "
+        + "(the data itself, as a record, list, array or string)"), told, "one notice, no logged warning");
+    assertEquals("MISS(1) MISS(1) MISS(1) MISS(1)", trace(), "every call a miss, none keeping a cell number");
+    BlockInfo info = f.info();
+    assertEquals(4, info.misses());
+    assertEquals(0, info.hits());
+    assertEquals(0, info.size(), "no cell is left behind");
+
+    var g = memo(s, "b.next", (Integer x) -> x + 1);
+    assertEquals(2, g.apply(1));
+    assertEquals(2, g.apply(1));
+    assertEquals("MISS(1) MISS(1) MISS(1) MISS(1) MISS(1) HIT(1)", trace(), "the next stored cell is number 1");
+    assertEquals(1, g.cells().get(0).id());
+    assertEquals(2, g.info().hits() + g.info().misses(), "hits and misses add up to the calls");
+  }
+
+  @Test
+  void aValueHoldingSomethingUnstorableAtAnyDepthIsSaidOnceNamingBothTypes() {
+    record Reading(String name, Object source) {}
+    var f = memo(s, "b.nested",
+        (Integer x) -> List.of(new Reading("r" + x, new java.io.ByteArrayInputStream(new byte[x]))));
+    List<String> told = told(() -> {
+      for (int i = 1; i <= 3; i++) assertEquals("r" + i, f.apply(i).get(0).name());
+    });
+    assertEquals(1, told.size(), String.join("\n", told));
+    assertTrue(told.get(0).startsWith("memokit: b.nested returned a java.util.ImmutableCollections$List12, which "
+        + "memokit cannot store (it holds a java.io.ByteArrayInputStream, which is not Serializable), so it is "
+        + "computed again on every call"), told.get(0));
+    assertEquals("MISS(1) MISS(1) MISS(1)", trace());
   }
 
   @Test

@@ -72,4 +72,18 @@ class PostgresStoreApiTest {
     assertEquals(2, calls.get(), "computed again after a clear");
     assertTrue(!s.toString().contains(server.password()), s.toString());
   }
+
+  @Test
+  void aResultThatCannotBeStoredTakesNoCellNumber() {
+    MemoStore s = Memo.store(url);
+    var open = memo(s, "pg.open", (Integer x) -> new java.io.ByteArrayInputStream(new byte[x]));
+    for (int i = 0; i < 3; i++) assertEquals(2, open.apply(2).available());
+    var next = memo(s, "pg.next", (Integer x) -> x + 1);
+    assertEquals(3, next.apply(2));
+    assertEquals(3, next.apply(2));
+    assertEquals("MISS(1) MISS(1) MISS(1) MISS(1) HIT(1)", recorder.events(), "the stored cell is number 1");
+    assertEquals(3, open.info().misses());
+    assertEquals(0, open.info().size());
+    assertEquals(2, next.info().hits() + next.info().misses(), "hits and misses add up to the calls");
+  }
 }

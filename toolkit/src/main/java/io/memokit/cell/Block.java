@@ -599,11 +599,23 @@ public final class Block {
           return null;
         }
       }
-      LOG.log(System.Logger.Level.WARNING, "memokit: " + describe(fn, args) + " returned " + e.getMessage()
-          + "; the value is returned but not cached");
+      tellUnstorable(fn, e);
       claim.abandon();
       return null;
     }
+  }
+
+  /**
+   * Says once per block, in one sentence, that the function's values cannot be stored, which type
+   * stands in the way, and what to do: each such call is a miss that stores nothing.
+   */
+  private void tellUnstorable(NamedFunction fn, NotStorableException e) {
+    String why = e.refused() == null ? e.reason() : e.refused().equals(e.type()) ? "it is not Serializable"
+        : "it holds a " + e.refused() + ", which is not Serializable";
+    Notice.once("unstorable " + storeName + " " + storage.id().describe(), fn.id().name() + " returned "
+        + (e.type() == null ? "a value" : "a " + e.type()) + ", which memokit cannot store (" + why + "), so it is "
+        + "computed again on every call; to have it cached, return something storable instead (the data itself, as a "
+        + "record, list, array or string)");
   }
 
   private static boolean isStorable(Throwable t) {

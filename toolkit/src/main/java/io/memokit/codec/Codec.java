@@ -316,19 +316,55 @@ public final class Codec {
 
   /** A value that cannot be written: the message names its type and the codec's reason. */
   public static final class NotStorableException extends Exception {
+    /** FST's words for a class it refuses: {@code Class java.lang.Thread does not implement Serializable ...}. */
+    private static final java.util.regex.Pattern FST_REFUSAL =
+        java.util.regex.Pattern.compile("^Class (\\S+) does not implement Serializable");
+
+    private final String type;
+    private final String reason;
+    private final String refused;
+
     NotStorableException(String message, Throwable cause) {
+      this(message, cause, null, message, null);
+    }
+
+    private NotStorableException(String message, Throwable cause, String type, String reason, String refused) {
       super(message, cause);
+      this.type = type;
+      this.reason = reason;
+      this.refused = refused;
     }
 
     static NotStorableException of(Object value, Throwable e) {
-      String type = value == null ? "null" : value.getClass().getName();
+      String type = value == null ? "null" : TypeNames.stable(value.getClass());
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-      if (root instanceof NotSerializableException nse) reason = "it contains a " + nse.getMessage()
-          + ", which is not Serializable";
+      java.util.regex.Matcher fst = FST_REFUSAL.matcher(String.valueOf(root.getMessage()));
+      String refused = root instanceof NotSerializableException nse ? nse.getMessage()
+          : fst.find() ? fst.group(1) : null;
+      if (root instanceof NotSerializableException) reason = "it contains a " + refused + ", which is not Serializable";
       else if (reason.contains("Serializable")) reason = "it is not Serializable (" + reason + ")";
-      return new NotStorableException("a value of type " + type + " cannot be stored: " + reason, e);
+      return new NotStorableException("a value of type " + type + " cannot be stored: " + reason, e, type, reason,
+          refused == null ? null : TypeNames.stable(refused));
+    }
+
+    /** Why it could not be stored, in words (the message without the value's type). */
+    public String reason() {
+      return reason;
+    }
+
+    /** The class of the value that could not be stored, as {@link TypeNames#stable} names it; null if unknown. */
+    public String type() {
+      return type;
+    }
+
+    /**
+     * The class, somewhere in the value (the value's own, or one it holds at any depth), that could
+     * not be written because it is not Serializable; null if something else failed.
+     */
+    public String refused() {
+      return refused;
     }
   }
 

@@ -30,7 +30,11 @@ public interface Claim extends AutoCloseable {
    */
   Presence complete(Payload result, Timing timing) throws IOException;
 
-  /** Gives the started cell up (its result will not be stored); never throws. */
+  /**
+   * Gives the started cell up (its result will not be stored), and its number back: the next cell
+   * started in the store draws it again, unless a later number was drawn meanwhile (by any thread or
+   * process), which leaves it unused. Never throws.
+   */
   void abandon();
 
   /** Releases the claim; never throws. */

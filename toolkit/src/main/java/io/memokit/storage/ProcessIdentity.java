@@ -38,6 +38,14 @@ public final class ProcessIdentity {
   }
 
   /**
+   * Whether process {@code pid} on {@code host}, which recorded something at {@code recordedAt}
+   * (epoch ms), is this very process, not an earlier one that had its pid.
+   */
+  public static boolean isThisProcess(long pid, String host, long recordedAt) {
+    return pid == PID && HOST.equals(host) && (STARTED == 0 || recordedAt + SLACK_MILLIS >= STARTED);
+  }
+
+  /**
    * Whether process {@code pid} of the host hashed {@code hostHash} may still be the one that
    * recorded something at {@code recordedAt} (epoch ms, 0 if unknown): {@code false} only when it
    * certainly is not (on this host: no such process, or one that started after that time, a reused pid).

@@ -147,6 +147,96 @@ public abstract class StoreBackendContract {
     assertEquals(List.of(), b.cells());
   }
 
+  /** Claims and starts {@code key}'s cell of {@code block}, held open; returns the claim. */
+  private static Claim started(BlockBackend block, CellKey key) throws Exception {
+    Claim claim = block.tryClaim(key);
+    assertNotNull(claim, "an unclaimed cell can be claimed");
+    claim.start();
+    return claim;
+  }
+
+  /** The number the next cell started in the store draws (its cell is abandoned, giving it back). */
+  private long nextNumber() throws Exception {
+    try (Claim probe = started(store.block(fn("probe")), key("probe"))) {
+      long n = store.block(fn("probe")).holder(key("probe")).cellId();
+      probe.abandon();
+      return n;
+    }
+  }
+
+  @Test
+  void anAbandonedCellGivesItsNumberBackToTheNextCellOfAnyBlock() throws Exception {
+    BlockBackend f = store.block(fn("f"));
+    long first = put(f, key(0), payload("before")).cellId();
+    for (int i = 1; i <= 3; i++) {
+      try (Claim claim = started(f, key(i))) {
+        assertEquals(first + 1, f.holder(key(i)).cellId(), "attempt " + i + " draws the number given back");
+        claim.abandon();
+      }
+    }
+    assertEquals(first + 1, put(store.block(fn("g")), key(1), payload("stored")).cellId(),
+        "the next stored cell, of another block, takes it: no gap");
+    assertEquals(4, f.status().misses(), "every computation is a miss, stored or not");
+    assertEquals(1, f.status().size());
+  }
+
+  @Test
+  void aNumberIsGivenBackOnlyIfNoLaterOneWasDrawn() throws Exception {
+    BlockBackend f = store.block(fn("f"));
+    long n = nextNumber();
+    Claim a = started(f, key("a"));
+    Claim b = started(f, key("b"));
+    assertEquals(n + 1, f.holder(key("b")).cellId());
+    a.abandon(); // n + 1 was drawn after it: n stays unused
+    a.close();
+    b.complete(payload("b"), new Claim.Timing(now.get(), 1, 1));
+    b.close();
+    assertEquals(n + 2, put(f, key("c"), payload("c")).cellId(), "n is never drawn again once a later number was");
+
+    long m = nextNumber();
+    Claim c = started(f, key("d"));
+    Claim d = started(f, key("e"));
+    d.abandon(); // the last drawn: given back
+    d.close();
+    c.abandon(); // the last drawn once m + 1 was given back: given back too
+    c.close();
+    assertEquals(m, put(f, key("f"), payload("f")).cellId(), "both given back, in reverse order");
+    assertEquals(m + 1, put(f, key("g"), payload("g")).cellId());
+  }
+
+  @Test
+  void numbersGivenBackWhileOthersAreDrawnAreNeverHeldByTwoCells() throws Exception {
+    int threads = 4;
+    int each = 40;
+    List<CompletableFuture<List<Long>>> runs = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      BlockBackend b = store.block(fn("f" + t));
+      runs.add(CompletableFuture.supplyAsync(() -> {
+        List<Long> kept = new java.util.ArrayList<>();
+        try {
+          for (int i = 0; i < each; i++) {
+            try (Claim claim = started(b, key(i))) {
+              if (i % 3 == 0) {
+                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1)).cellId());
+              } else {
+                claim.abandon();
+              }
+            }
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+        return kept;
+      }));
+    }
+    List<Long> kept = new java.util.ArrayList<>();
+    for (CompletableFuture<List<Long>> run : runs) kept.addAll(run.get());
+    assertEquals(threads * ((each + 2) / 3), kept.size());
+    assertEquals(kept.size(), kept.stream().distinct().count(), "every stored cell has a number of its own: " + kept);
+    long next = nextNumber();
+    assertTrue(kept.stream().allMatch(id -> id < next), "the next number is above every stored one: " + next);
+  }
+
   @Test
   void cellNumbersAreUniqueAcrossBlocks() throws Exception {
     long a = put(store.block(fn("f")), key(1), payload("a")).cellId();

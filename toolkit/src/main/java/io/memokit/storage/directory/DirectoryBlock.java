@@ -599,13 +599,17 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     table().free(s.index());
   }
 
-  /** Gives up a pending cell whose value will not be stored (not serializable, error, interrupt). */
+  /**
+   * Gives up a pending cell whose value will not be stored (not storable, an error, an interrupt),
+   * and its number back, so that the next cell started takes it (unless a later one was given meanwhile).
+   */
   private void abandon(long slot, long cellId, CellKey key) {
     try {
       files.withAdmin(() -> {
         SlotTable.Slot s = table().read(slot);
         if (s != null && s.state() == SlotTable.PENDING && s.id() == cellId && s.keyHi() == key.hashHi()) {
           table().free(slot);
+          store.counters().giveBack(cellId);
         }
         return null;
       });

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code STORE/counters}, 64 bytes mapped by every process: 0 a magic word, 8 the last cell number
- * given (incremented atomically across processes), 16 a check word, 24 the store's byte limit (0:
+ * given (incremented atomically across processes, and set back by one when that number is given
+ * back), 16 a check word, 24 the store's byte limit (0:
  * none) and 32 its check word. A damaged file restarts numbering after the highest number in use.
  */
 final class StoreCounters {
@@ -76,6 +77,15 @@ final class StoreCounters {
   /** The next cell number: unique in the store, shown in traces, the same in every process. */
   long nextCellId() {
     return (long) LONGS.getAndAdd(map, 8, 1L) + 1;
+  }
+
+  /**
+   * Gives back {@code id}, a number no cell holds any more, if it is the last one given: the next
+   * {@link #nextCellId} then gives it again. Returns whether it did; a number given after it (by any
+   * process) leaves it unused, as numbers are never given twice at once nor out of order.
+   */
+  boolean giveBack(long id) {
+    return id > 0 && LONGS.compareAndSet(map, 8, id, id - 1);
   }
 
   /** The limit on the bytes of the store's cells; 0 if none (or if its check word is wrong). */

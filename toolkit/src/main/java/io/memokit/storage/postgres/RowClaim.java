@@ -236,7 +236,7 @@ final class RowClaim implements Claim {
     }
     finished = true;
     if (outcome == null) {
-      removeOwnRow();
+      removeOwnRow(); // lost: its number was shown as LOST(n), and is not drawn again
       return null;
     }
     if (outcome[1] > 0 && outcome[2] + size > outcome[1]) store.enforceByteLimit();
@@ -272,27 +272,51 @@ final class RowClaim implements Claim {
     return c.createArrayOf("text", names);
   }
 
+  /** Removes the computing row, then gives its number back ({@link Schema#routines}: {@code give_back_cell_id}). */
   @Override
   public void abandon() {
     if (started && !finished) {
       finished = true;
-      removeOwnRow();
+      if (removeOwnRow()) giveBackNumber();
     }
   }
 
-  /** Deletes the cell's row if it is still this claim's computing row (nobody took it over). Never throws. */
-  private void removeOwnRow() {
+  /**
+   * Deletes the cell's row if it is still this claim's computing row (nobody took it over); returns
+   * whether it did. Never throws.
+   */
+  private boolean removeOwnRow() {
     try {
-      store.connections().transaction(c -> {
-        if (!BlockSql.lockById(c, blockId)) return null;
+      return store.connections().transaction(c -> {
+        if (!BlockSql.lockById(c, blockId)) return false;
         try (PreparedStatement d = onOwnRow(c, "DELETE FROM memokit.cells WHERE " + OWN_ROW + " AND state = 0")) {
-          d.executeUpdate();
+          return d.executeUpdate() > 0;
         }
-        return null;
       });
     } catch (SQLException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot release computing cell " + cellId + " of " + id.label()
           + ": " + e + " (it is reclaimed once its claim is found released)");
+      return false;
+    }
+  }
+
+  /**
+   * Gives the number of the row just removed back, in a statement of its own (after the removal's
+   * commit, and holding no block row while it waits for starts in progress). Never throws: a number
+   * not given back is merely left unused.
+   */
+  private void giveBackNumber() {
+    try {
+      store.connections().retrying(c -> {
+        try (PreparedStatement g = c.prepareStatement("SELECT memokit.give_back_cell_id(?)")) {
+          g.setLong(1, cellId);
+          g.execute();
+        }
+        return null;
+      });
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "memokit: cell number " + cellId + " of " + id.label() + " not given back: "
+          + e);
     }
   }
 

@@ -25,6 +25,8 @@ import java.util.List;
  *   claim_cell,     since version 2: a claim with the read that follows it, a computation's start,
  *   start_cell,     and its result's storing, each one call (one round trip) instead of two, five
  *   complete_cell   and three statements ({@link #routines})
+ *   give_back_      since version 3: a computation that stored nothing gives its number back
+ *   cell_id         ({@link #routines})
  * </pre>
  * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
  * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
@@ -32,13 +34,18 @@ import java.util.List;
  */
 final class Schema {
 
-  /** The version this memokit writes and reads; it upgrades version 1 (no routines) in place. */
-  static final int VERSION = 2;
+  /**
+   * The version this memokit writes and reads; it upgrades versions 1 (no routines) and 2 (no
+   * numbers given back) in place.
+   */
+  static final int VERSION = 3;
   static final String NAME = "memokit";
   /** Class id of memokit's own two-key advisory locks (cell claims use one 64-bit key, so never collide). */
   static final int LOCK_CLASS = 0x4D4B5047; // "MKPG"
   static final int LOCK_SCHEMA = 1;
   static final int LOCK_BYTE_LIMIT = 2;
+  /** Shared by every start drawing a cell number, exclusive while one is given back. */
+  static final int LOCK_CELL_IDS = 3;
 
   private Schema() {}
 
@@ -70,18 +77,26 @@ final class Schema {
       + "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())))";
 
   /**
-   * Version 2's routines: each replaces a transaction of several statements, one round trip each,
-   * by one call (a miss went from 13 round trips to 5). They run with the caller's rights.
+   * The routines: since version 2, each replaces a transaction of several statements, one round
+   * trip each, by one call (a miss went from 13 round trips to 5). They run with the caller's rights,
+   * but for {@code give_back_cell_id}.
    * <ul>
    *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it, then reads the
    *   key's finished row in a snapshot taken once the lock is held.
    *   <li>{@code start_cell}: the block's row locked (created if missing), checks that the claim's
    *   session holds its lock (else SQLSTATE {@code MKLST}), then takes a computing row over (new
    *   token), or removes a finished one (stale) and evicts the least recently hit cells of a full
-   *   block, then inserts the computing row; counts the miss.
+   *   block, then inserts the computing row, its number drawn under lock {@link #LOCK_CELL_IDS}
+   *   shared (since version 3); counts the miss.
    *   <li>{@code complete_cell}: the block's row locked; stores the result in the cell's row only if
    *   it is computing with the claim's token and the claim's session holds its lock
    *   ({@code o_stored}); returns the block's generation, the store's byte limit and its bytes.
+   *   <li>{@code give_back_cell_id} (version 3): called once a computation's row is removed unstored;
+   *   under lock {@link #LOCK_CELL_IDS} exclusive, so that no start draws a number meanwhile, sets
+   *   the sequence back by one if the number is the last one drawn and no cell holds it: the next
+   *   start draws it again. It runs with its owner's rights ({@code SECURITY DEFINER}, its search
+   *   path fixed), as {@code setval} needs UPDATE on the sequence, which computing roles do not
+   *   have (USAGE draws numbers); it can do nothing else, whoever calls it.
    * </ul>
    */
   static List<String> routines() {
@@ -133,6 +148,7 @@ final class Schema {
         + "       AND c.state > 0 ORDER BY c.last_hit, c.id LIMIT o_cells - o_maxsize + 1);"
         + "     GET DIAGNOSTICS o_evicted = ROW_COUNT;"
         + "   END IF;"
+        + "   PERFORM pg_advisory_xact_lock_shared(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
         + "   INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, key, created, last_hit,"
         + "     holder_pid, holder_host, holder_host_hash, holder_backend) VALUES (o_block, p_key_hi, p_key_lo,"
         + "     nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_now, p_pid, p_host,"
@@ -161,6 +177,17 @@ final class Schema {
         + "   WHERE c.block_id = p_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.token = p_token"
         + "   AND c.state = 0 AND " + CLAIM_HELD + ";"
         + " o_stored := FOUND;"
+        + " END $$");
+    s.add("CREATE OR REPLACE FUNCTION memokit.give_back_cell_id(p_cell bigint) RETURNS boolean LANGUAGE plpgsql "
+        + "SECURITY DEFINER SET search_path = pg_catalog, pg_temp " + KEYED + " AS $$ BEGIN"
+        + " PERFORM pg_advisory_xact_lock(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
+        + " IF NOT EXISTS (SELECT 1 FROM memokit.cell_ids q WHERE p_cell > 0"
+        + "     AND p_cell = CASE WHEN q.is_called THEN q.last_value ELSE q.last_value - 1 END)"
+        + "   OR EXISTS (SELECT 1 FROM memokit.cells c WHERE c.id = p_cell) THEN"
+        + "   RETURN false;"
+        + " END IF;"
+        + " PERFORM setval('memokit.cell_ids', p_cell, false);"
+        + " RETURN true;"
         + " END $$");
     return s;
   }
@@ -289,7 +316,7 @@ final class Schema {
         c.setAutoCommit(autoCommit);
       }
     }
-    if (version == 1) version = upgrade(c, store);
+    if (version >= 1 && version < VERSION) version = upgrade(c, store);
     if (version > VERSION) {
       throw new StoreException("store " + store + ": its schema " + NAME + " is at version " + version
           + ", written by a newer memokit; this memokit reads versions up to " + VERSION
@@ -312,16 +339,18 @@ final class Schema {
   }
 
   /**
-   * Upgrades a version-1 schema to this version (its routines added; tables unchanged), once, under
-   * the schema's advisory lock; a role that may not names the right it lacks. Returns the version.
+   * Upgrades a schema of an older version to this one (its routines created or replaced; tables
+   * unchanged), once, under the schema's advisory lock; a role that may not names the right it
+   * lacks. Returns the version.
    */
   private static int upgrade(Connection c, String store) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
+    Integer version = null;
     try {
       lockSchema(c);
-      Integer version = version(c, store);
-      if (version != null && version == 1) {
+      version = version(c, store);
+      if (version != null && version >= 1 && version < VERSION) {
         try (Statement st = c.createStatement()) {
           for (String sql : routines()) st.execute(sql);
         }
@@ -337,9 +366,9 @@ final class Schema {
     } catch (SQLException e) {
       c.rollback();
       if (SqlErrors.isPrivilege(e)) {
-        throw new StoreException("store " + store + ": its memokit schema is at version 1, and role " + currentUser(c)
-            + " cannot upgrade it to version " + VERSION + " (" + e.getMessage() + "). Open the store once with the "
-            + "role that owns schema memokit", e);
+        throw new StoreException("store " + store + ": its memokit schema is at version " + version + ", and role "
+            + currentUser(c) + " cannot upgrade it to version " + VERSION + " (" + e.getMessage() + "). Open the "
+            + "store once with the role that owns schema memokit", e);
       }
       throw e;
     } finally {

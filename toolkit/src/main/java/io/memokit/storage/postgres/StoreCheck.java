@@ -84,7 +84,7 @@ final class StoreCheck {
 
   /** The routines of {@link Schema#routines}: a miss cannot start or store a cell without them. */
   private static void checkRoutines(Connection c, List<String> problems, boolean fix) throws SQLException {
-    List<String> missing = new ArrayList<>(List.of("claim_cell", "start_cell", "complete_cell"));
+    List<String> missing = new ArrayList<>(List.of("claim_cell", "start_cell", "complete_cell", "give_back_cell_id"));
     try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT p.proname FROM pg_catalog.pg_proc p "
         + "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'memokit'")) {
       while (r.next()) missing.remove(r.getString(1));

@@ -20,6 +20,12 @@
  * none is held while user code runs. A waiting process asks the server about a contended cell at
  * most every 100 ms.
  *
+ * <p><b>Cell numbers.</b> Drawn from the sequence {@code memokit.cell_ids} by a start, under an
+ * advisory lock every start takes shared; a computation that stores nothing gives its number back
+ * ({@code give_back_cell_id}: under that lock exclusive, the sequence set back by one if the
+ * number is the last drawn and no cell holds it), so numbers follow each other without gaps
+ * unless another start drew a later number meanwhile.
+ *
  * <p><b>Fencing.</b> Each start of a computation draws a token; a takeover draws a new one. A result
  * is stored only by the statement that finds the row computing with the claim's token while the
  * claim's session still holds its lock: a process whose session ended comes back to find its result

@@ -317,8 +317,13 @@ class PostgresBackendTest extends StoreBackendContract {
         + "GRANT USAGE ON ALL SEQUENCES IN SCHEMA memokit TO ROLE");
     PostgresBackend writer = opened(server.url(database, role, "pw-" + role));
     BlockBackend b = writer.block(fn("f"));
-    assertNotNull(put(b, key(1), payload("by a role that is not the schema's owner")));
-    assertEquals(1, b.clear());
+    long n = put(b, key(1), payload("by a role that is not the schema's owner")).cellId();
+    try (Claim claim = b.tryClaim(key(2))) {
+      claim.start();
+      claim.abandon(); // gives n + 1 back, though the role may not set the sequence itself
+    }
+    assertEquals(n + 1, put(b, key(3), payload("next")).cellId());
+    assertEquals(2, b.clear());
     assertEquals(List.of(), writer.check(true));
   }
 
@@ -458,16 +463,43 @@ class PostgresBackendTest extends StoreBackendContract {
 
   @Test
   void aVersionOneSchemaIsUpgradedInPlaceKeepingItsCells() throws Exception {
+    // what memokit 0.1 made: no routines
+    upgradedInPlace(1, "DROP FUNCTION memokit.claim_cell, memokit.start_cell, memokit.complete_cell, "
+        + "memokit.give_back_cell_id");
+  }
+
+  @Test
+  void aVersionTwoSchemaIsUpgradedInPlaceToGiveNumbersBack() throws Exception {
+    String lock = "PERFORM pg_advisory_xact_lock_shared(" + Schema.LOCK_CLASS + ", " + Schema.LOCK_CELL_IDS + ");";
+    String startCell = Schema.routines().stream().filter(r -> r.contains("memokit.start_cell(")).findFirst()
+        .orElseThrow();
+    assertTrue(startCell.contains(lock), startCell);
+    // what memokit 0.2 made: start_cell drawing numbers without the lock, and nothing giving them back
+    upgradedInPlace(2, "DROP FUNCTION memokit.give_back_cell_id; " + startCell.replace(lock, ""));
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = 'start_cell'")) {
+      assertTrue(r.next());
+      assertTrue(r.getString(1).contains(lock), "the upgrade replaced start_cell: " + r.getString(1));
+    }
+  }
+
+  /** The store's schema made as {@code sql} leaves it, at {@code version}; then opened, upgraded, and used. */
+  private void upgradedInPlace(int version, String sql) throws Exception {
     BlockBackend b = store.block(fn("f"));
-    put(b, key(1), payload("stored before the upgrade"));
-    try (Connection c = admin(); Statement st = c.createStatement()) { // what memokit 0.1 made: no routines
-      st.execute("DROP FUNCTION memokit.claim_cell, memokit.start_cell, memokit.complete_cell");
-      st.executeUpdate("UPDATE memokit.schema_version SET version = 1");
+    long stored = put(b, key(1), payload("stored before the upgrade")).cellId();
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute(sql);
+      st.executeUpdate("UPDATE memokit.schema_version SET version = " + version);
     }
     try (PostgresBackend upgraded = another()) {
       BlockBackend again = upgraded.block(fn("f"));
       assertNotNull(again.read(key(1)), "a cell stored before the upgrade is still a hit");
-      assertNotNull(put(again, key(2), payload("stored after it")), "a miss uses the new routines");
+      try (Claim claim = again.tryClaim(key(2))) {
+        claim.start();
+        claim.abandon();
+      }
+      assertEquals(stored + 1, put(again, key(2), payload("stored after it")).cellId(),
+          "a miss uses the new routines, and an abandoned cell gives its number back");
     }
     try (Connection c = admin(); Statement st = c.createStatement();
          ResultSet r = st.executeQuery("SELECT version, count(*) OVER () FROM memokit.schema_version")) {
@@ -531,10 +563,12 @@ class PostgresBackendTest extends StoreBackendContract {
           + "last_hit) SELECT id, 5, 6, nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), 42, 0, 0 "
           + "FROM memokit.blocks");
       st.executeUpdate("INSERT INTO memokit.chunks (token, seq, data) VALUES (-1, 0, '\\x00')");
+      st.execute("DROP FUNCTION memokit.give_back_cell_id");
     }
     List<String> problems = store.check(false);
-    assertEquals(4, problems.size(), problems.toString());
+    assertEquals(5, problems.size(), problems.toString());
     assertTrue(String.join("\n", problems).contains("damaged"), problems.toString());
+    assertTrue(problems.contains("routines missing from schema memokit: give_back_cell_id"), problems.toString());
     assertEquals(problems.size(), store.check(true).size());
     assertEquals(List.of(), store.check(false), "fixed");
     assertEquals(1, b.status().size());
