@@ -2,6 +2,7 @@ package io.memokit.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -233,6 +234,27 @@ class ValueCodecTest {
     ValueFormat.Unsupported u = assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(List.of(new Thread())));
     assertTrue(u.getMessage().contains("java.lang.Thread"), u.getMessage());
     assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(Collections.synchronizedList(new ArrayList<>())));
+  }
+
+  @Test
+  void theJdkObjectsTheWriterHoldsAreTheOnesItSaysItHolds() throws Exception {
+    List<Object> held = List.of("s", 1, 2L, 3.0, true, 4f, (short) 5, (byte) 6, 'c', BigInteger.ONE, BigDecimal.TEN,
+        TimeUnit.DAYS, Optional.empty(), new StackTraceElement("C", "m", "F", 1), LocalDate.of(2026, 1, 1), new int[0],
+        new IllegalStateException("x"), new java.util.ArrayDeque<>(), new ArrayList<>(), List.of(1), Arrays.asList(1),
+        Collections.emptyMap(), new TreeSet<>(), EnumSet.of(Colour.RED), new EnumMap<>(Colour.class),
+        Collections.unmodifiableSet(new HashSet<>()), new ConcurrentHashMap<>());
+    List<Object> refused = List.of(new java.util.Random(1), new java.util.BitSet(), new StringBuilder("x"),
+        new java.util.concurrent.atomic.AtomicInteger(1), new java.util.Vector<>(), new java.util.PriorityQueue<>(),
+        new TreeSet<>(java.util.Comparator.comparing(Object::toString)),
+        Collections.synchronizedList(new ArrayList<>()));
+    for (Object v : held) {
+      assertTrue(ValueWriter.holds(v), v.getClass().getName());
+      ValueWriter.write(v);
+    }
+    for (Object v : refused) {
+      assertFalse(ValueWriter.holds(v), v.getClass().getName());
+      assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(v), v.getClass().getName());
+    }
   }
 
   record Holder(List<Object> items) {}
