@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.Externalizable;
+import io.memokit.codec.SerialSamples.Box;
+import io.memokit.codec.SerialSamples.Measure;
+import io.memokit.codec.SerialSamples.Point;
+import io.memokit.codec.SerialSamples.Range;
+import io.memokit.codec.SerialSamples.RangeProxy;
+import io.memokit.codec.SerialSamples.Tally;
+import io.memokit.codec.SerialSamples.Unit;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
-import java.io.ObjectInput;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutput;
-import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.net.URL;
@@ -45,69 +48,6 @@ class SerialContractTest {
   @TempDir
   Path tmp;
 
-  record Point(int x, int y) {}
-
-  /** The users' case: a derived field rebuilt after reading. */
-  static final class Box implements Serializable {
-    final int value;
-    transient int doubled;
-
-    Box(int value) {
-      this.value = value;
-      this.doubled = 2 * value;
-    }
-
-    @Serial
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      doubled = 2 * value;
-    }
-  }
-
-  /** Writes data of its own after its fields: a count, then points it keeps out of its fields. */
-  static final class Tally implements Serializable {
-    final String name;
-    transient List<Point> points = new ArrayList<>();
-    transient int count;
-
-    Tally(String name, Point... points) {
-      this.name = name;
-      this.points.addAll(List.of(points));
-    }
-
-    @Serial
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      out.defaultWriteObject();
-      out.writeInt(points.size() + 1000);
-      out.writeObject(points);
-    }
-
-    @Serial
-    @SuppressWarnings("unchecked")
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      count = in.readInt();
-      points = (List<Point>) in.readObject();
-    }
-  }
-
-  /** A singleton kept one by its readResolve, read by Java serialization (it declares readObject). */
-  static final class Unit implements Serializable {
-    static final Unit INSTANCE = new Unit();
-
-    private Unit() {}
-
-    @Serial
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-    }
-
-    @Serial
-    private Object readResolve() {
-      return INSTANCE;
-    }
-  }
-
   /** A singleton kept one by its readResolve alone, written field by field. */
   static final class Nothing {
     static final Nothing INSTANCE = new Nothing();
@@ -116,68 +56,6 @@ class SerialContractTest {
 
     private Object readResolve() {
       return INSTANCE;
-    }
-  }
-
-  /** The serialization proxy pattern: a Range is only ever read back through its proxy, a record. */
-  static final class Range implements Serializable {
-    final int lo;
-    final int hi;
-
-    Range(int lo, int hi) {
-      if (lo > hi) throw new IllegalArgumentException(lo + " > " + hi);
-      this.lo = lo;
-      this.hi = hi;
-    }
-
-    @Serial
-    private Object writeReplace() {
-      return new RangeProxy(lo, hi);
-    }
-
-    @Serial
-    private void readObject(ObjectInputStream in) throws InvalidObjectException {
-      throw new InvalidObjectException("a Range is read through its proxy");
-    }
-  }
-
-  record RangeProxy(int lo, int hi) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return new Range(lo, hi);
-    }
-  }
-
-  /** Externalizable: made by its public no-argument constructor, then readExternal. */
-  public static final class Measure implements Externalizable {
-    transient boolean madeByNoArgConstructor;
-    int amount;
-    String unit;
-    List<Point> points;
-
-    public Measure() {
-      madeByNoArgConstructor = true;
-    }
-
-    Measure(int amount, String unit, List<Point> points) {
-      this.amount = amount;
-      this.unit = unit;
-      this.points = points;
-    }
-
-    @Override
-    public void writeExternal(ObjectOutput out) throws IOException {
-      out.writeInt(amount);
-      out.writeUTF(unit);
-      out.writeObject(points);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
-      amount = in.readInt();
-      unit = in.readUTF();
-      points = (List<Point>) in.readObject();
     }
   }
 
@@ -210,7 +88,7 @@ class SerialContractTest {
     Tally back = (Tally) roundTrip(new Tally("t", new Point(1, 2), new Point(3, 4)));
     assertEquals("t", back.name);
     assertEquals(1002, back.count);
-    assertEquals(List.of(new Point(1, 2), new Point(3, 4)), back.points);
+    assertEquals(List.of(new Point(1, 2), new Point(3, 4)), back.items);
   }
 
   @Test
@@ -239,8 +117,8 @@ class SerialContractTest {
     assertTrue(back.madeByNoArgConstructor);
     assertEquals(5, back.amount);
     assertEquals("kg", back.unit);
-    assertEquals(List.of(new Point(0, 1)), back.points);
-    assertInstanceOf(Point.class, back.points.get(0));
+    assertEquals(List.of(new Point(0, 1)), back.items);
+    assertInstanceOf(Point.class, back.items.get(0));
   }
 
   @Test
