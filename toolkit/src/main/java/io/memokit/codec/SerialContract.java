@@ -15,20 +15,22 @@ import java.util.Objects;
  * used by {@link ValueWriter} and {@link ValueReader} alike.
  *
  * <p>A class <em>defines its serialized form</em> when it is {@code Serializable}, is neither a
- * record, an enum, nor a JDK class (whose forms memokit writes itself or refuses), has a name
- * another process can find, and it is {@code Externalizable} or one of its own serializable
- * classes (superclasses included, the JDK's not) declares {@code writeObject}, {@code readObject}
- * or {@code readObjectNoData}, or {@code serialPersistentFields}, as Java serialization looks for
- * them. Objects of such a class are written and read by Java serialization itself, inside the
- * value ({@link SerialOut}, {@link SerialIn}), so every one of those methods runs as it would
- * there, with the class's {@code writeReplace} and {@code readResolve}. A value holding one is
- * decoded afresh for each hit: what its methods restore is never shared between callers.
+ * record (Java serialization ignores those methods in records), an enum, nor a JDK class (memokit
+ * writes the JDK's value and collection classes itself), has a name another process can find, and
+ * it is {@code Externalizable} or one of its own serializable classes (superclasses included, the
+ * JDK's not) declares {@code writeObject}, {@code readObject} or {@code readObjectNoData}, or
+ * {@code serialPersistentFields}, as Java serialization looks for them. Objects of such a class are
+ * written and read by Java serialization itself, inside the value ({@link SerialOut},
+ * {@link SerialIn}), so every one of those methods runs as it would there, with the class's
+ * {@code writeReplace} and {@code readResolve}. A value holding one is decoded afresh for each hit:
+ * what its methods restore is never shared between callers.
  *
- * <p>Every other class is written by memokit field by field; its {@code writeReplace} and
- * {@code readResolve} (a record's too, as Java serialization honours them for records) are found
- * here, as Java serialization finds them, and honoured: the object {@code writeReplace} returns is
- * stored in its place, and what {@code readResolve} returns (a singleton, say) is what the reader gets.
- * Values stored field by field before a class defined its serialized form are still read field by field.
+ * <p>Every other class is written by memokit field by field, as before; its {@code writeReplace}
+ * and {@code readResolve} (a record's too, as Java serialization honours them for records) are
+ * found here, as Java serialization finds them, and honoured: the object {@code writeReplace}
+ * returns is stored in its place, and what {@code readResolve} returns (a singleton, say) is what
+ * the reader gets. Values stored field by field before a class defined its serialized form are
+ * still read field by field.
  */
 final class SerialContract {
 
