@@ -19,9 +19,10 @@ import java.util.function.Predicate;
  * <p>Classes are found and admitted as memokit's format finds and admits them: by the reader's
  * {@code classes} (a snippet class by its stable name, {@link SnippetDescriptors}), refused with
  * {@link InvalidClassException} when the store's allow-list rejects them. The streams' filter
- * holds every class Java serialization checks to the same list (a superclass whose data the stream
- * lacks, what a {@code readResolve} returns), so a store's writer can make a reader run the code of
- * no class beyond what the allow-list permits; dynamic proxies, which memokit never writes, are refused.
+ * holds every other class Java serialization checks to the same list (a superclass whose data the
+ * stream lacks, what a {@code readResolve} returns), so a store's writer can make a reader
+ * deserialize no class beyond what the allow-list permits, as in the rest of memokit's format;
+ * dynamic proxies, which memokit never writes, are refused.
  */
 final class SerialIn {
 
