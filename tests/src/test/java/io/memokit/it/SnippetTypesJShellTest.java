@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records and enums defined in JShell snippets, returned at any depth by a memoized function, read
  * back in another session whose snippet numbers differ, and after the type is redefined; a session
- * whose type has another shape is told once, in words, and the stored cell stays.
+ * whose type has another shape is told once, in words, and the stored cell stays. A snippet class
+ * whose readObject restores a transient field is read back there by its readObject.
  */
 class SnippetTypesJShellTest {
 
@@ -56,6 +57,57 @@ class SnippetTypesJShellTest {
         """);
     assertEquals(List.of("shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)",
         "= true"), JShellSessions.seen(second), String.join("\n", second));
+  }
+
+  private static final String CELLS = """
+      class Cell implements Serializable {
+        final int value;
+        transient int doubled;
+        Cell(int value) { this.value = value; this.doubled = 2 * value; }
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+          in.defaultReadObject();
+          doubled = 2 * value;
+        }
+        public String toString() { return "Cell(" + value + " doubled " + doubled + ")"; }
+      }
+      class Tagged extends Cell {
+        final String tag;
+        Tagged(int value, String tag) { super(value); this.tag = tag; }
+        public String toString() { return tag + ":" + super.toString(); }
+      }
+      record Sheet(String name, List<Cell> cells) {}
+      """;
+  private static final String TAGS = """
+      var tags = memo(s, "tags", (Integer n) -> new Tagged(n, "solo"));
+      tags.apply(4);
+      var tag = tags.apply(4);
+      System.out.println("= " + tag + " " + (tag.getClass() == Tagged.class));
+      """;
+  private static final String SHEETS = """
+      var sheets = memo(s, "sheets",
+          (Integer n) -> new Sheet("sheet" + n, List.of(new Cell(n), new Tagged(n + 1, "t"))));
+      var sheet = sheets.apply(21);
+      System.out.println("= " + sheet + " " + sheet.cells().get(0).doubled + " "
+          + (sheet.cells().get(0).getClass() == Cell.class));
+      """;
+
+  @Test
+  void aSnippetClassWhoseReadObjectRestoresATransientFieldIsReadByIt() throws Exception {
+    JShellSessions jshell = new JShellSessions(tmp);
+    String sheet = "= Sheet[name=sheet21, cells=[Cell(21 doubled 42), t:Cell(22 doubled 44)]] 42 true";
+    List<String> first = jshell.run(CELLS + TAGS + SHEETS);
+    assertEquals(List.of("tags MISS(1)", "tags HIT(1)", "= solo:Cell(4 doubled 8) true", "sheets MISS(2)", sheet),
+        JShellSessions.seen(first), String.join("\n", first));
+
+    // Another session: other snippet numbers, the classes declared in another order.
+    List<String> second = jshell.run("""
+        int unrelated = 1;
+        String more = "snippets";
+        double andMore = 2.5;
+        """ + CELLS.substring(CELLS.indexOf("record Sheet")) + CELLS.substring(0, CELLS.indexOf("record Sheet"))
+        + TAGS + SHEETS);
+    assertEquals(List.of("tags HIT(1)", "tags HIT(1)", "= solo:Cell(4 doubled 8) true", "sheets HIT(2)", sheet),
+        JShellSessions.seen(second), String.join("\n", second));
   }
 
   @Test

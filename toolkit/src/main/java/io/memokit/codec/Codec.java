@@ -167,7 +167,8 @@ public final class Codec {
   /**
    * Encodes {@code value} in memokit's own format when it can hold it (values of the JDK's value,
    * collection and time classes, records, enums, exceptions and classes of the user's own, at any
-   * depth), else with FST where it runs, else with Java serialization.
+   * depth; an object whose class defines its serialized form by Java serialization within it,
+   * {@link SerialContract}), else with FST where it runs, else with Java serialization.
    */
   public Encoded encode(Object value) throws NotStorableException {
     try {

@@ -16,14 +16,15 @@ import java.util.Map;
 
 /**
  * What the value format needs to know of a class, looked up once per class: a record's components
- * and canonical constructor; an object's fields (its own and its superclasses', by qualified name),
- * how to make an instance without running its constructors, and its {@code writeReplace} and
- * {@code readResolve} methods, honoured as Java serialization honours them.
+ * and canonical constructor; an object's fields (its own and its superclasses', by qualified name)
+ * and how to make an instance without running its constructors; for both, the {@code writeReplace}
+ * and {@code readResolve} methods {@link SerialContract} finds.
  */
 final class Shapes {
 
-  /** A record: component names, accessors (as {@code Object -> Object}) and canonical constructor. */
-  record RecordShape(String[] names, MethodHandle[] accessors, Constructor<?> constructor) {}
+  /** A record: component names, accessors (as {@code Object -> Object}), canonical constructor, hooks (or null). */
+  record RecordShape(String[] names, MethodHandle[] accessors, Constructor<?> constructor, Method writeReplace,
+                     Method readResolve) {}
 
   /** An object: its fields by qualified name, an instantiator, and serialization hooks (or null). */
   record ObjectShape(List<Field> fields, Map<String, Field> byName, Constructor<?> instantiator,
@@ -46,7 +47,8 @@ final class Shapes {
         }
         Constructor<?> c = type.getDeclaredConstructor(types);
         c.setAccessible(true);
-        return new RecordShape(names, accessors, c);
+        return new RecordShape(names, accessors, c, SerialContract.writeReplace(type),
+            SerialContract.readResolve(type));
       } catch (ReflectiveOperationException | RuntimeException e) {
         return "record " + type.getName() + " cannot be read or rebuilt by memokit (" + e + ")";
       }
@@ -74,7 +76,8 @@ final class Shapes {
           }
         }
         Constructor<?> instantiator = instantiator(type, base);
-        return new ObjectShape(fields, byName, instantiator, hook(type, "writeReplace"), hook(type, "readResolve"));
+        return new ObjectShape(fields, byName, instantiator, SerialContract.writeReplace(type),
+            SerialContract.readResolve(type));
       } catch (ReflectiveOperationException | RuntimeException e) {
         return "memokit cannot read or rebuild " + type.getName() + " field by field (" + e + ")";
       }
@@ -126,20 +129,5 @@ final class Shapes {
     Constructor<?> c = sun.reflect.ReflectionFactory.getReflectionFactory().newConstructorForSerialization(type, run);
     c.setAccessible(true);
     return c;
-  }
-
-  private static Method hook(Class<?> type, String name) {
-    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      try {
-        Method m = c.getDeclaredMethod(name);
-        if (Modifier.isStatic(m.getModifiers()) || m.getReturnType() != Object.class) return null;
-        if (c != type && Modifier.isPrivate(m.getModifiers())) return null;
-        m.setAccessible(true);
-        return m;
-      } catch (NoSuchMethodException e) {
-        // look in the superclass
-      }
-    }
-    return null;
   }
 }

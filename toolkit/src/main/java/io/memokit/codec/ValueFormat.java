@@ -9,10 +9,16 @@ import java.io.IOException;
  * snippet's class by its own name, without the session's snippet number) and written field by
  * field, by name, so a reader whose class has the same name and shape reads them back.
  *
+ * <p>An object whose class defines its serialized form ({@link SerialContract}: {@code readObject},
+ * {@code writeObject}, {@code Externalizable}...) is the exception: it is a {@code SERIAL} item, the
+ * next object of one of the value's Java-serialization streams, which come first ({@code STREAMS})
+ * and hold, in turn, memokit's items for what such objects hold ({@link SerialOut}, {@link SerialIn}).
+ *
  * <pre>
- *   value  := MAGIC VERSION item
- *   item   := tag payload                     (tags below; never renumber them: stored values use them)
- *   class  := varint 0, name  |  varint n     (n-1: a class named earlier in this value)
+ *   value   := MAGIC VERSION [STREAMS varint count, (varint length, bytes)*count] item
+ *   item    := tag payload                     (tags below; never renumber them: stored values use them)
+ *   class   := varint 0, name  |  varint n     (n-1: a class named earlier in this value)
+ *   SERIAL  := varint stream                   (the stream's next object, read by Java serialization)
  * </pre>
  */
 final class ValueFormat {
@@ -23,7 +29,7 @@ final class ValueFormat {
   static final int NULL = 0, FALSE = 1, TRUE = 2, BYTE = 3, SHORT = 4, INT = 5, LONG = 6, FLOAT = 7, DOUBLE = 8,
       CHAR = 9, STRING = 10, STRING16 = 11, BIG_INTEGER = 12, BIG_DECIMAL = 13, ENUM = 14, RECORD = 15,
       OPTIONAL_EMPTY = 16, OPTIONAL = 17, LIST = 18, SET = 19, MAP = 20, OBJECT_ARRAY = 21, TIME = 22,
-      OBJECT = 23, REF = 24, STACK_ELEMENT = 25,
+      OBJECT = 23, REF = 24, STACK_ELEMENT = 25, STREAMS = 26, SERIAL = 27,
       BOOLEAN_ARRAY = 32, BYTE_ARRAY = 33, SHORT_ARRAY = 34, CHAR_ARRAY = 35, INT_ARRAY = 36, LONG_ARRAY = 37,
       FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39;
 

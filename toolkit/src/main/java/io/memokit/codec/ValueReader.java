@@ -38,7 +38,9 @@ import java.util.function.Predicate;
  * {@link ClassFinder} (a snippet class by its stable name among those this process knows); a class
  * whose shape differs from the stored one (other record components, a field the stored value has
  * and this class lacks, a value of another type) raises {@link IncompatibleClassException} in
- * plain words; a class refused by {@code allowed} raises {@link InvalidClassException}.
+ * plain words; a class refused by {@code allowed} raises {@link InvalidClassException}. Objects
+ * stored by Java serialization are read by it, by their class's own rules ({@link SerialIn}), with
+ * the same class finder and allow-list; they cannot be salvaged.
  */
 public final class ValueReader {
 
@@ -71,6 +73,8 @@ public final class ValueReader {
   /** The stored name of the class {@link #type()} last returned, when it is missing here (salvaging). */
   private String lastMissing;
   private final List<Object> objects = new ArrayList<>();
+  /** The value's Java-serialization streams, if it has any. */
+  private SerialIn serial;
 
   private ValueReader(ByteBuffer in, ClassFinder finder, Predicate<Class<?>> allowed, boolean salvaging) {
     this.in = in;
@@ -110,6 +114,7 @@ public final class ValueReader {
     ValueReader r = new ValueReader(ByteBuffer.wrap(bytes, 2, length - 2).order(ByteOrder.LITTLE_ENDIAN), finder,
         allowed, salvaging);
     try {
+      if (r.in.hasRemaining() && (r.in.get(r.in.position()) & 0xff) == STREAMS) r.streams();
       Object v = r.item();
       if (r.in.hasRemaining()) throw new IOException("a stored value has " + r.in.remaining() + " bytes too many");
       return v;
@@ -153,11 +158,29 @@ public final class ValueReader {
       case MAP -> map(in.get());
       case OBJECT_ARRAY -> objectArray();
       case OBJECT -> object();
+      case SERIAL -> {
+        if (serial == null) throw new IOException("a stored value is corrupted: an object of streams it lacks");
+        yield serial.read(varint());
+      }
       case BOOLEAN_ARRAY, BYTE_ARRAY, SHORT_ARRAY, CHAR_ARRAY, INT_ARRAY, LONG_ARRAY, FLOAT_ARRAY, DOUBLE_ARRAY ->
           register(primitiveArray(tag));
       default -> throw new IOException("a stored value has an unknown tag " + tag + " (corrupted, or written by a "
           + "newer memokit)");
     };
+  }
+
+  /** Reads the table of the value's Java-serialization streams ({@link SerialIn} opens each on first use). */
+  private void streams() {
+    in.get();
+    int n = varint();
+    int[] starts = new int[n];
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) {
+      lengths[i] = varint();
+      starts[i] = in.position();
+      in.position(starts[i] + lengths[i]); // past the end: IllegalArgumentException, reported as corrupted
+    }
+    serial = new SerialIn(in.array(), starts, lengths, this::admitted, allowed, this::item);
   }
 
   private <T> T register(T o) {
@@ -188,14 +211,25 @@ public final class ValueReader {
     String name = text();
     Class<?> c;
     try {
+      c = admitted(name);
+    } catch (ClassNotFoundException e) {
+      if (!salvaging) throw e;
+      missing.put(classes.size(), name);
+      classes.add(Salvaged.class);
+      lastMissing = name;
+      return Salvaged.class;
+    }
+    classes.add(c);
+    lastMissing = null;
+    return c;
+  }
+
+  /** The class stored as {@code name}; refused with {@link InvalidClassException} if {@code allowed} rejects it. */
+  private Class<?> admitted(String name) throws IOException, ClassNotFoundException {
+    Class<?> c;
+    try {
       c = finder.find(name);
     } catch (ClassNotFoundException e) {
-      if (salvaging) {
-        missing.put(classes.size(), name);
-        classes.add(Salvaged.class);
-        lastMissing = name;
-        return Salvaged.class;
-      }
       String shown = name.startsWith(SNIPPET) ? name.substring(SNIPPET.length()) + " (defined in a JShell snippet or "
           + "notebook cell)" : name;
       throw new ClassNotFoundException("class " + shown + " is not defined in this process", e);
@@ -203,8 +237,6 @@ public final class ValueReader {
     if (allowed != null && !allowed.test(c)) {
       throw new InvalidClassException(c.getName(), "not in this store's allowed classes");
     }
-    classes.add(c);
-    lastMissing = null;
     return c;
   }
 
@@ -256,6 +288,7 @@ public final class ValueReader {
     } catch (ReflectiveOperationException e) {
       throw new IOException("record " + name(c) + " could not be rebuilt: " + e.getCause(), e);
     }
+    if (shape.readResolve() != null) r = ValueWriter.invoke(shape.readResolve(), r);
     objects.set(index, r);
     return r;
   }

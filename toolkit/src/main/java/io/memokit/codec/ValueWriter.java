@@ -40,7 +40,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Writes a value in memokit's {@link ValueFormat}. A value holding something the format cannot
  * hold (a JDK class it does not know, a cycle through a record) raises {@link ValueFormat.Unsupported}
- * naming it, and the caller uses another codec. One writer per encoding.
+ * naming it, and the caller uses another codec. An object whose class defines its serialized form
+ * ({@link SerialContract}) is written by Java serialization, by its own rules ({@link SerialOut}).
+ * One writer per encoding.
  */
 public final class ValueWriter {
 
@@ -53,7 +55,11 @@ public final class ValueWriter {
   private final Map<Class<?>, Integer> classes = new HashMap<>();
   private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
+  /** Objects whose writeReplace's result is being written in their place. */
+  private final IdentityHashMap<Object, Boolean> replacing = new IdentityHashMap<>();
   private int objects;
+  /** The Java-serialization streams of the objects that define their serialized form; null until one is written. */
+  private SerialOut serial;
   /**
    * Whether the value holds an object a caller could change (a non-empty array, a modifiable
    * collection, an object of a plain class, an exception, an expression): such a value is decoded
@@ -87,6 +93,7 @@ public final class ValueWriter {
       w.byte1(MAGIC);
       w.byte1(VERSION);
       w.item(value);
+      if (w.serial != null) w.streamsFirst();
       return new Written(w.buf, w.pos, w.mutable);
     } finally {
       if (w.buf.length <= RETAINED) BUFFERS.set(w.buf);
@@ -175,9 +182,11 @@ public final class ValueWriter {
   private void shared(Object v) throws IOException {
     Class<?> c = v.getClass();
     if (v instanceof Record r) {
+      Shapes.RecordShape shape = Shapes.record(c);
+      if (replaced(v, shape.writeReplace())) return;
       seen.put(v, objects++);
       recordsInProgress.put(v, Boolean.TRUE);
-      record(r);
+      record(r, shape);
       recordsInProgress.remove(v);
     } else if (c.isArray()) {
       seen.put(v, objects++);
@@ -216,14 +225,67 @@ public final class ValueWriter {
         item(e.getValue());
       }
     } else if (Shapes.isJdk(c) && !(v instanceof Throwable)) {
-      throw new Unsupported("memokit's format does not hold " + c.getName());
+      // Held by an object that defines its serialized form, it is written as Java serialization writes it there.
+      boolean javaForm = serial != null && (serial.wrote(v) || serial.inside() && v instanceof java.io.Serializable);
+      if (!javaForm) throw new Unsupported("memokit's format does not hold " + c.getName());
+      serial(v);
+    } else if (SerialContract.definesForm(c)) {
+      serial(v);
     } else {
       object(v);
     }
   }
 
-  private void record(Record r) throws IOException {
-    Shapes.RecordShape shape = Shapes.record(r.getClass());
+  /**
+   * Writes what {@code writeReplace} (if not null) returns for {@code v} in its place, when that is
+   * another object; a later occurrence of {@code v} then refers to it, as in Java serialization.
+   */
+  private boolean replaced(Object v, java.lang.reflect.Method writeReplace) throws IOException {
+    if (writeReplace == null) return false;
+    if (replacing.containsKey(v)) throw heldByItsReplacement(v);
+    Object replacement = invoke(writeReplace, v);
+    if (replacement == v) return false;
+    replacing.put(v, Boolean.TRUE);
+    try {
+      item(replacement);
+    } finally {
+      replacing.remove(v);
+    }
+    Integer id = replacement == null ? null : seen.get(replacement);
+    if (id != null) seen.put(v, id);
+    return true;
+  }
+
+  /** A value holding {@code v} inside what {@code v}'s writeReplace returns: a reader could not give it back. */
+  static Unsupported heldByItsReplacement(Object v) {
+    return new Unsupported("the value holds " + v.getClass().getName() + " inside the object its writeReplace "
+        + "returns, which cannot be read back (nor can Java serialization read it back)");
+  }
+
+  /** An object of a class that defines its serialized form: written by Java serialization ({@link SerialOut}). */
+  private void serial(Object v) throws IOException {
+    mutable = true; // its own methods decide what a reader gets: never shared between callers
+    if (serial == null) serial = new SerialOut(this::item);
+    int stream = serial.streamFor(v);
+    byte1(SERIAL);
+    varint(stream);
+    serial.write(stream, v);
+  }
+
+  /** Puts the streams' bytes before the value's item, where a reader needs them first. */
+  private void streamsFirst() throws IOException {
+    byte[] item = Arrays.copyOfRange(buf, 2, pos);
+    List<byte[]> streams = serial.finish();
+    pos = 2;
+    byte1(STREAMS);
+    varint(streams.size());
+    for (byte[] s : streams) bytes(s);
+    ensure(item.length);
+    System.arraycopy(item, 0, buf, pos, item.length);
+    pos += item.length;
+  }
+
+  private void record(Record r, Shapes.RecordShape shape) throws IOException {
     byte1(RECORD);
     className(r.getClass());
     varint(shape.names().length);
@@ -251,13 +313,7 @@ public final class ValueWriter {
   private void object(Object v) throws IOException {
     mutable = true;
     Shapes.ObjectShape shape = Shapes.object(v.getClass());
-    if (shape.writeReplace() != null) {
-      Object replaced = invoke(shape.writeReplace(), v);
-      if (replaced != v) {
-        item(replaced);
-        return;
-      }
-    }
+    if (replaced(v, shape.writeReplace())) return;
     if (v instanceof Throwable t) t.getStackTrace(); // the stack is filled in lazily: make it part of the fields
     seen.put(v, objects++);
     byte1(OBJECT);
@@ -284,6 +340,20 @@ public final class ValueWriter {
   private void elements(Collection<?> c) throws IOException {
     varint(c.size());
     for (Object e : c) item(e);
+  }
+
+  /**
+   * Whether this format writes {@code v}, an object of a JDK class, itself: the kinds {@link #item}
+   * and {@link #shared} write; they refuse any other.
+   */
+  static boolean holds(Object v) {
+    Class<?> c = v.getClass();
+    return c == String.class || c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class
+        || c == Float.class || c == Short.class || c == Byte.class || c == Character.class || c == BigInteger.class
+        || c == BigDecimal.class || v instanceof Enum || v instanceof Optional || v instanceof StackTraceElement
+        || TimeValues.isTime(v) || c.isArray() || v instanceof Throwable || c == ArrayDeque.class
+        || v instanceof List<?> l && listKind(l) > 0 || v instanceof Set<?> s && setKind(s) > 0
+        || v instanceof Map<?, ?> m && mapKind(m) > 0;
   }
 
   // ---- collections: which ones are written as themselves ---------------------------------------
@@ -430,7 +500,12 @@ public final class ValueWriter {
     if (c.isHidden() || c.isAnonymousClass()) {
       throw new Unsupported("class " + c.getName() + " has no name another process could find");
     }
-    string(STORED_NAMES.get(c));
+    string(storedName(c));
+  }
+
+  /** The name {@code c} is stored under (see {@link #STORED_NAMES}). */
+  static String storedName(Class<?> c) {
+    return STORED_NAMES.get(c);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.memokit.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -202,11 +203,58 @@ class ValueCodecTest {
     assertEquals(1, bare.getSuppressed().length);
   }
 
+  /**
+   * A record, a list shared twice, an immutable map, an object of a plain class, an array and an
+   * Optional, as memokit wrote them before objects could be written by Java serialization: written
+   * byte for byte the same, and read back.
+   */
+  private static final String EARLIER_ENCODING = "4d011201070f000a25696f2e6d656d6f6b69742e636f6465632e56616c7565436f64"
+      + "65635465737424506f696e74020a017805010000000a017905020000001201010a01731802140d010a016b060100000000000000170"
+      + "00a24696f2e6d656d6f6b69742e636f6465632e56616c7565436f64656354657374244e6f6465020a29696f2e6d656d6f6b69742e636f"
+      + "6465632e56616c7565436f64656354657374244e6f64652e6e616d650a01610a29696f2e6d656d6f6b69742e636f6465632e56616c756"
+      + "5436f64656354657374244e6f64652e6e65787400240103000000110a016f";
+
+  @Test
+  void valuesOfEveryOtherKindAreWrittenAsBeforeAndEarlierValuesRead() throws Exception {
+    List<Object> shared = new ArrayList<>(List.of("s"));
+    List<Object> value = new ArrayList<>(Arrays.asList(new Point(1, 2), shared, shared, Map.of("k", 1L), new Node("a"),
+        new int[] {3}, Optional.of("o")));
+    assertEquals(EARLIER_ENCODING, java.util.HexFormat.of().formatHex(ValueWriter.write(value)));
+    byte[] earlier = java.util.HexFormat.of().parseHex(EARLIER_ENCODING);
+    List<?> back = (List<?>) ValueReader.read(earlier, earlier.length, name -> Class.forName(name, false,
+        ValueCodecTest.class.getClassLoader()), null);
+    assertEquals(new Point(1, 2), back.get(0));
+    assertSame(back.get(1), back.get(2));
+    assertEquals("a", ((Node) back.get(4)).name);
+    assertArrayEquals(new int[] {3}, (int[]) back.get(5));
+  }
+
   @Test
   void whatTheFormatCannotHoldIsRefusedNamingIt() {
     ValueFormat.Unsupported u = assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(List.of(new Thread())));
     assertTrue(u.getMessage().contains("java.lang.Thread"), u.getMessage());
     assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(Collections.synchronizedList(new ArrayList<>())));
+  }
+
+  @Test
+  void theJdkObjectsTheWriterHoldsAreTheOnesItSaysItHolds() throws Exception {
+    List<Object> held = List.of("s", 1, 2L, 3.0, true, 4f, (short) 5, (byte) 6, 'c', BigInteger.ONE, BigDecimal.TEN,
+        TimeUnit.DAYS, Optional.empty(), new StackTraceElement("C", "m", "F", 1), LocalDate.of(2026, 1, 1), new int[0],
+        new IllegalStateException("x"), new java.util.ArrayDeque<>(), new ArrayList<>(), List.of(1), Arrays.asList(1),
+        Collections.emptyMap(), new TreeSet<>(), EnumSet.of(Colour.RED), new EnumMap<>(Colour.class),
+        Collections.unmodifiableSet(new HashSet<>()), new ConcurrentHashMap<>());
+    List<Object> refused = List.of(new java.util.Random(1), new java.util.BitSet(), new StringBuilder("x"),
+        new java.util.concurrent.atomic.AtomicInteger(1), new java.util.Vector<>(), new java.util.PriorityQueue<>(),
+        new TreeSet<>(java.util.Comparator.comparing(Object::toString)),
+        Collections.synchronizedList(new ArrayList<>()));
+    for (Object v : held) {
+      assertTrue(ValueWriter.holds(v), v.getClass().getName());
+      ValueWriter.write(v);
+    }
+    for (Object v : refused) {
+      assertFalse(ValueWriter.holds(v), v.getClass().getName());
+      assertThrows(ValueFormat.Unsupported.class, () -> ValueWriter.write(v), v.getClass().getName());
+    }
   }
 
   record Holder(List<Object> items) {}
