@@ -474,6 +474,13 @@ public final class ValueReader {
       }
       return salvaged;
     }
+    if (SerialContract.definesForm(c)) {
+      // Written field by field by a memokit that bypassed the class's own serialization methods: the
+      // fields they restore (a transient cache, a derived field) would come back wrong.
+      throw new IncompatibleClassException("the stored value holds a " + name(c) + " written field by field, "
+          + "bypassing the serialization methods it defines (readObject, ...); its cell was stored by an earlier "
+          + "memokit: clear it (f.clear()) to store it anew");
+    }
     Shapes.ObjectShape shape = Shapes.object(c);
     Object o;
     try {

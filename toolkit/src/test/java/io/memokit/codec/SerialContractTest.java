@@ -76,6 +76,46 @@ class SerialContractTest {
         allowed);
   }
 
+  /** A twin of {@link Boy} without its readObject: how an earlier memokit wrote a Boy, field by field. */
+  static final class Bob implements java.io.Serializable {
+    final int value;
+    transient int doubled;
+
+    Bob(int value) {
+      this.value = value;
+      this.doubled = 2 * value;
+    }
+  }
+
+  static final class Boy implements java.io.Serializable {
+    final int value;
+    transient int doubled;
+
+    Boy(int value) {
+      this.value = value;
+      this.doubled = 2 * value;
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      doubled = 2 * value;
+    }
+  }
+
+  @Test
+  void aValueAnEarlierMemokitWroteFieldByFieldIsRefusedNotReadWrong() throws Exception {
+    byte[] bob = ValueWriter.write(new Bob(21));
+    String from = Bob.class.getName();
+    String to = Boy.class.getName();
+    byte[] asBoy = new String(bob, java.nio.charset.StandardCharsets.ISO_8859_1).replace(from, to)
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertEquals(bob.length, asBoy.length);
+    assertFalse(java.util.Arrays.equals(bob, asBoy), "the class name was found and replaced");
+    ValueReader.IncompatibleClassException e = assertThrows(ValueReader.IncompatibleClassException.class,
+        () -> read(asBoy, null));
+    assertTrue(e.getMessage().contains("written field by field"), e.getMessage());
+  }
+
   @Test
   void readObjectRestoresATransientField() throws Exception {
     Box back = (Box) roundTrip(new Box(21));
