@@ -76,6 +76,61 @@ class BlockInUseTest {
     }
   }
 
+  /**
+   * The same in JShell, as two kernels meet it: session A runs {@code sq} and stays open; session B,
+   * with other snippet numbers, defines {@code sq} with other code: it is not told that "its" code
+   * changed (it never ran A's), and its {@code clearObsolete()} keeps A's block, naming A; once A has
+   * ended, a later session's removes it.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aSessionsBlockIsKeptWhileItRunsAndAnotherSessionIsNotToldItsCodeChanged(StoreKind kind) throws Exception {
+    String location = kind.location(tmp);
+    Path go = tmp.resolve("go");
+    Path script = tmp.resolve("a.jsh");
+    java.nio.file.Files.writeString(script, "var s = store(\"" + location + "\");\ntrace(true);\n"
+        + "var sq = memo(s, \"sq\", (Integer x) -> x * x);\n"
+        + "System.out.println(\"= \" + sq.apply(3));\n"
+        + "System.out.println(\"READY\");\n"
+        + "while (!java.nio.file.Files.exists(java.nio.file.Path.of(\"" + go + "\"))) Thread.sleep(50);\n/exit\n");
+    Path out = tmp.resolve("a.out");
+    Process a = new ProcessBuilder(Notebooks.ROOT.resolve("bin/jshell").toString(), script.toString())
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (!java.nio.file.Files.readString(out).contains("READY") && a.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String shown = java.nio.file.Files.readString(out);
+      assertTrue(shown.contains("READY"), shown);
+      java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\\[proc (\\d+) @").matcher(shown);
+      assertTrue(pid.find(), shown);
+
+      JShellSessions sessions = new JShellSessions(tmp, location);
+      List<String> b = sessions.run("""
+          int a = 1;
+          String b = "two";
+          var sq = memo(s, "sq", (Integer x) -> x * x * x);
+          System.out.println("= " + sq.apply(3));
+          System.out.println("= " + s.clearObsolete());
+          """);
+      List<String> seen = JShellSessions.seen(b);
+      assertEquals(List.of("sq MISS(2)", "= 27"), seen.subList(0, 2), String.join("\n", b));
+      assertTrue(seen.get(2).startsWith("memokit: kept block sq(1)#") && seen.get(2).contains(" in use by proc "
+          + pid.group(1) + " on "), String.join("\n", b));
+      assertEquals("= 0", seen.get(3), String.join("\n", b));
+      assertEquals(4, seen.size(), String.join("\n", b));
+    } finally {
+      java.nio.file.Files.writeString(go, "go");
+      if (!a.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) a.destroyForcibly();
+    }
+    List<String> c = new JShellSessions(tmp, location).run("""
+        var sq = memo(s, "sq", (Integer x) -> x * x * x);
+        System.out.println("= " + s.clearObsolete());
+        """);
+    assertEquals(List.of("= 1"), JShellSessions.seen(c), String.join("\n", c));
+  }
+
   private static String stderrOf(Runnable r) {
     PrintStream was = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
