@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Code-change awareness as a JShell user meets it: real {@code bin/jshell} sessions, one after the
- * other, on one store. The same definitions in a session whose snippet numbers differ hit; an edited
+ * other, on one store (a directory; the first test on PostgreSQL too). The same definitions in a session whose snippet numbers differ hit; an edited
  * function (or a helper it calls, edited in an earlier snippet, even after the function was defined)
  * computes anew and, when the former code ran in that session, says so once; reverting the edit hits the old cells; an explicit version decides
  * instead of the code; a method reference into the JDK is keyed by its target, and {@code info()} says so.
@@ -20,8 +22,11 @@ class CodeChangeJShellTest {
   @TempDir
   Path tmp;
 
+  /** The store the sessions share: a directory unless a test says otherwise. */
+  private String location;
+
   private List<String> session(String script) throws Exception {
-    return new JShellSessions(tmp).run(script);
+    return (location == null ? new JShellSessions(tmp) : new JShellSessions(tmp, location)).run(script);
   }
 
   private static List<String> seen(List<String> lines) {
@@ -33,8 +38,10 @@ class CodeChangeJShellTest {
       var sq = memo(s, "sq", (Integer x) -> helper(x) * x);
       """;
 
-  @Test
-  void editsAreNoticedAcrossSessionsWhateverTheSnippetNumbers() throws Exception {
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void editsAreNoticedAcrossSessionsWhateverTheSnippetNumbers(StoreKind kind) throws Exception {
+    location = kind.location(tmp);
     List<String> first = session(DEFINE + """
         System.out.println("= " + sq.apply(4));
         System.out.println("= " + sq.apply(5));
