@@ -100,13 +100,16 @@ class CommandLineTest {
    * A store with: sq(1) under two codes (cells 2 and 3 with a hit on 2; cell 2 again under the
    * other code), add(2) (one cell, never hit), v{3}(1) (a value hit once and a stored exception).
    */
-  private Path fixture() {
+  private Path fixture() throws Exception {
     Path dir = tmp.resolve("store");
-    fill(store(dir));
+    StoreFiller.fillInAnotherProcess(dir.toString());
     return dir;
   }
 
-  /** Fills {@code s} as {@link #fixture} describes (PostgresCommandLineTest fills a database so). */
+  /**
+   * Fills {@code s} as {@link #fixture} describes; {@link StoreFiller} runs it in a process that then
+   * ends (PostgresCommandLineTest fills a database so).
+   */
   static void fill(MemoStore s) {
     var sq = memo(s, "sq", (Integer x) -> x * x);
     sq.apply(2);

@@ -45,11 +45,11 @@ class PostgresCommandLineTest {
   }
 
   @BeforeEach
-  void fillADatabase() throws SQLException {
+  void fillADatabase() throws Exception {
     database = server.createDatabase();
     url = server.url(database);
     shown = url.replace(server.password(), "***");
-    CommandLineTest.fill(store(url));
+    StoreFiller.fillInAnotherProcess(url);
   }
 
   @AfterEach
