@@ -33,6 +33,8 @@ public final class ImplicitArgs {
   static final class Source {
     final String name;
     final String keyName;
+    /** {@code keyName} as the key writes a string, encoded once: a call does not encode it again. */
+    final byte[] keyNameBytes;
     final boolean variable;
     private final MethodHandle getter;
     /** A type whose values were refused a key: a value of exactly this class is counted by type at once. */
@@ -41,6 +43,7 @@ public final class ImplicitArgs {
     Source(String name, String keyName, boolean variable, MethodHandle getter) {
       this.name = name;
       this.keyName = keyName;
+      this.keyNameBytes = KeyWriter.utf8(keyName);
       this.variable = variable;
       this.getter = getter;
     }

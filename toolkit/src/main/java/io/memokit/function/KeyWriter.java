@@ -206,7 +206,7 @@ public final class KeyWriter {
     writeInt(reads.size());
     for (int i = 0; i < reads.size(); i++) {
       ImplicitArgs.Source s = reads.source(i);
-      writeString(s.keyName);
+      writeBytes(s.keyNameBytes); // as writeString(s.keyName) writes it
       Object v = s.read();
       if (v != null && (v.getClass() == s.refusedType || byType.contains(s))) {
         writeByte(BY_TYPE);
