@@ -267,9 +267,10 @@ public final class CodeFingerprint {
      * function was defined never answers from a cell of its former content.
      */
     private void captured(String what, Object v, Field holder) {
-      if (v instanceof NamedFunction || ReadValues.settled(v) || isSelf(v) || ReadValues.refusedAsType(v)) value(what, v);
       // A captured reference never changes, so neither does a value's class: one refused as such is counted once.
-      if (ReadValues.settled(v) || isSelf(v) || ReadValues.refusedAsType(v)) return;
+      boolean keyedOnce = isSelf(v) || ReadValues.settled(v) || ReadValues.refusedAsType(v);
+      if (keyedOnce || v instanceof NamedFunction) value(what, v);
+      if (keyedOnce) return;
       ImplicitArgs.Source source = holder == null ? null : ReadValues.captured(fn, holder, what);
       if (source == null) {
         value(what, v);
