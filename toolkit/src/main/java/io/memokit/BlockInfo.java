@@ -36,7 +36,7 @@ public record BlockInfo(String name, String version, String code, int arity, lon
 
   /** The label, followed by {@code #code} for a block of fingerprinted code: how the command line names it. */
   public String blockName() {
-    return code.isEmpty() ? label() : label() + "#" + code;
+    return new io.memokit.function.FunctionId(name, version, code, arity).blockName();
   }
 
   /** This snapshot with {@code keyedBy} said by the process that defines the function (with its reasons). */

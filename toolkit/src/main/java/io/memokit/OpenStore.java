@@ -153,8 +153,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
         if (!obsolete && !unused) continue;
         List<io.memokit.storage.BlockUser> users = backend.usersOf(id);
         if (!users.isEmpty()) {
-          System.err.println("memokit: kept block " + id.label() + (id.code().isEmpty() ? "" : "#" + id.code()) + " of "
-              + location() + ": in use by "
+          System.err.println("memokit: kept block " + id.blockName() + " of " + location() + ": in use by "
               + users.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
           continue;
         }

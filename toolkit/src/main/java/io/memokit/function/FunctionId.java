@@ -80,6 +80,11 @@ public record FunctionId(String name, String version, String code, int arity) {
     return version.isEmpty() ? name + "(" + arity + ")" : name + "{" + version + "}(" + arity + ")";
   }
 
+  /** The block's name as stores and the command line list it: {@code sq(1)#3fa2c1d0e5b6a7f8}, {@code v{3}(1)}. */
+  public String blockName() {
+    return code.isEmpty() ? label() : label() + "#" + code;
+  }
+
   /** The label, with the code fingerprint when there is one: {@code sq(1) code 3fa2c1d0e5b6a7f8}. */
   public String describe() {
     return code.isEmpty() ? label() : label() + " code " + code;
