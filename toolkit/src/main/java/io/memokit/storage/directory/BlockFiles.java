@@ -209,6 +209,7 @@ final class BlockFiles implements Closeable {
   <T> T withAdmin(AdminAction<T> action) throws IOException {
     admin.lock();
     try {
+      boolean damaged = false;
       for (int attempt = 0; ; attempt++) {
         FileLock l;
         long backoff = 1_000;
@@ -225,21 +226,23 @@ final class BlockFiles implements Closeable {
             continue; // released below; reopen, then lock the new lock file
           }
           try {
-            table.validate(attributes.size());
-          } catch (CorruptFileException | InternalError e) {
-            LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
-            rebuildIndex();
-          }
-          if (keys.syncWith(table)) {
-            // Out of step: a process was killed in the middle of a change; what it left is repaired.
-            repairStranded();
-            recount();
-          }
-          try {
+            if (damaged) {
+              rebuildIndex(); // also rewrites the key directory, trusting nothing of either file
+              damaged = false;
+            } else {
+              bringInStep(attributes.size());
+            }
             return action.run();
-          } catch (InternalError e) {
-            throw new CorruptFileException(indexFile, "index could not be read: " + e.getMessage());
+          } catch (RuntimeException | InternalError e) {
+            if (!isDamageFault(e)) throw e;
+            // A length or offset read from a damaged file, used before a check caught it: the
+            // index and key directory are rebuilt from the records, and the section runs again.
+            if (attempt > 2) throw new CorruptFileException(indexFile, "the files of block " + id.label()
+                + " stay unreadable after a rebuild: " + e);
+            LOG.log(System.Logger.Level.WARNING, "memokit: the files of block " + id.label() + " are damaged ("
+                + e + "); rebuilding its index from its records");
+            damaged = true;
+            continue;
           } catch (NoSuchFileException e) {
             // Files removed under this section (the block's or the store's directory deleted): if
             // the block is no longer the one opened, reopen it and run the action on the new files.
@@ -259,6 +262,36 @@ final class BlockFiles implements Closeable {
     } finally {
       admin.unlock();
     }
+  }
+
+  /**
+   * Brings the index and its key directory to a sound state (admin lock held): an index whose
+   * header is damaged is rebuilt from the records; a key directory out of step (a process was
+   * killed in the middle of a change) is rebuilt, and what that process left is repaired.
+   */
+  private void bringInStep(long indexSize) throws IOException {
+    try {
+      table.validate(indexSize);
+    } catch (CorruptFileException | InternalError e) {
+      LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+          "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
+      rebuildIndex();
+    }
+    if (keys.syncWith(table)) {
+      repairStranded();
+      recount();
+    }
+  }
+
+  /**
+   * Whether {@code e} is what reading a damaged file throws when a length or offset it holds was
+   * used before being checked: an index past a mapping's or an array's end, or the JVM's fault on
+   * a mapped page past the end of a truncated file.
+   */
+  static boolean isDamageFault(Throwable e) {
+    return e instanceof IndexOutOfBoundsException || e instanceof java.nio.BufferUnderflowException
+        || e instanceof java.nio.BufferOverflowException || e instanceof NegativeArraySizeException
+        || e instanceof InternalError;
   }
 
   /** The file of the finished cell of the key with this hash. */
@@ -284,16 +317,22 @@ final class BlockFiles implements Closeable {
     t.reinitialize(maxsize);
     long now = store.settings().clockMillis().getAsLong();
     java.util.Map<CellRef, Found> latest = new java.util.HashMap<>();
+    int removed = 0;
+    String firstRemoved = null;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
       for (Path f : files) {
         try {
           CellFile.Stored s = CellFile.parse(f, Files.readAllBytes(f));
           latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, ValuesLog.IN_OWN_FILE, f), Found::later);
         } catch (CorruptFileException | NewerFormatException e) {
-          LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; removed");
+          if (removed++ == 0) firstRemoved = e.getMessage();
           Files.deleteIfExists(f);
         }
       }
+    }
+    if (removed > 0) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: removed " + removed + " damaged cell file" + (removed > 1 ? "s" : "")
+          + " of " + id.label() + " (their cells are computed again when called); the first: " + firstRemoved);
     }
     long logBytes = 0;
     int generation = 0;

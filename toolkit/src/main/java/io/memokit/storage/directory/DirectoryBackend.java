@@ -28,17 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.io.FileUtils;
 
 /**
- * A store on disk:
- * <pre>
- *   STORE/memokit.store    marker: format version, creation time, checksum
- *   STORE/counters         memory-mapped: the next cell id (atomic across processes)
- *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link DirectoryBlock}):
- *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
- *   STORE/tmp/             files being written, named by the writing process's pid
- *   STORE/hosts/HASH       the name of a host whose processes compute cells here (slots name hosts by hash)
- *   STORE/waits/           one file per thread waiting for another process ({@link WaitBoard})
- *   STORE/uses/            one file per running process: the blocks it uses, locked for its life ({@link ProcessUses})
- * </pre>
+ * A store on disk, laid out as {@link StoreLayout} says.
  * There is one instance per canonical path in a process. Opening reads the marker
  * ({@link StoreMarker}) and maps the counters ({@link StoreCounters}): it reads no cell. Files are
  * made by {@link StoreFiles}; host names kept by {@link HostNames}.
@@ -70,8 +60,8 @@ public final class DirectoryBackend implements StoreBackend {
     files.prepare();
     this.counters = new StoreCounters(root, files, this::highestCellId);
     this.hosts = new HostNames(root, files);
-    this.waitBoard = new WaitFiles(files, root.resolve("waits"));
-    this.uses = new ProcessUses(files, root.resolve("uses"));
+    this.waitBoard = new WaitFiles(files, root.resolve(StoreLayout.WAITS));
+    this.uses = new ProcessUses(files, root.resolve(StoreLayout.USES));
   }
 
   /**
@@ -332,7 +322,7 @@ public final class DirectoryBackend implements StoreBackend {
       uses.mark(id.directoryName());
     } catch (IOException e) {
       // Only a safeguard against another process's clearObsolete(): never fail a call for it.
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record in " + root.resolve("uses") + " that this process "
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record in " + root.resolve(StoreLayout.USES) + " that this process "
           + "uses block " + id.label() + " (" + describe(e) + "); other processes may remove it as obsolete");
     }
   }

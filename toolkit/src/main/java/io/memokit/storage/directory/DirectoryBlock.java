@@ -123,9 +123,17 @@ final class DirectoryBlock implements BlockBackend, Closeable {
    */
   @Override
   public StoredCell read(CellKey key) {
-    StoredCell logged = readLogged(key);
-    if (logged != null) return logged == NOT_STORED ? null : logged;
-    return readOwnFile(key);
+    try {
+      StoredCell logged = readLogged(key);
+      if (logged != null) return logged == NOT_STORED ? null : logged;
+      return readOwnFile(key);
+    } catch (RuntimeException | InternalError e) {
+      if (!BlockFiles.isDamageFault(e)) throw e;
+      // A damaged file read without a lock: a miss, whose claim (an admin section) repairs the block.
+      LOG.log(System.Logger.Level.WARNING, "memokit: reading a cell of " + id.label() + " found its files damaged ("
+          + e + "); treated as a miss");
+      return null;
+    }
   }
 
   /** {@link #readLogged}'s answer for a key whose slot says it is not stored at all (no file to look for either). */

@@ -32,7 +32,7 @@ final class HostNames {
   void register() {
     if (hostRegistered) return;
     hostRegistered = true;
-    Path dir = root.resolve("hosts");
+    Path dir = root.resolve(StoreLayout.HOSTS);
     Path file = dir.resolve(hex(ProcessIdentity.HOST_HASH));
     try {
       if (Files.exists(file)) return;
@@ -49,7 +49,7 @@ final class HostNames {
     String known = hostNames.get(hash);
     if (known != null) return known;
     try {
-      String name = StoreMarker.readText(root.resolve("hosts").resolve(hex(hash)));
+      String name = StoreMarker.readText(root.resolve(StoreLayout.HOSTS).resolve(hex(hash)));
       if (name != null && !(name = name.trim()).isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)) {
         hostNames.put(hash, name);
         return name;

@@ -137,19 +137,7 @@ final class KeyIndex implements Closeable {
   void rebuild(SlotTable table, long expected) throws IOException {
     long capacity = MIN_CAPACITY;
     while (capacity < 2 * Math.max(expected, table.live())) capacity *= 2;
-    long bytes = HEADER + capacity * 8;
-    long cap = capacity;
-    Uninterruptibly.call(() -> {
-      ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-      for (long pos = 0; pos < bytes; ) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - pos));
-        pos += channel.write(zeros, pos);
-      }
-      return null;
-    });
-    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(bytes, channel.size())));
-    LONGS.setVolatile(map, K_CAPACITY, cap);
-    LONGS.setVolatile(map, K_MAGIC, MAGIC);
+    rewriteEmpty(capacity);
     long used = table.used();
     long count = 0;
     for (long i = 0; i < used; i++) {
@@ -160,6 +148,26 @@ final class KeyIndex implements Closeable {
     }
     LONGS.setVolatile(map, K_COUNT, count);
     LONGS.setVolatile(map, K_MODS, table.mods());
+  }
+
+  /**
+   * Writes an empty directory of {@code capacity} entries over whatever the file holds (admin lock
+   * held): nothing of the former header or length is trusted, so a damaged file is rewritten whole.
+   */
+  private void rewriteEmpty(long capacity) throws IOException {
+    long bytes = HEADER + capacity * 8;
+    Uninterruptibly.call(() -> {
+      ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+      for (long pos = 0; pos < bytes; ) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - pos));
+        pos += channel.write(zeros, pos);
+      }
+      return null;
+    });
+    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(bytes, channel.size())));
+    LONGS.setVolatile(map, K_CAPACITY, capacity);
+    LONGS.setVolatile(map, K_COUNT, 0L);
+    LONGS.setVolatile(map, K_MAGIC, MAGIC);
   }
 
   /** Where a key's probe starts: from the high 32 bits of its hash, which its entry keeps. */
@@ -252,11 +260,9 @@ final class KeyIndex implements Closeable {
     LONGS.setVolatile(map, K_MODS, mods);
   }
 
-  /** Forgets every entry (admin lock held). */
-  void cleared(long mods) {
-    long capacity = capacity();
-    for (long i = 0; i < capacity; i++) set(i, 0);
-    LONGS.setVolatile(map, K_COUNT, 0L);
+  /** Forgets every entry (admin lock held), whatever state the file was in. */
+  void cleared(long mods) throws IOException {
+    rewriteEmpty(MIN_CAPACITY);
     LONGS.setVolatile(map, K_MODS, mods);
   }
 

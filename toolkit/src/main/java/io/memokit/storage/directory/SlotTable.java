@@ -509,7 +509,7 @@ final class SlotTable implements Closeable {
   }
 
   /** Drops every slot at once (clear of a whole block). */
-  void reset() {
+  void reset() throws IOException {
     long mods = nextMods();
     MappedByteBuffer m = map;
     long used = (long) LONGS.getVolatile(m, H_NEXT);

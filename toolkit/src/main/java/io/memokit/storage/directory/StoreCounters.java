@@ -30,7 +30,7 @@ final class StoreCounters {
   private final MappedByteBuffer map;
 
   StoreCounters(Path root, StoreFiles files, LongSupplier highestCellId) throws IOException {
-    this.file = root.resolve("counters");
+    this.file = root.resolve(StoreLayout.COUNTERS);
     this.highestCellId = highestCellId;
     this.map = open(files);
   }

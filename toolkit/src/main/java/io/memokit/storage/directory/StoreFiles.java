@@ -40,8 +40,8 @@ final class StoreFiles {
 
   StoreFiles(Path root, Set<PosixFilePermission> dirPermissions, boolean chmodAfterCreate) {
     this.root = root;
-    this.blocksDir = root.resolve("blocks");
-    this.tmpDir = root.resolve("tmp");
+    this.blocksDir = root.resolve(StoreLayout.BLOCKS);
+    this.tmpDir = root.resolve(StoreLayout.TMP);
     this.dirPermissions = dirPermissions;
     this.filePermissions = withoutExecute(dirPermissions);
     this.chmodAfterCreate = chmodAfterCreate;

@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  */
 final class StoreMarker {
 
-  static final String NAME = "memokit.store";
+  static final String NAME = StoreLayout.MARKER;
   static final int FORMAT = 1;
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
@@ -28,6 +28,7 @@ final class StoreMarker {
   static void check(Path root) throws IOException {
     Path marker = root.resolve(NAME);
     if (!Files.exists(marker)) {
+      String storeEntry = null;
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
         for (Path p : entries) {
           String n = p.getFileName().toString();
@@ -36,12 +37,16 @@ final class StoreMarker {
             check(root);
             return;
           }
-          if (!n.equals("blocks") && !n.equals("tmp") && !n.equals("counters") && !n.equals("hosts")
-              && !n.equals("waits") && !n.startsWith(".")) {
+          if (!StoreLayout.isStoreEntry(n)) {
             throw new StoreException("directory " + root + " is not empty and is not a memokit store (it has no "
                 + NAME + " file, but holds " + n + "): give an empty or new directory");
           }
+          if (!n.startsWith(".")) storeEntry = n;
         }
+      }
+      if (storeEntry != null) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: store marker " + marker + " is missing although the directory "
+            + "holds a store's " + storeEntry + "; rewriting it");
       }
       write(root);
       return;

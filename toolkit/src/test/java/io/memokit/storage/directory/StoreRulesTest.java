@@ -94,4 +94,13 @@ class StoreRulesTest {
     memo(store(p), "rules.g", (Integer x) -> x).apply(1);
     assertEquals(java.util.Optional.of(1), StoreMarker.parse(Files.readString(p.resolve("memokit.store"))));
   }
+
+  @Test
+  void aStoreWhoseMarkerWasLostOpensAndGetsItBack() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("lost-marker"));
+    for (String d : new String[] {"blocks", "tmp", "hosts", "waits", "uses"}) Files.createDirectory(p.resolve(d));
+    Files.write(p.resolve("counters"), new byte[64]);
+    assertEquals(2, memo(store(p), "rules.h", (Integer x) -> x * 2).apply(1));
+    assertEquals(java.util.Optional.of(1), StoreMarker.parse(Files.readString(p.resolve("memokit.store"))));
+  }
 }
