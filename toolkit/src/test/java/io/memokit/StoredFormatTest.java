@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.io.FileUtils;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a record, a map of lists, an array and a stored exception. Every call on it must HIT, with
  * the value that was stored; a miss here means a user's stored results were silently lost.
  */
+@Tag("both-jdks")
 class StoredFormatTest {
 
   @RegisterExtension

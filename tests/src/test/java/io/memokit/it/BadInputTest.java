@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lacks, a read-only store, a store this user cannot read. Each gets a clear message and loses
  * nothing stored. (Bad arguments, names and store paths are covered by the unit tests.)
  */
+@Tag("quick")
 class BadInputTest {
 
   @TempDir

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * computes anew and, when the former code ran in that session, says so once; reverting the edit hits the old cells; an explicit version decides
  * instead of the code; a method reference into the JDK is keyed by its target, and {@code info()} says so.
  */
+@Tag("both-jdks")
 class CodeChangeJShellTest {
 
   @TempDir

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first): every command, its exit status (0 done, 1 failed, 2 wrong command line), errors as one
  * line {@code memokit: ...} and never a stack trace, and read-only commands never creating a store.
  */
+@Tag("quick")
 class CommandLineTest {
 
   private static final Path JAR = Notebooks.ROOT.resolve("toolkit/target/memokit.jar");

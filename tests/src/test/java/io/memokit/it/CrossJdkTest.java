@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dmemokit.otherJdk} (default: the Temurin 25 JDK this project's machines have, or their
  * JDK 17 when the tests run on JDK 24 or later).
  */
+@Tag("both-jdks")
+@Tag("quick")
 class CrossJdkTest {
 
   private static final Path OTHER = Path.of(System.getProperty("memokit.otherJdk",

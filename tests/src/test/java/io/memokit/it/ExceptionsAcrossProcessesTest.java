@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * where it came from; a JVM lacking its class gets a MemoException naming it, with the stored
  * message and stack, and does not compute the cell again.
  */
+@Tag("quick")
 class ExceptionsAcrossProcessesTest {
 
   @TempDir

@@ -7,6 +7,7 @@ import io.memokit.it.workers.ExprWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process hits the outer step without running the inner one, and a process that changes the inner
  * step's version (stepA) misses the outer step (stepB) although stepB's own version is unchanged.
  */
+@Tag("quick")
 class ExpressionAcrossProcessesTest {
 
   private static String key(Jvm j) {

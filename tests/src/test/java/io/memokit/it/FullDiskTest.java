@@ -21,6 +21,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store stays consistent (index and files agree, no temporary file left), and once space is back
  * (the tmpfs is enlarged) new cells are stored and hit again.
  */
+@Tag("quick")
 class FullDiskTest {
 
   @TempDir

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/jshell notebooks/cache-demo.jsh}, run non-interactively twice on one store, as a user would. */
+@Tag("both-jdks")
 class JShellLauncherTest {
 
   private static List<String> run(Path store) throws Exception {

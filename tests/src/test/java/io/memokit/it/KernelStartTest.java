@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that runs the tests ({@link Notebooks#kernel()}). Fails (never skips) without Jupyter or the
  * kernel spec.
  */
+@Tag("both-jdks")
 class KernelStartTest {
 
   private static final int STARTS = 30;

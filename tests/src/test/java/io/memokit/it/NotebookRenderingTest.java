@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every HTML output carries a {@code text/plain} beside it (for consoles and text exports). Needs
  * Jupyter's nbconvert ({@code kernel-setup/install.sh}); runs no kernel.
  */
+@Tag("both-jdks")
 class NotebookRenderingTest {
 
   private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/])/(work|tmp|home|root|Users|var|check)/");

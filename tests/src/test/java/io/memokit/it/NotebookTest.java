@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * traces, their HTML tables, no error output; and the two-kernel notebooks on one store, B started
  * while A computes, B waiting for A.
  */
+@Tag("both-jdks")
 class NotebookTest {
 
   @TempDir

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * numbers. A top-level variable changed, declared again or changed in place, a captured list
  * changed, a method reference swapped: never a stale value; equal values in another session hit.
  */
+@Tag("both-jdks")
 class ReadVariablesJShellTest {
 
   @TempDir

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * format are read back by another as HITs, as their classes define them: the derived fields their
  * readObject restores are there, the singleton is the reader's own.
  */
+@Tag("both-jdks")
+@Tag("quick")
 class SerialContractAcrossProcessesTest {
 
   @TempDir

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stored exceptions); a computing process killed with kill -9 is taken over by the waiter; and
  * 4 processes x 4 threads on 50 keys compute each key exactly once.
  */
+@Tag("quick")
 class SharedCellTest {
 
   private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT|WAIT|TAKEOVER|LOST)\\((\\d+)\\)(?: for .+)?$");

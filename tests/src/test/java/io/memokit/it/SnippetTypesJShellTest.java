@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose type has another shape is told once, in words, and the stored cell stays. A snippet class
  * whose readObject restores a transient field is read back there by its readObject.
  */
+@Tag("both-jdks")
 class SnippetTypesJShellTest {
 
   @TempDir

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Every file of a directory store damaged at once, between runs (a disk fault, a bad copy, a
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * computed again is stored, so the process after it computes nothing. The store holds values in
  * its values log, values in files of their own, and stored exceptions.
  */
+@Tag("quick")
 class StoreDamageTest {
 
   static final int KEYS = 40;

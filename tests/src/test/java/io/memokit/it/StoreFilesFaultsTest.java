@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (numbering resumes above the highest cell in use, so no two cells share a number), the marker
  * (rewritten), and temporary files left by killed processes (removed when a process opens the store).
  */
+@Tag("quick")
 class StoreFilesFaultsTest {
 
   private static final Pattern EVENT = Pattern.compile(".*> (MISS|HIT)\\((\\d+)\\)$");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * where it came from in what JShell prints by default; and a result that cannot be stored, told
  * once, each call a miss that takes no cell number.
  */
+@Tag("both-jdks")
+@Tag("quick")
 class StoredResultsJShellTest {
 
   @TempDir

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * computes, hits and manages; the reader role gets hits and, on a miss, an error naming the rights
  * it lacks and the grants that give them.
  */
+@Tag("quick")
 class TeamStoreTest {
 
   private final PostgresServer server = PostgresServer.get();

@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The parser and comparison DemoTraceTest relies on: a WAIT followed by whom it waits for is the
  * same event, while a different event, or a detail after any other event, still fails.
  */
+@Tag("quick")
 class TraceLogTest {
 
   private static List<String> reference() throws IOException {

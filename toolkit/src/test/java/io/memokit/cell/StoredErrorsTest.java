@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rapaio.jupyter.kernel.core.RapaioKernel;
 import org.rapaio.jupyter.kernel.core.format.ErrorFormatters;
@@ -21,6 +22,7 @@ import org.rapaio.jupyter.kernel.core.format.ErrorFormatters;
  * show under the message) and in a suppressed note; frames of another process's snippets never
  * taken for this session's. Public: the rapaio kernel's snippets call {@link #rethrowAsIfFrom}.
  */
+@Tag("both-jdks")
 public class StoredErrorsTest {
 
   private static final long STORED_AT = 1_764_080_000_000L;

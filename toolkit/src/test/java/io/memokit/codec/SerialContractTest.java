@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code writeReplace}, {@code Externalizable}, {@code readObjectNoData}, at any depth, with shared
  * objects and cycles kept, under the store's allow-list; records and other values as before.
  */
+@Tag("both-jdks")
 class SerialContractTest {
 
   @TempDir

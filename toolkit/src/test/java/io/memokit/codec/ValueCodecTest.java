@@ -39,9 +39,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Round trips through memokit's own value format, its refusals and its corruption checks. */
+@Tag("both-jdks")
 class ValueCodecTest {
 
   record Point(int x, int y) {}

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loader, as two JShell sessions or two JVMs would hold them: the same source gives the same
  * fingerprint, any change to the code a function runs gives another.
  */
+@Tag("both-jdks")
 class CodeFingerprintTest {
 
   @TempDir
