@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param created  when its computation started
  * @param lastHit  when it was last returned; until its first hit ({@code hits == 0}), when it was stored
  * @param hits     how many calls it answered
- * @param size     bytes of its file; negative for a stored exception, 0 while computing
+ * @param size     bytes of its stored value or exception (its state says which), 0 while computing
  * @param cpuTime  CPU time of the computing thread
  * @param wallTime elapsed time of the computation
  */

@@ -28,7 +28,7 @@ public interface Memoized {
   /** Name, version, hits, misses, maxsize and current size of its block. */
   BlockInfo info();
 
-  /** Its cells: id, state, last hit, size (negative for an exception), CPU and wall time. */
+  /** Its cells: id, state, last hit, size in bytes, CPU and wall time. */
   List<CellInfo> cells();
 
   /** Removes all its cells. Returns how many finished cells were removed. */

@@ -89,7 +89,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
         case ERROR -> CellInfo.State.ERROR;
       };
       cells.add(new CellInfo(c.id(), state, Instant.ofEpochMilli(c.createdMillis()), Instant.ofEpochMilli(c.lastHitMillis()),
-          c.hits(), state == CellInfo.State.ERROR ? -c.bytes() : c.bytes(), Duration.ofNanos(c.cpuNanos()),
+          c.hits(), c.bytes(), Duration.ofNanos(c.cpuNanos()),
           Duration.ofNanos(c.wallNanos())));
     }
     return cells;

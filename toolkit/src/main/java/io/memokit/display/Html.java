@@ -78,7 +78,7 @@ public final class Html {
       default -> "value";
     };
     return List.of(String.valueOf(c.id()), state, c.hits() == 0 ? "" : time(c.lastHit()), String.valueOf(c.hits()),
-        c.size() < 0 ? "*" + bytes(-c.size()) : bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
+        c.state() == CellInfo.State.ERROR ? "*" + bytes(c.size()) : bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
   }
 
   /** Blocks with version, hits, misses, maxsize and size. */

@@ -109,6 +109,9 @@ public abstract class StoreBackendContract {
     assertTrue(c.payload().error());
     assertTrue(c.payload().shareable());
     assertNull(b.read(key(2)), "another key's cell is not this one");
+    CellStatus status = b.cells().get(0);
+    assertEquals(CellStatus.State.ERROR, status.state());
+    assertTrue(status.bytes() > 0, "an exception's size is its bytes, like a value's: " + status);
   }
 
   @Test
