@@ -28,9 +28,11 @@ import java.util.Map;
  * <p>Guarantees: a cell (one function, version and argument list) is computed at most once at a
  * time across the threads and processes sharing a store; others wait for it (and take over if the
  * computing process dies); its value or exception is stored and returned to every later call;
- * a stored file is returned only if whole and checksummed. Arguments are keyed canonically (equal
+ * a stored value is returned only if whole and checksummed. Arguments are keyed canonically (equal
  * values give equal keys in every JVM); arguments of other types are refused with an error naming
- * them. Values returned from memory are shared within a process: do not mutate them.
+ * them. A value a caller could change (an array, a modifiable collection, an object of a plain
+ * class) is decoded afresh for each hit, so no caller changes what the next one gets; values nobody
+ * can change are handed out as they are.
  *
  * <p>The default store is the directory named by the system property {@code memokit.store}, else
  * the environment variable {@code MEMOKIT_STORE}, else {@code ~/.cache/memokit}.

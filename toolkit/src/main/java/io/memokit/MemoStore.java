@@ -9,8 +9,10 @@ import java.util.List;
  * (or URL) in a process ({@link Memo#store(Path)}, {@link Memo#store(String)}).
  *
  * <p>Guarantees: a cell is computed once across processes while its computing process lives; a
- * stored value is returned only if its file is whole and its checksum matches; the files are as
- * private as the directory (new stores are owner-only, and a world-writable store is refused).
+ * stored value is returned only if its stored bytes are whole and their checksum matches. Who may
+ * read or write a store is who may read or write where it is kept: a directory store's files are as
+ * private as its directory (new stores are owner-only, and a world-writable store is refused); a
+ * PostgreSQL store is governed by the database's roles and grants on its schema.
  */
 public interface MemoStore {
 
@@ -45,7 +47,11 @@ public interface MemoStore {
    */
   int clearObsolete(java.time.Duration alsoUnusedFor);
 
-  /** Disk space the store takes, in bytes: its cells and its bookkeeping (indexes, locks, markers). */
+  /**
+   * Disk space the store takes, in bytes: its cells and its bookkeeping (a directory store's files,
+   * indexes, locks and markers included; a PostgreSQL store's tables and sequences, with their
+   * indexes).
+   */
   long bytes();
 
   /**

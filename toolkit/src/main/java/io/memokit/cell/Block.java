@@ -32,10 +32,10 @@ import java.util.function.Supplier;
 /**
  * The lifecycle of a block's cells in this process. A call is answered, in order:
  * <ol>
- *   <li>from memory, when this process already holds the cell's value and the shared index says
- *       the cell still exists (no system call: HIT);</li>
+ *   <li>from memory, when this process already holds the cell's value and the store says the cell
+ *       still exists ({@link Presence}, answered without a system call in the common case: HIT);</li>
  *   <li>by waiting for another thread of this process resolving the same cell;</li>
- *   <li>from the cell's file (HIT);</li>
+ *   <li>from the store, where the cell's bytes are kept by the store's backend (HIT);</li>
  *   <li>by waiting for the process computing it (WAIT, then HIT), or taking it over if that
  *       process dies (TAKEOVER);</li>
  *   <li>by computing it under the cell's lock (MISS, after OVERFLOW if the block was full).</li>
@@ -97,10 +97,10 @@ public final class Block {
   }
 
   /**
-   * Memory hits are counted here and published to the shared index every 100 ms by a daemon thread
-   * (and when statistics are read, before structural changes, and at exit): every process hitting
-   * one cell would otherwise write one shared cache line on each hit, and adding processes would
-   * slow them all. A hit only increments a local counter and, the first time, raises a flag.
+   * Memory hits are counted here and handed to the store's backend every 100 ms by a daemon thread
+   * (and when statistics are read, before structural changes, and at exit), which writes them at
+   * its own pace: every process hitting one cell would otherwise write to the store on each hit,
+   * and adding processes would slow them all. A hit only increments a local counter and, the first time, raises a flag.
    */
   private volatile boolean hitsPending;
 
@@ -299,7 +299,7 @@ public final class Block {
 
   /**
    * The remembered value of a cell ({@code lookup} is its CellKey or a Probe equal to it), if the
-   * shared index says the cell still exists; counts the hit.
+   * store says the cell still exists; counts the hit.
    */
   private Object fromMemory(Object lookup, Remembered m, SweepStep step) {
     if (!m.presence.stillStored()) {
@@ -400,7 +400,7 @@ public final class Block {
       try {
         p = held.start();
       } catch (IOException e) {
-        // Nothing computed yet: the store cannot take a new cell (disk full, files removed...).
+        // Nothing computed yet: the store cannot take a new cell (disk full, files removed, database down...).
         // Only storage calls are in this try: the function's own IOException must never land here.
         return withoutStore(fn, args, label + " in " + storeName, e, step);
       }
@@ -418,8 +418,8 @@ public final class Block {
   private static final Map<String, Long> LAST_WARNING = new ConcurrentHashMap<>();
 
   /**
-   * Warns about a store that cannot be written (full disk, removed files) at most once a minute per
-   * block, so a loop over a full disk does not flood a notebook with one warning per call.
+   * Warns about a store that cannot be written (full disk, removed files, lost database) at most once
+   * a minute per block, so a loop over a full disk does not flood a notebook with one warning per call.
    */
   private static void warnStore(String where, String message) {
     long now = System.nanoTime();

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A cell some thread of this process is resolving (reading, waiting for, or computing). Other
- * threads asking for the same cell wait for it instead of touching the cell's file lock, which
- * the JVM grants once per process. A wait that would close a cycle of threads waiting on each
+ * threads asking for the same cell wait for it instead of claiming the cell in the store, where a
+ * claim belongs to the whole process (a file lock the JVM grants once per process, or an advisory
+ * lock of the process's one lock session in PostgreSQL). A wait that would close a cycle of threads waiting on each
  * other (a function calling itself with the same arguments, directly or through others) is
  * refused with a {@link MemoException} instead of hanging.
  */

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *   which this session would show as its own, unrelated snippet {@code #12} or whichever has that
  *   class) read {@code (snippet of process 4711)} instead, in the exception, its causes and its
  *   suppressed exceptions;</li>
- *   <li>and, as before, one suppressed {@link MemoException} says the same in words, for
+ *   <li>and one suppressed {@link MemoException} says the same in words, for
  *   {@code printStackTrace} and for code that looks for it.</li>
  * </ul>
  */

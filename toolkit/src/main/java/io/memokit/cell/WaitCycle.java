@@ -25,7 +25,7 @@ final class WaitCycle {
 
   /**
    * The cycle through {@code mine}, starting with it, or {@code null} if there is none.
-   * {@code holderOf} reads who computes a cell from its block's index.
+   * {@code holderOf} asks the store who computes a cell.
    */
   static List<Entry> find(Entry mine, List<Entry> board, Function<CellRef, CellHolder> holderOf) {
     List<Entry> path = new ArrayList<>(List.of(mine));

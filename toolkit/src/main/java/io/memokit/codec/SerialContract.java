@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@code writeReplace} and {@code readResolve}. A value holding one is decoded afresh for each hit:
  * what its methods restore is never shared between callers.
  *
- * <p>Every other class is written by memokit field by field, as before; its {@code writeReplace}
+ * <p>Every other class is written by memokit field by field; its {@code writeReplace}
  * and {@code readResolve} (a record's too, as Java serialization honours them for records) are
  * found here, as Java serialization finds them, and honoured: the object {@code writeReplace}
  * returns is stored in its place, and what {@code readResolve} returns (a singleton, say) is what

@@ -766,7 +766,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   /**
    * Evicts {@code n} cells of a large block (admin lock held), each the least recently hit of
    * {@value #EVICTION_SAMPLE} finished cells drawn at random: an approximate LRU (as Redis evicts)
-   * whose cost does not grow with the block (a full scan of 100k slots took 43 ms). Falls back to
+   * whose cost does not grow with the block, as a scan of every slot would. Falls back to
    * the exact scan when the samples find too few finished cells.
    */
   private int evictSampled(int n) throws IOException {

@@ -19,15 +19,13 @@ import org.postgresql.PGStatement;
  * key's encoding and the row's description of them (id, length, codec, flags, state), so a damaged
  * byte anywhere is found on read.
  *
- * <p>Chunks rather than one {@code bytea} or a large object, by measurement (64 MiB of random
- * bytes, a local PostgreSQL 15, 3 rounds, binary transfer): one {@code bytea} wrote in 0.7-1.0 s and
- * read in 0.3-0.4 s, but the server caps a value just under 1 GiB and the driver copies the whole
- * array to send it (two copies in memory; in text format a read also allocates 3x the value); a
- * large object wrote in 0.6-1.3 s and read in 0.2-0.4 s, and needs a grant per object for every
- * reading role, an explicit unlink, and outlives a row deleted by hand; 1 MiB chunks wrote in
- * 0.45-0.95 s (streamed: nothing allocated) and read in 0.2-0.5 s (8 MiB chunks were no faster).
- * Chunks take values of any size a Java array holds (1 GiB: written in 5.3 s, read in 1.9 s, in a 1.3 GiB heap),
- * follow the schema's grants, and go with their row (a trigger). Reads ask for binary transfer.
+ * <p>Chunks rather than one {@code bytea} or a large object, which are no faster: the server caps
+ * a {@code bytea} just under 1 GiB and the driver copies the whole array to send it (two copies in
+ * memory, and in text format a read allocates several times the value); a large object needs a
+ * grant per object for every reading role and an explicit unlink, and outlives a row deleted by
+ * hand. Chunks are streamed (nothing allocated beyond the caller's array), take values of any size
+ * a Java array holds, follow the schema's grants, and go with their row (a trigger). Larger chunks
+ * are no faster. Reads ask for binary transfer.
  */
 final class Payloads {
 

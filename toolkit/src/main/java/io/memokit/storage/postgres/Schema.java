@@ -58,9 +58,9 @@ final class Schema {
 
   /**
    * The routines' statements all find rows by an index. The server plans a routine's statements at
-   * their first runs and keeps the plans until the tables are analysed again (a minute or more
-   * later): planned while a new store's tables were nearly empty, reading the whole table looked
-   * cheapest and stayed, each read of a cell then 70 us at 2,000 cells and growing with them.
+   * their first runs and keeps the plans until the tables are analysed again: planned while a new
+   * store's tables are nearly empty, reading the whole table looks cheapest, and such a plan would
+   * stay and make every read of a cell cost a scan that grows with the store.
    */
   private static final String KEYED = "SET enable_seqscan = off";
 

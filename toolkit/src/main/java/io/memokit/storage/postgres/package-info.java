@@ -33,7 +33,7 @@
  * run again, so that the outcome is that refusal rather than an I/O error).
  *
  * <p><b>Payloads.</b> In the row up to 1 MiB, else in 1 MiB chunks, streamed both ways, checked by
- * a CRC32C on every read ({@link io.memokit.storage.postgres.Payloads} says why, with measurements).
+ * a CRC32C on every read ({@link io.memokit.storage.postgres.Payloads} says why).
  *
  * <p><b>Hit counts.</b> Queued in the process and written in one statement per block, at most every
  * second on the periodic rounds, at once before statistics, evictions and exit
