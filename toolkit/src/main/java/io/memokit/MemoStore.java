@@ -32,6 +32,15 @@ public interface MemoStore {
   List<BlockInfo> blocks();
 
   /**
+   * The block {@code name} names, to read or manage without its function: named as
+   * {@link #blocks()} names it ({@link BlockInfo#blockName()}: {@code f(1)#3fa2c1d0e5b6a7f8},
+   * {@code g{3}(2)}), or shorter ({@code f(1)}, {@code f}, {@code g{3}}) when only one block has
+   * that name. A name that matches no block, or several, is a {@link MemoException} listing the
+   * store's blocks.
+   */
+  StoredBlock block(String name);
+
+  /**
    * Removes the blocks of functions that this process defines under another version or, for
    * unversioned functions, with other code (obsolete results, kept until now for processes still
    * running the former code). A block that a running process uses (another kernel running that

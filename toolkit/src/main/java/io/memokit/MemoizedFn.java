@@ -378,28 +378,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     return managed(() -> block().storage().resize(maxsize));
   }
 
-  private interface Management<T> {
-    T run() throws IOException;
-  }
-
-  /**
-   * Runs a management call: a store that cannot do it is reported with its path and the reason; a
-   * fault the backend reports late (see {@link io.memokit.storage.BlockBackend#repairedAfter}) is
-   * repaired and the call run once more.
-   */
-  private <T> T managed(Management<T> action) {
-    return OpenStore.unchecked(() -> {
-      try {
-        try {
-          return action.run();
-        } catch (InternalError e) {
-          if (!block().storage().repairedAfter(e)) throw e;
-          return action.run();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot manage " + target().id().label() + " in " + store.location() + ": " + e, e);
-      }
-    });
+  private <T> T managed(BlockHandle.Management<T> action) {
+    return BlockHandle.managed(block().storage(), store.location(), action);
   }
 
   @Override

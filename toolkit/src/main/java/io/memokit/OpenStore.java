@@ -118,6 +118,28 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     });
   }
 
+  private static final int LISTED = 12;
+
+  @Override
+  public StoredBlock block(String name) {
+    List<FunctionId> all = unchecked(backend::blockIds);
+    List<FunctionId> exact = all.stream().filter(id -> id.blockName().equals(name)).toList();
+    List<FunctionId> matches = exact.size() == 1 ? exact : all.stream().filter(id -> id.label().equals(name)
+        || id.name().equals(name) || (id.name() + "{" + id.version() + "}").equals(name)).toList();
+    if (matches.size() == 1) return new BlockHandle(this, matches.get(0));
+    if (matches.isEmpty()) {
+      throw new MemoException("no block " + name + " in " + location()
+          + (all.isEmpty() ? ": the store has no blocks" : "; its blocks: " + list(all)));
+    }
+    throw new MemoException(name + " names " + matches.size() + " blocks in " + location() + ": " + list(matches)
+        + "; name one of them");
+  }
+
+  private static String list(List<FunctionId> blocks) {
+    List<String> names = blocks.stream().map(FunctionId::blockName).sorted().limit(LISTED).toList();
+    return String.join(", ", names) + (blocks.size() > LISTED ? ", ... (" + blocks.size() + " in all)" : "");
+  }
+
   /**
    * The other blocks of {@code id}'s name and arity: its other versions or other code, with their
    * statistics (to tell a user that an edited function computes anew).
@@ -151,13 +173,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
         boolean unused = unusedSince != null && !current.map(id::equals).orElse(false)
             && lastUsedMillis(id) < unusedSince.toEpochMilli();
         if (!obsolete && !unused) continue;
-        List<io.memokit.storage.BlockUser> users = backend.usersOf(id);
-        if (!users.isEmpty()) {
-          System.err.println("memokit: kept block " + id.blockName() + " of " + location() + ": in use by "
-              + users.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
-          continue;
-        }
-        backend.removeBlock(id);
+        if (!BlockHandle.removeUnlessInUse(backend, id, location())) continue;
         removed++;
       }
       return removed;

@@ -1,6 +1,7 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
+import io.memokit.display.Plain;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -21,14 +22,14 @@ final class BlockTable {
     long errors = 0;
     long bytes = 0;
     for (BlockInfo b : blocks) {
-      out.printf(row, b.blockName(), b.hits(), b.misses(), b.size(), b.maxsize(), b.errors(), Units.bytes(b.bytes()));
+      out.printf(row, b.blockName(), b.hits(), b.misses(), b.size(), b.maxsize(), b.errors(), Plain.bytes(b.bytes()));
       hits += b.hits();
       misses += b.misses();
       cells += b.size();
       errors += b.errors();
       bytes += b.bytes();
     }
-    out.printf(row, total, hits, misses, cells, "", errors, Units.bytes(bytes));
+    out.printf(row, total, hits, misses, cells, "", errors, Plain.bytes(bytes));
     return 0;
   }
 }

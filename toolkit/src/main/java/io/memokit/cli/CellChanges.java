@@ -1,7 +1,6 @@
 package io.memokit.cli;
 
-import io.memokit.storage.BlockBackend;
-import java.io.IOException;
+import io.memokit.StoredBlock;
 import java.io.PrintStream;
 
 /** {@code clear}, {@code clear-errors} and {@code resize}: remove some of a block's cells; the block stays. */
@@ -9,19 +8,19 @@ final class CellChanges {
 
   private CellChanges() {}
 
-  static int clear(Args args, PrintStream out) throws IOException {
-    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
-    out.println(cells(block.clear()) + " removed from " + name(block));
+  static int clear(Args args, PrintStream out) {
+    StoredBlock block = Stores.existing(args.get(0)).block(args.get(1));
+    out.println(cells(block.clear()) + " removed from " + block.name());
     return 0;
   }
 
-  static int clearErrors(Args args, PrintStream out) throws IOException {
-    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
-    out.println(cells(block.clearErrors()) + " holding an exception removed from " + name(block));
+  static int clearErrors(Args args, PrintStream out) {
+    StoredBlock block = Stores.existing(args.get(0)).block(args.get(1));
+    out.println(cells(block.clearErrors()) + " holding an exception removed from " + block.name());
     return 0;
   }
 
-  static int resize(Args args, PrintStream out) throws IOException {
+  static int resize(Args args, PrintStream out) {
     int n;
     try {
       n = Integer.parseInt(args.get(2));
@@ -29,17 +28,13 @@ final class CellChanges {
       n = 0;
     }
     if (n < 1) throw CliError.usage("resize: N must be a whole number from 1 to " + Integer.MAX_VALUE + ", not " + args.get(2));
-    BlockBackend block = BlockNames.open(Stores.existing(args.get(0)), args.get(1));
+    StoredBlock block = Stores.existing(args.get(0)).block(args.get(1));
     int evicted = block.resize(n);
-    out.println(name(block) + " keeps at most " + cells(n) + "; " + cells(evicted) + " evicted");
+    out.println(block.name() + " keeps at most " + cells(n) + "; " + cells(evicted) + " evicted");
     return 0;
   }
 
   static String cells(long n) {
     return n + (n == 1 ? " cell" : " cells");
-  }
-
-  private static String name(BlockBackend b) {
-    return b.id().code().isEmpty() ? b.id().label() : b.id().label() + "#" + b.id().code();
   }
 }

@@ -1,5 +1,7 @@
 package io.memokit.cli;
 
+import io.memokit.MemoStore;
+import io.memokit.display.Plain;
 import java.io.PrintStream;
 
 /** {@code limit STORE SIZE}: the store-wide byte limit, kept in the store for every process. */
@@ -12,10 +14,10 @@ final class Limit {
     if (size < 0) {
       throw CliError.usage("limit: SIZE must be a size such as 0, 800M, 10G or 1.5TiB, not " + args.get(1));
     }
-    CliStore store = Stores.existing(args.get(0));
-    int evicted = store.api().limitBytes(size);
+    MemoStore store = Stores.existing(args.get(0));
+    int evicted = store.limitBytes(size);
     out.println(size == 0 ? store.location() + " has no byte limit"
-        : store.location() + " keeps its cells under " + Units.bytes(size) + " (" + size + " bytes); "
+        : store.location() + " keeps its cells under " + Plain.bytes(size) + " (" + size + " bytes); "
             + CellChanges.cells(evicted) + " evicted now");
     return 0;
   }

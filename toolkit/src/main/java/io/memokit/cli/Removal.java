@@ -1,13 +1,14 @@
 package io.memokit.cli;
 
 import io.memokit.BlockInfo;
-import io.memokit.storage.BlockUser;
+import io.memokit.MemoStore;
+import io.memokit.StoredBlock;
+import io.memokit.display.Plain;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * {@code remove} (one block), {@code clear-store} (every block; the empty store stays, so
@@ -19,18 +20,19 @@ final class Removal {
   private Removal() {}
 
   static int block(Args args, PrintStream out) {
-    CliStore store = Stores.existing(args.get(0));
-    BlockInfo b = BlockNames.find(store, args.get(1));
-    String users = usersOf(store, b);
-    if (users != null) throw CliError.failure("kept block " + b.blockName() + ": in use by " + users);
-    store.removeBlock(BlockNames.id(b));
-    out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Units.bytes(b.bytes())
+    MemoStore store = Stores.existing(args.get(0));
+    StoredBlock block = store.block(args.get(1));
+    BlockInfo b = block.info();
+    List<String> users = block.usedBy();
+    if (!users.isEmpty()) throw CliError.failure("kept block " + b.blockName() + ": in use by " + String.join(", ", users));
+    block.remove();
+    out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Plain.bytes(b.bytes())
         + ") from " + store.location());
     return 0;
   }
 
   static int store(Args args, PrintStream out) {
-    CliStore store = Stores.existing(args.get(0));
+    MemoStore store = Stores.existing(args.get(0));
     List<BlockInfo> blocks = store.blocks();
     if (blocks.isEmpty()) {
       out.println(store.location() + " has no blocks: nothing to remove");
@@ -39,7 +41,7 @@ final class Removal {
     long cells = blocks.stream().mapToLong(BlockInfo::size).sum();
     long bytes = blocks.stream().mapToLong(BlockInfo::bytes).sum();
     String what = blocks.size() + (blocks.size() == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
-        + Units.bytes(bytes) + ")";
+        + Plain.bytes(bytes) + ")";
     if (!args.has("--yes")) {
       out.println("clear-store would remove " + what + " from " + store.location() + ":");
       for (BlockInfo b : blocks) out.println("  " + b.blockName());
@@ -48,8 +50,8 @@ final class Removal {
     return removeUnlessInUse(store, blocks, out);
   }
 
-  static int unused(Args args, PrintStream out) throws java.io.IOException {
-    CliStore store = Stores.existing(args.get(0));
+  static int unused(Args args, PrintStream out) {
+    MemoStore store = Stores.existing(args.get(0));
     long days;
     try {
       days = Long.parseLong(args.get(1));
@@ -60,7 +62,7 @@ final class Removal {
     Instant since = Instant.now().minus(Duration.ofDays(days));
     List<BlockInfo> unused = new ArrayList<>();
     for (BlockInfo b : store.blocks()) {
-      if (store.block(BlockNames.id(b)).lastUsedMillis() < since.toEpochMilli()) unused.add(b);
+      if (store.block(b.blockName()).lastUsed().isBefore(since)) unused.add(b);
     }
     if (unused.isEmpty()) {
       out.println(store.location() + " has no block unused for " + days + " days: nothing to remove");
@@ -70,30 +72,23 @@ final class Removal {
   }
 
   /** Removes {@code blocks}, keeping (and naming) those a running process uses. */
-  private static int removeUnlessInUse(CliStore store, List<BlockInfo> blocks, PrintStream out) {
+  private static int removeUnlessInUse(MemoStore store, List<BlockInfo> blocks, PrintStream out) {
     long cells = 0;
     long bytes = 0;
     int removed = 0;
     for (BlockInfo b : blocks) {
-      String users = usersOf(store, b);
-      if (users != null) {
-        out.println("kept block " + b.blockName() + ": in use by " + users);
+      StoredBlock block = store.block(b.blockName());
+      List<String> users = block.usedBy();
+      if (!users.isEmpty() || !block.remove()) {
+        out.println("kept block " + b.blockName() + ": in use by " + String.join(", ", users.isEmpty() ? block.usedBy() : users));
         continue;
       }
-      store.removeBlock(BlockNames.id(b));
       removed++;
       cells += b.size();
       bytes += b.bytes();
     }
     out.println("removed " + removed + (removed == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
-        + Units.bytes(bytes) + ") from " + store.location());
+        + Plain.bytes(bytes) + ") from " + store.location());
     return 0;
   }
-
-  /** The running processes that use block {@code b}, in words, or null if none does. */
-  private static String usersOf(CliStore store, BlockInfo b) {
-    List<BlockUser> users = store.backend().usersOf(BlockNames.id(b));
-    return users.isEmpty() ? null : users.stream().map(Object::toString).collect(Collectors.joining(", "));
-  }
-
 }

@@ -1,8 +1,8 @@
 package io.memokit.cli;
 
 import io.memokit.Memo;
+import io.memokit.MemoStore;
 import io.memokit.storage.Backends;
-import io.memokit.storage.StoreSettings;
 import io.memokit.storage.directory.DirectoryBackend;
 import io.memokit.storage.postgres.PostgresBackend;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ final class Stores {
 
   private Stores() {}
 
-  static CliStore existing(String path) {
+  static MemoStore existing(String path) {
     if (Backends.isUrl(path)) return database(path);
     Path dir;
     try {
@@ -31,10 +31,10 @@ final class Stores {
     if (!DirectoryBackend.holdsStore(dir)) {
       throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
     }
-    return new CliStore(Memo.store(dir), Backends.open(dir.toString(), StoreSettings.defaults()));
+    return Memo.store(dir);
   }
 
-  private static CliStore database(String url) {
+  private static MemoStore database(String url) {
     String shown = PostgresBackend.redact(url);
     if (!url.startsWith(PostgresBackend.SCHEME)) {
       throw CliError.usage("not a store: " + shown + " (a store is a directory, or a PostgreSQL database: "
@@ -44,6 +44,6 @@ final class Stores {
       throw CliError.failure("no store in " + shown + ": the database has no schema memokit (a program's first "
           + "store(URL) creates it)");
     }
-    return new CliStore(Memo.store(url), Backends.open(url, StoreSettings.defaults()));
+    return Memo.store(url);
   }
 }

@@ -67,7 +67,7 @@ public final class Html {
   static List<String> blockRow(BlockInfo b) {
     return List.of(b.name(), b.keyedBy(), String.valueOf(b.arity()), String.valueOf(b.hits()),
         String.valueOf(b.misses()), String.valueOf(b.maxsize()), String.valueOf(b.size()), String.valueOf(b.errors()),
-        String.valueOf(b.pending()), bytes(b.bytes()));
+        String.valueOf(b.pending()), Plain.bytes(b.bytes()));
   }
 
   /** A cell's row under {@link #CELL_COLUMNS}, as texts (HTML marks a stored exception besides). */
@@ -78,7 +78,7 @@ public final class Html {
       default -> "value";
     };
     return List.of(String.valueOf(c.id()), state, c.hits() == 0 ? "" : time(c.lastHit()), String.valueOf(c.hits()),
-        c.state() == CellInfo.State.ERROR ? "*" + bytes(c.size()) : bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
+        c.state() == CellInfo.State.ERROR ? "*" + Plain.bytes(c.size()) : Plain.bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
   }
 
   /** Blocks with version, hits, misses, maxsize and size. */
@@ -199,13 +199,6 @@ public final class Html {
 
   static String time(Instant t) {
     return TIME.format(t);
-  }
-
-  static String bytes(long n) {
-    if (n < 1024) return n + " B";
-    if (n < 1024 * 1024) return String.format("%.1f KiB", n / 1024.0);
-    if (n < 1024L * 1024 * 1024) return String.format("%.1f MiB", n / 1024.0 / 1024);
-    return String.format("%.2f GiB", n / 1024.0 / 1024 / 1024);
   }
 
   static String duration(Duration d) {

@@ -35,6 +35,20 @@ public final class Plain {
     return table(Html.CELL_COLUMNS, cells.stream().map(Html::cellRow).toList());
   }
 
+  private static final String[] PREFIXES = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+  /** A size as every rendering shows it: {@code 512 B}, {@code 1.5 KiB}, {@code 12.0 MiB}, in powers of 1024. */
+  public static String bytes(long n) {
+    if (n < 1024) return n + " B";
+    double v = n;
+    int i = -1;
+    while (v >= 1024 && i < PREFIXES.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, PREFIXES[i]);
+  }
+
   /** Left-aligned columns two spaces apart, a header line first; no trailing spaces. */
   static String table(List<String> header, List<List<String>> rows) {
     int[] widths = new int[header.size()];

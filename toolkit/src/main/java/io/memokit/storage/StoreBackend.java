@@ -47,6 +47,9 @@ public interface StoreBackend {
   /** Bytes the store takes, cells and bookkeeping together. */
   long bytes();
 
+  /** Bytes block {@code id} takes: its files in a directory store, its cells' bytes in a database; 0 if none. */
+  long footprint(FunctionId id);
+
   /** The limit on the bytes of the store's cells, all blocks together; 0 if none. */
   long byteLimit();
 

@@ -340,17 +340,37 @@ public final class DirectoryBackend implements StoreBackend {
   @Override
   public long bytes() {
     ensureLayoutQuietly();
-    try (var files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException gone) {
-          return 0;
+    return bytesUnder(root);
+  }
+
+  @Override
+  public long footprint(FunctionId id) {
+    return bytesUnder(blocksDir.resolve(id.directoryName()));
+  }
+
+  /** The sizes of the regular files under {@code dir}, not following links; files removed meanwhile count 0. */
+  private static long bytesUnder(Path dir) {
+    long[] sum = {0};
+    try {
+      Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+          if (attrs.isRegularFile()) sum[0] += attrs.size();
+          return java.nio.file.FileVisitResult.CONTINUE;
         }
-      }).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new StoreException("cannot measure store " + root + ": " + e.getMessage(), e);
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+          throw e;
+        }
+      });
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new StoreException("cannot measure " + dir + ": " + e.getMessage(), e);
     }
+    return sum[0];
   }
 
   @Override

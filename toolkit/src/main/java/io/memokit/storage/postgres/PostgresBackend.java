@@ -276,6 +276,11 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   }
 
   @Override
+  public long footprint(FunctionId id) {
+    return blockIds().contains(id) ? block(id).status().bytes() : 0;
+  }
+
+  @Override
   public long byteLimit() {
     try {
       return connections.call(PostgresBackend::byteLimit);

@@ -1,0 +1,132 @@
+package io.memokit;
+
+import io.memokit.function.FunctionId;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.StoreBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/** A {@link StoredBlock} over its backend; the calls {@link MemoizedFn}'s management calls share. */
+final class BlockHandle implements StoredBlock {
+
+  private final OpenStore store;
+  private final FunctionId id;
+
+  BlockHandle(OpenStore store, FunctionId id) {
+    this.store = store;
+    this.id = id;
+  }
+
+  /** A management call on {@code id}'s block, run as {@link #managed(BlockBackend, String, Management)} runs it. */
+  interface Management<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs a management call on a block: a store that cannot do it is reported with the block, the
+   * store and the reason; a fault the backend reports late (see
+   * {@link BlockBackend#repairedAfter}) is repaired and the call run once more.
+   */
+  static <T> T managed(BlockBackend block, String where, Management<T> action) {
+    return OpenStore.unchecked(() -> {
+      try {
+        try {
+          return action.run();
+        } catch (InternalError e) {
+          if (!block.repairedAfter(e)) throw e;
+          return action.run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot manage " + block.id().label() + " in " + where + ": " + e, e);
+      }
+    });
+  }
+
+  private BlockBackend backend() {
+    return OpenStore.unchecked(() -> store.backend().block(id));
+  }
+
+  private <T> T managed(Management<T> action) {
+    return managed(backend(), store.location(), action);
+  }
+
+  @Override
+  public String name() {
+    return id.blockName();
+  }
+
+  @Override
+  public BlockInfo info() {
+    return managed(() -> OpenStore.info(backend()));
+  }
+
+  @Override
+  public List<CellInfo> cells() {
+    return managed(() -> OpenStore.cells(backend()));
+  }
+
+  @Override
+  public int clear() {
+    return managed(() -> backend().clear());
+  }
+
+  @Override
+  public int clearErrors() {
+    return managed(() -> backend().clearErrors());
+  }
+
+  @Override
+  public int resize(int maxsize) {
+    if (maxsize < 1) throw new IllegalArgumentException("resize: maxsize must be 1 or more, got " + maxsize);
+    return managed(() -> backend().resize(maxsize));
+  }
+
+  @Override
+  public Instant lastUsed() {
+    return managed(() -> Instant.ofEpochMilli(backend().lastUsedMillis()));
+  }
+
+  @Override
+  public List<String> usedBy() {
+    return usersOf(store.backend(), id);
+  }
+
+  static List<String> usersOf(StoreBackend backend, FunctionId id) {
+    return OpenStore.unchecked(() -> backend.usersOf(id).stream().map(Object::toString).toList());
+  }
+
+  @Override
+  public boolean remove() {
+    return removeUnlessInUse(store.backend(), id, store.location());
+  }
+
+  /**
+   * Removes block {@code id} unless a running process uses it; a kept block is said on standard
+   * error ({@code memokit: kept block sq(1)#3fa2... of STORE: in use by proc 4504 on host-a}).
+   */
+  static boolean removeUnlessInUse(StoreBackend backend, FunctionId id, String location) {
+    List<String> users = usersOf(backend, id);
+    if (!users.isEmpty()) {
+      System.err.println("memokit: kept block " + id.blockName() + " of " + location + ": in use by "
+          + String.join(", ", users));
+      return false;
+    }
+    OpenStore.unchecked(() -> {
+      backend.removeBlock(id);
+      return null;
+    });
+    return true;
+  }
+
+  @Override
+  public long footprint() {
+    return OpenStore.unchecked(() -> store.backend().footprint(id));
+  }
+
+  @Override
+  public String toString() {
+    return "block " + name() + " of " + store.location();
+  }
+}
