@@ -3,8 +3,6 @@ package io.memokit.cli;
 import io.memokit.Memo;
 import io.memokit.MemoStore;
 import io.memokit.storage.Backends;
-import io.memokit.storage.directory.DirectoryBackend;
-import io.memokit.storage.postgres.PostgresBackend;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -28,21 +26,22 @@ final class Stores {
     }
     if (!Files.exists(dir)) throw CliError.failure("no store at " + dir + ": there is no such directory");
     if (!Files.isDirectory(dir)) throw CliError.failure(dir + " is a file, not a store");
-    if (!DirectoryBackend.holdsStore(dir)) {
+    if (!Backends.holdsStore(dir.toString())) {
       throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
     }
     return Memo.store(dir);
   }
 
   private static MemoStore database(String url) {
-    String shown = PostgresBackend.redact(url);
-    if (!url.startsWith(PostgresBackend.SCHEME)) {
-      throw CliError.usage("not a store: " + shown + " (a store is a directory, or a PostgreSQL database: "
-          + PostgresBackend.SCHEME + "//HOST:PORT/DATABASE?user=...)");
+    boolean holds;
+    try {
+      holds = Backends.holdsStore(url);
+    } catch (IllegalArgumentException unknownScheme) {
+      throw CliError.usage("not a store: " + unknownScheme.getMessage().substring("store ".length()));
     }
-    if (!PostgresBackend.holdsStore(url)) {
-      throw CliError.failure("no store in " + shown + ": the database has no schema memokit (a program's first "
-          + "store(URL) creates it)");
+    if (!holds) {
+      throw CliError.failure("no store in " + Backends.shown(url) + ": the database has no schema memokit (a program's "
+          + "first store(URL) creates it)");
     }
     return Memo.store(url);
   }

@@ -21,11 +21,30 @@ public final class Backends {
   /** The backend at {@code location}, opened (created if needed) with {@code settings}. */
   public static StoreBackend open(String location, StoreSettings settings) {
     if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.open(location, settings);
-    if (isUrl(location)) {
-      String scheme = location.substring(0, location.indexOf(':', 5) < 0 ? location.length() : location.indexOf(':', 5) + 1);
-      throw new IllegalArgumentException("store " + PostgresBackend.redact(location) + ": no backend for " + scheme
-          + " URLs in this version of memokit (stores are directories, or PostgreSQL databases: jdbc:postgresql://HOST/DB)");
-    }
+    refuseUnknownUrl(location);
     return DirectoryBackend.open(Path.of(location), settings);
+  }
+
+  /**
+   * Whether a store exists at {@code location}, read without creating or changing anything: a
+   * directory holding a store's marker, or a database holding memokit's schema.
+   */
+  public static boolean holdsStore(String location) {
+    if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.holdsStore(location);
+    refuseUnknownUrl(location);
+    return DirectoryBackend.holdsStore(Path.of(location));
+  }
+
+  /** {@code location} as messages show it: a URL with its password masked ({@code password=***}). */
+  public static String shown(String location) {
+    return isUrl(location) ? PostgresBackend.redact(location) : location;
+  }
+
+  private static void refuseUnknownUrl(String location) {
+    if (!isUrl(location) || location.startsWith(PostgresBackend.SCHEME)) return;
+    String scheme = location.substring(0, location.indexOf(':', 5) < 0 ? location.length() : location.indexOf(':', 5) + 1);
+    throw new IllegalArgumentException("store " + shown(location) + ": no backend for " + scheme
+        + " URLs in this version of memokit (stores are directories, or PostgreSQL databases: "
+        + PostgresBackend.SCHEME + "//HOST:PORT/DATABASE?user=...)");
   }
 }
