@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   private static final Map<String, OpenStore> OPEN = new ConcurrentHashMap<>();
+  /** The lifecycle of each block this process used, by its backend (a block removed and made anew gets a new one). */
+  private final Map<BlockBackend, Block> blocks = new ConcurrentHashMap<>();
 
   private final StoreBackend backend;
   private final StoreSettings settings;
@@ -66,11 +68,11 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     return List.copyOf(OPEN.values());
   }
 
-  /** The cell lifecycle of {@code id}'s block (created in the store on first use). */
+  /** The cell lifecycle of {@code id}'s block (created in the store on first use): one per block backend. */
   Block block(FunctionId id) {
     BlockBackend b = unchecked(() -> backend.block(id));
     backend.markInUse(id);
-    return Block.of(backend, b, () -> allowedClasses, settings.clockMillis());
+    return blocks.computeIfAbsent(b, k -> Block.of(backend, k, () -> allowedClasses, settings.clockMillis()));
   }
 
   static BlockInfo info(BlockBackend b) {

@@ -2,28 +2,17 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.function.CellKey;
-import io.memokit.function.FunctionId;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
 import io.memokit.codec.ClassAllowList;
 import io.memokit.codec.Codec;
-import io.memokit.codec.Codec.NotStorableException;
-import io.memokit.codec.StoredThrowable;
-import io.memokit.codec.ValueReader;
 import io.memokit.storage.BlockBackend;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
-import io.memokit.storage.ProcessIdentity;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoredCell;
-import io.memokit.storage.WaitBoard;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.lang.ref.SoftReference;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -45,29 +34,19 @@ import java.util.function.Supplier;
  */
 public final class Block {
 
-  private static final System.Logger LOG = System.getLogger("io.memokit");
-  private static final Map<BlockBackend, Block> BLOCKS = new ConcurrentHashMap<>();
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final Object MISSING = new Object();
-  private static final Object NULL_VALUE = new Object();
-  /**
-   * Largest encoding kept in memory (softly) to be decoded afresh on each hit: values a caller could
-   * change, or holding expressions. Larger ones are read from the store on each hit.
-   */
-  private static final int MAX_REMEMBERED_ENCODING = 64 << 20;
+  private static final Object MISSING = CellMemory.MISSING;
 
   private final BlockBackend storage;
   private final StoreBackend store;
   private final String storeName;
   private final String label;
-  /** How the store's wait board names the block. */
-  private final String blockDir;
-  private final Codec codec = Codec.shared();
   /** The classes values read from the store may instantiate (null: any), as the store is configured now. */
   private final Supplier<ClassAllowList> allowedClasses;
-  private final LongSupplier clockMillis;
+  private final Codec codec = Codec.shared();
   private final Map<CellKey, InFlight> inFlight = new ConcurrentHashMap<>();
-  private final Map<CellKey, Remembered> memory = new ConcurrentHashMap<>();
+  private final CellMemory memory;
+  private final BlockNotices notices;
+  private final Computation computation;
 
   private Block(StoreBackend store, BlockBackend storage, Supplier<ClassAllowList> allowedClasses,
                 LongSupplier clockMillis) {
@@ -75,87 +54,24 @@ public final class Block {
     this.store = store;
     this.storeName = store.location();
     this.label = storage.id().label();
-    this.blockDir = storage.id().directoryName();
     this.allowedClasses = allowedClasses;
-    this.clockMillis = clockMillis;
-    storage.beforeStatistics(this::publishHits);
-  }
-
-  static {
-    // Hits counted in memory are published in batches; publish what is left when the JVM exits normally.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> BLOCKS.values().forEach(Block::publishHits),
-        "memokit-publish-hits"));
+    this.memory = new CellMemory(storage, codec, clockMillis);
+    this.notices = new BlockNotices(storage.id(), storeName);
+    this.computation = new Computation(storage.id(), storeName, codec, clockMillis, memory, notices);
   }
 
   /**
-   * The one lifecycle object of {@code block} in this process; values are read with the classes
-   * {@code allowedClasses} gives at each read, and hits dated by {@code clockMillis}.
+   * The lifecycle of {@code block} in this process (its store keeps one per block); values are read
+   * with the classes {@code allowedClasses} gives at each read, and hits dated by {@code clockMillis}.
    */
   public static Block of(StoreBackend store, BlockBackend block, Supplier<ClassAllowList> allowedClasses,
                          LongSupplier clockMillis) {
-    return BLOCKS.computeIfAbsent(block, b -> new Block(store, b, allowedClasses, clockMillis));
-  }
-
-  /**
-   * Memory hits are counted here and handed to the store's backend every 100 ms by a daemon thread
-   * (and when statistics are read, before structural changes, and at exit), which writes them at
-   * its own pace: every process hitting one cell would otherwise write to the store on each hit,
-   * and adding processes would slow them all. A hit only increments a local counter and, the first time, raises a flag.
-   */
-  private volatile boolean hitsPending;
-
-  private void markHitsPending() {
-    hitsPending = true;
-    Publisher.START.run();
-  }
-
-  /** The daemon that publishes the blocks' pending hits every 100 ms. */
-  private static final class Publisher {
-    static final Runnable START;
-
-    static {
-      var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "memokit-hit-publisher");
-        t.setDaemon(true);
-        return t;
-      });
-      executor.scheduleWithFixedDelay(() -> {
-        for (Block b : BLOCKS.values()) {
-          if (b.hitsPending) {
-            b.hitsPending = false; // before publishing: a hit counted meanwhile raises it again
-            b.publishHits(true);
-          }
-        }
-      }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-      START = () -> {};
-    }
+    return new Block(store, block, allowedClasses, clockMillis);
   }
 
   /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
   public void publishHits() {
-    publishHits(false);
-  }
-
-  /** As {@link #publishHits()}; a {@code periodic} round lets the backend write them at its own pace. */
-  private void publishHits(boolean periodic) {
-    Remembered m;
-    while ((m = withHits.poll()) != null) {
-      m.queued = false; // before publishing: a hit counted meanwhile queues it again
-      publish(m);
-    }
-    if (storage.flushHits(periodic)) markHitsPending(); // left for a later round: keep the rounds coming
-  }
-
-  /**
-   * The remembered cells with hits not yet published, each queued by its first such hit: publishing
-   * (every 100 ms, and before each eviction) visits them only, not every cell this process remembers.
-   */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Remembered> withHits =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private void publish(Remembered m) {
-    long n = m.pendingHits.sumThenReset();
-    if (n > 0) m.presence.publishHits(n, m.lastHit);
+    memory.publishHits();
   }
 
   public BlockBackend storage() {
@@ -164,7 +80,6 @@ public final class Block {
 
   /** Forgets this process's in-memory copies (after a clear, or to save memory). */
   public void forgetMemory() {
-    publishHits();
     memory.clear();
   }
 
@@ -187,7 +102,7 @@ public final class Block {
       return callOnce(fn, args, cacheOnly, step);
     } catch (InternalError e) {
       if (!storage.repairedAfter(e)) throw e;
-      memory.clear();
+      memory.drop();
       return callOnce(fn, args, cacheOnly, step);
     }
   }
@@ -196,8 +111,8 @@ public final class Block {
     // The key is first computed in place, to look the cell up in memory without allocating; it is
     // copied into a lasting CellKey only when the call goes further.
     KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
-    if (!probe.notKeyed().isEmpty()) tellNotKeyed(probe.notKeyed());
-    Remembered m = memory.get(probe);
+    if (!probe.notKeyed().isEmpty()) notices.notKeyed(probe.notKeyed());
+    CellMemory.Remembered m = memory.get(probe);
     if (m != null) {
       Object remembered = fromMemory(probe, m, step);
       if (remembered != MISSING) return remembered;
@@ -223,22 +138,6 @@ public final class Block {
     }
   }
 
-  /**
-   * Says once per value read that has no canonical key that it counts by its type only: a change of
-   * it is not seen by the cache, and how to say so or pass it.
-   */
-  private void tellNotKeyed(List<String> notKeyed) {
-    FunctionId id = storage.id();
-    for (String what : notKeyed) {
-      String name = what.substring(0, what.indexOf(" ("));
-      String ignore = name.startsWith("variable ") ? ", or say " + id.name() + " does not depend on it: " + id.name()
-          + ".ignoring(\"" + name.substring("variable ".length()) + "\")" : "";
-      Notice.once("not keyed " + id + " " + what, id.name() + " reads " + what + ", which has no canonical key: "
-          + "its cells count it by its type only, so a change of its value is not seen; pass it as an argument"
-          + ignore);
-    }
-  }
-
   private void awaitThread(InFlight other) {
     boolean announced = false;
     String who = "thread " + other.owner.getName() + " of this process";
@@ -261,39 +160,8 @@ public final class Block {
 
   // ---- memory ---------------------------------------------------------------------------------
 
-  /** A cell's value as this process last saw it, valid while the store still holds the cell. */
-  private static final class Remembered {
-    final Presence presence;
-    final boolean error;
-    /** The value itself when it is shareable; else its encoding (a byte[]), decoded for each hit. */
-    final SoftReference<Object> value;
-    final boolean encoded;
-    final byte codecId;
-    final java.util.concurrent.atomic.LongAdder pendingHits = new java.util.concurrent.atomic.LongAdder();
-    /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
-    volatile long lastHit;
-    /** Whether it waits in the block's queue of cells with unpublished hits. */
-    volatile boolean queued;
-
-    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId) {
-      this.presence = presence;
-      this.error = error;
-      this.value = value;
-      this.encoded = encoded;
-      this.codecId = codecId;
-    }
-
-    long cellId() {
-      return presence.cellId();
-    }
-  }
-
-  private void forget(Object lookup, Remembered m) {
-    if (memory.remove(lookup, m)) publish(m);
-  }
-
   private Object fromMemory(CellKey key, SweepStep step) {
-    Remembered m = memory.get(key);
+    CellMemory.Remembered m = memory.get(key);
     return m == null ? MISSING : fromMemory(key, m, step);
   }
 
@@ -301,59 +169,11 @@ public final class Block {
    * The remembered value of a cell ({@code lookup} is its CellKey or a Probe equal to it), if the
    * store says the cell still exists; counts the hit.
    */
-  private Object fromMemory(Object lookup, Remembered m, SweepStep step) {
-    if (!m.presence.stillStored()) {
-      forget(lookup, m);
-      return MISSING;
-    }
-    Object v = m.value.get();
-    if (v == null) { // collected under memory pressure: the next call reads the store
-      forget(lookup, m);
-      return MISSING;
-    }
-    if (m.encoded) {
-      byte[] bytes = (byte[]) v;
-      try {
-        v = codec.decode(m.codecId, bytes, bytes.length);
-      } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        forget(lookup, m);
-        return MISSING;
-      }
-    } else if (v == NULL_VALUE) {
-      v = null;
-    }
-    long now = clockMillis.getAsLong();
-    if (m.lastHit != now) m.lastHit = now;
-    m.pendingHits.increment();
-    if (!m.queued) {
-      m.queued = true; // two threads may both queue it: the second publication finds nothing to add
-      withHits.add(m);
-    }
-    if (!hitsPending) markHitsPending();
+  private Object fromMemory(Object lookup, CellMemory.Remembered m, SweepStep step) {
+    Object v = memory.hit(lookup, m);
+    if (v == MISSING) return MISSING;
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error, m.cellId(), step);
-  }
-
-  private void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
-    Remembered r;
-    if (!payload.shareable()) {
-      if (payload.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(presence, error, new SoftReference<>(java.util.Arrays.copyOf(payload.bytes(), payload.length())),
-          true, payload.codec());
-    } else {
-      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0);
-    }
-    Remembered previous = memory.put(key, r);
-    if (previous != null) publish(previous);
-    int limit = Math.max(256, 2 * storage.maxsize());
-    if (memory.size() > limit) {
-      Iterator<Map.Entry<CellKey, Remembered>> it = memory.entrySet().iterator();
-      for (int drop = memory.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
-        Map.Entry<CellKey, Remembered> e = it.next();
-        it.remove();
-        publish(e.getValue());
-      }
-    }
   }
 
   private Object deliver(Object value, boolean error, long cellId, SweepStep step) {
@@ -411,22 +231,7 @@ public final class Block {
         event(Trace.Kind.MISS, p.cellId());
       }
       mine.cellId = p.cellId();
-      return compute(fn, args, key, held, p.cellId(), step);
-    }
-  }
-
-  private static final Map<String, Long> LAST_WARNING = new ConcurrentHashMap<>();
-
-  /**
-   * Warns about a store that cannot be written (full disk, removed files, lost database) at most once
-   * a minute per block, so a loop over a full disk does not flood a notebook with one warning per call.
-   */
-  private static void warnStore(String where, String message) {
-    long now = System.nanoTime();
-    Long last = LAST_WARNING.get(where);
-    if (last == null || now - last > 60_000_000_000L) {
-      LAST_WARNING.put(where, now);
-      LOG.log(System.Logger.Level.WARNING, "memokit: " + message + " (such warnings repeat at most once a minute)");
+      return computation.run(fn, args, key, held, p.cellId(), step);
     }
   }
 
@@ -440,7 +245,7 @@ public final class Block {
 
   /** As {@link #withoutStore(NamedFunction, Object[], String, Exception)}, as one input of a sweep. */
   static Object withoutStore(NamedFunction fn, Object[] args, String where, Exception cause, SweepStep step) {
-    warnStore(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
+    BlockNotices.storeProblem(where, "cannot use the store for " + where + " (" + cause + "); computing without caching");
     return invokeUncached(fn, args, step);
   }
 
@@ -449,7 +254,7 @@ public final class Block {
     try {
       return fn.invoke(args);
     } catch (Exception e) {
-      throw isStorable(e) ? SweepStep.fails(step, e) : Sneaky.rethrow(e);
+      throw Computation.isStorable(e) ? SweepStep.fails(step, e) : Sneaky.rethrow(e);
     }
   }
 
@@ -501,15 +306,15 @@ public final class Block {
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       v = payload.error() && e instanceof ClassNotFoundException ? salvaged(payload) : MISSING;
       if (v == MISSING) {
-        tellUnreadable(e);
+        notices.unreadable(e);
         unreadable[0] = true;
         return MISSING;
       }
     }
     Presence presence = storage.hit(key, stored);
-    if (!hitsPending) markHitsPending(); // a backend may have queued the hit: the next round writes it
+    if (!memory.hitsPending()) memory.markHitsPending(); // a backend may have queued the hit: the next round writes it
     event(Trace.Kind.HIT, stored.cellId());
-    if (presence != null) remember(key, presence, payload.error(), v, payload);
+    if (presence != null) memory.remember(key, presence, payload.error(), v, payload);
     return deliver(v, payload.error(), stored.cellId(), step);
   }
 
@@ -522,111 +327,6 @@ public final class Block {
     }
   }
 
-  /**
-   * Says once per block, in words, that stored values cannot be read in this process, why, and
-   * what to do; the calls compute here and the stored cells stay for the processes that can read them.
-   */
-  private void tellUnreadable(Throwable e) {
-    String why = e instanceof ClassNotFoundException || e instanceof ValueReader.IncompatibleClassException
-        ? e.getMessage() : e.toString();
-    String fix = e instanceof ClassNotFoundException ? "define that class as the process that stored them did (same "
-        + "name and components), then call again"
-        : e instanceof ValueReader.IncompatibleClassException ? "define the class as it was when they were stored, or "
-        + "clear the function's cells (" + storage.id().name() + ".clear()) to store values of the new shape"
-        : "see the cause; the stored cells are kept";
-    Notice.once("unreadable " + storeName + " " + storage.id().describe(), label + ": cannot read its stored values in "
-        + "this process: " + why + ". Computing here without storing, as long as this lasts; to share them, " + fix);
-  }
-
-  private Object compute(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId, SweepStep step) {
-    if (step != null) step.computed = true;
-    long created = clockMillis.getAsLong();
-    long cpu0 = cpuTime();
-    long wall0 = System.nanoTime();
-    Object value = null;
-    Throwable thrown = null;
-    WaitBoard.CellRef held = new WaitBoard.CellRef(blockDir, key.hashHi(), key.hashLo(), cellId);
-    Holdings.enter(held); // for waits of this thread on other processes: what they hold up
-    try {
-      value = fn.invoke(args);
-    } catch (Throwable t) {
-      thrown = t;
-    } finally {
-      Holdings.leave(held);
-    }
-    long wall = System.nanoTime() - wall0;
-    long cpu = Math.max(0, cpuTime() - cpu0);
-    if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
-      claim.abandon();
-      // Not stored: a failure of this run (an Error, an interrupt, memokit's own), or an exception
-      // of a type the caller chose not to store, which is still the function's own answer.
-      throw isStorable(thrown) ? SweepStep.fails(step, thrown) : Sneaky.rethrow(thrown);
-    }
-    StoredError error = thrown == null ? null : new StoredError(thrown, ProcessIdentity.PID, ProcessIdentity.HOST,
-        created);
-    Codec.Encoded encoded = encode(fn, args, claim, value, error);
-    if (encoded != null) {
-      Payload payload = new Payload(encoded.codec(), encoded.buffer(), encoded.length(), thrown != null,
-          encoded.shareable());
-      try {
-        Presence presence = claim.complete(payload, new Claim.Timing(created, cpu, wall));
-        if (presence == null) {
-          event(Trace.Kind.LOST, cellId);
-        } else {
-          remember(key, presence, thrown != null, thrown != null ? error : value, payload);
-        }
-      } catch (IOException | RuntimeException e) {
-        warnStore(label + " in " + storeName, "could not store " + describe(fn, args) + " (" + e
-            + "); the result is returned but not cached");
-        claim.abandon();
-      }
-    }
-    if (thrown != null) throw SweepStep.fails(step, thrown);
-    return value;
-  }
-
-  /** Encodes a result for storage; {@code null} (after a warning, cell abandoned) if it cannot be. */
-  private Codec.Encoded encode(NamedFunction fn, Object[] args, Claim claim, Object value, StoredError error) {
-    try {
-      return codec.encode(error != null ? error : value);
-    } catch (NotStorableException e) {
-      if (error != null) {
-        try {
-          return codec.encode(new StoredError(StoredThrowable.of((Throwable) error.error()), error.pid(), error.host(),
-              error.storedAtMillis()));
-        } catch (NotStorableException impossible) {
-          claim.abandon();
-          return null;
-        }
-      }
-      tellUnstorable(fn, e);
-      claim.abandon();
-      return null;
-    }
-  }
-
-  /**
-   * Says once per block, in one sentence, that the function's values cannot be stored, which type
-   * stands in the way, and what to do: each such call is a miss that stores nothing.
-   */
-  private void tellUnstorable(NamedFunction fn, NotStorableException e) {
-    String why = e.refused() == null ? e.reason() : e.refused().equals(e.type()) ? "it is not Serializable"
-        : "it holds a " + e.refused() + ", which is not Serializable";
-    Notice.once("unstorable " + storeName + " " + storage.id().describe(), fn.id().name() + " returned "
-        + (e.type() == null ? "a value" : "a " + e.type()) + ", which memokit cannot store (" + why + "), so it is "
-        + "computed again on every call; to have it cached, return something storable instead (the data itself, as a "
-        + "record, list, array or string)");
-  }
-
-  private static boolean isStorable(Throwable t) {
-    return !(t instanceof Error) && !(t instanceof InterruptedException) && !(t instanceof MemoException)
-        && !Thread.currentThread().isInterrupted();
-  }
-
-  private static long cpuTime() {
-    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
-  }
-
   private void event(Trace.Kind kind, long n) {
     Trace.event(storeName, label, kind, n, "");
   }
@@ -635,7 +335,8 @@ public final class Block {
     Trace.event(storeName, label, kind, n, detail);
   }
 
-  private String describe(NamedFunction fn, Object[] args) {
+  /** {@code f(1, "abc", int[3])}: a call as messages name it, each argument abbreviated. */
+  static String describe(NamedFunction fn, Object[] args) {
     StringBuilder sb = new StringBuilder(fn.id().name()).append('(');
     for (int i = 0; i < args.length; i++) {
       if (i > 0) sb.append(", ");

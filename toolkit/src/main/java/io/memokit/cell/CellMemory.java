@@ -1,0 +1,202 @@
+package io.memokit.cell;
+
+import io.memokit.codec.Codec;
+import io.memokit.function.CellKey;
+import io.memokit.storage.BlockBackend;
+import io.memokit.storage.Payload;
+import io.memokit.storage.Presence;
+import java.io.IOException;
+import java.lang.ref.SoftReference;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * This process's copies of a block's finished cells, each valid while the store still holds its
+ * cell ({@link Presence}), and the hits they answered. A hit from memory only increments a counter
+ * and, the first time, queues its cell; the queued hits are handed to the block's backend in
+ * batches ({@link #publishHits}) by the {@link HitPublisher}, before statistics are read, and at
+ * exit: every process hitting one cell would otherwise write to the store on each hit, and adding
+ * processes would slow them all.
+ *
+ * <p>A value a caller could change is kept as its encoding (softly) and decoded afresh for each
+ * hit, so no caller changes what the next one gets; larger encodings are not kept.
+ */
+final class CellMemory {
+
+  /** What {@link #hit} answers for a cell it no longer holds. */
+  static final Object MISSING = new Object();
+  private static final Object NULL_VALUE = new Object();
+  /**
+   * Largest encoding kept in memory (softly) to be decoded afresh on each hit: values a caller could
+   * change, or holding expressions. Larger ones are read from the store on each hit.
+   */
+  private static final int MAX_REMEMBERED_ENCODING = 64 << 20;
+
+  private final BlockBackend storage;
+  private final Codec codec;
+  private final LongSupplier clockMillis;
+  private final Map<CellKey, Remembered> cells = new ConcurrentHashMap<>();
+  /**
+   * The remembered cells with hits not yet published, each queued by its first such hit: publishing
+   * visits them only, not every cell this process remembers.
+   */
+  private final ConcurrentLinkedQueue<Remembered> withHits = new ConcurrentLinkedQueue<>();
+  /** Whether a hit was counted (or queued by the backend) since the publisher's last round. */
+  private volatile boolean hitsPending;
+
+  CellMemory(BlockBackend storage, Codec codec, LongSupplier clockMillis) {
+    this.storage = storage;
+    this.codec = codec;
+    this.clockMillis = clockMillis;
+    HitPublisher.PROCESS.add(this);
+    storage.beforeStatistics(this::publishHits);
+  }
+
+  /** A cell's value as this process last saw it, valid while the store still holds the cell. */
+  static final class Remembered {
+    final Presence presence;
+    final boolean error;
+    /** The value itself when it is shareable; else its encoding (a byte[]), decoded for each hit. */
+    final SoftReference<Object> value;
+    final boolean encoded;
+    final byte codecId;
+    final LongAdder pendingHits = new LongAdder();
+    /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
+    volatile long lastHit;
+    /** Whether it waits in the queue of cells with unpublished hits. */
+    volatile boolean queued;
+
+    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId) {
+      this.presence = presence;
+      this.error = error;
+      this.value = value;
+      this.encoded = encoded;
+      this.codecId = codecId;
+    }
+
+    long cellId() {
+      return presence.cellId();
+    }
+  }
+
+  /** The remembered cell {@code lookup} (a CellKey, or a probe equal to one) names, or {@code null}. */
+  Remembered get(Object lookup) {
+    return cells.get(lookup);
+  }
+
+  /**
+   * The value of {@code m} (remembered under {@code lookup}) if the store still holds its cell,
+   * counting a hit; {@link #MISSING} if it does not, or memory lost the value.
+   */
+  Object hit(Object lookup, Remembered m) {
+    if (!m.presence.stillStored()) {
+      forget(lookup, m);
+      return MISSING;
+    }
+    Object v = m.value.get();
+    if (v == null) { // collected under memory pressure: the next call reads the store
+      forget(lookup, m);
+      return MISSING;
+    }
+    if (m.encoded) {
+      byte[] bytes = (byte[]) v;
+      try {
+        v = codec.decode(m.codecId, bytes, bytes.length);
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        forget(lookup, m);
+        return MISSING;
+      }
+    } else if (v == NULL_VALUE) {
+      v = null;
+    }
+    long now = clockMillis.getAsLong();
+    if (m.lastHit != now) m.lastHit = now;
+    m.pendingHits.increment();
+    if (!m.queued) {
+      m.queued = true; // two threads may both queue it: the second publication finds nothing to add
+      withHits.add(m);
+    }
+    if (!hitsPending) markHitsPending();
+    return v;
+  }
+
+  /** Keeps a finished cell's value (or its encoding, when a caller could change it) while the store holds it. */
+  void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
+    Remembered r;
+    if (!payload.shareable()) {
+      if (payload.length() > MAX_REMEMBERED_ENCODING) return;
+      r = new Remembered(presence, error, new SoftReference<>(java.util.Arrays.copyOf(payload.bytes(), payload.length())),
+          true, payload.codec());
+    } else {
+      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0);
+    }
+    Remembered previous = cells.put(key, r);
+    if (previous != null) publish(previous);
+    int limit = Math.max(256, 2 * storage.maxsize());
+    if (cells.size() > limit) {
+      Iterator<Map.Entry<CellKey, Remembered>> it = cells.entrySet().iterator();
+      for (int drop = cells.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
+        Map.Entry<CellKey, Remembered> e = it.next();
+        it.remove();
+        publish(e.getValue());
+      }
+    }
+  }
+
+  private void forget(Object lookup, Remembered m) {
+    if (cells.remove(lookup, m)) publish(m);
+  }
+
+  /** Forgets every copy, publishing their hits first (after a clear, or to save memory). */
+  void clear() {
+    publishHits();
+    cells.clear();
+  }
+
+  /** Forgets every copy without publishing (the store's files were found damaged and repaired). */
+  void drop() {
+    cells.clear();
+  }
+
+  /** Says that a hit is waiting to be published (the backend may have queued one too). */
+  void markHitsPending() {
+    hitsPending = true;
+    HitPublisher.PROCESS.start();
+  }
+
+  boolean hitsPending() {
+    return hitsPending;
+  }
+
+  /** The publisher's periodic round: publishes if a hit was counted since the last one. */
+  void publishIfPending() {
+    if (hitsPending) {
+      hitsPending = false; // before publishing: a hit counted meanwhile raises it again
+      publishHits(true);
+    }
+  }
+
+  /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
+  void publishHits() {
+    publishHits(false);
+  }
+
+  /** As {@link #publishHits()}; a {@code periodic} round lets the backend write them at its own pace. */
+  private void publishHits(boolean periodic) {
+    Remembered m;
+    while ((m = withHits.poll()) != null) {
+      m.queued = false; // before publishing: a hit counted meanwhile queues it again
+      publish(m);
+    }
+    if (storage.flushHits(periodic)) markHitsPending(); // left for a later round: keep the rounds coming
+  }
+
+  private void publish(Remembered m) {
+    long n = m.pendingHits.sumThenReset();
+    if (n > 0) m.presence.publishHits(n, m.lastHit);
+  }
+}

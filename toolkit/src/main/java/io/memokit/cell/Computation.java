@@ -1,0 +1,108 @@
+package io.memokit.cell;
+
+import io.memokit.MemoException;
+import io.memokit.codec.Codec;
+import io.memokit.codec.Codec.NotStorableException;
+import io.memokit.codec.StoredThrowable;
+import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.function.NamedFunction;
+import io.memokit.storage.Claim;
+import io.memokit.storage.Payload;
+import io.memokit.storage.Presence;
+import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.WaitBoard;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.function.LongSupplier;
+
+/**
+ * A miss: the function computed under its cell's claim, timed (CPU and wall), and its value or
+ * exception stored and remembered. What says nothing about the function's value is not stored: an
+ * {@link Error}, an interrupt, memokit's own exceptions, or an exception type the function does not
+ * store; the claim is then given up and the cell stays free.
+ */
+record Computation(FunctionId id, String storeName, Codec codec, LongSupplier clockMillis, CellMemory memory,
+                   BlockNotices notices) {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Computes {@code fn(args)} as cell {@code cellId} under {@code claim}; returns its value or throws its exception. */
+  Object run(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId, SweepStep step) {
+    if (step != null) step.computed = true;
+    long created = clockMillis.getAsLong();
+    long cpu0 = cpuTime();
+    long wall0 = System.nanoTime();
+    Object value = null;
+    Throwable thrown = null;
+    WaitBoard.CellRef held = new WaitBoard.CellRef(id.directoryName(), key.hashHi(), key.hashLo(), cellId);
+    Holdings.enter(held); // for waits of this thread on other processes: what they hold up
+    try {
+      value = fn.invoke(args);
+    } catch (Throwable t) {
+      thrown = t;
+    } finally {
+      Holdings.leave(held);
+    }
+    long wall = System.nanoTime() - wall0;
+    long cpu = Math.max(0, cpuTime() - cpu0);
+    if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
+      claim.abandon();
+      // Not stored: a failure of this run (an Error, an interrupt, memokit's own), or an exception
+      // of a type the caller chose not to store, which is still the function's own answer.
+      throw isStorable(thrown) ? SweepStep.fails(step, thrown) : Sneaky.rethrow(thrown);
+    }
+    StoredError error = thrown == null ? null : new StoredError(thrown, ProcessIdentity.PID, ProcessIdentity.HOST,
+        created);
+    Codec.Encoded encoded = encode(fn, claim, value, error);
+    if (encoded != null) {
+      Payload payload = new Payload(encoded.codec(), encoded.buffer(), encoded.length(), thrown != null,
+          encoded.shareable());
+      try {
+        Presence presence = claim.complete(payload, new Claim.Timing(created, cpu, wall));
+        if (presence == null) {
+          Trace.event(storeName, id.label(), Trace.Kind.LOST, cellId, "");
+        } else {
+          memory.remember(key, presence, thrown != null, thrown != null ? error : value, payload);
+        }
+      } catch (IOException | RuntimeException e) {
+        BlockNotices.storeProblem(id.label() + " in " + storeName, "could not store " + Block.describe(fn, args) + " ("
+            + e + "); the result is returned but not cached");
+        claim.abandon();
+      }
+    }
+    if (thrown != null) throw SweepStep.fails(step, thrown);
+    return value;
+  }
+
+  /** Encodes a result for storage; {@code null} (after a notice, cell abandoned) if it cannot be. */
+  private Codec.Encoded encode(NamedFunction fn, Claim claim, Object value, StoredError error) {
+    try {
+      return codec.encode(error != null ? error : value);
+    } catch (NotStorableException e) {
+      if (error != null) {
+        try {
+          return codec.encode(new StoredError(StoredThrowable.of((Throwable) error.error()), error.pid(), error.host(),
+              error.storedAtMillis()));
+        } catch (NotStorableException impossible) {
+          claim.abandon();
+          return null;
+        }
+      }
+      notices.unstorable(fn, e);
+      claim.abandon();
+      return null;
+    }
+  }
+
+  /** Whether a thrown exception is the function's answer, to be stored: not an Error, an interrupt or memokit's own. */
+  static boolean isStorable(Throwable t) {
+    return !(t instanceof Error) && !(t instanceof InterruptedException) && !(t instanceof MemoException)
+        && !Thread.currentThread().isInterrupted();
+  }
+
+  private static long cpuTime() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+  }
+}

@@ -1,0 +1,50 @@
+package io.memokit.cell;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands the hits each block's {@link CellMemory} counted to the store every 100 ms, from one
+ * daemon thread per process started at the first hit, and once more when the JVM exits normally.
+ */
+final class HitPublisher {
+
+  static final HitPublisher PROCESS = new HitPublisher();
+  private static final long PERIOD_MILLIS = 100;
+
+  private final Set<CellMemory> memories = ConcurrentHashMap.newKeySet();
+  private volatile ScheduledExecutorService rounds;
+
+  private HitPublisher() {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> memories.forEach(CellMemory::publishHits),
+        "memokit-publish-hits"));
+  }
+
+  void add(CellMemory memory) {
+    memories.add(memory);
+  }
+
+  /** Publishes what {@code memory} holds, and stops visiting it (its store is closed). */
+  void remove(CellMemory memory) {
+    if (memories.remove(memory)) memory.publishHits();
+  }
+
+  /** Starts the periodic rounds, if they have not started. */
+  void start() {
+    if (rounds != null) return;
+    synchronized (this) {
+      if (rounds != null) return;
+      ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "memokit-hit-publisher");
+        t.setDaemon(true);
+        return t;
+      });
+      s.scheduleWithFixedDelay(() -> memories.forEach(CellMemory::publishIfPending), PERIOD_MILLIS, PERIOD_MILLIS,
+          TimeUnit.MILLISECONDS);
+      rounds = s;
+    }
+  }
+}
