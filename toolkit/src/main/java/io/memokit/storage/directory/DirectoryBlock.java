@@ -66,28 +66,11 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     return id;
   }
 
-  /** Whether {@code e} is the JVM's report of a fault reading a mapped file (a file truncated under its mapping). */
-  static boolean isMappedFileFault(Throwable e) {
-    return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
-  }
-
   @Override
   public boolean repairedAfter(Throwable fault) {
-    if (!isMappedFileFault(fault)) return false;
-    repairAfterFault((InternalError) fault);
+    if (!BlockRepair.isMappedFileFault(fault)) return false;
+    files.repair().repairAfterFault((InternalError) fault);
     return true;
-  }
-
-  /** Checks (and rebuilds if needed) the index after a fault reading its mapping. */
-  private void repairAfterFault(InternalError fault) {
-    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
-        + "): it was truncated under this process; checking and rebuilding it");
-    store.counters().repair();
-    try {
-      files.withAdmin(() -> null); // validates the header and file size, rebuilding if needed
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
-    }
   }
 
   Path directory() {
@@ -100,7 +83,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   /** The region of {@code key}'s finished record (its own file whole, or its place in the log), or {@code null}. */
   Region region(CellKey key) throws IOException {
     return files.withAdmin(() -> {
-      long slot = findSlot(key.hashHi(), key.hashLo(), true);
+      long slot = findSlot(files, key.hashHi(), key.hashLo(), true);
       if (slot < 0) return null;
       SlotTable.Slot s = table().read(slot);
       if (!ValuesLog.isLogged(s.location())) {
@@ -153,7 +136,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       long slot = keys.lookup(key.hashHi(), key.hashLo(), t);
       if (slot == KeyIndex.DAMAGED || attempt > 0 && slot >= 0 && isCorrupt(t, slot)) {
         // A damaged slot may be this key's: the records say where its cell is.
-        if (repaired || !rebuildIfDamaged()) return NOT_STORED;
+        if (repaired || !files.repair().rebuildIfDamagedQuietly()) return NOT_STORED;
         repaired = true;
         t = table();
         continue;
@@ -173,7 +156,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       if (s == null && attempt > 0 && !strandedRepaired) {
         // Still free although the key directory names it: maybe left half-written by a killed process.
         strandedRepaired = true;
-        repairStranded();
+        files.repair().repairStrandedQuietly();
         t = table();
         continue;
       }
@@ -181,7 +164,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       if (s.keyHi() != key.hashHi() || s.keyLo() != key.hashLo()) continue; // reused meanwhile
       if (!s.isFinished()) {
         // Being computed; or its process died right after publishing the cell's file.
-        if (attempt == 0 && finishedFromFile(s)) continue;
+        if (attempt == 0 && files.repair().finishedFromFile(s)) continue;
         return NOT_STORED;
       }
       if (!ValuesLog.isLogged(s.location())) return null;
@@ -200,7 +183,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       } catch (CorruptFileException | NewerFormatException e) {
         if (!s.equals(readQuietly(t, slot))) continue; // the slot changed while its record was read
         LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
-        removeDamaged(s);
+        files.repair().removeDamaged(s);
         return NOT_STORED;
       } catch (IOException e) {
         // a channel closed under this read (an older generation's, by a compaction in this process): again
@@ -209,43 +192,9 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     return NOT_STORED;
   }
 
-  /**
-   * Finishes {@code pending} from its published file if that is what a dead process left (admin lock
-   * taken). Such a file is rare: it is looked for first without the lock, which a waiter polling a
-   * cell in progress would otherwise take at each poll.
-   */
-  private boolean finishedFromFile(SlotTable.Slot pending) {
-    if (!Files.exists(files.cellPath(pending.keyHi(), pending.keyLo()))) return false;
-    try {
-      return files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(pending.index());
-        return s != null && s.state() == SlotTable.PENDING && s.id() == pending.id() && files.finishFromFile(s);
-      });
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void repairStranded() {
-    try {
-      files.withAdmin(files::repairStranded);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
-    }
-  }
-
   private static boolean isCorrupt(SlotTable t, long slot) {
     SlotTable.Slot s = readQuietly(t, slot);
     return s != null && s.isCorrupt();
-  }
-
-  private boolean rebuildIfDamaged() {
-    try {
-      return files.rebuildIfDamaged();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot rebuild the index of " + id.label() + ": " + e);
-      return false;
-    }
   }
 
   private static SlotTable.Slot readQuietly(SlotTable t, long slot) {
@@ -284,7 +233,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       return null;
     } catch (CorruptFileException | NewerFormatException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
-      removeDamaged(key, file);
+      files.repair().removeDamaged(key, file);
       return null;
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + file + ": " + e + "; treated as a miss");
@@ -313,14 +262,10 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
     try {
       return files.withAdmin(() -> {
-        long slotNow = findSlot(s.keyHi(), s.keyLo(), true);
+        long slotNow = findSlot(files, s.keyHi(), s.keyLo(), true);
         if (slotNow < 0) {
-          // The index lost this cell's slot: it may have been damaged; a damaged slot is dropped
-          // here, so the cell is indexed once.
-          freeDamagedSlots();
-          slotNow = table().adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-              s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(),
-              s.meta().wallNanos(), now, found.location());
+          // The index lost this cell's slot: indexed again, once.
+          slotNow = files.repair().reindex(s, found.location(), now);
         }
         table().hit(slotNow, now);
         return slotNow;
@@ -525,7 +470,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   CellHolder holder(long hi, long lo) {
     try {
       SlotTable t = table();
-      long slot = findSlot(hi, lo, false);
+      long slot = findSlot(files, hi, lo, false);
       if (slot < 0) return null;
       long id = t.get(slot, SlotTable.S_ID);
       long since = t.get(slot, SlotTable.S_CREATED);
@@ -632,8 +577,8 @@ final class DirectoryBlock implements BlockBackend, Closeable {
    * the admin lock it asks the key directory; without it (who computes a cell, asked while waiting)
    * it scans the slots, as the directory may be changing.
    */
-  private long findSlot(long hi, long lo, boolean finished) throws IOException {
-    SlotTable t = table();
+  static long findSlot(BlockFiles files, long hi, long lo, boolean finished) throws IOException {
+    SlotTable t = files.table();
     if (files.adminHeldByThisThread()) {
       long slot = t.find(hi, lo);
       SlotTable.Slot s = slot < 0 ? null : t.read(slot);
@@ -647,45 +592,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       if (finished ? s.isFinished() : s.state() == SlotTable.PENDING) return i;
     }
     return -1;
-  }
-
-  /**
-   * Removes a damaged cell (admin lock held): its file, if it is still damaged (a process may have
-   * stored the cell anew since), and the slots of its key, so that the recomputed cell has one.
-   */
-  private void removeDamaged(CellKey key, Path file) {
-    try {
-      files.withAdmin(() -> {
-        try {
-          CellFile.parse(file, Files.readAllBytes(file));
-          return null; // replaced by a whole cell meanwhile
-        } catch (CorruptFileException | NewerFormatException stillDamaged) {
-          if (stillDamaged instanceof CorruptFileException) Files.deleteIfExists(file);
-        } catch (NoSuchFileException gone) {
-          // removed meanwhile: free its slots below
-        }
-        long slot;
-        while ((slot = findSlot(key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
-        return null;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
-    }
-  }
-
-  /** Frees the slot of a damaged record if it still names it (admin lock taken here), so the cell is recomputed. */
-  private void removeDamaged(SlotTable.Slot damaged) {
-    try {
-      files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(damaged.index());
-        if (s != null && !s.isCorrupt() && s.id() == damaged.id() && s.location() == damaged.location()) {
-          table().free(s.index());
-        }
-        return null;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
-    }
   }
 
   /** A finished cell that the store's byte limit may evict: where it is and when it was last hit. */
@@ -731,23 +637,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
   }
 
-  /** Frees the slots whose check word is wrong (admin lock held). */
-  private void freeDamagedSlots() throws IOException {
-    SlotTable t = table();
-    long used = t.used();
-    boolean freed = false;
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot slot = t.read(i);
-      if (slot != null && slot.isCorrupt()) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
-            + " was damaged; freed");
-        t.free(i);
-        freed = true;
-      }
-    }
-    if (freed) files.recount(); // a damaged slot's size may be wrong: count the others again
-  }
-
   /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
   void retire() throws IOException {
     files.withAdmin(() -> {
@@ -781,7 +670,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         if (s == null || s.state() == SlotTable.PENDING) continue;
         if (s.isCorrupt()) {
           t.free(s.index());
-          files.recount(); // a damaged slot's size may be wrong: count the others again
+          files.repair().recount(); // a damaged slot's size may be wrong: count the others again
           continue;
         }
         found++;
@@ -812,7 +701,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         continue;
       }
       if (s.state() == SlotTable.PENDING) {
-        if (!files.reclaimIfOrphan(s)) {
+        if (!files.repair().reclaimIfOrphan(s)) {
           pendingCount++;
           continue;
         }
@@ -923,28 +812,10 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     }
     publishHits();
     List<CellStatus> listed = listCells();
-    if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && reclaimOrphans() > 0) {
+    if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && files.repair().reclaimOrphans() > 0) {
       listed = listCells();
     }
     return listed;
-  }
-
-  /** Frees pending cells whose computing process died with nobody waiting. Returns how many. */
-  private int reclaimOrphans() {
-    try {
-      return files.withAdmin(() -> {
-        int reclaimed = 0;
-        long used = table().used();
-        for (long i = 0; i < used; i++) {
-          SlotTable.Slot s = table().read(i);
-          if (s != null && s.state() == SlotTable.PENDING && files.reclaimIfOrphan(s)) reclaimed++;
-        }
-        return reclaimed;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + id.label() + ": " + e);
-      return 0;
-    }
   }
 
   private List<CellStatus> listCells() {
