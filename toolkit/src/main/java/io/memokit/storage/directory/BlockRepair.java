@@ -395,7 +395,7 @@ final class BlockRepair {
           // removed meanwhile: free its slots below
         }
         long slot;
-        while ((slot = DirectoryBlock.findSlot(files, key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
+        while ((slot = CellReads.findSlot(files, key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
         return null;
       });
     } catch (IOException e) {
