@@ -1,7 +1,6 @@
 package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
-import io.memokit.function.FunctionId;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -21,22 +20,15 @@ final class BlockRepair {
 
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
-  private final DirectoryBackend store;
-  private final FunctionId id;
   private final BlockFiles files;
 
   BlockRepair(BlockFiles files) {
     this.files = files;
-    this.store = files.store();
-    this.id = files.id();
   }
 
-  private SlotTable table() {
-    return files.table();
-  }
 
   private long now() {
-    return store.settings().clockMillis().getAsLong();
+    return files.store().settings().clockMillis().getAsLong();
   }
 
   // ---- the one adopt/finish step ---------------------------------------------------------------
@@ -78,13 +70,13 @@ final class BlockRepair {
    */
   void bringInStep(long indexSize) throws IOException {
     try {
-      table().validate(indexSize);
+      files.table().validate(indexSize);
     } catch (CorruptFileException | InternalError e) {
       LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-          "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
+          "memokit: " + e.getMessage() + "; rebuilding the index of " + files.id().label() + " from its records");
       rebuildIndex();
     }
-    if (files.keys().syncWith(table())) {
+    if (files.keys().syncWith(files.table())) {
       repairStranded();
       recount();
     }
@@ -95,7 +87,7 @@ final class BlockRepair {
    * wrong by a process killed mid-update (found by the key directory being out of step).
    */
   void recount() throws IOException {
-    SlotTable t = table();
+    SlotTable t = files.table();
     long live = 0;
     long bytes = 0;
     long used = t.used();
@@ -119,9 +111,9 @@ final class BlockRepair {
    */
   void rebuildIndex() throws IOException {
     // In place, in the same file: every process mapping it sees the rebuilt table at once.
-    SlotTable t = table();
+    SlotTable t = files.table();
     ValuesLog log = files.log();
-    int maxsize = t.maxsizeIfSound(store.settings().maxsize());
+    int maxsize = t.maxsizeIfSound(files.store().settings().maxsize());
     t.reinitialize(maxsize);
     long now = now();
     java.util.Map<CellRef, Found> latest = new java.util.HashMap<>();
@@ -140,7 +132,7 @@ final class BlockRepair {
     }
     if (removed > 0) {
       LOG.log(System.Logger.Level.WARNING, "memokit: removed " + removed + " damaged cell file" + (removed > 1 ? "s" : "")
-          + " of " + id.label() + " (their cells are computed again when called); the first: " + firstRemoved);
+          + " of " + files.id().label() + " (their cells are computed again when called); the first: " + firstRemoved);
     }
     long logBytes = 0;
     int generation = 0;
@@ -158,7 +150,7 @@ final class BlockRepair {
     t.setLogGeneration(generation);
     t.setLogEnd(log.size(generation));
     t.setDeadBytes(Math.max(0, logBytes - liveLogBytes));
-    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + latest.size()
+    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + files.id().label() + " with " + latest.size()
         + " cells (statistics restart; maxsize " + maxsize + ")");
   }
 
@@ -187,11 +179,11 @@ final class BlockRepair {
    */
   boolean rebuildIfDamaged() throws IOException {
     return files.withAdmin(() -> {
-      SlotTable t = table();
+      SlotTable t = files.table();
       for (long i = 0, used = t.used(); i < used; i++) {
         SlotTable.Slot s = t.read(i);
         if (s != null && s.isCorrupt()) {
-          LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+          LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + files.id().label()
               + " is damaged; rebuilding the index from its records");
           rebuildIndex();
           return true;
@@ -206,7 +198,7 @@ final class BlockRepair {
     try {
       return rebuildIfDamaged();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot rebuild the index of " + id.label() + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot rebuild the index of " + files.id().label() + ": " + e);
       return false;
     }
   }
@@ -218,13 +210,13 @@ final class BlockRepair {
 
   /** Checks (and rebuilds if needed) the index after a fault reading its mapping. */
   void repairAfterFault(InternalError fault) {
-    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
+    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + files.id().label() + " faulted (" + fault.getMessage()
         + "): it was truncated under this process; checking and rebuilding it");
-    store.counters().repair();
+    files.store().counters().repair();
     try {
       files.withAdmin(() -> null); // validates the header and file size, rebuilding if needed
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + files.id().label() + ": " + e);
     }
   }
 
@@ -236,7 +228,7 @@ final class BlockRepair {
    * Returns how many there were.
    */
   int repairStranded() throws IOException {
-    SlotTable table = table();
+    SlotTable table = files.table();
     java.util.BitSet stranded = table.stranded();
     if (stranded.isEmpty()) return 0;
     long now = now();
@@ -244,7 +236,7 @@ final class BlockRepair {
       long keyHi = table.get(i, SlotTable.S_KEY_HI);
       long keyLo = table.get(i, SlotTable.S_KEY_LO);
       table.freeStranded(i, keyHi);
-      LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+      LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + files.id().label()
           + " was left half-written by a process that died; freed");
       // Without a whole file, nothing was published for it (a log record it named is dead space now).
       CellFile.Stored c = wholeFile(keyHi, keyLo);
@@ -261,7 +253,7 @@ final class BlockRepair {
     try {
       files.withAdmin(this::repairStranded);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + files.id().label() + ": " + e);
     }
   }
 
@@ -274,8 +266,8 @@ final class BlockRepair {
     CellFile.Stored c = wholeFile(pending.keyHi(), pending.keyLo());
     if (c == null) return false;
     if (c.meta().id() != pending.id() || c.keyHi() != pending.keyHi() || c.keyLo() != pending.keyLo()) return false;
-    index(table(), c, ValuesLog.IN_OWN_FILE, pending, now());
-    LOG.log(System.Logger.Level.INFO, "memokit: finished cell " + pending.id() + " of " + id.label()
+    index(files.table(), c, ValuesLog.IN_OWN_FILE, pending, now());
+    LOG.log(System.Logger.Level.INFO, "memokit: finished cell " + pending.id() + " of " + files.id().label()
         + ", whose process died right after storing it");
     return true;
   }
@@ -289,7 +281,7 @@ final class BlockRepair {
     if (!Files.exists(files.cellPath(pending.keyHi(), pending.keyLo()))) return false;
     try {
       return files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(pending.index());
+        SlotTable.Slot s = files.table().read(pending.index());
         return s != null && s.state() == SlotTable.PENDING && s.id() == pending.id() && finishFromFile(s);
       });
     } catch (IOException e) {
@@ -305,11 +297,11 @@ final class BlockRepair {
     FileLock l = files.tryLockAt(BlockFiles.lockPosition(s.keyHi()));
     if (l == null) return false;
     try {
-      SlotTable.Slot again = table().read(s.index());
+      SlotTable.Slot again = files.table().read(s.index());
       if (again != null && again.state() == SlotTable.PENDING && again.id() == s.id()) {
         if (finishFromFile(again)) return true;
-        table().free(s.index());
-        LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + id.label()
+        files.table().free(s.index());
+        LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + files.id().label()
             + ", left in progress by a process that died");
         return true;
       }
@@ -338,15 +330,15 @@ final class BlockRepair {
     try {
       return files.withAdmin(() -> {
         int reclaimed = 0;
-        long used = table().used();
+        long used = files.table().used();
         for (long i = 0; i < used; i++) {
-          SlotTable.Slot s = table().read(i);
+          SlotTable.Slot s = files.table().read(i);
           if (s != null && s.state() == SlotTable.PENDING && reclaimIfOrphan(s)) reclaimed++;
         }
         return reclaimed;
       });
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + id.label() + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + files.id().label() + ": " + e);
       return 0;
     }
   }
@@ -359,18 +351,18 @@ final class BlockRepair {
    */
   long reindex(CellFile.Stored c, long location, long now) throws IOException {
     freeDamagedSlots();
-    return index(table(), c, location, null, now);
+    return index(files.table(), c, location, null, now);
   }
 
   /** Frees the slots whose check word is wrong (admin lock held). */
   private void freeDamagedSlots() throws IOException {
-    SlotTable t = table();
+    SlotTable t = files.table();
     long used = t.used();
     boolean freed = false;
     for (long i = 0; i < used; i++) {
       SlotTable.Slot slot = t.read(i);
       if (slot != null && slot.isCorrupt()) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
+        LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + files.id().label()
             + " was damaged; freed");
         t.free(i);
         freed = true;
@@ -395,7 +387,7 @@ final class BlockRepair {
           // removed meanwhile: free its slots below
         }
         long slot;
-        while ((slot = CellReads.findSlot(files, key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
+        while ((slot = CellReads.findSlot(files, key.hashHi(), key.hashLo(), true)) >= 0) files.table().free(slot);
         return null;
       });
     } catch (IOException e) {
@@ -407,9 +399,9 @@ final class BlockRepair {
   void removeDamaged(SlotTable.Slot damaged) {
     try {
       files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(damaged.index());
+        SlotTable.Slot s = files.table().read(damaged.index());
         if (s != null && !s.isCorrupt() && s.id() == damaged.id() && s.location() == damaged.location()) {
-          table().free(s.index());
+          files.table().free(s.index());
         }
         return null;
       });

@@ -1,7 +1,6 @@
 package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
-import io.memokit.function.FunctionId;
 import io.memokit.storage.Payload;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
@@ -21,17 +20,11 @@ final class CellReads {
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
   private final BlockFiles files;
-  private final FunctionId id;
 
   CellReads(BlockFiles files) {
     this.files = files;
-    this.id = files.id();
   }
 
-  /** The index as mapped now (a reopened block maps a new one). */
-  private SlotTable table() {
-    return files.table();
-  }
 
   /** Where a finished cell's record is: {@code length} bytes from {@code start} of {@code file}. */
   record Region(Path file, long start, long length) {}
@@ -41,7 +34,7 @@ final class CellReads {
     return files.withAdmin(() -> {
       long slot = findSlot(files, key.hashHi(), key.hashLo(), true);
       if (slot < 0) return null;
-      SlotTable.Slot s = table().read(slot);
+      SlotTable.Slot s = files.table().read(slot);
       if (!ValuesLog.isLogged(s.location())) {
         Path file = files.cellPath(key.hashHi(), key.hashLo());
         return new Region(file, 0, Files.size(file));
@@ -66,7 +59,7 @@ final class CellReads {
     } catch (RuntimeException | InternalError e) {
       if (!BlockFiles.isDamageFault(e)) throw e;
       // A damaged file read without a lock: a miss, whose claim (an admin section) repairs the block.
-      LOG.log(System.Logger.Level.WARNING, "memokit: reading a cell of " + id.label() + " found its files damaged ("
+      LOG.log(System.Logger.Level.WARNING, "memokit: reading a cell of " + files.id().label() + " found its files damaged ("
           + e + "); treated as a miss");
       return null;
     }
@@ -81,7 +74,7 @@ final class CellReads {
    * under the read (a compaction moving its record) is read again.
    */
   private StoredCell readLogged(CellKey key) {
-    SlotTable t = table();
+    SlotTable t = files.table();
     KeyIndex keys = files.keys();
     boolean repaired = false;
     boolean strandedRepaired = false;
@@ -91,7 +84,7 @@ final class CellReads {
         // A damaged slot may be this key's: the records say where its cell is.
         if (repaired || !files.repair().rebuildIfDamagedQuietly()) return NOT_STORED;
         repaired = true;
-        t = table();
+        t = files.table();
         continue;
       }
       if (slot < 0) {
@@ -110,7 +103,7 @@ final class CellReads {
         // Still free although the key directory names it: maybe left half-written by a killed process.
         strandedRepaired = true;
         files.repair().repairStrandedQuietly();
-        t = table();
+        t = files.table();
         continue;
       }
       if (s == null || s.isCorrupt()) continue; // being written: read again
@@ -161,7 +154,7 @@ final class CellReads {
   /** The key's slot, found under the admin lock (which brings the key directory in step first); -1 if none. */
   private long lockedLookup(CellKey key) {
     try {
-      return files.withAdmin(() -> table().find(key.hashHi(), key.hashLo()));
+      return files.withAdmin(() -> files.table().find(key.hashHi(), key.hashLo()));
     } catch (IOException e) {
       return -1;
     }

@@ -47,12 +47,16 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   private final FunctionId id;
   private final BlockFiles files;
   private final CellReads reads;
+  private final Hits hits;
+  private final BlockStatistics statistics;
 
   private DirectoryBlock(DirectoryBackend store, FunctionId id, BlockFiles files) {
     this.store = store;
     this.id = id;
     this.files = files;
     this.reads = new CellReads(files);
+    this.hits = new Hits(files);
+    this.statistics = new BlockStatistics(files, hits);
   }
 
   static DirectoryBlock open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
@@ -79,6 +83,45 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   @Override
+  public Presence hit(CellKey key, StoredCell cell) {
+    return hits.hit(key, cell);
+  }
+
+  @Override
+  public void beforeStatistics(Runnable publishHits) {
+    hits.beforeStatistics(publishHits);
+  }
+
+  private void publishHits() {
+    hits.publishHits();
+  }
+
+  @Override
+  public BlockStatus status() {
+    return statistics.status();
+  }
+
+  /** One shared word: the index's count of live slots. */
+  @Override
+  public boolean isEmpty() {
+    return statistics.isEmpty();
+  }
+
+  @Override
+  public List<CellStatus> cells() {
+    return statistics.cells();
+  }
+
+  long highestId() {
+    return statistics.highestId();
+  }
+
+  /** The bytes of the finished cells, as the index counts them. */
+  long indexedBytes() {
+    return statistics.indexedBytes();
+  }
+
+  @Override
   public boolean repairedAfter(Throwable fault) {
     if (!BlockRepair.isMappedFileFault(fault)) return false;
     files.repair().repairAfterFault((InternalError) fault);
@@ -90,103 +133,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   // ---- finished cells -------------------------------------------------------------------------
-
-  /**
-   * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
-   * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
-   */
-  @Override
-  public Presence hit(CellKey key, StoredCell cell) {
-    long slot = hitRecord((CellReads.Found) cell.whereabouts());
-    return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
-  }
-
-  private long hitRecord(CellReads.Found found) {
-    CellFile.Stored s = found.stored();
-    long slot = found.slot();
-    long now = store.settings().clockMillis().getAsLong();
-    SlotTable t = table();
-    if (t.holds(slot, s.meta().id(), s.keyHi(), s.keyLo())) {
-      t.hit(slot, now);
-      return slot;
-    }
-    try {
-      return files.withAdmin(() -> {
-        long slotNow = CellReads.findSlot(files, s.keyHi(), s.keyLo(), true);
-        if (slotNow < 0) {
-          // The index lost this cell's slot: indexed again, once.
-          slotNow = files.repair().reindex(s, found.location(), now);
-        }
-        table().hit(slotNow, now);
-        return slotNow;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record a hit in " + files.indexFile() + ": " + e);
-      return -1;
-    }
-  }
-
-  /**
-   * What this process remembers of the finished cell in {@code slot}: valid while the block's
-   * generation is the one it was validated at (no slot freed since: one read of a shared header
-   * word), else re-validated against the slot itself.
-   */
-  private Presence presence(long slot, long cellId, long keyHi, long keyLo) {
-    long generation = table().generation(); // read before the check: a free after it makes the next use re-check
-    if (!table().holds(slot, cellId, keyHi, keyLo)) return null;
-    return new SlotPresence(slot, cellId, keyHi, keyLo, generation);
-  }
-
-  private final class SlotPresence implements Presence {
-    private final long slot;
-    private final long cellId;
-    private final long keyHi;
-    private final long keyLo;
-    private volatile long validatedAt;
-
-    SlotPresence(long slot, long cellId, long keyHi, long keyLo, long generation) {
-      this.slot = slot;
-      this.cellId = cellId;
-      this.keyHi = keyHi;
-      this.keyLo = keyLo;
-      this.validatedAt = generation;
-    }
-
-    @Override
-    public long cellId() {
-      return cellId;
-    }
-
-    @Override
-    public boolean stillStored() {
-      SlotTable t = table();
-      long generation = t.generation();
-      if (generation == validatedAt) return true;
-      if (!t.holds(slot, cellId, keyHi, keyLo)) return false;
-      validatedAt = generation;
-      return true;
-    }
-
-    @Override
-    public void publishHits(long n, long lastHitMillis) {
-      table().addHits(slot, cellId, keyHi, keyLo, n, lastHitMillis);
-    }
-  }
-
-  private volatile Runnable publisher = () -> {};
-
-  @Override
-  public void beforeStatistics(Runnable publishHits) {
-    publisher = publishHits;
-  }
-
-  private void publishHits() {
-    try {
-      publisher.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
-    }
-  }
 
   // ---- cell locks -----------------------------------------------------------------------------
 
@@ -229,7 +175,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     public Presence complete(Payload result, Timing timing) throws IOException {
       if (slot < 0) throw new IllegalStateException("complete() before start() for a cell of " + id.label());
       return DirectoryBlock.this.complete(slot, cellId, key, result, timing)
-          ? presence(slot, cellId, key.hashHi(), key.hashLo()) : null;
+          ? hits.presence(slot, cellId, key.hashHi(), key.hashLo()) : null;
     }
 
     @Override
@@ -607,73 +553,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   @Override
   public int maxsize() {
     return table().maxsize();
-  }
-
-  /** One shared word: the index's count of live slots. */
-  @Override
-  public boolean isEmpty() {
-    return table().live() == 0;
-  }
-
-  @Override
-  public BlockStatus status() {
-    List<CellStatus> cells = cells();
-    int errors = 0;
-    int computing = 0;
-    long bytes = 0;
-    for (CellStatus c : cells) {
-      if (c.state() == CellStatus.State.ERROR) errors++;
-      if (c.state() == CellStatus.State.COMPUTING) computing++;
-      bytes += c.bytes();
-    }
-    SlotTable t = table();
-    return new BlockStatus(t.hits(), t.misses(), t.maxsize(), cells.size(), errors, computing, bytes);
-  }
-
-  /** The block's cells, in slot order, read from the shared index (never the values). */
-  @Override
-  public List<CellStatus> cells() {
-    try {
-      files.ensureCurrent();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reopen the files of " + id.label() + ": " + e);
-    }
-    publishHits();
-    List<CellStatus> listed = listCells();
-    if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && files.repair().reclaimOrphans() > 0) {
-      listed = listCells();
-    }
-    return listed;
-  }
-
-  private List<CellStatus> listCells() {
-    List<CellStatus> result = new ArrayList<>();
-    try {
-      SlotTable t = table();
-      long used = t.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = t.read(i);
-        if (s == null || s.isCorrupt()) continue;
-        CellStatus.State state = s.state() == SlotTable.PENDING ? CellStatus.State.COMPUTING
-            : s.state() == SlotTable.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
-        result.add(new CellStatus(s.id(), state, s.created(), s.lastHit(), s.hits(), Math.abs(s.size()), s.cpuNanos(),
-            s.wallNanos()));
-      }
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + files.indexFile() + ": " + e);
-    }
-    return result;
-  }
-
-  long highestId() {
-    long highest = 0;
-    for (CellStatus c : cells()) highest = Math.max(highest, c.id());
-    return highest;
-  }
-
-  /** The bytes of the finished cells, as the index counts them. */
-  long indexedBytes() {
-    return table().bytes();
   }
 
   /** See {@link BlockVerifier}. */
