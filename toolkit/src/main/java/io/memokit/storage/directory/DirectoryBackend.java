@@ -202,14 +202,14 @@ public final class DirectoryBackend implements StoreBackend {
       List<DirectoryBlock> all = openBlocks();
       knownBlocks = all;
       knownBlocksAt = System.nanoTime();
-      List<DirectoryBlock.Candidate> candidates = new ArrayList<>();
+      List<BlockAdmin.Candidate> candidates = new ArrayList<>();
       long total = 0;
       for (DirectoryBlock b : all) total += b.evictionCandidates(candidates);
       if (total <= limit) return 0;
-      candidates.sort(Comparator.comparingLong(DirectoryBlock.Candidate::lastHit));
+      candidates.sort(Comparator.comparingLong(BlockAdmin.Candidate::lastHit));
       long target = (long) (limit * LIMIT_MARGIN);
       int evicted = 0;
-      for (DirectoryBlock.Candidate c : candidates) {
+      for (BlockAdmin.Candidate c : candidates) {
         if (total <= target) break;
         long freed = c.block().evictIfStillHeld(c);
         if (freed > 0) {

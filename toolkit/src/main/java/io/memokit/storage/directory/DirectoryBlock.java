@@ -49,6 +49,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   private final CellReads reads;
   private final Hits hits;
   private final BlockStatistics statistics;
+  private final BlockAdmin admin;
 
   private DirectoryBlock(DirectoryBackend store, FunctionId id, BlockFiles files) {
     this.store = store;
@@ -57,6 +58,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     this.reads = new CellReads(files);
     this.hits = new Hits(files);
     this.statistics = new BlockStatistics(files, hits);
+    this.admin = new BlockAdmin(files);
   }
 
   static DirectoryBlock open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
@@ -92,6 +94,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     hits.beforeStatistics(publishHits);
   }
 
+  /** Publishes the hits this process counted in memory: statistics and evictions then include them. */
   private void publishHits() {
     hits.publishHits();
   }
@@ -119,6 +122,43 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   /** The bytes of the finished cells, as the index counts them. */
   long indexedBytes() {
     return statistics.indexedBytes();
+  }
+
+  /** Removes every cell (a computing process then sees its cell LOST). Returns finished cells removed. */
+  @Override
+  public int clear() throws IOException {
+    publishHits();
+    return admin.clear();
+  }
+
+  /** Removes the cells holding a stored exception. Returns how many. */
+  @Override
+  public int clearErrors() throws IOException {
+    publishHits();
+    return admin.clearErrors();
+  }
+
+  /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
+  @Override
+  public int resize(int maxsize) throws IOException {
+    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
+    publishHits();
+    return admin.resize(maxsize);
+  }
+
+  @Override
+  public int maxsize() {
+    return admin.maxsize();
+  }
+
+  /** Adds this block's finished cells to {@code out}; see {@link BlockAdmin#evictionCandidates}. */
+  long evictionCandidates(List<BlockAdmin.Candidate> out) {
+    return admin.evictionCandidates(out);
+  }
+
+  /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
+  void retire() throws IOException {
+    admin.retire();
   }
 
   @Override
@@ -232,7 +272,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
         long live = table().live();
         if (live >= max) {
           int needed = (int) (live - max + 1);
-          evicted = max <= EXACT_LRU_MAXSIZE ? evict(needed + overflowBatch(max)) : evictSampled(needed);
+          evicted = admin.makeRoom(needed, max);
         }
         long newId = store.counters().nextCellId();
         slot = table().allocate(newId, key.hashHi(), key.hashLo(), now, ProcessIdentity.word());
@@ -243,14 +283,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   // ---- cell lifecycle -----------------------------------------------------------------------
-
-  /**
-   * Evicting one cell per miss in a full block would rescan the index on every miss; above 64 cells,
-   * an overflow evicts 1/64 of maxsize more, so a scan serves that many misses.
-   */
-  private static int overflowBatch(int maxsize) {
-    return maxsize >= 64 ? maxsize / 64 : 0;
-  }
 
   /**
    * Who computes {@code key}'s cell, as its pending slot says (cell id, process, since when), or
@@ -340,15 +372,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   /**
-   * Removes a finished cell's record, then frees its slot (admin lock held): deletes its own file;
-   * a record in the values log becomes dead space there, counted for compaction.
-   */
-  private void discard(SlotTable.Slot s) throws IOException {
-    if (!ValuesLog.isLogged(s.location())) Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
-    table().free(s.index());
-  }
-
-  /**
    * Gives up a pending cell whose value will not be stored (not storable, an error, an interrupt),
    * and its number back, so that the next cell started takes it (unless a later one was given meanwhile).
    */
@@ -366,193 +389,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot release pending cell " + cellId + " of " + id.label()
           + ": " + e + " (it will be reclaimed when its lock is found free)");
     }
-  }
-
-  /** A finished cell that the store's byte limit may evict: where it is and when it was last hit. */
-  record Candidate(DirectoryBlock block, long slot, long cellId, long keyHi, long keyLo, long lastHit) {}
-
-  /**
-   * Adds this block's finished cells to {@code out} (read without a lock: each is checked again
-   * before it is evicted) and returns their bytes, recording that count in the index (a heal).
-   */
-  long evictionCandidates(List<Candidate> out) {
-    long bytes = 0;
-    try {
-      files.ensureCurrent();
-      SlotTable t = table();
-      long used = t.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = t.read(i);
-        if (s == null || !s.isFinished()) continue;
-        bytes += Math.abs(s.size());
-        out.add(new Candidate(this, i, s.id(), s.keyHi(), s.keyLo(), s.lastHit()));
-      }
-      t.setBytes(bytes);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the index of " + id.label() + ": " + e);
-    }
-    return bytes;
-  }
-
-  /** Evicts a candidate if its slot still holds it (admin lock taken here); returns the bytes freed, 0 if not. */
-  long evictIfStillHeld(Candidate c) {
-    try {
-      return files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(c.slot());
-        if (s == null || !s.isFinished() || s.id() != c.cellId() || s.keyHi() != c.keyHi() || s.keyLo() != c.keyLo()) {
-          return 0L;
-        }
-        discard(s);
-        return Math.abs(s.size());
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot evict cell " + c.cellId() + " of " + id.label() + ": " + e);
-      return 0;
-    }
-  }
-
-  /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
-  void retire() throws IOException {
-    files.withAdmin(() -> {
-      table().reset();
-      return null;
-    });
-  }
-
-  // ---- eviction and management (admin lock held where noted) ----------------------------------
-
-  /** Blocks up to this maxsize evict the exact least recently hit cells; larger ones sample. */
-  static final int EXACT_LRU_MAXSIZE = 4096;
-  /** Cells sampled per eviction in a large block. */
-  private static final int EVICTION_SAMPLE = 32;
-
-  /**
-   * Evicts {@code n} cells of a large block (admin lock held), each the least recently hit of
-   * {@value #EVICTION_SAMPLE} finished cells drawn at random: an approximate LRU (as Redis evicts)
-   * whose cost does not grow with the block, as a scan of every slot would. Falls back to
-   * the exact scan when the samples find too few finished cells.
-   */
-  private int evictSampled(int n) throws IOException {
-    SlotTable t = table();
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    int evicted = 0;
-    for (int k = 0; k < n; k++) {
-      long used = t.used();
-      SlotTable.Slot oldest = null;
-      for (int tries = 0, found = 0; tries < 4 * EVICTION_SAMPLE && found < EVICTION_SAMPLE; tries++) {
-        SlotTable.Slot s = t.read(random.nextLong(used));
-        if (s == null || s.state() == SlotTable.PENDING) continue;
-        if (s.isCorrupt()) {
-          t.free(s.index());
-          files.repair().recount(); // a damaged slot's size may be wrong: count the others again
-          continue;
-        }
-        found++;
-        if (oldest == null || s.lastHit() < oldest.lastHit()) oldest = s;
-      }
-      if (oldest == null) return evicted + evict(n - k);
-      discard(oldest);
-      evicted++;
-    }
-    return evicted;
-  }
-
-  /**
-   * Evicts the {@code n} least recently hit finished cells (admin lock held); never a pending cell.
-   * Also reclaims pending cells whose computing process died without a waiter. Returns the count.
-   */
-  private int evict(int n) throws IOException {
-    long used = table().used();
-    long[] order = new long[(int) used];
-    int candidates = 0;
-    int pendingCount = 0;
-    long finishedBytes = 0;
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot s = table().read(i);
-      if (s == null) continue;
-      if (s.isCorrupt()) {
-        table().free(i);
-        continue;
-      }
-      if (s.state() == SlotTable.PENDING) {
-        if (!files.repair().reclaimIfOrphan(s)) {
-          pendingCount++;
-          continue;
-        }
-        s = table().read(i); // freed, or finished from the file its process published before it died
-      }
-      if (s != null && s.isFinished()) {
-        // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
-        order[candidates++] = (s.lastHit() << 23) | i;
-        finishedBytes += Math.abs(s.size());
-      }
-    }
-    table().setLive(candidates + pendingCount); // heals a count left wrong by a process killed mid-update
-    table().setBytes(finishedBytes);
-    Arrays.sort(order, 0, candidates);
-    int evicted = 0;
-    for (int k = 0; k < candidates && evicted < n; k++) {
-      long slot = order[k] & ((1L << 23) - 1);
-      SlotTable.Slot s = table().read(slot);
-      if (s == null || !s.isFinished()) continue;
-      discard(s);
-      evicted++;
-    }
-    return evicted;
-  }
-
-  /** Removes every cell (a computing process then sees its cell LOST). Returns finished cells removed. */
-  @Override
-  public int clear() throws IOException {
-    publishHits();
-    return files.withAdmin(() -> {
-      int removed = removeCells(s -> true);
-      // Files whose slots were lost (corruption) go too: clear means empty.
-      try (DirectoryStream<Path> cellFiles = Files.newDirectoryStream(files.cellsDirectory(), "*.cell")) {
-        for (Path f : cellFiles) Files.deleteIfExists(f);
-      }
-      table().reset();
-      files.log().restart(table());
-      return removed;
-    });
-  }
-
-  /** Removes the cells holding a stored exception. Returns how many. */
-  @Override
-  public int clearErrors() throws IOException {
-    publishHits();
-    return files.withAdmin(() -> removeCells(s -> s.state() == SlotTable.ERROR));
-  }
-
-  /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */
-  private int removeCells(java.util.function.Predicate<SlotTable.Slot> which) throws IOException {
-    int removed = 0;
-    long used = table().used();
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot s = table().read(i);
-      if (s != null && s.isFinished() && which.test(s)) {
-        discard(s);
-        removed++;
-      }
-    }
-    return removed;
-  }
-
-  /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
-  @Override
-  public int resize(int maxsize) throws IOException {
-    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
-    publishHits();
-    return files.withAdmin(() -> {
-      table().setMaxsize(maxsize);
-      long live = table().live();
-      return live > maxsize ? evict((int) (live - maxsize)) : 0;
-    });
-  }
-
-  @Override
-  public int maxsize() {
-    return table().maxsize();
   }
 
   /** See {@link BlockVerifier}. */

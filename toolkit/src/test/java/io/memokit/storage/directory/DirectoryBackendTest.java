@@ -113,7 +113,7 @@ class DirectoryBackendTest extends StoreBackendContract {
   @Test
   void aLargeBlockEvictsBySamplingInTimeThatDoesNotGrowWithIt() throws Exception {
     BlockBackend b = store.block(fn("big"));
-    int max = DirectoryBlock.EXACT_LRU_MAXSIZE + 904;
+    int max = BlockAdmin.EXACT_LRU_MAXSIZE + 904;
     b.resize(max);
     for (int i = 0; i < max; i++) {
       put(b, key(i), payload("v"));
