@@ -17,18 +17,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.io.FileUtils;
 
 /**
- * The files of one block, and the locks that order every process's changes to them:
+ * The files of one block, and the locks that order every process's changes to them. The block's
+ * layout, stated here once (the package's design note, {@link StoreLayout} and the parts of a
+ * block link to this table):
  * <pre>
- *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics), mapped
- *   keys     {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
- *   locks    byte-range locks: byte 0 is the admin lock, held for the microseconds of a
- *            structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
- *   values.G {@link ValuesLog}: the records of finished cells up to {@value ValuesLog#MAX_RECORD} bytes
- *   cells/   HASH.cell, one {@link CellFile} per larger finished cell
+ *   index              {@link SlotTable}: one slot per live cell (id, key hash, state, statistics, where
+ *                      its record is), memory-mapped
+ *   keys               {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
+ *   locks              byte-range locks: byte 0 is the admin lock, held for the microseconds of a
+ *                      structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing
+ *                      that cell; byte 2^62 + 2 by the process compacting the values log ({@link LogCompactor})
+ *   values.G           {@link ValuesLog}: the records of finished cells up to {@value ValuesLog#MAX_RECORD}
+ *                      bytes, appended; G is the log's generation
+ *   values.compacting  the next generation, while a compaction writes it ({@link LogCompactor})
+ *   cells/HASH.cell    one {@link CellFile} per larger finished cell, HASH the key's 128-bit hash in hex
  * </pre>
  * Every admin section first checks that the files are still the ones this process opened (one
  * stat of the index) and that the index header is sound, reopening or rebuilding them from the
- * cell files if not; a section that finds files removed under it runs again on the reopened files.
+ * cell files if not ({@link BlockRepair}); a section that finds files removed under it runs again
+ * on the reopened files.
  */
 final class BlockFiles implements Closeable {
 

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.io.FileUtils;
 
 /**
- * A store on disk, laid out as {@link StoreLayout} says.
+ * A store on disk, laid out as {@link StoreLayout} says (a block's files as {@link BlockFiles} says).
  * There is one instance per canonical path in a process. Opening reads the marker
  * ({@link StoreMarker}) and maps the counters ({@link StoreCounters}): it reads no cell. Files are
  * made by {@link StoreFiles}; host names kept by {@link HostNames}.
