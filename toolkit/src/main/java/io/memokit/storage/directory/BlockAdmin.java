@@ -44,7 +44,7 @@ final class BlockAdmin {
    * Removes a finished cell's record, then frees its slot (admin lock held): deletes its own file;
    * a record in the values log becomes dead space there, counted for compaction.
    */
-  void discard(SlotTable.Slot s) throws IOException {
+  private void discard(SlotTable.Slot s) throws IOException {
     if (!ValuesLog.isLogged(s.location())) Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
     files.table().free(s.index());
   }
@@ -99,8 +99,6 @@ final class BlockAdmin {
       return null;
     });
   }
-
-  // ---- eviction and management (admin lock held where noted) ----------------------------------
 
   /** Blocks up to this maxsize evict the exact least recently hit cells; larger ones sample. */
   static final int EXACT_LRU_MAXSIZE = 4096;

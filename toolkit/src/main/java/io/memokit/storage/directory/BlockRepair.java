@@ -26,7 +26,6 @@ final class BlockRepair {
     this.files = files;
   }
 
-
   private long now() {
     return files.store().settings().clockMillis().getAsLong();
   }

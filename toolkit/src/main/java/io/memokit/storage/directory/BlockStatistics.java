@@ -19,7 +19,6 @@ final class BlockStatistics {
     this.hits = hits;
   }
 
-
   /** One shared word: the index's count of live slots. */
   boolean isEmpty() {
     return files.table().live() == 0;

@@ -25,7 +25,6 @@ final class CellReads {
     this.files = files;
   }
 
-
   /** Where a finished cell's record is: {@code length} bytes from {@code start} of {@code file}. */
   record Region(Path file, long start, long length) {}
 

@@ -20,7 +20,6 @@ final class Hits {
     this.files = files;
   }
 
-
   /**
    * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
    * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
