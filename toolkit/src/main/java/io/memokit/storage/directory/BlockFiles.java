@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,18 +17,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.io.FileUtils;
 
 /**
- * The files of one block, and the locks that order every process's changes to them:
+ * The files of one block, and the locks that order every process's changes to them. The block's
+ * layout, stated here once (the package's design note, {@link StoreLayout} and the parts of a
+ * block link to this table):
  * <pre>
- *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics), mapped
- *   keys     {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
- *   locks    byte-range locks: byte 0 is the admin lock, held for the microseconds of a
- *            structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
- *   values.G {@link ValuesLog}: the records of finished cells up to {@value ValuesLog#MAX_RECORD} bytes
- *   cells/   HASH.cell, one {@link CellFile} per larger finished cell
+ *   index              {@link SlotTable}: one slot per live cell (id, key hash, state, statistics, where
+ *                      its record is), memory-mapped
+ *   keys               {@link KeyIndex}: key hash to slot, for admin sections (no scan to find a key's slot)
+ *   locks              byte-range locks: byte 0 is the admin lock, held for the microseconds of a
+ *                      structural change; byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing
+ *                      that cell; byte 2^62 + 2 by the process compacting the values log ({@link LogCompactor})
+ *   values.G           {@link ValuesLog}: the records of finished cells up to {@value ValuesLog#MAX_RECORD}
+ *                      bytes, appended; G is the log's generation
+ *   values.compacting  the next generation, while a compaction writes it ({@link LogCompactor})
+ *   cells/HASH.cell    one {@link CellFile} per larger finished cell, HASH the key's 128-bit hash in hex
  * </pre>
  * Every admin section first checks that the files are still the ones this process opened (one
  * stat of the index) and that the index header is sound, reopening or rebuilding them from the
- * cell files if not; a section that finds files removed under it runs again on the reopened files.
+ * cell files if not ({@link BlockRepair}); a section that finds files removed under it runs again
+ * on the reopened files.
  */
 final class BlockFiles implements Closeable {
 
@@ -48,6 +54,7 @@ final class BlockFiles implements Closeable {
   private volatile KeyIndex keys;
   private volatile FileChannel locks;
   private final ValuesLog log;
+  private final BlockRepair repair;
   /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
   private volatile Object indexIdentity;
 
@@ -60,6 +67,7 @@ final class BlockFiles implements Closeable {
     this.lockFile = dir.resolve("locks");
     this.keysFile = dir.resolve("keys");
     this.log = new ValuesLog(dir, store.files());
+    this.repair = new BlockRepair(this);
   }
 
   static BlockFiles open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
@@ -109,25 +117,6 @@ final class BlockFiles implements Closeable {
     if (oldKeys != null) oldKeys.close();
     log.close(); // channels of a replaced directory's files
     withAdmin(() -> null); // validates the index (rebuilding it if needed) and its key directory
-  }
-
-  /**
-   * Recounts the live cells and their bytes from the slots (admin lock held): heals counts left
-   * wrong by a process killed mid-update (found by the key directory being out of step).
-   */
-  void recount() throws IOException {
-    SlotTable t = table;
-    long live = 0;
-    long bytes = 0;
-    long used = t.used();
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot s = t.read(i);
-      if (s == null || s.isCorrupt()) continue;
-      live++;
-      if (s.isFinished()) bytes += Math.abs(s.size());
-    }
-    t.setLive(live);
-    t.setBytes(bytes);
   }
 
   private static Object identity(Path file) throws IOException {
@@ -227,10 +216,10 @@ final class BlockFiles implements Closeable {
           }
           try {
             if (damaged) {
-              rebuildIndex(); // also rewrites the key directory, trusting nothing of either file
+              repair.rebuildIndex(); // also rewrites the key directory, trusting nothing of either file
               damaged = false;
             } else {
-              bringInStep(attributes.size());
+              repair.bringInStep(attributes.size());
             }
             return action.run();
           } catch (RuntimeException | InternalError e) {
@@ -265,25 +254,6 @@ final class BlockFiles implements Closeable {
   }
 
   /**
-   * Brings the index and its key directory to a sound state (admin lock held): an index whose
-   * header is damaged is rebuilt from the records; a key directory out of step (a process was
-   * killed in the middle of a change) is rebuilt, and what that process left is repaired.
-   */
-  private void bringInStep(long indexSize) throws IOException {
-    try {
-      table.validate(indexSize);
-    } catch (CorruptFileException | InternalError e) {
-      LOG.log(e instanceof OlderFormatException ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-          "memokit: " + e.getMessage() + "; rebuilding the index of " + id.label() + " from its records");
-      rebuildIndex();
-    }
-    if (keys.syncWith(table)) {
-      repairStranded();
-      recount();
-    }
-  }
-
-  /**
    * Whether {@code e} is what reading a damaged file throws when a length or offset it holds was
    * used before being checked: an index past a mapping's or an array's end, or the JVM's fault on
    * a mapped page past the end of a truncated file.
@@ -304,185 +274,12 @@ final class BlockFiles implements Closeable {
     return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
   }
 
-  /**
-   * Rebuilds the index from the cell files and the values log (admin lock held): used when the
-   * index is missing, of an earlier format, or its header is corrupted. Statistics restart; every
-   * valid record is registered again, the latest cell of a key when the log holds several (a
-   * freed cell's record stays in the log until it is compacted: such a cell comes back, whole).
-   */
-  void rebuildIndex() throws IOException {
-    // In place, in the same file: every process mapping it sees the rebuilt table at once.
-    SlotTable t = table;
-    int maxsize = t.maxsizeIfSound(store.settings().maxsize());
-    t.reinitialize(maxsize);
-    long now = store.settings().clockMillis().getAsLong();
-    java.util.Map<CellRef, Found> latest = new java.util.HashMap<>();
-    int removed = 0;
-    String firstRemoved = null;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(cells, "*.cell")) {
-      for (Path f : files) {
-        try {
-          CellFile.Stored s = CellFile.parse(f, Files.readAllBytes(f));
-          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, ValuesLog.IN_OWN_FILE, f), Found::later);
-        } catch (CorruptFileException | NewerFormatException e) {
-          if (removed++ == 0) firstRemoved = e.getMessage();
-          Files.deleteIfExists(f);
-        }
-      }
-    }
-    if (removed > 0) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: removed " + removed + " damaged cell file" + (removed > 1 ? "s" : "")
-          + " of " + id.label() + " (their cells are computed again when called); the first: " + firstRemoved);
-    }
-    long logBytes = 0;
-    int generation = 0;
-    for (int g : log.generations()) {
-      logBytes += log.size(g);
-      generation = g;
-      log.scan(g, (location, s) ->
-          latest.merge(new CellRef(s.keyHi(), s.keyLo()), new Found(s, location, null), Found::later));
-    }
-    long liveLogBytes = 0;
-    for (Found f : latest.values()) {
-      CellFile.Stored s = f.stored();
-      t.adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-          s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(), s.meta().wallNanos(),
-          now, f.location());
-      if (ValuesLog.isLogged(f.location())) liveLogBytes += s.fileSize();
-    }
-    t.setLogGeneration(generation);
-    t.setLogEnd(log.size(generation));
-    t.setDeadBytes(Math.max(0, logBytes - liveLogBytes));
-    LOG.log(System.Logger.Level.INFO, "memokit: rebuilt the index of " + id.label() + " with " + latest.size()
-        + " cells (statistics restart; maxsize " + maxsize + ")");
+  DirectoryBackend store() {
+    return store;
   }
 
-  private record CellRef(long keyHi, long keyLo) {}
-
-  /**
-   * Rebuilds the index from the records if a slot is damaged (a damaged slot no longer says where
-   * its cell's record is; the records do). Returns whether it did.
-   */
-  boolean rebuildIfDamaged() throws IOException {
-    return withAdmin(() -> {
-      SlotTable t = table;
-      for (long i = 0, used = t.used(); i < used; i++) {
-        SlotTable.Slot s = t.read(i);
-        if (s != null && s.isCorrupt()) {
-          LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
-              + " is damaged; rebuilding the index from its records");
-          rebuildIndex();
-          return true;
-        }
-      }
-      return false;
-    });
-  }
-
-  /** A record found while rebuilding: the cell, where it is, and its own file if it has one. */
-  private record Found(CellFile.Stored stored, long location, Path file) {
-    /** The later of two records of one key (the higher cell id); the other's own file goes. */
-    static Found later(Found a, Found b) {
-      Found keep = a.stored().meta().id() >= b.stored().meta().id() ? a : b;
-      Found drop = keep == a ? b : a;
-      if (drop.file() != null && !drop.file().equals(keep.file())) {
-        try {
-          Files.deleteIfExists(drop.file());
-        } catch (IOException e) {
-          LOG.log(System.Logger.Level.WARNING, "memokit: cannot remove " + drop.file() + ": " + e);
-        }
-      }
-      return keep;
-    }
-  }
-
-
-  /**
-   * Frees a pending slot whose cell lock is free: its process died and nobody took it over. If that
-   * process died after renaming the cell's whole file into place, the slot is finished instead.
-   */
-  boolean reclaimIfOrphan(SlotTable.Slot s) throws IOException {
-    FileLock l = tryLockAt(lockPosition(s.keyHi()));
-    if (l == null) return false;
-    try {
-      SlotTable.Slot again = table.read(s.index());
-      if (again != null && again.state() == SlotTable.PENDING && again.id() == s.id()) {
-        if (finishFromFile(again)) return true;
-        table.free(s.index());
-        LOG.log(System.Logger.Level.INFO, "memokit: reclaimed cell " + s.id() + " of " + id.label()
-            + ", left in progress by a process that died");
-        return true;
-      }
-      return false;
-    } finally {
-      Uninterruptibly.call(() -> {
-        l.release();
-        return null;
-      });
-    }
-  }
-
-  /**
-   * Repairs the slots a process killed while writing them left half-written (admin lock held):
-   * each goes back on the free list, and a cell whose file it had published is indexed again.
-   * Returns how many there were.
-   */
-  int repairStranded() throws IOException {
-    java.util.BitSet stranded = table.stranded();
-    if (stranded.isEmpty()) return 0;
-    long now = store.settings().clockMillis().getAsLong();
-    for (int i = stranded.nextSetBit(0); i >= 0; i = stranded.nextSetBit(i + 1)) {
-      long keyHi = table.get(i, SlotTable.S_KEY_HI);
-      long keyLo = table.get(i, SlotTable.S_KEY_LO);
-      table.freeStranded(i, keyHi);
-      LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
-          + " was left half-written by a process that died; freed");
-      Path file = cellPath(keyHi, keyLo);
-      try {
-        CellFile.Stored c = CellFile.parse(file, Files.readAllBytes(file));
-        if (c.keyHi() == keyHi && c.keyLo() == keyLo && table.find(keyHi, keyLo) < 0) {
-          table.adopt(c.meta().id(), keyHi, keyLo, c.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-              c.isError() ? -c.fileSize() : c.fileSize(), c.meta().created(), c.meta().cpuNanos(), c.meta().wallNanos(),
-              now, ValuesLog.IN_OWN_FILE);
-        }
-      } catch (NoSuchFileException | CorruptFileException | NewerFormatException noWholeFile) {
-        // nothing was published for it (a log record it named is dead space now)
-      }
-    }
-    recount();
-    return stranded.cardinality();
-  }
-
-  /**
-   * Finishes a pending slot whose cell file is in place, whole and of this cell (admin lock held).
-   * A process publishes the file and finishes the slot in one admin section: a file found with a
-   * slot still pending was left by a process that died between the two.
-   */
-  boolean finishFromFile(SlotTable.Slot pending) throws IOException {
-    Path file = cellPath(pending.keyHi(), pending.keyLo());
-    CellFile.Stored c;
-    try {
-      c = CellFile.parse(file, Files.readAllBytes(file));
-    } catch (NoSuchFileException | CorruptFileException | NewerFormatException e) {
-      return false;
-    }
-    if (c.meta().id() != pending.id() || c.keyHi() != pending.keyHi() || c.keyLo() != pending.keyLo()) return false;
-    table.finish(pending, c.isError() ? SlotTable.ERROR : SlotTable.VALUE, c.isError() ? -c.fileSize() : c.fileSize(),
-        c.meta().cpuNanos(), c.meta().wallNanos(), store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
-    LOG.log(System.Logger.Level.INFO, "memokit: finished cell " + pending.id() + " of " + id.label()
-        + ", whose process died right after storing it");
-    return true;
-  }
-
-  /** Whether a pending slot's cell lock is free (its process died), without changing anything. */
-  boolean isOrphan(SlotTable.Slot s) throws IOException {
-    FileLock l = tryLockAt(lockPosition(s.keyHi()));
-    if (l == null) return false;
-    Uninterruptibly.call(() -> {
-      l.release();
-      return null;
-    });
-    return true;
+  FunctionId id() {
+    return id;
   }
 
   SlotTable table() {
@@ -491,6 +288,11 @@ final class BlockFiles implements Closeable {
 
   KeyIndex keys() {
     return keys;
+  }
+
+  /** What repairs this block's files: {@link #withAdmin} runs it first, and reads call it when they find damage. */
+  BlockRepair repair() {
+    return repair;
   }
 
   ValuesLog log() {

@@ -29,7 +29,7 @@ final class BlockVerifier {
         if (stranded > 0) {
           problems.add(block + ": " + stranded + " slot(s) left half-written by a process that died"
               + (fix ? " (freed, their published cells indexed again)" : ""));
-          if (fix) files.repairStranded();
+          if (fix) files.repair().repairStranded();
         }
         java.util.Map<String, Long> slotOfFile = new java.util.HashMap<>();
         long live = 0;
@@ -43,7 +43,7 @@ final class BlockVerifier {
             continue;
           }
           if (s.state() == SlotTable.PENDING) {
-            if (fix ? files.reclaimIfOrphan(s) : files.isOrphan(s)) {
+            if (fix ? files.repair().reclaimIfOrphan(s) : files.repair().isOrphan(s)) {
               problems.add(block + ": cell " + s.id() + " was left computing by a process that died"
                   + (fix ? " (freed)" : ""));
             } else {
@@ -84,9 +84,7 @@ final class BlockVerifier {
               problems.add(block + ": " + f.getFileName() + " holds cell " + c.meta().id() + " but is not indexed"
                   + (fix ? " (indexed)" : ""));
               if (fix) {
-                table.adopt(c.meta().id(), c.keyHi(), c.keyLo(), c.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-                    c.isError() ? -c.fileSize() : c.fileSize(), c.meta().created(), c.meta().cpuNanos(),
-                    c.meta().wallNanos(), store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
+                BlockRepair.index(table, c, ValuesLog.IN_OWN_FILE, null, store.settings().clockMillis().getAsLong());
                 live++;
               }
             } catch (CorruptFileException | NewerFormatException e) {

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.io.FileUtils;
 
 /**
- * A store on disk, laid out as {@link StoreLayout} says.
+ * A store on disk, laid out as {@link StoreLayout} says (a block's files as {@link BlockFiles} says).
  * There is one instance per canonical path in a process. Opening reads the marker
  * ({@link StoreMarker}) and maps the counters ({@link StoreCounters}): it reads no cell. Files are
  * made by {@link StoreFiles}; host names kept by {@link HostNames}.
@@ -202,14 +202,14 @@ public final class DirectoryBackend implements StoreBackend {
       List<DirectoryBlock> all = openBlocks();
       knownBlocks = all;
       knownBlocksAt = System.nanoTime();
-      List<DirectoryBlock.Candidate> candidates = new ArrayList<>();
+      List<BlockAdmin.Candidate> candidates = new ArrayList<>();
       long total = 0;
       for (DirectoryBlock b : all) total += b.evictionCandidates(candidates);
       if (total <= limit) return 0;
-      candidates.sort(Comparator.comparingLong(DirectoryBlock.Candidate::lastHit));
+      candidates.sort(Comparator.comparingLong(BlockAdmin.Candidate::lastHit));
       long target = (long) (limit * LIMIT_MARGIN);
       int evicted = 0;
-      for (DirectoryBlock.Candidate c : candidates) {
+      for (BlockAdmin.Candidate c : candidates) {
         if (total <= target) break;
         long freed = c.block().evictIfStillHeld(c);
         if (freed > 0) {

@@ -7,508 +7,81 @@ import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellHolder;
 import io.memokit.storage.CellStatus;
 import io.memokit.storage.Claim;
-import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
-import io.memokit.storage.ProcessIdentity;
 import io.memokit.storage.StoredCell;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileLock;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The files of one block and the protocol that keeps them consistent across processes:
- * <pre>
- *   index    {@link SlotTable}: one slot per live cell (id, key hash, state, statistics)
- *   locks    byte-range locks: byte 0 guards structural changes (the "admin" lock, held for
- *            microseconds); byte 1 + (key hash &gt;&gt;&gt; 2) is held by the process computing that cell
- *   values.G records of finished cells up to {@value ValuesLog#MAX_RECORD} bytes, appended ({@link ValuesLog})
- *   cells/   HASH.cell, one {@link CellFile} per larger finished cell
- * </pre>
- * A finished cell is its record: a hit finds its slot through the key directory and reads the
- * record the slot names (one positional read), or the file named by the key hash, and verifies its
- * checksum, key and cell id. A cell in progress exists only as a pending slot plus the
- * computing process's lock, which the operating system releases if that process dies; a waiter
- * polling the lock then takes the cell over.
+ * One block of a directory store, as the cell lifecycle sees it: its identity, its files
+ * ({@link BlockFiles}, which also says how they are laid out and holds the admin section), and the
+ * parts that do the work, one job each, as in the PostgreSQL backend: {@link CellReads} (finished
+ * cells, read without a lock and verified), {@link Hits} (counting hits, answering them from
+ * memory), {@link CellClaims} (claims, starts, completions, who computes a cell),
+ * {@link BlockAdmin} (maxsize, eviction, clearing), {@link BlockStatistics}, and
+ * {@link BlockRepair} (everything a killed process or a damaged file leaves).
  */
 final class DirectoryBlock implements BlockBackend, Closeable {
-
-  private static final System.Logger LOG = System.getLogger("io.memokit");
 
   private final DirectoryBackend store;
   private final FunctionId id;
   private final BlockFiles files;
+  private final CellReads reads;
+  private final Hits hits;
+  private final BlockStatistics statistics;
+  private final BlockAdmin admin;
+  private final CellClaims claims;
 
   private DirectoryBlock(DirectoryBackend store, FunctionId id, BlockFiles files) {
     this.store = store;
     this.id = id;
     this.files = files;
+    this.reads = new CellReads(files);
+    this.hits = new Hits(files);
+    this.statistics = new BlockStatistics(files, hits);
+    this.admin = new BlockAdmin(files);
+    this.claims = new CellClaims(files, reads, hits, admin);
   }
 
   static DirectoryBlock open(DirectoryBackend store, FunctionId id, Path dir) throws IOException {
     return new DirectoryBlock(store, id, BlockFiles.open(store, id, dir));
   }
 
-  /** The index as mapped now (a reopened block maps a new one). */
-  private SlotTable table() {
-    return files.table();
-  }
   @Override
   public FunctionId id() {
     return id;
   }
 
-  /** Whether {@code e} is the JVM's report of a fault reading a mapped file (a file truncated under its mapping). */
-  static boolean isMappedFileFault(Throwable e) {
-    return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
-  }
-
-  @Override
-  public boolean repairedAfter(Throwable fault) {
-    if (!isMappedFileFault(fault)) return false;
-    repairAfterFault((InternalError) fault);
-    return true;
-  }
-
-  /** Checks (and rebuilds if needed) the index after a fault reading its mapping. */
-  private void repairAfterFault(InternalError fault) {
-    LOG.log(System.Logger.Level.WARNING, "memokit: reading the index of " + id.label() + " faulted (" + fault.getMessage()
-        + "): it was truncated under this process; checking and rebuilding it");
-    store.counters().repair();
-    try {
-      files.withAdmin(() -> null); // validates the header and file size, rebuilding if needed
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
-    }
-  }
-
-  Path directory() {
-    return files.directory();
-  }
-
-  /** Where a finished cell's record is: {@code length} bytes from {@code start} of {@code file}. */
-  record Region(Path file, long start, long length) {}
-
-  /** The region of {@code key}'s finished record (its own file whole, or its place in the log), or {@code null}. */
-  Region region(CellKey key) throws IOException {
-    return files.withAdmin(() -> {
-      long slot = findSlot(key.hashHi(), key.hashLo(), true);
-      if (slot < 0) return null;
-      SlotTable.Slot s = table().read(slot);
-      if (!ValuesLog.isLogged(s.location())) {
-        Path file = files.cellPath(key.hashHi(), key.hashLo());
-        return new Region(file, 0, Files.size(file));
-      }
-      return new Region(files.log().fileOf(s.location()), ValuesLog.offsetOf(s.location()),
-          ValuesLog.RECORD_HEADER + Math.abs(s.size()));
-    });
-  }
-
-  // ---- finished cells -------------------------------------------------------------------------
-
-  /** Where a finished cell was read from: its slot (or the slot its file names) and its record's location. */
-  private record Found(CellFile.Stored stored, long slot, long location) {}
-
-  /**
-   * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn record
-   * is logged and reported as absent (so the cell is recomputed and replaced), never returned.
-   */
   @Override
   public StoredCell read(CellKey key) {
-    try {
-      StoredCell logged = readLogged(key);
-      if (logged != null) return logged == NOT_STORED ? null : logged;
-      return readOwnFile(key);
-    } catch (RuntimeException | InternalError e) {
-      if (!BlockFiles.isDamageFault(e)) throw e;
-      // A damaged file read without a lock: a miss, whose claim (an admin section) repairs the block.
-      LOG.log(System.Logger.Level.WARNING, "memokit: reading a cell of " + id.label() + " found its files damaged ("
-          + e + "); treated as a miss");
-      return null;
-    }
+    return reads.read(key);
   }
 
-  /** {@link #readLogged}'s answer for a key whose slot says it is not stored at all (no file to look for either). */
-  private static final StoredCell NOT_STORED = new StoredCell(0, null, null);
-
-  /**
-   * The cell of {@code key} from the values log, found through the key directory without a lock;
-   * {@code null} when the key's cell is not in the log (it may have its own file). A slot changing
-   * under the read (a compaction moving its record) is read again.
-   */
-  private StoredCell readLogged(CellKey key) {
-    SlotTable t = table();
-    KeyIndex keys = files.keys();
-    boolean repaired = false;
-    boolean strandedRepaired = false;
-    for (int attempt = 0; attempt < 4; attempt++) {
-      long slot = keys.lookup(key.hashHi(), key.hashLo(), t);
-      if (slot == KeyIndex.DAMAGED || attempt > 0 && slot >= 0 && isCorrupt(t, slot)) {
-        // A damaged slot may be this key's: the records say where its cell is.
-        if (repaired || !rebuildIfDamaged()) return NOT_STORED;
-        repaired = true;
-        t = table();
-        continue;
-      }
-      if (slot < 0) {
-        // Every finished cell has a slot (a file a kill left without one is adopted by check or a rebuild).
-        if (keys.inStepWith(t)) return NOT_STORED;
-        slot = lockedLookup(key); // the directory is behind (a process died mid-change): the admin section syncs it
-        if (slot < 0) return NOT_STORED;
-      }
-      SlotTable.Slot s;
-      try {
-        s = t.read(slot);
-      } catch (IOException | InternalError e) {
-        continue;
-      }
-      if (s == null && attempt > 0 && !strandedRepaired) {
-        // Still free although the key directory names it: maybe left half-written by a killed process.
-        strandedRepaired = true;
-        repairStranded();
-        t = table();
-        continue;
-      }
-      if (s == null || s.isCorrupt()) continue; // being written: read again
-      if (s.keyHi() != key.hashHi() || s.keyLo() != key.hashLo()) continue; // reused meanwhile
-      if (!s.isFinished()) {
-        // Being computed; or its process died right after publishing the cell's file.
-        if (attempt == 0 && finishedFromFile(s)) continue;
-        return NOT_STORED;
-      }
-      if (!ValuesLog.isLogged(s.location())) return null;
-      ValuesLog log = files.log();
-      try {
-        byte[] bytes = log.read(s.location(), (int) Math.abs(s.size()));
-        if (bytes == null) continue; // compacted meanwhile: the slot names the new place
-        CellFile.Stored c = CellFile.parse(log.fileOf(s.location()), bytes);
-        if (!key.sameAs(c.keyHi(), c.keyLo(), c.key()) || c.meta().id() != s.id()) {
-          throw new CorruptFileException(log.fileOf(s.location()), "the record at " + ValuesLog.offsetOf(s.location())
-              + (key.sameAs(c.keyHi(), c.keyLo(), c.key()) ? " holds cell " + c.meta().id() + ", not cell " + s.id()
-              : " holds the cell of another key"));
-        }
-        return new StoredCell(c.meta().id(), new Payload(c.meta().codec(), c.bytes(), c.payloadLength(), c.isError(),
-            c.shareable()), new Found(c, slot, s.location()));
-      } catch (CorruptFileException | NewerFormatException e) {
-        if (!s.equals(readQuietly(t, slot))) continue; // the slot changed while its record was read
-        LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
-        removeDamaged(s);
-        return NOT_STORED;
-      } catch (IOException e) {
-        // a channel closed under this read (an older generation's, by a compaction in this process): again
-      }
-    }
-    return NOT_STORED;
+  /** Where {@code key}'s finished record is (its own file whole, or its place in the log), or {@code null}. */
+  CellReads.Region region(CellKey key) throws IOException {
+    return reads.region(key);
   }
 
-  /**
-   * Finishes {@code pending} from its published file if that is what a dead process left (admin lock
-   * taken). Such a file is rare: it is looked for first without the lock, which a waiter polling a
-   * cell in progress would otherwise take at each poll.
-   */
-  private boolean finishedFromFile(SlotTable.Slot pending) {
-    if (!Files.exists(files.cellPath(pending.keyHi(), pending.keyLo()))) return false;
-    try {
-      return files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(pending.index());
-        return s != null && s.state() == SlotTable.PENDING && s.id() == pending.id() && files.finishFromFile(s);
-      });
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void repairStranded() {
-    try {
-      files.withAdmin(files::repairStranded);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot repair the index of " + id.label() + ": " + e);
-    }
-  }
-
-  private static boolean isCorrupt(SlotTable t, long slot) {
-    SlotTable.Slot s = readQuietly(t, slot);
-    return s != null && s.isCorrupt();
-  }
-
-  private boolean rebuildIfDamaged() {
-    try {
-      return files.rebuildIfDamaged();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot rebuild the index of " + id.label() + ": " + e);
-      return false;
-    }
-  }
-
-  private static SlotTable.Slot readQuietly(SlotTable t, long slot) {
-    try {
-      return t.read(slot);
-    } catch (IOException | InternalError e) {
-      return null;
-    }
-  }
-
-  /** The key's slot, found under the admin lock (which brings the key directory in step first); -1 if none. */
-  private long lockedLookup(CellKey key) {
-    try {
-      return files.withAdmin(() -> table().find(key.hashHi(), key.hashLo()));
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  /** The cell of {@code key} from its own file, or {@code null}. */
-  private StoredCell readOwnFile(CellKey key) {
-    Path file = files.cellPath(key.hashHi(), key.hashLo());
-    // Absent is the common case on a miss: ask with a stat, which costs no exception.
-    if (!file.toFile().exists()) return null;
-    try {
-      byte[] bytes = Uninterruptibly.call(() -> Files.readAllBytes(file));
-      CellFile.Stored s = CellFile.parse(file, bytes);
-      if (!key.sameAs(s.keyHi(), s.keyLo(), s.key())) {
-        // Another key's cell under this key's name: copied or renamed by hand, or (vanishingly rare)
-        // a 128-bit hash collision. Either way not this cell's value.
-        throw new CorruptFileException(file, "holds the cell of another key");
-      }
-      return new StoredCell(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
-          s.shareable()), new Found(s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE));
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (CorruptFileException | NewerFormatException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
-      removeDamaged(key, file);
-      return null;
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + file + ": " + e + "; treated as a miss");
-      return null;
-    }
-  }
-
-  /**
-   * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
-   * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
-   */
   @Override
   public Presence hit(CellKey key, StoredCell cell) {
-    long slot = hitRecord((Found) cell.whereabouts());
-    return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
+    return hits.hit(key, cell);
   }
-
-  private long hitRecord(Found found) {
-    CellFile.Stored s = found.stored();
-    long slot = found.slot();
-    long now = store.settings().clockMillis().getAsLong();
-    SlotTable t = table();
-    if (t.holds(slot, s.meta().id(), s.keyHi(), s.keyLo())) {
-      t.hit(slot, now);
-      return slot;
-    }
-    try {
-      return files.withAdmin(() -> {
-        long slotNow = findSlot(s.keyHi(), s.keyLo(), true);
-        if (slotNow < 0) {
-          // The index lost this cell's slot: it may have been damaged; a damaged slot is dropped
-          // here, so the cell is indexed once.
-          freeDamagedSlots();
-          slotNow = table().adopt(s.meta().id(), s.keyHi(), s.keyLo(), s.isError() ? SlotTable.ERROR : SlotTable.VALUE,
-              s.isError() ? -s.fileSize() : s.fileSize(), s.meta().created(), s.meta().cpuNanos(),
-              s.meta().wallNanos(), now, found.location());
-        }
-        table().hit(slotNow, now);
-        return slotNow;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot record a hit in " + files.indexFile() + ": " + e);
-      return -1;
-    }
-  }
-
-  /**
-   * What this process remembers of the finished cell in {@code slot}: valid while the block's
-   * generation is the one it was validated at (no slot freed since: one read of a shared header
-   * word), else re-validated against the slot itself.
-   */
-  private Presence presence(long slot, long cellId, long keyHi, long keyLo) {
-    long generation = table().generation(); // read before the check: a free after it makes the next use re-check
-    if (!table().holds(slot, cellId, keyHi, keyLo)) return null;
-    return new SlotPresence(slot, cellId, keyHi, keyLo, generation);
-  }
-
-  private final class SlotPresence implements Presence {
-    private final long slot;
-    private final long cellId;
-    private final long keyHi;
-    private final long keyLo;
-    private volatile long validatedAt;
-
-    SlotPresence(long slot, long cellId, long keyHi, long keyLo, long generation) {
-      this.slot = slot;
-      this.cellId = cellId;
-      this.keyHi = keyHi;
-      this.keyLo = keyLo;
-      this.validatedAt = generation;
-    }
-
-    @Override
-    public long cellId() {
-      return cellId;
-    }
-
-    @Override
-    public boolean stillStored() {
-      SlotTable t = table();
-      long generation = t.generation();
-      if (generation == validatedAt) return true;
-      if (!t.holds(slot, cellId, keyHi, keyLo)) return false;
-      validatedAt = generation;
-      return true;
-    }
-
-    @Override
-    public void publishHits(long n, long lastHitMillis) {
-      table().addHits(slot, cellId, keyHi, keyLo, n, lastHitMillis);
-    }
-  }
-
-  private volatile Runnable publisher = () -> {};
 
   @Override
   public void beforeStatistics(Runnable publishHits) {
-    publisher = publishHits;
+    hits.beforeStatistics(publishHits);
   }
 
+  /** Publishes the hits this process counted in memory: statistics and evictions then include them. */
   private void publishHits() {
-    try {
-      publisher.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + id.label() + ": " + e);
-    }
+    hits.publishHits();
   }
-
-  // ---- cell locks -----------------------------------------------------------------------------
 
   @Override
   public Claim tryClaim(CellKey key) throws IOException {
-    FileLock l = files.tryLockAt(BlockFiles.lockPosition(key.hashHi()));
-    return l == null ? null : new LockClaim(l, key);
-  }
-
-  /**
-   * A claim: the byte-range lock {@code 1 + (key hash >>> 2)} of the block's lock file, which the
-   * operating system releases if the process dies; once started, a pending slot names the cell
-   * and its process.
-   */
-  private final class LockClaim implements Claim {
-    private final FileLock lock;
-    private final CellKey key;
-    private long slot = -1;
-    private long cellId;
-
-    LockClaim(FileLock lock, CellKey key) {
-      this.lock = lock;
-      this.key = key;
-    }
-
-    @Override
-    public StoredCell stored() {
-      return read(key);
-    }
-
-    @Override
-    public Started start() throws IOException {
-      if (slot >= 0) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already started");
-      Started started = begin();
-      cellId = started.cellId();
-      return started;
-    }
-
-    @Override
-    public Presence complete(Payload result, Timing timing) throws IOException {
-      if (slot < 0) throw new IllegalStateException("complete() before start() for a cell of " + id.label());
-      return DirectoryBlock.this.complete(slot, cellId, key, result, timing)
-          ? presence(slot, cellId, key.hashHi(), key.hashLo()) : null;
-    }
-
-    @Override
-    public void abandon() {
-      if (slot >= 0) DirectoryBlock.this.abandon(slot, cellId, key);
-    }
-
-    @Override
-    public void close() {
-      try {
-        Uninterruptibly.call(() -> {
-          if (lock.isValid()) lock.release();
-          return null;
-        });
-      } catch (ClosedChannelException e) {
-        // the channel was closed (and the lock with it)
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: cannot release a cell lock in " + files.lockFile() + ": " + e);
-      }
-    }
-
-    /**
-     * Starts the cell under the admin lock: takes over the pending slot of the key if there is one
-     * (this claim proves its process died), frees any finished slot of the key (stale: its file is
-     * gone or damaged, or it would have been read), so that a key never has two slots; else
-     * allocates a slot, evicting the least recently hit cells of a full block first.
-     */
-    private Started begin() throws IOException {
-      if (table().live() >= table().maxsize()) publishHits(); // eviction reads last-hit times: make ours current
-      store.hosts().register();
-      long now = store.settings().clockMillis().getAsLong();
-      return files.withAdmin(() -> {
-        // A key has at most one slot: a pending one is left by a process that died (this claim
-        // proves it), a finished one is stale (its file is gone or damaged, or it was read).
-        long pending = -1;
-        long existing = table().find(key.hashHi(), key.hashLo());
-        if (existing >= 0) {
-          SlotTable.Slot s = table().read(existing);
-          if (s != null && s.state() == SlotTable.PENDING) {
-            pending = existing;
-          } else if (s != null) {
-            table().free(existing);
-          }
-        }
-        if (pending >= 0) {
-          SlotTable.Slot s = table().read(pending);
-          table().restart(s, now, ProcessIdentity.word());
-          table().countMiss();
-          slot = pending;
-          return new Started(s.id(), 0, true);
-        }
-        int evicted = 0;
-        int max = table().maxsize();
-        long live = table().live();
-        if (live >= max) {
-          int needed = (int) (live - max + 1);
-          evicted = max <= EXACT_LRU_MAXSIZE ? evict(needed + overflowBatch(max)) : evictSampled(needed);
-        }
-        long newId = store.counters().nextCellId();
-        slot = table().allocate(newId, key.hashHi(), key.hashLo(), now, ProcessIdentity.word());
-        table().countMiss();
-        return new Started(newId, evicted, false);
-      });
-    }
-  }
-
-  // ---- cell lifecycle -----------------------------------------------------------------------
-
-  /**
-   * Evicting one cell per miss in a full block would rescan the index on every miss; above 64 cells,
-   * an overflow evicts 1/64 of maxsize more, so a scan serves that many misses.
-   */
-  private static int overflowBatch(int maxsize) {
-    return maxsize >= 64 ? maxsize / 64 : 0;
+    return claims.tryClaim(key);
   }
 
   /**
@@ -519,360 +92,51 @@ final class DirectoryBlock implements BlockBackend, Closeable {
    */
   @Override
   public CellHolder holder(CellKey key) {
-    return holder(key.hashHi(), key.hashLo());
+    return claims.holder(key.hashHi(), key.hashLo());
   }
 
+  /** Who computes the cell of key hash {@code hi}, {@code lo}; see {@link #holder(CellKey)}. */
   CellHolder holder(long hi, long lo) {
-    try {
-      SlotTable t = table();
-      long slot = findSlot(hi, lo, false);
-      if (slot < 0) return null;
-      long id = t.get(slot, SlotTable.S_ID);
-      long since = t.get(slot, SlotTable.S_CREATED);
-      long word = t.get(slot, SlotTable.S_HOLDER);
-      SlotTable.Slot again = t.read(slot); // the slot may have changed while it was read: read it whole again
-      if (again == null || again.state() != SlotTable.PENDING || again.id() != id || again.created() != since
-          || again.keyHi() != hi || again.keyLo() != lo) {
-        return null;
-      }
-      int host = ProcessIdentity.hostOf(word);
-      return new CellHolder(id, ProcessIdentity.pidOf(word), host, store.hosts().name(host), since);
-    } catch (IOException | InternalError e) {
-      return null;
-    }
+    return claims.holder(hi, lo);
   }
 
-  /**
-   * Stores a computed value (or exception) for a pending cell: a record up to
-   * {@value ValuesLog#MAX_RECORD} bytes is appended to the values log under the admin lock; a larger
-   * one is written to a file aside, then renamed into place under the admin lock. Then the slot is
-   * marked finished. Returns {@code false} (and stores nothing) if the cell was removed while it
-   * was computed.
-   */
-  private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing) throws IOException {
-    CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
-        value.shareable() ? CellFile.FLAG_SHAREABLE : 0, cellId, (int) slot, timing.createdMillis(),
-        timing.cpuNanos(), timing.wallNanos());
-    var buffers = CellFile.build(meta, key, value.bytes(), value.length());
-    long size = 0;
-    for (var b : buffers) size += b.remaining();
-    long fileSize = size;
-    long state = value.error() ? SlotTable.ERROR : SlotTable.VALUE;
-    if (size <= ValuesLog.MAX_RECORD) {
-      byte[] record = ValuesLog.record(buffers, (int) size);
-      boolean stored = files.withAdmin(() -> {
-        SlotTable.Slot s = stillPending(slot, cellId, key);
-        if (s == null) return false;
-        long location = files.log().append(table(), record);
-        table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
-            store.settings().clockMillis().getAsLong(), location);
-        if (files.log().worthCompacting(table())) LogCompactor.request(files);
-        return true;
-      });
-      if (stored) store.enforceByteLimit();
-      return stored;
-    }
-    Path tmp = store.files().writeTemporary(buffers);
-    boolean renamed = false;
-    try {
-      renamed = files.withAdmin(() -> {
-        SlotTable.Slot s = stillPending(slot, cellId, key);
-        if (s == null) return false;
-        Files.move(tmp, files.cellPath(key.hashHi(), key.hashLo()), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-        table().finish(s, state, value.error() ? -fileSize : fileSize, timing.cpuNanos(), timing.wallNanos(),
-            store.settings().clockMillis().getAsLong(), ValuesLog.IN_OWN_FILE);
-        return true;
-      });
-      return renamed;
-    } finally {
-      if (!renamed) Files.deleteIfExists(tmp);
-      else store.enforceByteLimit(); // after this block's admin lock: a pass locks each block in turn
-    }
+  @Override
+  public BlockStatus status() {
+    return statistics.status();
   }
 
-  /** The pending slot of this cell, or {@code null} if it was removed while computed (admin lock held). */
-  private SlotTable.Slot stillPending(long slot, long cellId, CellKey key) throws IOException {
-    SlotTable.Slot s = table().read(slot);
-    return s == null || s.state() != SlotTable.PENDING || s.id() != cellId || s.keyHi() != key.hashHi()
-        || s.keyLo() != key.hashLo() ? null : s;
+  /** One shared word: the index's count of live slots. */
+  @Override
+  public boolean isEmpty() {
+    return statistics.isEmpty();
   }
 
-  /**
-   * Removes a finished cell's record, then frees its slot (admin lock held): deletes its own file;
-   * a record in the values log becomes dead space there, counted for compaction.
-   */
-  private void discard(SlotTable.Slot s) throws IOException {
-    if (!ValuesLog.isLogged(s.location())) Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
-    table().free(s.index());
+  @Override
+  public List<CellStatus> cells() {
+    return statistics.cells();
   }
 
-  /**
-   * Gives up a pending cell whose value will not be stored (not storable, an error, an interrupt),
-   * and its number back, so that the next cell started takes it (unless a later one was given meanwhile).
-   */
-  private void abandon(long slot, long cellId, CellKey key) {
-    try {
-      files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(slot);
-        if (s != null && s.state() == SlotTable.PENDING && s.id() == cellId && s.keyHi() == key.hashHi()) {
-          table().free(slot);
-          store.counters().giveBack(cellId);
-        }
-        return null;
-      });
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot release pending cell " + cellId + " of " + id.label()
-          + ": " + e + " (it will be reclaimed when its lock is found free)");
-    }
+  long highestId() {
+    return statistics.highestId();
   }
 
-  /**
-   * Slot of {@code key}: a finished one if {@code finished}, else a pending one; -1 if none. Under
-   * the admin lock it asks the key directory; without it (who computes a cell, asked while waiting)
-   * it scans the slots, as the directory may be changing.
-   */
-  private long findSlot(long hi, long lo, boolean finished) throws IOException {
-    SlotTable t = table();
-    if (files.adminHeldByThisThread()) {
-      long slot = t.find(hi, lo);
-      SlotTable.Slot s = slot < 0 ? null : t.read(slot);
-      return s != null && !s.isCorrupt() && (finished ? s.isFinished() : s.state() == SlotTable.PENDING) ? slot : -1;
-    }
-    long used = t.used();
-    for (long i = 0; i < used; i++) {
-      if (t.get(i, SlotTable.S_KEY_HI) != hi || t.get(i, SlotTable.S_KEY_LO) != lo) continue;
-      SlotTable.Slot s = t.read(i);
-      if (s == null || s.isCorrupt()) continue;
-      if (finished ? s.isFinished() : s.state() == SlotTable.PENDING) return i;
-    }
-    return -1;
-  }
-
-  /**
-   * Removes a damaged cell (admin lock held): its file, if it is still damaged (a process may have
-   * stored the cell anew since), and the slots of its key, so that the recomputed cell has one.
-   */
-  private void removeDamaged(CellKey key, Path file) {
-    try {
-      files.withAdmin(() -> {
-        try {
-          CellFile.parse(file, Files.readAllBytes(file));
-          return null; // replaced by a whole cell meanwhile
-        } catch (CorruptFileException | NewerFormatException stillDamaged) {
-          if (stillDamaged instanceof CorruptFileException) Files.deleteIfExists(file);
-        } catch (NoSuchFileException gone) {
-          // removed meanwhile: free its slots below
-        }
-        long slot;
-        while ((slot = findSlot(key.hashHi(), key.hashLo(), true)) >= 0) table().free(slot);
-        return null;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
-    }
-  }
-
-  /** Frees the slot of a damaged record if it still names it (admin lock taken here), so the cell is recomputed. */
-  private void removeDamaged(SlotTable.Slot damaged) {
-    try {
-      files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(damaged.index());
-        if (s != null && !s.isCorrupt() && s.id() == damaged.id() && s.location() == damaged.location()) {
-          table().free(s.index());
-        }
-        return null;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot update " + files.indexFile() + ": " + e);
-    }
-  }
-
-  /** A finished cell that the store's byte limit may evict: where it is and when it was last hit. */
-  record Candidate(DirectoryBlock block, long slot, long cellId, long keyHi, long keyLo, long lastHit) {}
-
-  /**
-   * Adds this block's finished cells to {@code out} (read without a lock: each is checked again
-   * before it is evicted) and returns their bytes, recording that count in the index (a heal).
-   */
-  long evictionCandidates(List<Candidate> out) {
-    long bytes = 0;
-    try {
-      files.ensureCurrent();
-      SlotTable t = table();
-      long used = t.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = t.read(i);
-        if (s == null || !s.isFinished()) continue;
-        bytes += Math.abs(s.size());
-        out.add(new Candidate(this, i, s.id(), s.keyHi(), s.keyLo(), s.lastHit()));
-      }
-      t.setBytes(bytes);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read the index of " + id.label() + ": " + e);
-    }
-    return bytes;
-  }
-
-  /** Evicts a candidate if its slot still holds it (admin lock taken here); returns the bytes freed, 0 if not. */
-  long evictIfStillHeld(Candidate c) {
-    try {
-      return files.withAdmin(() -> {
-        SlotTable.Slot s = table().read(c.slot());
-        if (s == null || !s.isFinished() || s.id() != c.cellId() || s.keyHi() != c.keyHi() || s.keyLo() != c.keyLo()) {
-          return 0L;
-        }
-        discard(s);
-        return Math.abs(s.size());
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot evict cell " + c.cellId() + " of " + id.label() + ": " + e);
-      return 0;
-    }
-  }
-
-  /** Frees the slots whose check word is wrong (admin lock held). */
-  private void freeDamagedSlots() throws IOException {
-    SlotTable t = table();
-    long used = t.used();
-    boolean freed = false;
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot slot = t.read(i);
-      if (slot != null && slot.isCorrupt()) {
-        LOG.log(System.Logger.Level.WARNING, "memokit: slot " + i + " of the index of " + id.label()
-            + " was damaged; freed");
-        t.free(i);
-        freed = true;
-      }
-    }
-    if (freed) files.recount(); // a damaged slot's size may be wrong: count the others again
-  }
-
-  /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
-  void retire() throws IOException {
-    files.withAdmin(() -> {
-      table().reset();
-      return null;
-    });
-  }
-
-  // ---- eviction and management (admin lock held where noted) ----------------------------------
-
-  /** Blocks up to this maxsize evict the exact least recently hit cells; larger ones sample. */
-  static final int EXACT_LRU_MAXSIZE = 4096;
-  /** Cells sampled per eviction in a large block. */
-  private static final int EVICTION_SAMPLE = 32;
-
-  /**
-   * Evicts {@code n} cells of a large block (admin lock held), each the least recently hit of
-   * {@value #EVICTION_SAMPLE} finished cells drawn at random: an approximate LRU (as Redis evicts)
-   * whose cost does not grow with the block, as a scan of every slot would. Falls back to
-   * the exact scan when the samples find too few finished cells.
-   */
-  private int evictSampled(int n) throws IOException {
-    SlotTable t = table();
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    int evicted = 0;
-    for (int k = 0; k < n; k++) {
-      long used = t.used();
-      SlotTable.Slot oldest = null;
-      for (int tries = 0, found = 0; tries < 4 * EVICTION_SAMPLE && found < EVICTION_SAMPLE; tries++) {
-        SlotTable.Slot s = t.read(random.nextLong(used));
-        if (s == null || s.state() == SlotTable.PENDING) continue;
-        if (s.isCorrupt()) {
-          t.free(s.index());
-          files.recount(); // a damaged slot's size may be wrong: count the others again
-          continue;
-        }
-        found++;
-        if (oldest == null || s.lastHit() < oldest.lastHit()) oldest = s;
-      }
-      if (oldest == null) return evicted + evict(n - k);
-      discard(oldest);
-      evicted++;
-    }
-    return evicted;
-  }
-
-  /**
-   * Evicts the {@code n} least recently hit finished cells (admin lock held); never a pending cell.
-   * Also reclaims pending cells whose computing process died without a waiter. Returns the count.
-   */
-  private int evict(int n) throws IOException {
-    long used = table().used();
-    long[] order = new long[(int) used];
-    int candidates = 0;
-    int pendingCount = 0;
-    long finishedBytes = 0;
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot s = table().read(i);
-      if (s == null) continue;
-      if (s.isCorrupt()) {
-        table().free(i);
-        continue;
-      }
-      if (s.state() == SlotTable.PENDING) {
-        if (!files.reclaimIfOrphan(s)) {
-          pendingCount++;
-          continue;
-        }
-        s = table().read(i); // freed, or finished from the file its process published before it died
-      }
-      if (s != null && s.isFinished()) {
-        // lastHit in milliseconds fits 40 bits until year 2318; the slot index takes the low 23.
-        order[candidates++] = (s.lastHit() << 23) | i;
-        finishedBytes += Math.abs(s.size());
-      }
-    }
-    table().setLive(candidates + pendingCount); // heals a count left wrong by a process killed mid-update
-    table().setBytes(finishedBytes);
-    Arrays.sort(order, 0, candidates);
-    int evicted = 0;
-    for (int k = 0; k < candidates && evicted < n; k++) {
-      long slot = order[k] & ((1L << 23) - 1);
-      SlotTable.Slot s = table().read(slot);
-      if (s == null || !s.isFinished()) continue;
-      discard(s);
-      evicted++;
-    }
-    return evicted;
+  /** The bytes of the finished cells, as the index counts them. */
+  long indexedBytes() {
+    return statistics.indexedBytes();
   }
 
   /** Removes every cell (a computing process then sees its cell LOST). Returns finished cells removed. */
   @Override
   public int clear() throws IOException {
     publishHits();
-    return files.withAdmin(() -> {
-      int removed = removeCells(s -> true);
-      // Files whose slots were lost (corruption) go too: clear means empty.
-      try (DirectoryStream<Path> cellFiles = Files.newDirectoryStream(files.cellsDirectory(), "*.cell")) {
-        for (Path f : cellFiles) Files.deleteIfExists(f);
-      }
-      table().reset();
-      files.log().restart(table());
-      return removed;
-    });
+    return admin.clear();
   }
 
   /** Removes the cells holding a stored exception. Returns how many. */
   @Override
   public int clearErrors() throws IOException {
     publishHits();
-    return files.withAdmin(() -> removeCells(s -> s.state() == SlotTable.ERROR));
-  }
-
-  /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */
-  private int removeCells(java.util.function.Predicate<SlotTable.Slot> which) throws IOException {
-    int removed = 0;
-    long used = table().used();
-    for (long i = 0; i < used; i++) {
-      SlotTable.Slot s = table().read(i);
-      if (s != null && s.isFinished() && which.test(s)) {
-        discard(s);
-        removed++;
-      }
-    }
-    return removed;
+    return admin.clearErrors();
   }
 
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
@@ -880,101 +144,33 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   public int resize(int maxsize) throws IOException {
     if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
     publishHits();
-    return files.withAdmin(() -> {
-      table().setMaxsize(maxsize);
-      long live = table().live();
-      return live > maxsize ? evict((int) (live - maxsize)) : 0;
-    });
+    return admin.resize(maxsize);
   }
 
   @Override
   public int maxsize() {
-    return table().maxsize();
+    return admin.maxsize();
   }
 
-  /** One shared word: the index's count of live slots. */
+  /** Adds this block's finished cells to {@code out}; see {@link BlockAdmin#evictionCandidates}. */
+  long evictionCandidates(List<BlockAdmin.Candidate> out) {
+    return admin.evictionCandidates(out);
+  }
+
+  /** Empties the index in place (admin lock held): every process mapping it forgets the block's cells. */
+  void retire() throws IOException {
+    admin.retire();
+  }
+
   @Override
-  public boolean isEmpty() {
-    return table().live() == 0;
+  public boolean repairedAfter(Throwable fault) {
+    if (!BlockRepair.isMappedFileFault(fault)) return false;
+    files.repair().repairAfterFault((InternalError) fault);
+    return true;
   }
 
-  @Override
-  public BlockStatus status() {
-    List<CellStatus> cells = cells();
-    int errors = 0;
-    int computing = 0;
-    long bytes = 0;
-    for (CellStatus c : cells) {
-      if (c.state() == CellStatus.State.ERROR) errors++;
-      if (c.state() == CellStatus.State.COMPUTING) computing++;
-      bytes += c.bytes();
-    }
-    SlotTable t = table();
-    return new BlockStatus(t.hits(), t.misses(), t.maxsize(), cells.size(), errors, computing, bytes);
-  }
-
-  /** The block's cells, in slot order, read from the shared index (never the values). */
-  @Override
-  public List<CellStatus> cells() {
-    try {
-      files.ensureCurrent();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reopen the files of " + id.label() + ": " + e);
-    }
-    publishHits();
-    List<CellStatus> listed = listCells();
-    if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && reclaimOrphans() > 0) {
-      listed = listCells();
-    }
-    return listed;
-  }
-
-  /** Frees pending cells whose computing process died with nobody waiting. Returns how many. */
-  private int reclaimOrphans() {
-    try {
-      return files.withAdmin(() -> {
-        int reclaimed = 0;
-        long used = table().used();
-        for (long i = 0; i < used; i++) {
-          SlotTable.Slot s = table().read(i);
-          if (s != null && s.state() == SlotTable.PENDING && files.reclaimIfOrphan(s)) reclaimed++;
-        }
-        return reclaimed;
-      });
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot reclaim cells of " + id.label() + ": " + e);
-      return 0;
-    }
-  }
-
-  private List<CellStatus> listCells() {
-    List<CellStatus> result = new ArrayList<>();
-    try {
-      SlotTable t = table();
-      long used = t.used();
-      for (long i = 0; i < used; i++) {
-        SlotTable.Slot s = t.read(i);
-        if (s == null || s.isCorrupt()) continue;
-        CellStatus.State state = s.state() == SlotTable.PENDING ? CellStatus.State.COMPUTING
-            : s.state() == SlotTable.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
-        result.add(new CellStatus(s.id(), state, s.created(), s.lastHit(), s.hits(), Math.abs(s.size()), s.cpuNanos(),
-            s.wallNanos()));
-      }
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + files.indexFile() + ": " + e);
-    }
-    return result;
-  }
-
-  long highestId() {
-    long highest = 0;
-    for (CellStatus c : cells()) highest = Math.max(highest, c.id());
-    return highest;
-  }
-
-  /** The bytes of the finished cells, as the index counts them. */
-  long indexedBytes() {
-    return table().bytes();
+  Path directory() {
+    return files.directory();
   }
 
   /** See {@link BlockVerifier}. */

@@ -8,7 +8,7 @@ import java.util.Set;
  * <pre>
  *   STORE/memokit.store    marker: format version, creation time, checksum ({@link StoreMarker})
  *   STORE/counters         memory-mapped: the next cell id, atomic across processes ({@link StoreCounters})
- *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity ({@link BlockFiles} lists its files):
+ *   STORE/blocks/NAME{VERSION}(ARITY)/   one block per function identity (its files: the table in {@link BlockFiles}):
  *   STORE/blocks/NAME(ARITY)#CODE/       versioned, fingerprinted by code, or (NAME(ARITY)) by name only
  *   STORE/tmp/             files being written, named by the writing process's pid ({@link StoreFiles})
  *   STORE/hosts/HASH       the name of a host whose processes compute cells here ({@link HostNames})

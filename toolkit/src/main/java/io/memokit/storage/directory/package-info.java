@@ -1,11 +1,10 @@
 /**
- * The directory backend: a store is a directory, each block a sub-directory with a memory-mapped
- * index ({@link io.memokit.storage.directory.SlotTable}), its key directory
- * ({@link io.memokit.storage.directory.KeyIndex}), a lock file, a values log holding the records of
- * small finished cells ({@link io.memokit.storage.directory.ValuesLog}), and one file per larger
- * finished cell ({@link io.memokit.storage.directory.CellFile}; a log record holds the same bytes).
- * No server: processes agree through file locks, atomic renames and atomic instructions on the
- * shared mapping.
+ * The directory backend: a store is a directory ({@link io.memokit.storage.directory.StoreLayout}
+ * names its entries), each block a sub-directory holding a memory-mapped index, its key directory, a
+ * lock file, a values log holding the records of small finished cells, and one file per larger
+ * finished cell (a log record holds the same bytes): {@link io.memokit.storage.directory.BlockFiles}
+ * lays these files out, in the one table of them. No server: processes agree through file locks,
+ * atomic renames and atomic instructions on the shared mapping.
  *
  * <h2>Design note</h2>
  *

@@ -35,7 +35,7 @@ class DirectoryBackendTest extends StoreBackendContract {
 
   @Override
   protected void damage(BlockBackend block, CellKey key) throws Exception {
-    DirectoryBlock.Region r = ((DirectoryBlock) block).region(key);
+    CellReads.Region r = ((DirectoryBlock) block).region(key);
     try (var raf = new java.io.RandomAccessFile(r.file().toFile(), "rw")) {
       long at = r.start() + r.length() / 3;
       raf.seek(at);
@@ -48,7 +48,7 @@ class DirectoryBackendTest extends StoreBackendContract {
   /** Loses a record: deletes its own file, or zeroes its place in the values log (nothing left to read). */
   @Override
   protected void lose(BlockBackend block, CellKey key) throws Exception {
-    DirectoryBlock.Region r = ((DirectoryBlock) block).region(key);
+    CellReads.Region r = ((DirectoryBlock) block).region(key);
     if (r.file().getFileName().toString().endsWith(".cell")) {
       Files.delete(r.file());
       return;
@@ -113,7 +113,7 @@ class DirectoryBackendTest extends StoreBackendContract {
   @Test
   void aLargeBlockEvictsBySamplingInTimeThatDoesNotGrowWithIt() throws Exception {
     BlockBackend b = store.block(fn("big"));
-    int max = DirectoryBlock.EXACT_LRU_MAXSIZE + 904;
+    int max = BlockAdmin.EXACT_LRU_MAXSIZE + 904;
     b.resize(max);
     for (int i = 0; i < max; i++) {
       put(b, key(i), payload("v"));
