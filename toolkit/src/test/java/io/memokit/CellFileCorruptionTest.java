@@ -98,7 +98,7 @@ class CellFileCorruptionTest {
   }
 
   private Path blockDir() {
-    return storeDir.resolve("blocks").resolve(((MemoizedFn) f).id().directoryName());
+    return storeDir.resolve("blocks").resolve(((MemoizedFn) f).id().storedName());
   }
 
   /** The record of {@code x}'s cell: its own file, or its place in the values log (records follow each other there). */

@@ -36,7 +36,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
     long wall0 = System.nanoTime();
     Object value = null;
     Throwable thrown = null;
-    WaitBoard.CellRef held = new WaitBoard.CellRef(id.directoryName(), key.hashHi(), key.hashLo(), cellId);
+    WaitBoard.CellRef held = new WaitBoard.CellRef(id.storedName(), key.hashHi(), key.hashLo(), cellId);
     Holdings.enter(held); // for waits of this thread on other processes: what they hold up
     try {
       value = fn.invoke(args);

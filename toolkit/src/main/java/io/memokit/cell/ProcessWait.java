@@ -46,7 +46,7 @@ final class ProcessWait implements AutoCloseable {
   ProcessWait(StoreBackend store, BlockBackend storage, CellKey key, InFlight mine) {
     this.store = store;
     this.storage = storage;
-    this.block = storage.id().directoryName();
+    this.block = storage.id().storedName();
     this.key = key;
     this.mine = mine;
   }

@@ -91,12 +91,13 @@ public record FunctionId(String name, String version, String code, int arity) {
   }
 
   /**
-   * The block's directory name, {@code name{version}(arity)}, {@code name(arity)#code} or
+   * The block's name as every store keys it (a directory store's block directory, a database's
+   * block row, a wait's cell reference), {@code name{version}(arity)}, {@code name(arity)#code} or
    * {@code name(arity)}, with every character of the name and version outside {@code [A-Za-z0-9._$-]}
    * percent-encoded (UTF-8), so that any version text gives one safe path segment and
-   * {@link #fromDirectoryName} can read it back.
+   * {@link #fromStoredName} can read it back.
    */
-  public String directoryName() {
+  public String storedName() {
     String n = escape(name);
     if (!version.isEmpty()) return n + "{" + escape(version) + "}(" + arity + ")";
     return code.isEmpty() ? n + "(" + arity + ")" : n + "(" + arity + ")#" + code;
@@ -107,9 +108,9 @@ public record FunctionId(String name, String version, String code, int arity) {
     return name.equals(other.name) && arity == other.arity && !equals(other);
   }
 
-  /** The identity a block directory stands for, or empty if the name is not one memokit writes. */
-  public static java.util.Optional<FunctionId> fromDirectoryName(String dir) {
-    java.util.regex.Matcher m = DIRECTORY.matcher(dir);
+  /** The identity a stored block name ({@link #storedName()}) stands for, or empty if the name is not one memokit writes. */
+  public static java.util.Optional<FunctionId> fromStoredName(String name) {
+    java.util.regex.Matcher m = STORED_NAME.matcher(name);
     if (!m.matches()) return java.util.Optional.empty();
     try {
       String version = m.group(2) == null ? "" : unescape(m.group(2));
@@ -120,7 +121,7 @@ public record FunctionId(String name, String version, String code, int arity) {
     }
   }
 
-  private static final Pattern DIRECTORY = Pattern.compile("([A-Za-z0-9._$%-]+)(?:\\{([A-Za-z0-9._$%-]+)\\})?\\((\\d)\\)(?:#([0-9a-f]{16}))?");
+  private static final Pattern STORED_NAME = Pattern.compile("([A-Za-z0-9._$%-]+)(?:\\{([A-Za-z0-9._$%-]+)\\})?\\((\\d)\\)(?:#([0-9a-f]{16}))?");
 
   private static String escape(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 8);

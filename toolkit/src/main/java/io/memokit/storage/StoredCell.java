@@ -1,12 +1,15 @@
 package io.memokit.storage;
 
 /**
- * A finished cell as a backend returns it: its number in the store, its payload (verified), and
- * the backend's own note of where it found it, which the cell lifecycle hands back to
- * {@link BlockBackend#hit} untouched.
- *
- * @param cellId      the cell's number, unique in the store
- * @param payload     what was stored
- * @param whereabouts the backend's note (a file's metadata, a row's version...)
+ * A finished cell as a backend returns it: its number in the store and its payload (verified).
+ * Each backend returns its own type, which also says where it found the cell; the cell lifecycle
+ * hands it back to the same block's {@link BlockBackend#hit} untouched.
  */
-public record StoredCell(long cellId, Payload payload, Object whereabouts) {}
+public interface StoredCell {
+
+  /** The cell's number, unique in the store. */
+  long cellId();
+
+  /** What was stored. */
+  Payload payload();
+}

@@ -19,7 +19,7 @@ public interface WaitBoard {
   /** The first line of an entry's text. */
   String HEADER = "memokit-wait 1";
 
-  /** A cell of the store: its block's directory name, its key hash, and its id (0 if not known yet). */
+  /** A cell of the store: its block's stored name ({@link FunctionId#storedName()}), its key hash, and its id (0 if not known yet). */
   public record CellRef(String block, long keyHi, long keyLo, long cellId) {
 
     /** Whether both name the same cell (block and key; the id may be unknown on one side). */
@@ -29,7 +29,7 @@ public interface WaitBoard {
 
     /** {@code cell 3 of f(1)}. */
     public String describe() {
-      String label = FunctionId.fromDirectoryName(block).map(FunctionId::label).orElse(block);
+      String label = FunctionId.fromStoredName(block).map(FunctionId::label).orElse(block);
       return (cellId > 0 ? "cell " + cellId : "a cell") + " of " + label;
     }
 
@@ -74,10 +74,6 @@ public interface WaitBoard {
       return "proc " + pid + " on " + host;
     }
 
-    public String fileName() {
-      return String.format("%08x-%d-%d.wait", hostHash, pid, threadId);
-    }
-
     public String text() {
       StringBuilder sb = new StringBuilder(HEADER).append('\n')
           .append("pid ").append(pid).append('\n')
@@ -92,7 +88,7 @@ public interface WaitBoard {
 
     public static Entry parse(String text) {
       String[] lines = text.split("\n");
-      if (lines.length < 7 || !lines[0].equals(HEADER)) throw new IllegalArgumentException("not a wait file");
+      if (lines.length < 7 || !lines[0].equals(HEADER)) throw new IllegalArgumentException("not a wait entry");
       long pid = Long.parseLong(field(lines[1], "pid"));
       String[] host = field(lines[2], "host").split(" ", 2);
       long started = Long.parseLong(field(lines[3], "started"));

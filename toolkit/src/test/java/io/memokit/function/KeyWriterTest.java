@@ -616,11 +616,11 @@ class KeyWriterTest {
   @Test
   void directoryNamesAreSafeAndReversible() {
     FunctionId id = new FunctionId("f", "2.0 beta/../x{y}", 3);
-    String dir = id.directoryName();
+    String dir = id.storedName();
     assertTrue(dir.matches("[A-Za-z0-9._$%{}()-]+"), dir);
     assertTrue(!dir.contains("/") && !dir.equals(".."), dir);
-    assertEquals(Optional.of(id), FunctionId.fromDirectoryName(dir));
-    assertEquals(Optional.of(FunctionId.of("plain", 0)), FunctionId.fromDirectoryName("plain(0)"));
-    assertEquals(Optional.empty(), FunctionId.fromDirectoryName("not a block"));
+    assertEquals(Optional.of(id), FunctionId.fromStoredName(dir));
+    assertEquals(Optional.of(FunctionId.of("plain", 0)), FunctionId.fromStoredName("plain(0)"));
+    assertEquals(Optional.empty(), FunctionId.fromStoredName("not a block"));
   }
 }

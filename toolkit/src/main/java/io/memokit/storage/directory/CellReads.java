@@ -44,7 +44,8 @@ final class CellReads {
   }
 
   /** Where a finished cell was read from: its slot (or the slot its file names) and its record's location. */
-  record Found(CellFile.Stored stored, long slot, long location) {}
+  /** A finished cell read from the block's files: its record, the slot that named it, and where the record is. */
+  record Found(long cellId, Payload payload, CellFile.Stored stored, long slot, long location) implements StoredCell {}
 
   /**
    * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn record
@@ -65,7 +66,7 @@ final class CellReads {
   }
 
   /** {@link #readLogged}'s answer for a key whose slot says it is not stored at all (no file to look for either). */
-  private static final StoredCell NOT_STORED = new StoredCell(0, null, null);
+  private static final StoredCell NOT_STORED = new Found(0, null, null, -1, 0);
 
   /**
    * The cell of {@code key} from the values log, found through the key directory without a lock;
@@ -123,8 +124,8 @@ final class CellReads {
               + (key.sameAs(c.keyHi(), c.keyLo(), c.key()) ? " holds cell " + c.meta().id() + ", not cell " + s.id()
               : " holds the cell of another key"));
         }
-        return new StoredCell(c.meta().id(), new Payload(c.meta().codec(), c.bytes(), c.payloadLength(), c.isError(),
-            c.shareable()), new Found(c, slot, s.location()));
+        return new Found(c.meta().id(), new Payload(c.meta().codec(), c.bytes(), c.payloadLength(), c.isError(),
+            c.shareable()), c, slot, s.location());
       } catch (CorruptFileException | NewerFormatException e) {
         if (!s.equals(readQuietly(t, slot))) continue; // the slot changed while its record was read
         LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
@@ -172,8 +173,8 @@ final class CellReads {
         // a 128-bit hash collision. Either way not this cell's value.
         throw new CorruptFileException(file, "holds the cell of another key");
       }
-      return new StoredCell(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
-          s.shareable()), new Found(s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE));
+      return new Found(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
+          s.shareable()), s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE);
     } catch (NoSuchFileException e) {
       return null;
     } catch (CorruptFileException | NewerFormatException e) {

@@ -265,7 +265,7 @@ public final class DirectoryBackend implements StoreBackend {
     if (b != null) return b;
     return blocks.computeIfAbsent(id, k -> {
       try {
-        return DirectoryBlock.open(this, k, blocksDir.resolve(k.directoryName()));
+        return DirectoryBlock.open(this, k, blocksDir.resolve(k.storedName()));
       } catch (IOException e) {
         throw new StoreException("cannot open block " + k.label() + " in store " + root + ": " + describe(e), e);
       }
@@ -279,7 +279,7 @@ public final class DirectoryBackend implements StoreBackend {
       files.ensureLayout();
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(blocksDir)) {
         for (Path p : entries) {
-          Optional<FunctionId> id = FunctionId.fromDirectoryName(p.getFileName().toString());
+          Optional<FunctionId> id = FunctionId.fromStoredName(p.getFileName().toString());
           if (id.isPresent() && Files.isDirectory(p)) ids.add(id.get());
         }
       }
@@ -319,7 +319,7 @@ public final class DirectoryBackend implements StoreBackend {
   @Override
   public void markInUse(FunctionId id) {
     try {
-      uses.mark(id.directoryName());
+      uses.mark(id.storedName());
     } catch (IOException e) {
       // Only a safeguard against another process's clearObsolete(): never fail a call for it.
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot record in " + root.resolve(StoreLayout.USES) + " that this process "
@@ -330,7 +330,7 @@ public final class DirectoryBackend implements StoreBackend {
   @Override
   public List<BlockUser> usersOf(FunctionId id) {
     try {
-      return uses.users(id.directoryName());
+      return uses.users(id.storedName());
     } catch (IOException e) {
       throw new StoreException("cannot read which processes use block " + id.label() + " of store " + root + ": "
           + describe(e), e);
@@ -345,7 +345,7 @@ public final class DirectoryBackend implements StoreBackend {
 
   @Override
   public long footprint(FunctionId id) {
-    return bytesUnder(blocksDir.resolve(id.directoryName()));
+    return bytesUnder(blocksDir.resolve(id.storedName()));
   }
 
   /** The sizes of the regular files under {@code dir}, not following links; files removed meanwhile count 0. */
@@ -381,7 +381,7 @@ public final class DirectoryBackend implements StoreBackend {
   /** Who computes the cell {@code ref} names, as its block's index says; {@code null} if nobody visibly does. */
   @Override
   public CellHolder holderOf(WaitBoard.CellRef ref) {
-    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    Optional<FunctionId> id = FunctionId.fromStoredName(ref.block());
     if (id.isEmpty() || !Files.isDirectory(blocksDir.resolve(ref.block()))) return null;
     try {
       return block(id.get()).holder(ref.keyHi(), ref.keyLo());

@@ -25,7 +25,8 @@ final class Hits {
    * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
    */
   Presence hit(CellKey key, StoredCell cell) {
-    long slot = hitRecord((CellReads.Found) cell.whereabouts());
+    if (!(cell instanceof CellReads.Found found)) throw new IllegalArgumentException("not a cell of this block: " + cell);
+    long slot = hitRecord(found);
     return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
   }
 

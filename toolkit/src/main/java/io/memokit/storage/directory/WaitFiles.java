@@ -38,7 +38,7 @@ final class WaitFiles implements WaitBoard {
   public void publish(Entry e) throws IOException {
     Uninterruptibly.call(() -> {
       store.createDirectory(dir);
-      store.replaceSmallFile(dir.resolve(e.fileName()), e.text().getBytes(StandardCharsets.UTF_8));
+      store.replaceSmallFile(dir.resolve(fileName(e)), e.text().getBytes(StandardCharsets.UTF_8));
       return null;
     });
   }
@@ -46,7 +46,7 @@ final class WaitFiles implements WaitBoard {
   /** Removes the entry (its wait ended); never throws. */
   @Override
   public void withdraw(Entry e) {
-    deleteQuietly(dir.resolve(e.fileName()));
+    deleteQuietly(dir.resolve(fileName(e)));
   }
 
   /**
@@ -90,5 +90,10 @@ final class WaitFiles implements WaitBoard {
     } catch (IOException | RuntimeException e) {
       // another process removed it, or cannot: it is ignored either way
     }
+  }
+
+  /** The file of a waiting thread's entry: {@code HOSTHASH-PID-THREAD.wait}. */
+  static String fileName(WaitBoard.Entry e) {
+    return String.format("%08x-%d-%d.wait", e.hostHash(), e.pid(), e.threadId());
   }
 }

@@ -21,7 +21,9 @@ final class CellReads {
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
   /** Where a read found a cell: its block's row and generation then, and its row's token. */
-  record Whereabouts(long blockId, long cellId, long token, long generation, long readAt) {}
+  /** A finished cell read from its row: the row's block, version token and generation, and when it was read. */
+  record RowCell(long cellId, Payload payload, long blockId, long token, long generation, long readAt)
+      implements StoredCell {}
 
   /** A finished cell's row as read, before its payload is verified. */
   record Row(long blockId, long cellId, int state, int codec, int flags, long length, int crc, byte[] key,
@@ -197,8 +199,7 @@ final class CellReads {
       // Another key's cell under this key's hash: a 128-bit hash collision, or a row copied by hand.
       return damaged(key, new Payloads.Damaged("it holds the cell of another key"));
     }
-    return new StoredCell(row.cellId(), payload, new Whereabouts(row.blockId(), row.cellId(), row.token(),
-        row.generation(), began));
+    return new RowCell(row.cellId(), payload, row.blockId(), row.token(), row.generation(), began);
   }
 
   /** Work in a read-only transaction that sees one snapshot. */

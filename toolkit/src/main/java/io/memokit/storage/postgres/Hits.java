@@ -53,7 +53,7 @@ final class Hits {
    * validated by the read's snapshot, and {@link Watches} tells this process within its bound if it goes.
    */
   Presence hit(StoredCell cell) {
-    CellReads.Whereabouts w = (CellReads.Whereabouts) cell.whereabouts();
+    if (!(cell instanceof CellReads.RowCell w)) throw new IllegalArgumentException("not a cell of this store: " + cell);
     queue(w.blockId(), w.cellId(), 1, store.settings().clockMillis().getAsLong());
     return presence(w.blockId(), w.cellId(), w.generation(), w.readAt());
   }

@@ -379,7 +379,7 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
 
   @Override
   public CellHolder holderOf(WaitBoard.CellRef ref) {
-    Optional<FunctionId> id = FunctionId.fromDirectoryName(ref.block());
+    Optional<FunctionId> id = FunctionId.fromStoredName(ref.block());
     return id.isEmpty() ? null : blockObject(id.get()).holder(ref.keyHi(), ref.keyLo());
   }
 

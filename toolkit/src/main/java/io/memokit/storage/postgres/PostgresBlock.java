@@ -45,7 +45,7 @@ final class PostgresBlock implements BlockBackend {
   PostgresBlock(PostgresBackend store, FunctionId id) {
     this.store = store;
     this.id = id;
-    this.identityHash = hash(id.directoryName());
+    this.identityHash = hash(id.storedName());
     this.contention = new Contention(store, id);
     this.reads = new CellReads(store, id, contention);
     this.hits = new Hits(store, id);

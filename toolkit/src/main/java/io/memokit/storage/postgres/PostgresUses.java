@@ -36,7 +36,7 @@ final class PostgresUses {
 
   /** The use key of block {@code id}: its directory name's hash, as every JVM computes it (non-negative). */
   static int key(FunctionId id) {
-    return id.directoryName().hashCode() & 0x7fffffff;
+    return id.storedName().hashCode() & 0x7fffffff;
   }
 
   /** The sessions other than {@code ownBackendPid} holding the use lock of {@code id}. */

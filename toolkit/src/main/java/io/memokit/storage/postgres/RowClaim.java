@@ -268,7 +268,7 @@ final class RowClaim implements Claim {
     List<FunctionId> deps = key.dependencies();
     if (deps.isEmpty()) return null;
     String[] names = new String[deps.size()];
-    for (int i = 0; i < names.length; i++) names[i] = deps.get(i).directoryName();
+    for (int i = 0; i < names.length; i++) names[i] = deps.get(i).storedName();
     return c.createArrayOf("text", names);
   }
 

@@ -49,8 +49,8 @@ class WaitFilesTest {
     board.publish(remote);
     Path waits = dir.resolve("s").resolve("waits");
     assertEquals(List.of(remote), board.entries(), "a dead process's entry is not believed");
-    assertFalse(Files.exists(waits.resolve(dead.fileName())), "and its file is removed");
-    Files.setLastModifiedTime(waits.resolve(remote.fileName()),
+    assertFalse(Files.exists(waits.resolve(WaitFiles.fileName(dead))), "and its file is removed");
+    Files.setLastModifiedTime(waits.resolve(WaitFiles.fileName(remote)),
         FileTime.fromMillis(System.currentTimeMillis() - WaitBoard.REMOTE_FRESH_MILLIS - 1000));
     assertEquals(List.of(), board.entries(), "another host's entry not refreshed lately is not believed");
     Files.writeString(waits.resolve("junk.wait"), "half a file", StandardCharsets.UTF_8);

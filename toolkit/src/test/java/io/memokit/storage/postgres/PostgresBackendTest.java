@@ -529,12 +529,12 @@ class PostgresBackendTest extends StoreBackendContract {
     BlockBackend b = store.block(fn("f"));
     try (Claim claim = b.tryClaim(key(1))) {
       Claim.Started started = claim.start();
-      var ref = new WaitBoard.CellRef(fn("f").directoryName(), key(1).hashHi(), key(1).hashLo(), 0);
+      var ref = new WaitBoard.CellRef(fn("f").storedName(), key(1).hashHi(), key(1).hashLo(), 0);
       var holder = another().holderOf(ref);
       assertNotNull(holder);
       assertTrue(holder.isThisProcess());
       assertEquals(started.cellId(), holder.cellId());
-      assertNull(store.holderOf(new WaitBoard.CellRef(fn("g").directoryName(), 1, 2, 0)));
+      assertNull(store.holderOf(new WaitBoard.CellRef(fn("g").storedName(), 1, 2, 0)));
       claim.abandon();
     }
   }
@@ -542,7 +542,7 @@ class PostgresBackendTest extends StoreBackendContract {
   @Test
   void theWaitBoardKeepsTheEntriesOfLiveProcesses() throws Exception {
     WaitBoard board = store.waitBoard();
-    var ref = new WaitBoard.CellRef(fn("f").directoryName(), 1, 2, 3);
+    var ref = new WaitBoard.CellRef(fn("f").storedName(), 1, 2, 3);
     WaitBoard.Entry e = WaitBoard.Entry.ofThisThread(now.get(), ref, List.of(ref));
     board.publish(e);
     board.publish(e); // rewritten, not doubled
