@@ -79,7 +79,7 @@ final class BlockHandle implements StoredBlock {
 
   @Override
   public int resize(int maxsize) {
-    if (maxsize < 1) throw new IllegalArgumentException("resize: maxsize must be 1 or more, got " + maxsize);
+    io.memokit.storage.StoreSettings.checkMaxsize("resize: maxsize", maxsize);
     return managed(() -> backend().resize(maxsize));
   }
 

@@ -375,6 +375,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public int resize(int maxsize) {
+    io.memokit.storage.StoreSettings.checkMaxsize("resize: maxsize", maxsize);
     return managed(() -> block().storage().resize(maxsize));
   }
 

@@ -198,9 +198,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   @Override
   public int limitBytes(long maxBytes) {
-    if (maxBytes < 0) {
-      throw new IllegalArgumentException("limitBytes: maxBytes must be 0 (no limit) or more, got " + maxBytes);
-    }
+    StoreSettings.checkByteLimit("limitBytes: maxBytes", maxBytes);
     return unchecked(() -> backend.limitBytes(maxBytes));
   }
 

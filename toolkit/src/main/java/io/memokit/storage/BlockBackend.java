@@ -77,7 +77,7 @@ public interface BlockBackend {
   /** Removes the cells holding a stored exception. Returns how many. */
   int clearErrors() throws IOException;
 
-  /** Sets the block's maxsize, evicting the least recently hit cells beyond it. Returns how many. */
+  /** Sets the block's maxsize (1 or more: the caller checks it), evicting the least recently hit cells beyond it. Returns how many. */
   int resize(int maxsize) throws IOException;
 
   int maxsize();

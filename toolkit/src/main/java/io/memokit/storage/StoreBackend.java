@@ -50,6 +50,9 @@ public interface StoreBackend {
   /** Bytes block {@code id} takes: its files in a directory store, its cells' bytes in a database; 0 if none. */
   long footprint(FunctionId id);
 
+  /** A pass that finds the cells over the byte limit evicts until they take this share of it, so one pass serves many misses. */
+  double LIMIT_MARGIN = 0.95;
+
   /** The limit on the bytes of the store's cells, all blocks together; 0 if none. */
   long byteLimit();
 
@@ -57,7 +60,7 @@ public interface StoreBackend {
    * Sets the limit on the bytes of the store's cells, all blocks together, kept in the store for
    * every process (0 removes it): whenever a new cell passes it, the least recently hit cells of
    * any block are evicted until the cells take 95% of it. Evicts at once if the store is over it;
-   * returns how many cells were evicted.
+   * returns how many cells were evicted. {@code maxBytes} is 0 or more (the caller checks it).
    */
   int limitBytes(long maxBytes);
 

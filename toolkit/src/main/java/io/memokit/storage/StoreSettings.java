@@ -21,7 +21,7 @@ public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path
   public static final int DEFAULT_MAXSIZE = 1024;
 
   public StoreSettings {
-    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
+    checkMaxsize("maxsize", maxsize);
     if (clockMillis == null) throw new IllegalArgumentException("clockMillis must not be null");
     if (fileSystemType == null) throw new IllegalArgumentException("fileSystemType must not be null");
   }
@@ -39,6 +39,18 @@ public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path
       }
     }
     return new StoreSettings(maxsize, System::currentTimeMillis, StoreSettings::typeOf);
+  }
+
+  /** Refuses a maxsize below 1, naming {@code what} (the argument or setting) in the message. */
+  public static int checkMaxsize(String what, int maxsize) {
+    if (maxsize < 1) throw new IllegalArgumentException(what + " must be at least 1, got " + maxsize);
+    return maxsize;
+  }
+
+  /** Refuses a negative byte limit, naming {@code what} in the message (0 means no limit). */
+  public static long checkByteLimit(String what, long maxBytes) {
+    if (maxBytes < 0) throw new IllegalArgumentException(what + " must be 0 (no limit) or more, got " + maxBytes);
+    return maxBytes;
   }
 
   public StoreSettings withMaxsize(int maxsize) {

@@ -143,8 +143,6 @@ public final class DirectoryBackend implements StoreBackend {
   // blocks' own counts (each index counts its finished cells), never a store-wide counter that a
   // block removed by hand or rebuilt would leave wrong.
 
-  /** An evicting pass brings the store this far under its limit, so that one pass serves many misses. */
-  private static final double LIMIT_MARGIN = 0.95;
   /** How long this process trusts its list of the store's blocks when it sums their bytes. */
   private static final long BLOCK_LIST_NANOS = 1_000_000_000L;
   private final Object enforcing = new Object();
@@ -175,14 +173,13 @@ public final class DirectoryBackend implements StoreBackend {
 
   @Override
   public int limitBytes(long maxBytes) {
-    if (maxBytes < 0) throw new IllegalArgumentException("the byte limit must be 0 (none) or more, got " + maxBytes);
     counters.setByteLimit(maxBytes);
     return enforceByteLimit();
   }
 
   /**
    * When the store's cells take more than its byte limit, evicts the least recently hit finished
-   * cells of any block until they take {@value #LIMIT_MARGIN} of it. Each block is visited under
+   * cells of any block until they take {@value StoreBackend#LIMIT_MARGIN} of it. Each block is visited under
    * its own admin lock, one at a time (never two at once), and a cell is evicted only if its slot
    * still holds it. Returns how many cells were evicted.
    */

@@ -142,7 +142,6 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
   @Override
   public int resize(int maxsize) throws IOException {
-    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
     publishHits();
     return admin.resize(maxsize);
   }

@@ -123,7 +123,6 @@ final class BlockAdmin {
 
   /** Sets the block's maxsize, evicting the least recently hit cells beyond it. Returns how many. */
   int resize(int maxsize) throws IOException {
-    if (maxsize < 1) throw new IllegalArgumentException("maxsize must be at least 1, got " + maxsize);
     publishHits.run();
     int evicted = manage("resize " + id.label(), c -> {
       BlockSql.Locked b = BlockSql.lock(c, id, true, store.settings().maxsize());

@@ -41,8 +41,6 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   private static final Map<String, PostgresBackend> OPEN = new ConcurrentHashMap<>();
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
   private static final Pattern USER_INFO = Pattern.compile("^(jdbc:[a-z0-9]+://[^/@?]*?:)[^/@?]*@");
-  /** An evicting pass for the byte limit brings the store this far under it, so one pass serves many misses. */
-  private static final double LIMIT_MARGIN = 0.95;
 
   private final String url;
   private final String location;
@@ -298,7 +296,6 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
 
   @Override
   public int limitBytes(long maxBytes) {
-    if (maxBytes < 0) throw new IllegalArgumentException("the byte limit must be 0 (none) or more, got " + maxBytes);
     try {
       connections.call(c -> {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO memokit.settings (name, value) VALUES ('byte_limit', ?) "
@@ -315,7 +312,7 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
 
   /**
    * When the store's cells take more than its byte limit, evicts the least recently hit finished
-   * cells of any block until they take {@value #LIMIT_MARGIN} of it, in one transaction that locks
+   * cells of any block until they take {@value StoreBackend#LIMIT_MARGIN} of it, in one transaction that locks
    * every block's row (in id order, as no other transaction locks two). Returns how many.
    */
   int enforceByteLimit() {
