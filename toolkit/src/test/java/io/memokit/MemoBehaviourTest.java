@@ -21,14 +21,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a memoized function does in one process: events, counts, exceptions, eviction, management. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class MemoBehaviourTest {
 
+  @Parameter
+  StoreKind kind;
   @TempDir
   Path dir;
   MemoStore s;
@@ -36,8 +44,14 @@ class MemoBehaviourTest {
   final TraceRecorder recorder = new TraceRecorder();
 
   @BeforeEach
-  void open() {
-    s = store(dir.resolve("store"));
+  void open() throws Exception {
+    s = kind.open(dir, "store");
+  }
+
+  @AfterEach
+  void dispose() throws Exception {
+    assertEquals(java.util.List.of(), s.check(false), "the store checks clean");
+    kind.dispose(s);
   }
 
   private String trace() {
@@ -256,32 +270,35 @@ class MemoBehaviourTest {
   void overflowEvictsTheLeastRecentlyHitFinishedCells() throws Exception {
     // The store's clock is the test's: hits are ordered by when they happened, not by sleeping.
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
-    MemoStore timed = OpenStore.open(dir.resolve("timed").toString(),
-        io.memokit.storage.StoreSettings.defaults().withClock(clock::get));
-    var f = memo(timed, "b.lru", (Integer x) -> x);
-    assertEquals(0, f.resize(3));
-    f.apply(1);
-    clock.incrementAndGet();
-    f.apply(2);
-    clock.incrementAndGet();
-    f.apply(3);
-    clock.incrementAndGet();
-    f.apply(1); // 1 is now the most recently hit (from memory, published later); 2 the least
-    clock.incrementAndGet();
-    f.apply(4);
-    assertEquals(3, f.info().size());
-    assertTrue(trace().contains("OVERFLOW(1) MISS("), trace());
-    recorder.clear();
-    f.apply(1);
-    f.apply(3);
-    f.apply(4);
-    assertEquals("HIT HIT HIT", kinds(), "1, 3 and 4 survived");
-    f.apply(2);
-    assertTrue(kinds().startsWith("HIT HIT HIT OVERFLOW MISS"), "2 was evicted: " + kinds());
-    assertEquals(2, f.resize(1), "resizing evicts down to the new maxsize");
-    assertEquals(1, f.info().size());
-    assertEquals(1, f.info().maxsize());
-    assertThrows(IllegalArgumentException.class, () -> f.resize(0));
+    MemoStore timed = kind.open(dir, "timed", io.memokit.storage.StoreSettings.defaults().withClock(clock::get));
+    try {
+      var f = memo(timed, "b.lru", (Integer x) -> x);
+      assertEquals(0, f.resize(3));
+      f.apply(1);
+      clock.incrementAndGet();
+      f.apply(2);
+      clock.incrementAndGet();
+      f.apply(3);
+      clock.incrementAndGet();
+      f.apply(1); // 1 is now the most recently hit (from memory, published later); 2 the least
+      clock.incrementAndGet();
+      f.apply(4);
+      assertEquals(3, f.info().size());
+      assertTrue(trace().contains("OVERFLOW(1) MISS("), trace());
+      recorder.clear();
+      f.apply(1);
+      f.apply(3);
+      f.apply(4);
+      assertEquals("HIT HIT HIT", kinds(), "1, 3 and 4 survived");
+      f.apply(2);
+      assertTrue(kinds().startsWith("HIT HIT HIT OVERFLOW MISS"), "2 was evicted: " + kinds());
+      assertEquals(2, f.resize(1), "resizing evicts down to the new maxsize");
+      assertEquals(1, f.info().size());
+      assertEquals(1, f.info().maxsize());
+      assertThrows(IllegalArgumentException.class, () -> f.resize(0));
+    } finally {
+      kind.dispose(timed);
+    }
   }
 
   @Test

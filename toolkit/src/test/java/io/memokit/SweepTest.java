@@ -21,9 +21,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,8 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and a cell another thread computes (deferred, computed meanwhile, then collected). Sweeps shared by
  * processes are tested in {@code tests/} ({@code SweepAcrossProcessesTest}).
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class SweepTest {
 
+  @Parameter
+  StoreKind kind;
   @TempDir
   Path dir;
   MemoStore s;
@@ -43,8 +51,14 @@ class SweepTest {
   final List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
-  void open() {
-    s = store(dir.resolve("store"));
+  void open() throws Exception {
+    s = kind.open(dir, "store");
+  }
+
+  @AfterEach
+  void dispose() throws Exception {
+    assertEquals(java.util.List.of(), s.check(false), "the store checks clean");
+    kind.dispose(s);
   }
 
   /** Where each input's result came from, as the sweep told its listener. */
