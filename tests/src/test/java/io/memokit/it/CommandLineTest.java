@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,10 @@ class CommandLineTest {
 
   @TempDir
   Path tmp;
+
+  /** The fixture's store, filled once for the class by a process that then ended; each test gets a copy. */
+  @TempDir
+  static Path filled;
 
   /** What one run printed, and its exit status. */
   record Run(int status, String out, String err) {
@@ -103,8 +108,16 @@ class CommandLineTest {
    * other code), add(2) (one cell, never hit), v{3}(1) (a value hit once and a stored exception).
    */
   private Path fixture() throws Exception {
+    Path template = filled.resolve("store");
+    synchronized (CommandLineTest.class) {
+      if (!Files.exists(template)) StoreFiller.fillInAnotherProcess(template.toString());
+    }
     Path dir = tmp.resolve("store");
-    StoreFiller.fillInAnotherProcess(dir.toString());
+    try (Stream<Path> all = Files.walk(template)) { // parents first; each file with its times and permissions
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Files.copy(p, dir.resolve(template.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
     return dir;
   }
 

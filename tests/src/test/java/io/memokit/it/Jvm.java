@@ -97,6 +97,12 @@ final class Jvm implements AutoCloseable {
     return t;
   }
 
+  /** Writes {@code line} to the child's standard input: a signal that a worker waits for. */
+  void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
   long pid() {
     return process.pid();
   }

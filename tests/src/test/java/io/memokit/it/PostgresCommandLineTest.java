@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class PostgresCommandLineTest {
 
   private final PostgresServer server = PostgresServer.get();
+  /** The database every test starts from, filled once for the class by a process that then ended. */
+  private static String filled;
   private String database;
   private String url;
   private String shown;
@@ -44,12 +46,19 @@ class PostgresCommandLineTest {
     CommandLineTest.buildTheJar();
   }
 
+  /** Each test's database: a copy of {@link #filled}, filled (once) as CommandLineTest's directory store is. */
   @BeforeEach
-  void fillADatabase() throws Exception {
-    database = server.createDatabase();
+  void copyAFilledDatabase() throws Exception {
+    synchronized (PostgresCommandLineTest.class) {
+      if (filled == null) {
+        String template = server.createDatabase();
+        StoreFiller.fillInAnotherProcess(server.url(template));
+        filled = template;
+      }
+    }
+    database = server.createDatabase(filled);
     url = server.url(database);
     shown = url.replace(server.password(), "***");
-    StoreFiller.fillInAnotherProcess(url);
   }
 
   @AfterEach

@@ -72,9 +72,11 @@ class SharedCellTest {
     String store = kind.location(tmp);
     Path side = tmp.resolve("side");
     Files.createFile(side);
-    try (Jvm a = Jvm.start(SlowCellWorker.class, store, "slow." + mode, 42, 3000, side, mode)) {
+    try (Jvm a = Jvm.start(SlowCellWorker.class, store, "slow." + mode, 42, "go", side, mode)) {
       String miss = a.await(l -> l.contains("> MISS("), Duration.ofSeconds(30), "MISS").text();
-      try (Jvm b = Jvm.start(SlowCellWorker.class, store, "slow." + mode, 42, 3000, side, mode)) {
+      try (Jvm b = Jvm.start(SlowCellWorker.class, store, "slow." + mode, 42, 0, side, mode)) {
+        b.await(l -> l.contains("> WAIT("), Duration.ofSeconds(30), "WAIT");
+        a.send("GO"); // A's body returns only now, while B waits for the cell
         assertEquals(0, a.exit(Duration.ofSeconds(60)), a.describe());
         assertEquals(0, b.exit(Duration.ofSeconds(60)), b.describe());
         String n = miss.substring(miss.lastIndexOf('('));

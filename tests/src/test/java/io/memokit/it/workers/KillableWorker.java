@@ -5,12 +5,16 @@ import static io.memokit.Memo.store;
 import static io.memokit.Memo.trace;
 
 import io.memokit.Memo.MemoFn1;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
  * Computes cells of {@code kill.f} (values of 1 KiB to MAXKIB KiB) in a
- * random key order, forever, checking every value, until it is killed.
+ * random key order, forever, checking every value, until it is killed. Opens the store only once it
+ * reads a line on its standard input (the test's go), and prints {@code READY} then.
  * Args: STORE KEYS MAXKIB SEED
  */
 public final class KillableWorker {
@@ -25,6 +29,7 @@ public final class KillableWorker {
     int keys = Integer.parseInt(args[1]);
     int maxKiB = Integer.parseInt(args[2]);
     Random random = new Random(Long.parseLong(args[3]));
+    if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) return;
     trace(true);
     MemoFn1<Integer, byte[]> f = define(storeDir, maxKiB);
     f.resize(100_000);

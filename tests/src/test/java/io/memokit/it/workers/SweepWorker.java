@@ -5,8 +5,10 @@ import static io.memokit.Memo.store;
 import static io.memokit.Memo.trace;
 
 import io.memokit.Memo.MemoFn1;
+import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.List;
  * sleeps DELAY_MS and returns {@code "v" + k}; each computation appends "S k pid nanos" and
  * "E k pid nanos" lines to SIDE (as {@link LoadWorker} does). Prints {@code RESULTS n OK} when the
  * sweep returned the n results in input order (else {@code RESULTS n WRONG list}) and
- * {@code SWEPT ms} (the sweep's wall time); the sweep itself prints its progress line.
+ * {@code SWEPT ms} (the sweep's wall time); the sweep itself prints its progress line. Prints
+ * {@code READY} once its store is open and waits for a line on its standard input before it sweeps,
+ * so that the processes of a test sweep from the same moment, whenever their JVMs came up.
  * Args: STORE SIDE N DELAY_MS
  */
 public final class SweepWorker {
@@ -48,6 +52,8 @@ public final class SweepWorker {
       inputs.add(k);
       expected.add("v" + k);
     }
+    System.out.println("READY");
+    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     long t0 = System.nanoTime();
     List<String> results = f.map(inputs);
     long ms = (System.nanoTime() - t0) / 1_000_000;

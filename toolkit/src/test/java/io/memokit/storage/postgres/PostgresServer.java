@@ -143,9 +143,14 @@ public final class PostgresServer implements AutoCloseable {
 
   /** A new, empty database. */
   public String createDatabase() throws SQLException {
+    return createDatabase("template1");
+  }
+
+  /** A new database, a copy of {@code template} (a database no session is connected to). */
+  public String createDatabase(String template) throws SQLException {
     String name = "memokit_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     try (Connection c = admin("postgres"); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
+      st.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
     }
     return name;
   }
