@@ -4,7 +4,6 @@ import static io.memokit.Memo.chain;
 import static io.memokit.Memo.expr;
 import static io.memokit.Memo.mapExpr;
 import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 import static io.memokit.Memo.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,28 +18,14 @@ import io.memokit.function.FunctionId;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
 import io.memokit.codec.Codec;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-class ExpressionTest {
-
-  @TempDir
-  Path dir;
-  MemoStore s;
-  @RegisterExtension
-  final TraceRecorder recorder = new TraceRecorder();
-
-  @BeforeEach
-  void open() {
-    s = store(dir.resolve("store"));
-  }
+/** Lazy expressions, maps and chains in one process, on each kind of store. */
+class ExpressionTest extends OnEachStoreKind {
 
   private List<String> kinds() {
     return recorder.byFunction();

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memokit.Memo.MemoFn1;
 import io.memokit.cell.Trace;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,38 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What a memoized function does in one process: events, counts, exceptions, eviction, management. */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class MemoBehaviourTest {
-
-  @Parameter
-  StoreKind kind;
-  @TempDir
-  Path dir;
-  MemoStore s;
-  @RegisterExtension
-  final TraceRecorder recorder = new TraceRecorder();
-
-  @BeforeEach
-  void open() throws Exception {
-    s = kind.open(dir, "store");
-  }
-
-  @AfterEach
-  void dispose() throws Exception {
-    assertEquals(java.util.List.of(), s.check(false), "the store checks clean");
-    kind.dispose(s);
-  }
+class MemoBehaviourTest extends OnEachStoreKind {
 
   private String trace() {
     return recorder.events();

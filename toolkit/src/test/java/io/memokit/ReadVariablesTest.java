@@ -1,7 +1,6 @@
 package io.memokit;
 
 import static io.memokit.Memo.memo;
-import static io.memokit.Memo.store;
 import static io.memokit.Memo.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,13 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memokit.Memo.Fn1;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everything a function reads is in its key: static variables of its own class (a JShell session's
@@ -24,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * target; values with no key count by type and are said once; ignored variables and arguments never
  * reach the key.
  */
-class ReadVariablesTest {
+class ReadVariablesTest extends OnEachStoreKind {
 
   static int k = 3;
   static List<Integer> list = new ArrayList<>(List.of(1, 2));
@@ -32,15 +28,8 @@ class ReadVariablesTest {
   static boolean verbose;
   static Memo.MemoFn1<Integer, Integer> inner;
 
-  @TempDir
-  Path dir;
-  MemoStore s;
-  @RegisterExtension
-  final TraceRecorder recorder = new TraceRecorder();
-
   @BeforeEach
-  void open() {
-    s = store(dir.resolve("store"));
+  void resetVariables() {
     k = 3;
     list = new ArrayList<>(List.of(1, 2));
     verbose = false;
@@ -117,14 +106,16 @@ class ReadVariablesTest {
 
   @Test
   void aValueWithNoKeyCountsByTypeIsSaidOnceAndListed() {
-    var f = memo(s, "f", (Integer x) -> x + (thread.isAlive() ? 1 : 0));
+    String name = "f" + kind.ordinal(); // a notice is said once per process and function
+    var f = memo(s, name, (Integer x) -> x + (thread.isAlive() ? 1 : 0));
     String err = stderrOf(() -> {
       assertEquals(1, f.apply(1));
       assertEquals(1, f.apply(1));
       assertEquals(2, f.apply(2));
     });
-    assertEquals(1, err.lines().filter(l -> l.startsWith("memokit: f reads variable thread (java.lang.Thread)")).count(), err);
-    assertTrue(err.contains("f.ignoring(\"thread\")"), err);
+    assertEquals(1, err.lines().filter(l -> l.startsWith("memokit: " + name + " reads variable thread (java.lang.Thread)"))
+        .count(), err);
+    assertTrue(err.contains(name + ".ignoring(\"thread\")"), err);
     assertEquals("MISS HIT MISS", recorder.kinds());
     assertTrue(f.info().keyedBy().contains("not keyed, counted by type only: variable thread (java.lang.Thread)"),
         f.info().keyedBy());

@@ -12,7 +12,6 @@ import io.memokit.Memo.MemoFn1;
 import io.memokit.cell.Sweep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sweeps ({@code f.map(inputs)}) in one process: results in input order, hits mixed with misses,
@@ -36,30 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and a cell another thread computes (deferred, computed meanwhile, then collected). Sweeps shared by
  * processes are tested in {@code tests/} ({@code SweepAcrossProcessesTest}).
  */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class SweepTest {
+class SweepTest extends OnEachStoreKind {
 
-  @Parameter
-  StoreKind kind;
-  @TempDir
-  Path dir;
-  MemoStore s;
-  @RegisterExtension
-  final TraceRecorder recorder = new TraceRecorder();
   /** The inputs the functions of a test ran for, in the order they ran. */
   final List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
-
-  @BeforeEach
-  void open() throws Exception {
-    s = kind.open(dir, "store");
-  }
-
-  @AfterEach
-  void dispose() throws Exception {
-    assertEquals(java.util.List.of(), s.check(false), "the store checks clean");
-    kind.dispose(s);
-  }
 
   /** Where each input's result came from, as the sweep told its listener. */
   private static class Sources implements Sweep.Listener {
