@@ -14,7 +14,7 @@ import java.util.List;
  * private as its directory (new stores are owner-only, and a world-writable store is refused); a
  * PostgreSQL store is governed by the database's roles and grants on its schema.
  */
-public interface MemoStore {
+public interface MemoStore extends AutoCloseable {
 
   /**
    * Where the store is, as messages, traces and tables name it: its directory (a canonical path), or
@@ -99,4 +99,14 @@ public interface MemoStore {
 
   /** The allow-list in force for reading ({@link #allowOnlyClasses}), empty when any class may be read. */
   List<String> allowedClassPatterns();
+
+  /**
+   * Ends this process's use of the store: publishes its hits, releases its files, connections and
+   * threads, and forgets this instance, so that {@code store(location)} opens it anew (as a new
+   * process would, reading everything from the store). The store's contents stay. Functions bound to
+   * a closed store refuse calls with a {@link MemoException} that says how to reopen it; closing
+   * twice does nothing. Use try-with-resources in scripts: {@code try (var s = store("cache")) {...}}.
+   */
+  @Override
+  void close();
 }

@@ -127,7 +127,10 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   /** The function and its block, opened (and created on disk) on first use. */
   private Bound opened() {
     Bound b = bound();
-    if (b.block() != null) return b;
+    if (b.block() != null) {
+      if (store.isClosed()) store.backend(); // says that the store is closed, and how to reopen it
+      return b;
+    }
     synchronized (this) {
       if (bound.block() == null && bound.target() == b.target()) {
         Block block = store.block(b.target().id());
@@ -179,6 +182,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     Bound b;
     try {
       b = opened();
+    } catch (ClosedStoreException e) {
+      throw e;
     } catch (MemoException e) {
       return Block.withoutStore(withoutStore(e), args, where(), e);
     }

@@ -33,6 +33,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   private final StoreBackend backend;
   private final StoreSettings settings;
+  private volatile boolean closed;
   private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
 
   private OpenStore(StoreBackend backend, StoreSettings settings) {
@@ -59,8 +60,30 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     }
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The store's backend; a {@link MemoException} once the store is closed. */
   StoreBackend backend() {
+    if (closed) throw new ClosedStoreException(backend.location());
     return backend;
+  }
+
+  /**
+   * Publishes this process's hits, closes the store's files or connections, and forgets this
+   * instance: {@code store(location)} opens the store anew. The functions bound to it refuse calls.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    OPEN.remove(backend.location(), this);
+    for (Block b : blocks.values()) b.close();
+    blocks.clear();
+    backend.close();
   }
 
   /** The stores opened in this process so far. */
@@ -68,11 +91,11 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     return List.copyOf(OPEN.values());
   }
 
-  /** The cell lifecycle of {@code id}'s block (created in the store on first use): one per block backend. */
+  /** The cell lifecycle of {@code id}'s block (created in the store on first use): one per block backend(). */
   Block block(FunctionId id) {
-    BlockBackend b = unchecked(() -> backend.block(id));
-    backend.markInUse(id);
-    return blocks.computeIfAbsent(b, k -> Block.of(backend, k, () -> allowedClasses, settings.clockMillis()));
+    BlockBackend b = unchecked(() -> backend().block(id));
+    backend().markInUse(id);
+    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, () -> allowedClasses, settings.clockMillis()));
   }
 
   static BlockInfo info(BlockBackend b) {
@@ -115,7 +138,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   public List<BlockInfo> blocks() {
     return unchecked(() -> {
       List<BlockInfo> infos = new ArrayList<>();
-      for (FunctionId id : backend.blockIds()) infos.add(info(backend.block(id)));
+      for (FunctionId id : backend().blockIds()) infos.add(info(backend().block(id)));
       return infos;
     });
   }
@@ -124,7 +147,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   @Override
   public StoredBlock block(String name) {
-    List<FunctionId> all = unchecked(backend::blockIds);
+    List<FunctionId> all = unchecked(backend()::blockIds);
     List<FunctionId> exact = all.stream().filter(id -> id.blockName().equals(name)).toList();
     List<FunctionId> matches = exact.size() == 1 ? exact : all.stream().filter(id -> id.label().equals(name)
         || id.name().equals(name) || (id.name() + "{" + id.version() + "}").equals(name)).toList();
@@ -149,8 +172,8 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   List<BlockInfo> otherDefinitions(FunctionId id) {
     return unchecked(() -> {
       List<BlockInfo> infos = new ArrayList<>();
-      for (FunctionId other : backend.blockIds()) {
-        if (other.isOtherDefinitionOf(id)) infos.add(info(backend.block(other)));
+      for (FunctionId other : backend().blockIds()) {
+        if (other.isOtherDefinitionOf(id)) infos.add(info(backend().block(other)));
       }
       return infos;
     });
@@ -169,13 +192,13 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     java.time.Instant unusedSince = alsoUnusedFor == null ? null : java.time.Instant.ofEpochMilli(settings.clockMillis().getAsLong()).minus(alsoUnusedFor);
     return unchecked(() -> {
       int removed = 0;
-      for (FunctionId id : backend.blockIds()) {
+      for (FunctionId id : backend().blockIds()) {
         Optional<FunctionId> current = FunctionRegistry.current(id.name());
         boolean obsolete = current.isPresent() && !current.get().equals(id);
         boolean unused = unusedSince != null && !current.map(id::equals).orElse(false)
             && lastUsedMillis(id) < unusedSince.toEpochMilli();
         if (!obsolete && !unused) continue;
-        if (!BlockHandle.removeUnlessInUse(backend, id, location())) continue;
+        if (!BlockHandle.removeUnlessInUse(backend(), id, location())) continue;
         removed++;
       }
       return removed;
@@ -184,7 +207,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   private long lastUsedMillis(FunctionId id) {
     try {
-      return backend.block(id).lastUsedMillis();
+      return backend().block(id).lastUsedMillis();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read the cells of block " + id.label() + " in " + location() + ": "
           + e, e);
@@ -193,23 +216,23 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   @Override
   public long bytes() {
-    return unchecked(backend::bytes);
+    return unchecked(backend()::bytes);
   }
 
   @Override
   public int limitBytes(long maxBytes) {
     StoreSettings.checkByteLimit("limitBytes: maxBytes", maxBytes);
-    return unchecked(() -> backend.limitBytes(maxBytes));
+    return unchecked(() -> backend().limitBytes(maxBytes));
   }
 
   @Override
   public long byteLimit() {
-    return unchecked(backend::byteLimit);
+    return unchecked(backend()::byteLimit);
   }
 
   @Override
   public List<String> check(boolean fix) {
-    return unchecked(() -> backend.check(fix));
+    return unchecked(() -> backend().check(fix));
   }
 
   @Override

@@ -24,8 +24,7 @@ public enum StoreKind {
 
     @Override
     void dispose(MemoStore store) throws Exception {
-      // its connections, so that the database can be dropped
-      ((io.memokit.storage.postgres.PostgresBackend) ((OpenStore) store).backend()).close();
+      store.close(); // its connections, so that the database can be dropped
       String location = store.location();
       PostgresServer.get().dropDatabase(location.substring(location.lastIndexOf('/') + 1, location.indexOf('?')));
     }
@@ -44,6 +43,8 @@ public enum StoreKind {
     return open(tmp, name, StoreSettings.defaults());
   }
 
-  /** Releases what {@code store} holds beyond the test (its database). */
-  void dispose(MemoStore store) throws Exception {}
+  /** Closes {@code store} and releases what it holds beyond the test (its database). */
+  void dispose(MemoStore store) throws Exception {
+    store.close();
+  }
 }

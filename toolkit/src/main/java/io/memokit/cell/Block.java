@@ -78,6 +78,11 @@ public final class Block {
     return storage;
   }
 
+  /** Publishes this block's hits and stops counting them (its store is being closed). */
+  public void close() {
+    HitPublisher.PROCESS.remove(memory);
+  }
+
   /** Forgets this process's in-memory copies (after a clear, or to save memory). */
   public void forgetMemory() {
     memory.clear();

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Hands the hits each block's {@link CellMemory} counted to the store every 100 ms, from one
- * daemon thread per process started at the first hit, and once more when the JVM exits normally.
+ * daemon thread per process started at the first hit and stopped when the last open block's store
+ * is closed, and once more when the JVM exits normally.
  */
 final class HitPublisher {
 
@@ -27,16 +28,22 @@ final class HitPublisher {
     memories.add(memory);
   }
 
-  /** Publishes what {@code memory} holds, and stops visiting it (its store is closed). */
+  /** Publishes what {@code memory} holds, and stops visiting it (its store is closed); the last one stops the rounds. */
   void remove(CellMemory memory) {
     if (memories.remove(memory)) memory.publishHits();
+    synchronized (this) {
+      if (memories.isEmpty() && rounds != null) {
+        rounds.shutdown();
+        rounds = null;
+      }
+    }
   }
 
   /** Starts the periodic rounds, if they have not started. */
   void start() {
     if (rounds != null) return;
     synchronized (this) {
-      if (rounds != null) return;
+      if (rounds != null || memories.isEmpty()) return;
       ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "memokit-hit-publisher");
         t.setDaemon(true);

@@ -20,7 +20,7 @@ import java.util.List;
  *       removed from the store by any process.</li>
  * </ul>
  */
-public interface StoreBackend {
+public interface StoreBackend extends AutoCloseable {
 
   /** Where the store is, for messages and for the API's {@code path()}: a directory or a URL. */
   String location();
@@ -76,4 +76,11 @@ public interface StoreBackend {
    * the problems found, in words; empty when the store is sound.
    */
   List<String> check(boolean fix);
+
+  /**
+   * Releases what this process holds of the store (files, connections, threads of its own) and
+   * forgets this instance: opening the location again gives a new one. Its blocks are unusable after.
+   */
+  @Override
+  void close();
 }

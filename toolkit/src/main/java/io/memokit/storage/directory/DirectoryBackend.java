@@ -426,4 +426,24 @@ public final class DirectoryBackend implements StoreBackend {
   public String toString() {
     return "DirectoryBackend[" + root + "]";
   }
+
+  /** Closes every block's files, ends this process's use of the store, and forgets this instance. */
+  @Override
+  public void close() {
+    OPEN.remove(root, this);
+    LogCompactor.awaitIdle(10_000); // a compaction under way finishes on the files it opened
+    for (DirectoryBlock b : blocks.values()) {
+      try {
+        b.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "memokit: cannot close block " + b.id().label() + " of " + root + ": " + e);
+      }
+    }
+    blocks.clear();
+    try {
+      uses.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "memokit: cannot end this process's use of store " + root + ": " + e);
+    }
+  }
 }

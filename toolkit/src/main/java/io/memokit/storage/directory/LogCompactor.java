@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,11 +42,19 @@ final class LogCompactor {
   private static final long COMPACTION_LOCK = (1L << 62) + 2;
   private static final String COPY = "values.compacting";
 
-  private static final ExecutorService RUNNER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "memokit-log-compaction");
-    t.setDaemon(true);
-    return t;
-  });
+  /** One thread, which ends after a second without work: a process with no compaction to do keeps none. */
+  private static final ExecutorService RUNNER = idleEnding();
+
+  private static ExecutorService idleEnding() {
+    java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "memokit-log-compaction");
+          t.setDaemon(true);
+          return t;
+        });
+    e.allowCoreThreadTimeOut(true);
+    return e;
+  }
   private static final Set<BlockFiles> REQUESTED = ConcurrentHashMap.newKeySet();
 
   private LogCompactor() {}

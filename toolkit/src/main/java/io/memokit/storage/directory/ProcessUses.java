@@ -82,6 +82,16 @@ final class ProcessUses {
     }
   }
 
+  /** Ends this process's use of the store: its file goes, and other processes no longer see it as a user. */
+  synchronized void close() throws IOException {
+    if (mine == null) return;
+    Files.deleteIfExists(myFile);
+    mine.close();
+    mine = null;
+    myFile = null;
+    marked.clear();
+  }
+
   /** The other running processes that marked {@code blockDir}; files of processes that ended are deleted. */
   List<BlockUser> users(String blockDir) throws IOException {
     List<BlockUser> users = new ArrayList<>();
