@@ -95,7 +95,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   Block block(FunctionId id) {
     BlockBackend b = unchecked(() -> backend().block(id));
     backend().markInUse(id);
-    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, () -> allowedClasses, settings.clockMillis()));
+    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, () -> allowedClasses, settings.clockMillis(), settings.ticker()));
   }
 
   static BlockInfo info(BlockBackend b) {

@@ -47,9 +47,13 @@ public final class Block {
   private final CellMemory memory;
   private final BlockNotices notices;
   private final Computation computation;
+  private final LongSupplier clockMillis;
+  private final LongSupplier ticker;
 
   private Block(StoreBackend store, BlockBackend storage, Supplier<ClassAllowList> allowedClasses,
-                LongSupplier clockMillis) {
+                LongSupplier clockMillis, LongSupplier ticker) {
+    this.clockMillis = clockMillis;
+    this.ticker = ticker;
     this.storage = storage;
     this.store = store;
     this.storeName = store.location();
@@ -57,16 +61,17 @@ public final class Block {
     this.allowedClasses = allowedClasses;
     this.memory = new CellMemory(storage, codec, clockMillis);
     this.notices = new BlockNotices(storage.id(), storeName);
-    this.computation = new Computation(storage.id(), storeName, codec, clockMillis, memory, notices);
+    this.computation = new Computation(storage.id(), storeName, codec, clockMillis, ticker, memory, notices);
   }
 
   /**
    * The lifecycle of {@code block} in this process (its store keeps one per block); values are read
-   * with the classes {@code allowedClasses} gives at each read, and hits dated by {@code clockMillis}.
+   * with the classes {@code allowedClasses} gives at each read, hits and cells dated by
+   * {@code clockMillis}, and waits and computations timed by {@code ticker} (monotonic nanoseconds).
    */
   public static Block of(StoreBackend store, BlockBackend block, Supplier<ClassAllowList> allowedClasses,
-                         LongSupplier clockMillis) {
-    return new Block(store, block, allowedClasses, clockMillis);
+                         LongSupplier clockMillis, LongSupplier ticker) {
+    return new Block(store, block, allowedClasses, clockMillis, ticker);
   }
 
   /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
@@ -268,7 +273,7 @@ public final class Block {
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
   private Claim awaitProcess(CellKey key, InFlight mine, boolean[] unreadable, SweepStep step) throws IOException {
-    try (ProcessWait wait = new ProcessWait(store, storage, key, mine)) {
+    try (ProcessWait wait = new ProcessWait(store, storage, key, mine, clockMillis, ticker)) {
       long backoff = 1;
       for (;;) {
         String announcement = wait.announcement();

@@ -76,7 +76,7 @@ final class BlockNotices {
    * a minute per block, so a loop over a full disk does not flood a notebook with one warning per call.
    */
   static void storeProblem(String where, String message) {
-    long now = System.nanoTime();
+    long now = System.nanoTime(); // a rate of messages on a screen: the system's time, not the store's
     Long last = LAST_WARNING.get(where);
     if (last == null || now - last > WARNING_INTERVAL_NANOS) {
       LAST_WARNING.put(where, now);

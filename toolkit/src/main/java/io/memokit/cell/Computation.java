@@ -23,8 +23,8 @@ import java.util.function.LongSupplier;
  * {@link Error}, an interrupt, memokit's own exceptions, or an exception type the function does not
  * store; the claim is then given up and the cell stays free.
  */
-record Computation(FunctionId id, String storeName, Codec codec, LongSupplier clockMillis, CellMemory memory,
-                   BlockNotices notices) {
+record Computation(FunctionId id, String storeName, Codec codec, LongSupplier clockMillis, LongSupplier ticker,
+                   CellMemory memory, BlockNotices notices) {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -33,7 +33,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
     if (step != null) step.computed = true;
     long created = clockMillis.getAsLong();
     long cpu0 = cpuTime();
-    long wall0 = System.nanoTime();
+    long wall0 = ticker.getAsLong();
     Object value = null;
     Throwable thrown = null;
     WaitBoard.CellRef held = new WaitBoard.CellRef(id.storedName(), key.hashHi(), key.hashLo(), cellId);
@@ -45,7 +45,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
     } finally {
       Holdings.leave(held);
     }
-    long wall = System.nanoTime() - wall0;
+    long wall = ticker.getAsLong() - wall0;
     long cpu = Math.max(0, cpuTime() - cpu0);
     if (thrown != null && (!isStorable(thrown) || !fn.stores(thrown))) {
       claim.abandon();

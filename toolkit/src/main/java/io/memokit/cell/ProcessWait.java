@@ -10,6 +10,7 @@ import io.memokit.storage.WaitBoard.CellRef;
 import io.memokit.storage.WaitBoard.Entry;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * One thread's wait for a cell another process computes. It says whom it waits for (the WAIT
@@ -34,16 +35,23 @@ final class ProcessWait implements AutoCloseable {
   private final String block;
   private final CellKey key;
   private final InFlight mine;
-  private final long startNanos = System.nanoTime();
-  private final long since = System.currentTimeMillis();
+  private final LongSupplier ticker;
+  private final long startNanos;
+  private final long since;
   private CellHolder holder;
   private boolean announced;
-  private long nextCheck = startNanos + FIRST_CHECK_NANOS;
+  private long nextCheck;
   private Entry published;
   private long publishedAt;
   private List<Entry> suspected;
 
-  ProcessWait(StoreBackend store, BlockBackend storage, CellKey key, InFlight mine) {
+  /** A wait timed by {@code ticker} (monotonic nanoseconds), dated on the board by {@code clockMillis}. */
+  ProcessWait(StoreBackend store, BlockBackend storage, CellKey key, InFlight mine, LongSupplier clockMillis,
+              LongSupplier ticker) {
+    this.ticker = ticker;
+    this.startNanos = ticker.getAsLong();
+    this.since = clockMillis.getAsLong();
+    this.nextCheck = startNanos + FIRST_CHECK_NANOS;
     this.store = store;
     this.storage = storage;
     this.block = storage.id().storedName();
@@ -64,7 +72,7 @@ final class ProcessWait implements AutoCloseable {
     mine.cellId = h.cellId();
     if (h.trusted()) {
       holder = h;
-    } else if (h.known() && System.nanoTime() - startNanos < DEAD_HOLDER_GRACE_NANOS) {
+    } else if (h.known() && ticker.getAsLong() - startNanos < DEAD_HOLDER_GRACE_NANOS) {
       return null;
     }
     announced = true;
@@ -76,7 +84,7 @@ final class ProcessWait implements AutoCloseable {
    * the {@link MemoException} naming the cycle's cells and processes if this wait is the one to give up.
    */
   void checkForCycle() {
-    long now = System.nanoTime();
+    long now = ticker.getAsLong();
     if (now - nextCheck < 0) return;
     nextCheck = now + CHECK_EVERY_NANOS;
     CellHolder h = storage.holder(key);

@@ -12,10 +12,12 @@ import java.util.function.LongSupplier;
  * systems). {@link #defaults()} reads the {@code memokit.maxsize} system property when called.
  *
  * @param maxsize        finished cells a new block keeps (at least 1)
- * @param clockMillis    the current time, in epoch milliseconds
+ * @param clockMillis    the current time, in epoch milliseconds (the wall clock: what cells record)
+ * @param ticker         a monotonic time in nanoseconds (what timeouts, polls and intervals measure)
  * @param fileSystemType the type of the file system holding a path ({@code ext4}, {@code nfs4}...)
  */
-public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path, String> fileSystemType) {
+public record StoreSettings(int maxsize, LongSupplier clockMillis, LongSupplier ticker,
+                            Function<Path, String> fileSystemType) {
 
   /** The maxsize of a block nobody resized. */
   public static final int DEFAULT_MAXSIZE = 1024;
@@ -23,6 +25,7 @@ public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path
   public StoreSettings {
     checkMaxsize("maxsize", maxsize);
     if (clockMillis == null) throw new IllegalArgumentException("clockMillis must not be null");
+    if (ticker == null) throw new IllegalArgumentException("ticker must not be null");
     if (fileSystemType == null) throw new IllegalArgumentException("fileSystemType must not be null");
   }
 
@@ -38,7 +41,7 @@ public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path
             + property + "\"");
       }
     }
-    return new StoreSettings(maxsize, System::currentTimeMillis, StoreSettings::typeOf);
+    return new StoreSettings(maxsize, System::currentTimeMillis, System::nanoTime, StoreSettings::typeOf);
   }
 
   /** Refuses a maxsize below 1, naming {@code what} (the argument or setting) in the message. */
@@ -54,15 +57,20 @@ public record StoreSettings(int maxsize, LongSupplier clockMillis, Function<Path
   }
 
   public StoreSettings withMaxsize(int maxsize) {
-    return new StoreSettings(maxsize, clockMillis, fileSystemType);
+    return new StoreSettings(maxsize, clockMillis, ticker, fileSystemType);
   }
 
   public StoreSettings withClock(LongSupplier clockMillis) {
-    return new StoreSettings(maxsize, clockMillis, fileSystemType);
+    return new StoreSettings(maxsize, clockMillis, ticker, fileSystemType);
+  }
+
+  /** These settings with {@code ticker} as the monotonic time (nanoseconds). */
+  public StoreSettings withTicker(LongSupplier ticker) {
+    return new StoreSettings(maxsize, clockMillis, ticker, fileSystemType);
   }
 
   public StoreSettings withFileSystemType(Function<Path, String> fileSystemType) {
-    return new StoreSettings(maxsize, clockMillis, fileSystemType);
+    return new StoreSettings(maxsize, clockMillis, ticker, fileSystemType);
   }
 
   private static String typeOf(Path path) {

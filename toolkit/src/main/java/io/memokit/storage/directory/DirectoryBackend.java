@@ -151,7 +151,7 @@ public final class DirectoryBackend implements StoreBackend {
 
   /** The blocks of the store, listed at most once a second (blocks other processes create show up within it). */
   private List<DirectoryBlock> recentBlocks() {
-    long now = System.nanoTime();
+    long now = settings.ticker().getAsLong();
     if (knownBlocksAt == 0 || now - knownBlocksAt > BLOCK_LIST_NANOS) {
       knownBlocks = openBlocks();
       knownBlocksAt = now;
@@ -198,7 +198,7 @@ public final class DirectoryBackend implements StoreBackend {
     synchronized (enforcing) {
       List<DirectoryBlock> all = openBlocks();
       knownBlocks = all;
-      knownBlocksAt = System.nanoTime();
+      knownBlocksAt = settings.ticker().getAsLong();
       List<BlockAdmin.Candidate> candidates = new ArrayList<>();
       long total = 0;
       for (DirectoryBlock b : all) total += b.evictionCandidates(candidates);

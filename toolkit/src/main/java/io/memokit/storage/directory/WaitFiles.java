@@ -58,7 +58,7 @@ final class WaitFiles implements WaitBoard {
     List<Entry> result = new ArrayList<>();
     if (!Files.isDirectory(dir)) return result;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.wait")) {
-      long now = System.currentTimeMillis();
+      long now = System.currentTimeMillis(); // files are dated by the system clock: compared with it
       for (Path f : files) {
         Entry e;
         long modified;

@@ -26,7 +26,7 @@ final class BlockAdmin {
   /** The block's fill as last seen by a start here: whether the next start may evict (hits are published first). */
   private volatile int knownCells;
   private volatile int knownMaxsize = Integer.MAX_VALUE;
-  /** When {@link #maxsize()} last read the maxsize from the server (System.nanoTime; 0: never). */
+  /** When {@link #maxsize()} last read the maxsize from the server (the store's ticker; 0: never). */
   private volatile long maxsizeReadAt;
 
   /** {@code publishHits} publishes the hits this process counted in memory (eviction and statistics read them). */
@@ -140,8 +140,8 @@ final class BlockAdmin {
   /** The block's maxsize, read from the server at most once a second (a resize here is seen at once). */
   int maxsize() {
     long t = maxsizeReadAt;
-    if (t != 0 && System.nanoTime() - t < MAXSIZE_FRESH_NANOS) return knownMaxsize;
-    long began = System.nanoTime();
+    if (t != 0 && store.ticks() - t < MAXSIZE_FRESH_NANOS) return knownMaxsize;
+    long began = store.ticks();
     try {
       Integer m = store.connections().call(c -> {
         try (PreparedStatement q = c.prepareStatement("SELECT b.maxsize FROM memokit.blocks b WHERE " + BlockSql.IDENTITY)) {

@@ -155,7 +155,7 @@ final class CellReads {
    */
   StoredCell read(CellKey key) {
     if (!contention.mayRead(key)) return null; // another process computes it, and was asked about less than a poll ago
-    long began = System.nanoTime();
+    long began = store.ticks();
     Row row;
     try {
       row = store.connections().call(c -> selectRow(c, key));

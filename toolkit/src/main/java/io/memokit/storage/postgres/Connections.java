@@ -31,6 +31,7 @@ final class Connections implements AutoCloseable {
 
   private final String url;
   private final String location;
+  private final java.util.function.LongSupplier ticker;
   private final Properties properties;
   private final org.postgresql.Driver driver = new org.postgresql.Driver();
   private final ArrayDeque<Idle> idle = new ArrayDeque<>();
@@ -38,7 +39,8 @@ final class Connections implements AutoCloseable {
   private volatile boolean closed;
 
   /** {@code url} may hold a password: it is used to connect, never shown; {@code location} is shown. */
-  Connections(String url, String location) {
+  Connections(String url, String location, java.util.function.LongSupplier ticker) {
+    this.ticker = ticker;
     this.url = url;
     this.location = location;
     this.properties = new Properties();
@@ -128,7 +130,7 @@ final class Connections implements AutoCloseable {
         i = idle.pollFirst();
       }
       if (i == null) return open();
-      if (System.nanoTime() - i.since() < VALIDATE_AFTER_NANOS || i.connection().isValid(5)) return i.connection();
+      if (ticker.getAsLong() - i.since() < VALIDATE_AFTER_NANOS || i.connection().isValid(5)) return i.connection();
       closeQuietly(i.connection());
     }
   }
@@ -139,7 +141,7 @@ final class Connections implements AutoCloseable {
       return;
     }
     synchronized (idle) {
-      idle.addFirst(new Idle(c, System.nanoTime()));
+      idle.addFirst(new Idle(c, ticker.getAsLong()));
     }
   }
 

@@ -40,8 +40,8 @@ final class Contention {
   }
 
   /** Whether this process asked the server about {@code key}'s contended cell less than the wait poll ago (at {@code last}). */
-  private static boolean recent(long last) {
-    return last != 0 && System.nanoTime() - last < WAIT_POLL_NANOS;
+  private boolean recent(long last) {
+    return last != 0 && store.ticks() - last < WAIT_POLL_NANOS;
   }
 
   /** Whether a read of {@code key} may ask the server now ({@code false}: answer absent); counts as asking. */
@@ -49,7 +49,7 @@ final class Contention {
     Contended k = contended.get(key);
     if (k == null) return true;
     if (recent(k.readAt)) return false;
-    k.readAt = System.nanoTime();
+    k.readAt = store.ticks();
     return true;
   }
 
@@ -62,10 +62,10 @@ final class Contention {
   /** Another process holds {@code key}'s claim: asked now. */
   void claimRefused(CellKey key) {
     if (contended.size() > 4096) {
-      long old = System.nanoTime() - 10 * WAIT_POLL_NANOS;
+      long old = store.ticks() - 10 * WAIT_POLL_NANOS;
       contended.values().removeIf(k -> k.claimedAt - old < 0);
     }
-    contended.computeIfAbsent(key, k -> new Contended()).claimedAt = System.nanoTime();
+    contended.computeIfAbsent(key, k -> new Contended()).claimedAt = store.ticks();
   }
 
   /** This process holds {@code key}'s claim: the cell is no longer contended. */
@@ -80,7 +80,7 @@ final class Contention {
       if (recent(k.holderAt)) return k.holder;
       CellHolder h = holder(key.hashHi(), key.hashLo());
       k.holder = h;
-      k.holderAt = System.nanoTime();
+      k.holderAt = store.ticks();
       return h;
     }
     return holder(key.hashHi(), key.hashLo());

@@ -41,10 +41,11 @@ final class Hits {
   private final ConcurrentLinkedQueue<long[]> queued = new ConcurrentLinkedQueue<>();
   /** One flush at a time: one asked for at exit waits for a periodic one under way, rather than ending it. */
   private final Object flushing = new Object();
-  private long lastFlush = System.nanoTime();
+  private long lastFlush;
 
   Hits(PostgresBackend store, FunctionId id) {
     this.store = store;
+    this.lastFlush = store.ticks();
     this.id = id;
   }
 
@@ -69,8 +70,8 @@ final class Hits {
   boolean flush(boolean periodic) {
     synchronized (flushing) {
       if (queued.isEmpty()) return false;
-      if (periodic && System.nanoTime() - lastFlush < PERIOD_NANOS) return true;
-      lastFlush = System.nanoTime();
+      if (periodic && store.ticks() - lastFlush < PERIOD_NANOS) return true;
+      lastFlush = store.ticks();
       Map<Long, long[]> byCell = new TreeMap<>(); // in cell order: flushes of every process lock rows alike
       long[] q;
       while ((q = queued.poll()) != null) {

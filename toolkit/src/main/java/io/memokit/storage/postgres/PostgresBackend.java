@@ -60,9 +60,9 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
     this.url = url;
     this.location = redact(url);
     this.settings = settings;
-    this.connections = new Connections(url, location);
+    this.connections = new Connections(url, location, settings.ticker());
     this.lockSession = new LockSession(connections);
-    this.watches = new Watches(connections, location);
+    this.watches = new Watches(connections, location, settings.ticker());
     this.waitBoard = new PostgresWaitBoard(this);
     try {
       String[] rights = connections.call(c -> {
@@ -367,6 +367,11 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot keep store " + location + " under its byte limit: " + e);
       return 0;
     }
+  }
+
+  /** The monotonic time of the store's settings, in nanoseconds. */
+  long ticks() {
+    return settings.ticker().getAsLong();
   }
 
   @Override

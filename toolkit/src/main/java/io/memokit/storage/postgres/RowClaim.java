@@ -84,7 +84,7 @@ final class RowClaim implements Claim {
     if (store.claims().putIfAbsent(lockKey, Boolean.TRUE) != null) return null; // another thread of this process
     boolean claimed = false;
     try {
-      long began = System.nanoTime();
+      long began = store.ticks();
       LockSession.Locked<CellReads.Row> locked = store.lockSession().tryLock(lockKey, block.reads().claimAndRead(key));
       if (locked == null) {
         block.contention().claimRefused(key);
@@ -178,7 +178,7 @@ final class RowClaim implements Claim {
     int crc = Payloads.crc(result.bytes(), 0, result.length(), encoding, cellId, result.codec(), flags, state);
     int chunks = Payloads.chunksOf(result);
     long size = result.length() + (encoding == null ? 0 : encoding.length);
-    long began = System.nanoTime();
+    long began = store.ticks();
     boolean[] again = {false};
     Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
       boolean storedBefore = again[0] && ownResultStored(c);

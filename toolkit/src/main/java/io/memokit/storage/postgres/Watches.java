@@ -53,19 +53,21 @@ final class Watches implements AutoCloseable {
 
   private final Connections connections;
   private final String location;
+  private final java.util.function.LongSupplier ticker;
   private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
   private final Object polling = new Object();
   private volatile ScheduledExecutorService poller;
   private volatile boolean closed;
 
-  Watches(Connections connections, String location) {
+  Watches(Connections connections, String location, java.util.function.LongSupplier ticker) {
+    this.ticker = ticker;
     this.connections = connections;
     this.location = location;
   }
 
   /**
    * The watch of block {@code blockId}, which had {@code generation} in a snapshot taken at or after
-   * {@code readAt} (System.nanoTime): a new watch starts from it.
+   * {@code readAt} (the store's ticker): a new watch starts from it.
    */
   Watch watch(long blockId, long generation, long readAt) {
     Watch w = watches.computeIfAbsent(blockId, id -> new Watch(id, generation, readAt));
@@ -79,9 +81,9 @@ final class Watches implements AutoCloseable {
    */
   boolean current(Watch w) {
     if (!w.asked) w.asked = true;
-    if (System.nanoTime() - w.readAt <= TRUST_NANOS) return true;
+    if (ticker.getAsLong() - w.readAt <= TRUST_NANOS) return true;
     synchronized (polling) {
-      if (System.nanoTime() - w.readAt <= TRUST_NANOS) return true;
+      if (ticker.getAsLong() - w.readAt <= TRUST_NANOS) return true;
       return poll(List.of(w));
     }
   }
@@ -94,7 +96,7 @@ final class Watches implements AutoCloseable {
     Watch w = watches.get(blockId);
     if (w == null) return;
     synchronized (polling) {
-      if (!poll(List.of(w))) w.readAt = System.nanoTime() - 2 * TRUST_NANOS; // the next hit asks again
+      if (!poll(List.of(w))) w.readAt = ticker.getAsLong() - 2 * TRUST_NANOS; // the next hit asks again
     }
   }
 
@@ -133,7 +135,7 @@ final class Watches implements AutoCloseable {
 
   /** Reads the generations of {@code ws} in one query; {@code false} if the server could not be asked. */
   private boolean poll(List<Watch> ws) {
-    long began = System.nanoTime();
+    long began = ticker.getAsLong();
     try {
       Map<Long, Long> found = connections.call(c -> {
         Long[] ids = new Long[ws.size()];
