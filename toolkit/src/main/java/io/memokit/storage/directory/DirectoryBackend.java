@@ -50,6 +50,7 @@ public final class DirectoryBackend implements StoreBackend {
   private final Map<FunctionId, DirectoryBlock> blocks = new ConcurrentHashMap<>();
   private final WaitFiles waitBoard;
   private final ProcessUses uses;
+  private final StoreByteLimit byteLimit;
 
   private DirectoryBackend(Path root, StoreSettings settings, Set<PosixFilePermission> dirPermissions,
                            boolean chmodAfterCreate) throws IOException {
@@ -62,6 +63,7 @@ public final class DirectoryBackend implements StoreBackend {
     this.hosts = new HostNames(root, files);
     this.waitBoard = new WaitFiles(files, root.resolve(StoreLayout.WAITS));
     this.uses = new ProcessUses(files, root.resolve(StoreLayout.USES));
+    this.byteLimit = new StoreByteLimit(root, counters, this::openBlocks, settings.ticker());
   }
 
   /**
@@ -139,32 +141,6 @@ public final class DirectoryBackend implements StoreBackend {
   }
 
   // ---- the store's byte limit ----------------------------------------------------------------
-  // The limit is kept in the counters file. The bytes of the cells are the sum of the
-  // blocks' own counts (each index counts its finished cells), never a store-wide counter that a
-  // block removed by hand or rebuilt would leave wrong.
-
-  /** How long this process trusts its list of the store's blocks when it sums their bytes. */
-  private static final long BLOCK_LIST_NANOS = 1_000_000_000L;
-  private final Object enforcing = new Object();
-  private volatile List<DirectoryBlock> knownBlocks = List.of();
-  private volatile long knownBlocksAt;
-
-  /** The blocks of the store, listed at most once a second (blocks other processes create show up within it). */
-  private List<DirectoryBlock> recentBlocks() {
-    long now = settings.ticker().getAsLong();
-    if (knownBlocksAt == 0 || now - knownBlocksAt > BLOCK_LIST_NANOS) {
-      knownBlocks = openBlocks();
-      knownBlocksAt = now;
-    }
-    return knownBlocks;
-  }
-
-  /** The bytes of every block's finished cells, as their indexes count them. */
-  long cellBytes() {
-    long total = 0;
-    for (DirectoryBlock b : recentBlocks()) total += b.indexedBytes();
-    return total;
-  }
 
   @Override
   public long byteLimit() {
@@ -177,49 +153,9 @@ public final class DirectoryBackend implements StoreBackend {
     return enforceByteLimit();
   }
 
-  /**
-   * When the store's cells take more than its byte limit, evicts the least recently hit finished
-   * cells of any block until they take {@value StoreBackend#LIMIT_MARGIN} of it. Each block is visited under
-   * its own admin lock, one at a time (never two at once), and a cell is evicted only if its slot
-   * still holds it. Returns how many cells were evicted.
-   */
+  /** Evicts the least recently hit cells of any block if the store is over its byte limit; returns how many. */
   int enforceByteLimit() {
-    try {
-      return enforceByteLimitOnce();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot keep store " + root + " under its byte limit: " + e);
-      return 0;
-    }
-  }
-
-  private int enforceByteLimitOnce() {
-    long limit = byteLimit();
-    if (limit == 0 || cellBytes() <= limit) return 0;
-    synchronized (enforcing) {
-      List<DirectoryBlock> all = openBlocks();
-      knownBlocks = all;
-      knownBlocksAt = settings.ticker().getAsLong();
-      List<BlockAdmin.Candidate> candidates = new ArrayList<>();
-      long total = 0;
-      for (DirectoryBlock b : all) total += b.evictionCandidates(candidates);
-      if (total <= limit) return 0;
-      candidates.sort(Comparator.comparingLong(BlockAdmin.Candidate::lastHit));
-      long target = (long) (limit * LIMIT_MARGIN);
-      int evicted = 0;
-      for (BlockAdmin.Candidate c : candidates) {
-        if (total <= target) break;
-        long freed = c.block().evictIfStillHeld(c);
-        if (freed > 0) {
-          total -= freed;
-          evicted++;
-        }
-      }
-      if (evicted > 0) {
-        LOG.log(System.Logger.Level.DEBUG, "memokit: store " + root + " passed its limit of " + limit + " bytes; "
-            + "evicted the " + evicted + " least recently hit cells");
-      }
-      return evicted;
-    }
+    return byteLimit.enforce();
   }
 
   // ---- blocks ---------------------------------------------------------------------------------
@@ -287,7 +223,8 @@ public final class DirectoryBackend implements StoreBackend {
     return ids;
   }
 
-  private List<DirectoryBlock> openBlocks() {
+  /** Every block of the store, opened. */
+  List<DirectoryBlock> openBlocks() {
     List<DirectoryBlock> result = new ArrayList<>();
     for (FunctionId id : blockIds()) result.add(block(id));
     return result;

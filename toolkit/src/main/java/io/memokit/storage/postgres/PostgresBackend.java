@@ -7,7 +7,6 @@ import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
 import io.memokit.storage.WaitBoard;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,6 +49,7 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
   private final Watches watches;
   private final PostgresWaitBoard waitBoard;
   private final Map<FunctionId, PostgresBlock> blocks = new ConcurrentHashMap<>();
+  private final StoreByteLimit byteLimit = new StoreByteLimit(this);
   /** The cells claimed in this process (lock keys): a session's advisory locks are re-entrant. */
   private final Map<Long, Boolean> claims = new ConcurrentHashMap<>();
   private final String role;
@@ -135,6 +135,11 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
 
   LockSession lockSession() {
     return lockSession;
+  }
+
+  /** Publishes the hits this process counted in memory in every block (before an eviction reads them). */
+  void publishHitsOfEveryBlock() {
+    for (PostgresBlock b : blocks.values()) b.publishHits();
   }
 
   Watches watches() {
@@ -280,93 +285,17 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
 
   @Override
   public long byteLimit() {
-    try {
-      return connections.call(PostgresBackend::byteLimit);
-    } catch (SQLException e) {
-      throw failure("read its byte limit", e);
-    }
-  }
-
-  private static long byteLimit(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-         ResultSet r = st.executeQuery("SELECT value FROM memokit.settings WHERE name = 'byte_limit'")) {
-      return r.next() ? Math.max(0, r.getLong(1)) : 0;
-    }
+    return byteLimit.limit();
   }
 
   @Override
   public int limitBytes(long maxBytes) {
-    try {
-      connections.call(c -> {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO memokit.settings (name, value) VALUES ('byte_limit', ?) "
-            + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")) {
-          p.setLong(1, maxBytes);
-          return p.executeUpdate();
-        }
-      });
-    } catch (SQLException e) {
-      throw failure("set its byte limit", e);
-    }
-    return enforceByteLimit();
+    return byteLimit.set(maxBytes);
   }
 
-  /**
-   * When the store's cells take more than its byte limit, evicts the least recently hit finished
-   * cells of any block until they take {@value StoreBackend#LIMIT_MARGIN} of it, in one transaction that locks
-   * every block's row (in id order, as no other transaction locks two). Returns how many.
-   */
+  /** Evicts the least recently hit cells of any block if the store is over its byte limit; returns how many. */
   int enforceByteLimit() {
-    for (PostgresBlock b : blocks.values()) b.publishHits();
-    List<Long> changed = new ArrayList<>();
-    try {
-      int evicted = connections.transaction(c -> {
-        changed.clear(); // a transaction run again starts afresh
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-          lock.setInt(1, Schema.LOCK_CLASS);
-          lock.setInt(2, Schema.LOCK_BYTE_LIMIT);
-          lock.execute();
-        }
-        long limit = byteLimit(c);
-        if (limit == 0) return 0;
-        long total = 0;
-        try (Statement st = c.createStatement();
-             ResultSet r = st.executeQuery("SELECT bytes FROM memokit.blocks ORDER BY id FOR UPDATE")) {
-          while (r.next()) total += r.getLong(1);
-        }
-        if (total <= limit) return 0;
-        long target = (long) (limit * LIMIT_MARGIN);
-        List<Long> victims = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(
-            "SELECT id, size FROM memokit.cells WHERE state > 0 ORDER BY last_hit, id")) {
-          q.setFetchSize(256);
-          try (ResultSet r = q.executeQuery()) {
-            while (total > target && r.next()) {
-              victims.add(r.getLong(1));
-              total -= r.getLong(2);
-            }
-          }
-        }
-        if (victims.isEmpty()) return 0;
-        Array ids = c.createArrayOf("bigint", victims.toArray());
-        try (PreparedStatement d = c.prepareStatement(
-            "DELETE FROM memokit.cells WHERE id = ANY(?) AND state > 0 RETURNING block_id")) {
-          d.setArray(1, ids);
-          try (ResultSet r = d.executeQuery()) {
-            while (r.next()) changed.add(r.getLong(1));
-          }
-        } finally {
-          ids.free();
-        }
-        LOG.log(System.Logger.Level.DEBUG, "memokit: store " + location + " passed its limit of " + limit
-            + " bytes; evicted the " + victims.size() + " least recently hit cells");
-        return victims.size();
-      });
-      for (long blockId : new java.util.HashSet<>(changed)) watches.refresh(blockId);
-      return evicted;
-    } catch (SQLException e) {
-      LOG.log(System.Logger.Level.WARNING, "memokit: cannot keep store " + location + " under its byte limit: " + e);
-      return 0;
-    }
+    return byteLimit.enforce();
   }
 
   /** The monotonic time of the store's settings, in nanoseconds. */
