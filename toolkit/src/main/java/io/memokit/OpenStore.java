@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
-  private static final Map<String, OpenStore> OPEN = new ConcurrentHashMap<>();
   /** The lifecycle of each block this process used, by its backend (a block removed and made anew gets a new one). */
   private final Map<BlockBackend, Block> blocks = new ConcurrentHashMap<>();
 
@@ -36,15 +35,17 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   private volatile boolean closed;
   private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
 
-  private OpenStore(StoreBackend backend, StoreSettings settings) {
+  private final MemoRuntime runtime;
+
+  OpenStore(MemoRuntime runtime, StoreBackend backend, StoreSettings settings) {
+    this.runtime = runtime;
     this.backend = backend;
     this.settings = settings;
   }
 
   /** The store at {@code location}, opened (created if needed) with {@code settings} on first use in this process. */
   static OpenStore open(String location, StoreSettings settings) {
-    StoreBackend backend = unchecked(() -> Backends.open(location, settings));
-    return OPEN.computeIfAbsent(backend.location(), l -> new OpenStore(backend, settings));
+    return MemoRuntime.PROCESS.open(location, settings);
   }
 
   interface StoreCall<T> {
@@ -80,7 +81,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
       if (closed) return;
       closed = true;
     }
-    OPEN.remove(backend.location(), this);
+    runtime.closed(this);
     for (Block b : blocks.values()) b.close();
     blocks.clear();
     backend.close();
@@ -88,14 +89,15 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   /** The stores opened in this process so far. */
   static List<OpenStore> opened() {
-    return List.copyOf(OPEN.values());
+    return MemoRuntime.PROCESS.opened();
   }
 
   /** The cell lifecycle of {@code id}'s block (created in the store on first use): one per block backend(). */
   Block block(FunctionId id) {
     BlockBackend b = unchecked(() -> backend().block(id));
     backend().markInUse(id);
-    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, () -> allowedClasses, settings.clockMillis(), settings.ticker()));
+    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, runtime.hits(), () -> allowedClasses, settings.clockMillis(),
+        settings.ticker()));
   }
 
   static BlockInfo info(BlockBackend b) {

@@ -50,8 +50,11 @@ public final class Block {
   private final LongSupplier clockMillis;
   private final LongSupplier ticker;
 
-  private Block(StoreBackend store, BlockBackend storage, Supplier<ClassAllowList> allowedClasses,
-                LongSupplier clockMillis, LongSupplier ticker) {
+  private final HitPublisher publisher;
+
+  private Block(StoreBackend store, BlockBackend storage, HitPublisher publisher,
+                Supplier<ClassAllowList> allowedClasses, LongSupplier clockMillis, LongSupplier ticker) {
+    this.publisher = publisher;
     this.clockMillis = clockMillis;
     this.ticker = ticker;
     this.storage = storage;
@@ -59,19 +62,20 @@ public final class Block {
     this.storeName = store.location();
     this.label = storage.id().label();
     this.allowedClasses = allowedClasses;
-    this.memory = new CellMemory(storage, codec, clockMillis);
+    this.memory = new CellMemory(storage, codec, clockMillis, publisher);
     this.notices = new BlockNotices(storage.id(), storeName);
     this.computation = new Computation(storage.id(), storeName, codec, clockMillis, ticker, memory, notices);
   }
 
   /**
-   * The lifecycle of {@code block} in this process (its store keeps one per block); values are read
+   * The lifecycle of {@code block} in this process (its store keeps one per block), its hits handed
+   * to the store by {@code publisher}; values are read
    * with the classes {@code allowedClasses} gives at each read, hits and cells dated by
    * {@code clockMillis}, and waits and computations timed by {@code ticker} (monotonic nanoseconds).
    */
-  public static Block of(StoreBackend store, BlockBackend block, Supplier<ClassAllowList> allowedClasses,
-                         LongSupplier clockMillis, LongSupplier ticker) {
-    return new Block(store, block, allowedClasses, clockMillis, ticker);
+  public static Block of(StoreBackend store, BlockBackend block, HitPublisher publisher,
+                         Supplier<ClassAllowList> allowedClasses, LongSupplier clockMillis, LongSupplier ticker) {
+    return new Block(store, block, publisher, allowedClasses, clockMillis, ticker);
   }
 
   /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
@@ -85,7 +89,7 @@ public final class Block {
 
   /** Publishes this block's hits and stops counting them (its store is being closed). */
   public void close() {
-    HitPublisher.PROCESS.remove(memory);
+    publisher.remove(memory);
   }
 
   /** Forgets this process's in-memory copies (after a clear, or to save memory). */

@@ -48,11 +48,14 @@ final class CellMemory {
   /** Whether a hit was counted (or queued by the backend) since the publisher's last round. */
   private volatile boolean hitsPending;
 
-  CellMemory(BlockBackend storage, Codec codec, LongSupplier clockMillis) {
+  private final HitPublisher publisher;
+
+  CellMemory(BlockBackend storage, Codec codec, LongSupplier clockMillis, HitPublisher publisher) {
+    this.publisher = publisher;
     this.storage = storage;
     this.codec = codec;
     this.clockMillis = clockMillis;
-    HitPublisher.PROCESS.add(this);
+    publisher.add(this);
     storage.beforeStatistics(this::publishHits);
   }
 
@@ -165,7 +168,7 @@ final class CellMemory {
   /** Says that a hit is waiting to be published (the backend may have queued one too). */
   void markHitsPending() {
     hitsPending = true;
-    HitPublisher.PROCESS.start();
+    publisher.start();
   }
 
   boolean hitsPending() {

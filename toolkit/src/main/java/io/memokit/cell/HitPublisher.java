@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
  * daemon thread per process started at the first hit and stopped when the last open block's store
  * is closed, and once more when the JVM exits normally.
  */
-final class HitPublisher {
+public final class HitPublisher {
 
-  static final HitPublisher PROCESS = new HitPublisher();
   private static final long PERIOD_MILLIS = 100;
 
   private final Set<CellMemory> memories = ConcurrentHashMap.newKeySet();
   private volatile ScheduledExecutorService rounds;
 
-  private HitPublisher() {
+  /** A publisher whose rounds start at the first hit; it publishes what is left when the JVM exits normally. */
+  public HitPublisher() {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> memories.forEach(CellMemory::publishHits),
         "memokit-publish-hits"));
   }
