@@ -15,7 +15,20 @@
  * {@code read} (the other may have finished just before), then {@code start},
  * {@code complete} or {@code abandon}, and {@code close}.
  *
- * <p>One contract test suite runs against every backend ({@code StoreBackendContract}).
+ * <p>Above the contract lies the policy: the user's maxsize and byte limit are checked where they
+ * enter ({@link io.memokit.storage.StoreSettings#checkMaxsize}, {@code checkByteLimit}); a pass over
+ * the byte limit evicts to {@link io.memokit.storage.StoreBackend#LIMIT_MARGIN} of it. A cell a
+ * backend returns is of that backend's own type ({@link io.memokit.storage.StoredCell}), handed back
+ * to the same block untouched; a block is named by {@link io.memokit.function.FunctionId#storedName()}
+ * in every backend. Two hooks remain where only the backend knows the moment: it asks the cell
+ * layer to publish the hits counted in memory before it reads or evicts by them
+ * ({@code beforeStatistics}), and a fault of a mapped file, which the JVM reports late (an
+ * {@link InternalError} possibly after the backend's frame returned), is handed back to the backend
+ * to repair ({@code repairedAfter}). Time comes from the settings: the wall clock for what cells
+ * record, a monotonic ticker for intervals.
+ *
+ * <p>One contract test suite runs against every backend ({@code StoreBackendContract}); the
+ * facade's behaviour tests run on every backend too ({@code OnEachStoreKind}).
  * Implementation package: not part of memokit's API.
  */
 package io.memokit.storage;
