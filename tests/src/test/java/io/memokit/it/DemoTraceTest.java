@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Tag;
 
 /**
  * Runs the demo (the README's first command runs the same main class) on a fresh store, a directory
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Tag;
  * that, process by process, its sequence of events is the reference trace's: the same steps, the
  * same functions, the same events, and cell numbers that map one to one.
  */
-@Tag("both-jdks")
 class DemoTraceTest {
 
   @ParameterizedTest
