@@ -142,7 +142,9 @@ public final class CacheDemo {
   public static void main(String[] args) throws Exception {
     if (args.length == 3 && args[0].equals("--child")) {
       trace(true);
-      new CacheDemo(store(args[2])).runDemo(Integer.parseInt(args[1]));
+      try (var s = store(args[2])) {
+        new CacheDemo(s).runDemo(Integer.parseInt(args[1]));
+      }
       return;
     }
     String storeDir = "demo-store";
@@ -174,10 +176,11 @@ public final class CacheDemo {
    */
   private static String freshStore(String location) throws IOException {
     if (location.startsWith("jdbc:")) {
-      var s = store(location);
-      if (!s.blocks().isEmpty()) {
-        throw new IllegalArgumentException(s.location() + " already holds " + s.blocks().size() + " block(s): the demo "
-            + "starts from an empty store (empty it with: java -jar toolkit/target/memokit.jar clear-store URL --yes)");
+      try (var s = store(location)) {
+        if (!s.blocks().isEmpty()) {
+          throw new IllegalArgumentException(s.location() + " already holds " + s.blocks().size() + " block(s): the "
+              + "demo starts from an empty store (empty it with: java -jar toolkit/target/memokit.jar clear-store URL --yes)");
+        }
       }
       return location;
     }
