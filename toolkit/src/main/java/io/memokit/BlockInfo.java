@@ -46,8 +46,9 @@ public record BlockInfo(String name, String version, String code, int arity, lon
 
   @Override
   public String toString() {
-    return blockName() + " hits=" + hits + " misses=" + misses + " size=" + size + "/" + maxsize
-        + (errors > 0 ? " errors=" + errors : "") + (pending > 0 ? " pending=" + pending : "") + " bytes=" + bytes
+    // The words of the tables (io.memokit.display.Vocabulary).
+    return blockName() + " hits=" + hits + " misses=" + misses + " cells=" + size + " maxsize=" + maxsize
+        + " errors=" + errors + " computing=" + pending + " bytes=" + io.memokit.display.Vocabulary.bytes(bytes)
         + ", keyed by " + keyedBy;
   }
 }

@@ -23,7 +23,9 @@ public record CellInfo(long id, State state, Instant created, Instant lastHit, l
 
   @Override
   public String toString() {
-    return "#" + id + " " + state + " size=" + size + " hits=" + hits + " lastHit=" + lastHit
-        + " cpu=" + cpuTime.toMillis() + "ms wall=" + wallTime.toMillis() + "ms";
+    // The words of the tables (io.memokit.display.Vocabulary).
+    var v = io.memokit.display.Vocabulary.cellRow(this);
+    return "cell " + v.get(0) + " " + v.get(1) + " hits=" + v.get(2) + " bytes=" + v.get(3) + " CPU=" + v.get(4) + " wall="
+        + v.get(5) + " last hit=" + v.get(6);
   }
 }

@@ -34,6 +34,7 @@ class CommandLineTest {
 
   private static final Path JAR = Notebooks.ROOT.resolve("toolkit/target/memokit.jar");
   static final String SIZE = "\\d+(\\.\\d)? (B|KiB|MiB|GiB)";
+  static final String DURATION = "(\\d+ (\u00b5s|ms)|\\d+\\.\\d s)";
 
   @TempDir
   Path tmp;
@@ -201,14 +202,14 @@ class CommandLineTest {
   void blocksListsEveryBlockWithHumanSizesAndATotal() throws Exception {
     Path store = fixture();
     Run r = succeeds("blocks", store);
-    assertTrue(r.lines().get(0).matches("block +hits +misses +cells +maxsize +errors +size"), r.toString());
+    assertTrue(r.lines().get(0).matches("block +keyed by +hits +misses +cells +maxsize +errors +computing +bytes"), r.toString());
     assertEquals(2 + 4, r.lines().size(), r.toString());
     for (String name : blockNames(store)) {
       assertTrue(r.line(name + " ").matches(".* " + SIZE), r.toString());
     }
-    assertTrue(r.line("v{3}(1) ").matches("v\\{3}\\(1\\) +1 +2 +2 +1024 +1 +\\d+\\.\\d KiB"), r.toString());
+    assertTrue(r.line("v{3}(1) ").matches("v\\{3}\\(1\\) +version 3 +1 +2 +2 +1024 +1 +0 +\\d+\\.\\d KiB"), r.toString());
     // hits 1 (sq) + 1 (v); misses 2 + 1 + 1 + 2; cells 2 + 1 + 1 + 2; errors 1
-    assertTrue(r.line("total: 4 blocks").matches("total: 4 blocks +2 +6 +6 +1 +\\d+\\.\\d KiB"), r.toString());
+    assertTrue(r.line("total: 4 blocks").matches("total: 4 blocks +2 +6 +6 +1 +0 +\\d+\\.\\d KiB"), r.toString());
   }
 
   @Test
@@ -217,14 +218,14 @@ class CommandLineTest {
     Run add = succeeds("cells", store, "add");
     assertTrue(add.lines().get(0).startsWith("block add(2)#"), add.toString());
     String cell = add.lines().get(2);
-    assertTrue(cell.matches(" +\\d+ +VALUE +0 +" + SIZE + " +\\d+ +\\d+"), "never hit: no last hit\n" + add);
+    assertTrue(cell.matches("\\d+ +value +0 +" + SIZE + " +" + DURATION + " +" + DURATION), "never hit: no last hit\n" + add);
     assertEquals(add.lines(), succeeds("cells", store, "add(2)").lines());
 
     Run v = succeeds("cells", store, "v");
     assertTrue(v.lines().get(0).startsWith("block v{3}(1) in "), v.toString());
-    assertTrue(v.lines().stream().anyMatch(l -> l.matches(" +\\d+ +VALUE +1 +" + SIZE + " +\\d+ +\\d+ +"
+    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +value +1 +" + SIZE + " +" + DURATION + " +" + DURATION + " +"
         + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d")), "a hit cell has its last hit\n" + v);
-    assertTrue(v.lines().stream().anyMatch(l -> l.matches(" +\\d+ +ERROR +0 +" + SIZE + " +\\d+ +\\d+")), v.toString());
+    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +exception +0 +" + SIZE + " +" + DURATION + " +" + DURATION)), v.toString());
 
     List<String> sq = sqNames(store);
     assertEquals(2, sq.size(), sq.toString());
@@ -286,7 +287,7 @@ class CommandLineTest {
     Run done = succeeds("clear-store", store, "--yes");
     assertTrue(done.out.startsWith("removed 4 blocks (6 cells, "), done.toString());
     assertTrue(Files.exists(store.resolve("memokit.store")), "the store itself stays");
-    assertTrue(succeeds("blocks", store).line("total: 0 blocks").matches("total: 0 blocks +0 +0 +0 +0 +0 B"));
+    assertTrue(succeeds("blocks", store).line("total: 0 blocks").matches("total: 0 blocks +0 +0 +0 +0 +0 +0 B"));
     assertEquals(store.toRealPath() + " has no blocks: nothing to remove", succeeds("clear-store", store).out.strip());
   }
 

@@ -63,7 +63,7 @@ class NotebookTest {
         .outputs(300);
     assertNoErrors(out);
     String all = String.join("\n", out);
-    for (String header : List.of(">block<", ">keyed by<", ">hits<", ">misses<", ">maxsize<", ">size<", ">cell<",
+    for (String header : List.of(">block<", ">keyed by<", ">hits<", ">misses<", ">maxsize<", ">cells<", ">bytes<", ">cell<",
         ">last hit<", ">CPU<", ">wall<")) {
       assertTrue(all.contains(header), "table header " + header + "\n" + all);
     }

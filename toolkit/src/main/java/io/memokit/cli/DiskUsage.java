@@ -2,7 +2,7 @@ package io.memokit.cli;
 
 import io.memokit.BlockInfo;
 import io.memokit.MemoStore;
-import io.memokit.display.Plain;
+import io.memokit.display.Vocabulary;
 import io.memokit.storage.Backends;
 import java.io.PrintStream;
 
@@ -25,16 +25,16 @@ final class DiskUsage {
     for (BlockInfo b : store.blocks()) {
       long n = store.block(b.blockName()).footprint();
       inBlocks += n;
-      out.printf(ROW, Plain.bytes(n), b.blockName());
+      out.printf(ROW, Vocabulary.bytes(n), b.blockName());
     }
     long total = store.bytes();
-    out.printf(ROW, Plain.bytes(Math.max(0, total - inBlocks)), database
+    out.printf(ROW, Vocabulary.bytes(Math.max(0, total - inBlocks)), database
         ? "the rest: pages of rows and indexes, free space, waits, sequences"
         : "other files: the marker, counters, hosts, waits, files being written");
-    out.printf(ROW, Plain.bytes(total), "total: " + total + " bytes " + (database ? "in schema memokit of " : "under ")
+    out.printf(ROW, Vocabulary.bytes(total), "total: " + total + " bytes " + (database ? "in schema memokit of " : "under ")
         + store.location());
     long limit = store.byteLimit();
-    if (limit > 0) out.printf(ROW, Plain.bytes(limit), "limit on the cells' bytes (java -jar memokit.jar limit)");
+    if (limit > 0) out.printf(ROW, Vocabulary.bytes(limit), "limit on the cells' bytes (java -jar memokit.jar limit)");
     return 0;
   }
 }

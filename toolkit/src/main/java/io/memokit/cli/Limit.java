@@ -1,7 +1,7 @@
 package io.memokit.cli;
 
 import io.memokit.MemoStore;
-import io.memokit.display.Plain;
+import io.memokit.display.Vocabulary;
 import java.io.PrintStream;
 
 /** {@code limit STORE SIZE}: the store-wide byte limit, kept in the store for every process. */
@@ -17,7 +17,7 @@ final class Limit {
     MemoStore store = Stores.existing(args.get(0));
     int evicted = store.limitBytes(size);
     out.println(size == 0 ? store.location() + " has no byte limit"
-        : store.location() + " keeps its cells under " + Plain.bytes(size) + " (" + size + " bytes); "
+        : store.location() + " keeps its cells under " + Vocabulary.bytes(size) + " (" + size + " bytes); "
             + CellChanges.cells(evicted) + " evicted now");
     return 0;
   }

@@ -22,9 +22,9 @@ public final class Main {
 
   static final List<Command> COMMANDS = List.of(
       new Command("blocks", List.of("STORE"), List.of(),
-          "every block: hits, misses, cells, maxsize, errors, size of its values; then the total", BlockTable::print),
+          "every block: keyed by, hits, misses, cells, maxsize, errors, computing, bytes; a total row", BlockTable::print),
       new Command("cells", List.of("STORE", "BLOCK"), List.of(),
-          "a block's cells: state, hits, size, CPU and wall time, last hit (empty if never hit)", CellTable::print),
+          "a block's cells: state, hits, bytes, CPU and wall time, last hit (empty if never hit)", CellTable::print),
       new Command("du", List.of("STORE"), List.of(),
           "bytes of all files under the store: per block, the rest, and the total", DiskUsage::print),
       new Command("limit", List.of("STORE", "SIZE"), List.of(),

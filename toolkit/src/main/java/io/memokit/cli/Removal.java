@@ -3,7 +3,7 @@ package io.memokit.cli;
 import io.memokit.BlockInfo;
 import io.memokit.MemoStore;
 import io.memokit.StoredBlock;
-import io.memokit.display.Plain;
+import io.memokit.display.Vocabulary;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ final class Removal {
     List<String> users = block.usedBy();
     if (!users.isEmpty()) throw CliError.failure("kept block " + b.blockName() + ": in use by " + String.join(", ", users));
     block.remove();
-    out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Plain.bytes(b.bytes())
+    out.println("removed block " + b.blockName() + " (" + CellChanges.cells(b.size()) + ", " + Vocabulary.bytes(b.bytes())
         + ") from " + store.location());
     return 0;
   }
@@ -41,7 +41,7 @@ final class Removal {
     long cells = blocks.stream().mapToLong(BlockInfo::size).sum();
     long bytes = blocks.stream().mapToLong(BlockInfo::bytes).sum();
     String what = blocks.size() + (blocks.size() == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
-        + Plain.bytes(bytes) + ")";
+        + Vocabulary.bytes(bytes) + ")";
     if (!args.has("--yes")) {
       out.println("clear-store would remove " + what + " from " + store.location() + ":");
       for (BlockInfo b : blocks) out.println("  " + b.blockName());
@@ -88,7 +88,7 @@ final class Removal {
       bytes += b.bytes();
     }
     out.println("removed " + removed + (removed == 1 ? " block" : " blocks") + " (" + CellChanges.cells(cells) + ", "
-        + Plain.bytes(bytes) + ") from " + store.location());
+        + Vocabulary.bytes(bytes) + ") from " + store.location());
     return 0;
   }
 }

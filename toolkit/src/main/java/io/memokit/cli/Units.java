@@ -1,15 +1,9 @@
 package io.memokit.cli;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** How the command line writes sizes (B, KiB, MiB, ...) and times (local, to the second). */
+/** How the command line reads sizes a user writes ({@code 500M}, {@code 1.5G}: powers of 1024). */
 final class Units {
-
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-      .withZone(ZoneId.systemDefault());
 
   private Units() {}
 
@@ -23,10 +17,5 @@ final class Units {
     int power = m.group(2).isEmpty() ? 0 : "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
     double v = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
     return v > Long.MAX_VALUE ? -1 : (long) v;
-  }
-
-  /** {@code 2026-11-25 14:32:13}, in this machine's time zone. */
-  static String time(Instant t) {
-    return TIME.format(t);
   }
 }

@@ -7,10 +7,6 @@ import io.memokit.MemoStore;
 import io.memokit.Memoized;
 import io.memokit.cell.Trace;
 import io.memokit.expr.ChainMap;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,9 +18,7 @@ import java.util.Set;
  */
 public final class Html {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-      .withZone(ZoneId.systemDefault());
-  private static final String TABLE = "<table class=\"memokit\" style=\"border-collapse:collapse;font-size:90%\">";
+    private static final String TABLE = "<table class=\"memokit\" style=\"border-collapse:collapse;font-size:90%\">";
   private static final String CELL_STYLE = "border:1px solid #ccc;padding:2px 8px;text-align:";
   private static final String TH_STYLE = ";background:#f3f3f3";
   /** Columns of names and words, left-aligned; numbers, sizes, times and dates are right-aligned. */
@@ -56,38 +50,13 @@ public final class Html {
         + esc(Trace.shown(store)) + "</code>" + blocks(List.of(info)) + cells(cells) + "</div>";
   }
 
-  /** The columns of a block table, in HTML and in plain text. */
-  static final List<String> BLOCK_COLUMNS = List.of("block", "keyed by", "arity", "hits", "misses", "maxsize", "size",
-      "errors", "computing", "bytes");
-
-  /** The columns of a cell table, in HTML and in plain text. */
-  static final List<String> CELL_COLUMNS = List.of("cell", "state", "last hit", "hits", "size", "CPU", "wall");
-
-  /** A block's row under {@link #BLOCK_COLUMNS}, as texts. */
-  static List<String> blockRow(BlockInfo b) {
-    return List.of(b.name(), b.keyedBy(), String.valueOf(b.arity()), String.valueOf(b.hits()),
-        String.valueOf(b.misses()), String.valueOf(b.maxsize()), String.valueOf(b.size()), String.valueOf(b.errors()),
-        String.valueOf(b.pending()), Plain.bytes(b.bytes()));
-  }
-
-  /** A cell's row under {@link #CELL_COLUMNS}, as texts (HTML marks a stored exception besides). */
-  static List<String> cellRow(CellInfo c) {
-    String state = switch (c.state()) {
-      case ERROR -> "exception";
-      case COMPUTING -> "computing";
-      default -> "value";
-    };
-    return List.of(String.valueOf(c.id()), state, c.hits() == 0 ? "" : time(c.lastHit()), String.valueOf(c.hits()),
-        c.state() == CellInfo.State.ERROR ? "*" + Plain.bytes(c.size()) : Plain.bytes(c.size()), duration(c.cpuTime()), duration(c.wallTime()));
-  }
-
   /** Blocks with version, hits, misses, maxsize and size. */
   public static String blocks(List<BlockInfo> blocks) {
-    StringBuilder sb = header(BLOCK_COLUMNS);
+    StringBuilder sb = header(Vocabulary.BLOCK_COLUMNS);
     for (BlockInfo b : blocks) {
       sb.append("<tr>");
-      List<String> row = blockRow(b);
-      for (int i = 0; i < row.size(); i++) sb.append(td(BLOCK_COLUMNS.get(i), esc(row.get(i))));
+      List<String> row = Vocabulary.blockRow(b);
+      for (int i = 0; i < row.size(); i++) sb.append(td(Vocabulary.BLOCK_COLUMNS.get(i), esc(row.get(i))));
       sb.append("</tr>");
     }
     return sb.append("</table>").toString();
@@ -95,18 +64,18 @@ public final class Html {
 
   /** Cells with id, state, last hit, hits, size, CPU and wall time; stored exceptions marked. */
   public static String cells(List<CellInfo> cells) {
-    StringBuilder sb = header(CELL_COLUMNS);
+    StringBuilder sb = header(Vocabulary.CELL_COLUMNS);
     for (CellInfo c : cells) {
       String style = switch (c.state()) {
         case ERROR -> " style=\"background:#fde8e8\"";
         case COMPUTING -> " style=\"background:#fff6d6\"";
         default -> "";
       };
-      List<String> row = cellRow(c);
+      List<String> row = Vocabulary.cellRow(c);
       sb.append("<tr").append(style).append(">");
       for (int i = 0; i < row.size(); i++) {
         boolean warn = i == 1 && c.state() == CellInfo.State.ERROR;
-        sb.append(td(CELL_COLUMNS.get(i), (warn ? "&#9888; " : "") + esc(row.get(i))));
+        sb.append(td(Vocabulary.CELL_COLUMNS.get(i), (warn ? "&#9888; " : "") + esc(row.get(i))));
       }
       sb.append("</tr>");
     }
@@ -195,17 +164,6 @@ public final class Html {
   /** A cell of {@code column} holding {@code html}. */
   private static String td(String column, String html) {
     return "<td style=\"" + CELL_STYLE + align(column) + "\">" + html + "</td>";
-  }
-
-  static String time(Instant t) {
-    return TIME.format(t);
-  }
-
-  static String duration(Duration d) {
-    long ms = d.toMillis();
-    if (ms < 1) return (d.toNanos() / 1000) + " \u00b5s";
-    if (ms < 10_000) return ms + " ms";
-    return String.format("%.1f s", ms / 1000.0);
   }
 
   public static String esc(String s) {

@@ -25,28 +25,21 @@ public final class Plain {
         + (cells.isEmpty() ? "no cells" : cells(cells));
   }
 
-  /** Blocks as a table: the columns of {@link Html#blocks}. */
+  /** Blocks as a table: the columns of {@link Vocabulary#BLOCK_COLUMNS}. */
   public static String blocks(List<BlockInfo> blocks) {
-    return table(Html.BLOCK_COLUMNS, blocks.stream().map(Html::blockRow).toList());
+    return table(Vocabulary.BLOCK_COLUMNS, blocks.stream().map(Vocabulary::blockRow).toList());
   }
 
-  /** Cells as a table: the columns of {@link Html#cells}; a stored exception's size is marked {@code *}. */
+  /** Blocks as a table with a total row at the end. */
+  public static String blocksWithTotal(List<BlockInfo> blocks) {
+    List<List<String>> rows = new ArrayList<>(blocks.stream().map(Vocabulary::blockRow).toList());
+    rows.add(Vocabulary.totalRow(blocks));
+    return table(Vocabulary.BLOCK_COLUMNS, rows);
+  }
+
+  /** Cells as a table: the columns of {@link Vocabulary#CELL_COLUMNS}. */
   public static String cells(List<CellInfo> cells) {
-    return table(Html.CELL_COLUMNS, cells.stream().map(Html::cellRow).toList());
-  }
-
-  private static final String[] PREFIXES = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
-  /** A size as every rendering shows it: {@code 512 B}, {@code 1.5 KiB}, {@code 12.0 MiB}, in powers of 1024. */
-  public static String bytes(long n) {
-    if (n < 1024) return n + " B";
-    double v = n;
-    int i = -1;
-    while (v >= 1024 && i < PREFIXES.length - 1) {
-      v /= 1024;
-      i++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, PREFIXES[i]);
+    return table(Vocabulary.CELL_COLUMNS, cells.stream().map(Vocabulary::cellRow).toList());
   }
 
   /** Left-aligned columns two spaces apart, a header line first; no trailing spaces. */

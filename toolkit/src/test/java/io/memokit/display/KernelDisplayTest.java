@@ -71,8 +71,8 @@ class KernelDisplayTest {
     assertTrue(lines.get(1).startsWith("block") && lines.get(1).contains("hits") && lines.get(1).contains("misses"),
         b.text());
     List<String> row = List.of(lines.get(2).split(" {2,}"));
-    assertEquals(square.name(), row.get(0), b.text());
-    assertEquals(List.of("1", "1", "1"), row.subList(2, 5), "arity, hits, misses: " + b.text());
+    assertEquals(square.info().blockName(), row.get(0), b.text());
+    assertEquals(List.of("1", "1", "1"), row.subList(2, 5), "hits, misses, cells: " + b.text());
     assertFalse(b.text().contains("<"), b.text());
   }
 
@@ -89,7 +89,7 @@ class KernelDisplayTest {
     assertEquals(label + " in " + store.path(), lines.get(0));
     assertTrue(lines.get(1).startsWith("block"), b.text());
     assertTrue(lines.get(3).startsWith("cell") && lines.get(3).contains("last hit"), b.text());
-    assertTrue(lines.get(4).matches("1 +value +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +1 +\\d+ B .*"), b.text());
+    assertTrue(lines.get(4).matches("1 +value +1 +\\d+ B .* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), b.text());
   }
 
   @ParameterizedTest

@@ -1,0 +1,97 @@
+package io.memokit.display;
+
+import io.memokit.BlockInfo;
+import io.memokit.CellInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The words, units and time zone every rendering of a store uses: the notebook tables (HTML and
+ * plain text), the command line's tables, and the API's text forms ({@code info()},
+ * {@code cells()}). A block is named as the command line addresses it ({@code sq(1)#3fa2...});
+ * {@code cells} counts cells, {@code bytes} measures what is stored, in powers of 1024
+ * ({@code 1.5 KiB}); times are this machine's local time to the second; a cell never hit has an
+ * empty {@code last hit}; CPU and wall times read {@code 35 µs}, {@code 12 ms} or {@code 1.2 s}.
+ */
+public final class Vocabulary {
+
+  /** The columns of a block table. */
+  public static final List<String> BLOCK_COLUMNS = List.of("block", "keyed by", "hits", "misses", "cells", "maxsize",
+      "errors", "computing", "bytes");
+
+  /** The columns of a cell table. */
+  public static final List<String> CELL_COLUMNS = List.of("cell", "state", "hits", "bytes", "CPU", "wall", "last hit");
+
+  private static final String[] PREFIXES = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+      .withZone(ZoneId.systemDefault());
+
+  private Vocabulary() {}
+
+  /** A block's row under {@link #BLOCK_COLUMNS}. */
+  public static List<String> blockRow(BlockInfo b) {
+    return List.of(b.blockName(), b.keyedBy(), String.valueOf(b.hits()), String.valueOf(b.misses()),
+        String.valueOf(b.size()), String.valueOf(b.maxsize()), String.valueOf(b.errors()), String.valueOf(b.pending()),
+        bytes(b.bytes()));
+  }
+
+  /** The total row of a block table (maxsize and keyed by left empty). */
+  public static List<String> totalRow(List<BlockInfo> blocks) {
+    return List.of("total: " + blocks.size() + (blocks.size() == 1 ? " block" : " blocks"), "",
+        String.valueOf(blocks.stream().mapToLong(BlockInfo::hits).sum()),
+        String.valueOf(blocks.stream().mapToLong(BlockInfo::misses).sum()),
+        String.valueOf(blocks.stream().mapToLong(BlockInfo::size).sum()), "",
+        String.valueOf(blocks.stream().mapToLong(BlockInfo::errors).sum()),
+        String.valueOf(blocks.stream().mapToLong(BlockInfo::pending).sum()),
+        bytes(blocks.stream().mapToLong(BlockInfo::bytes).sum()));
+  }
+
+  /** A cell's row under {@link #CELL_COLUMNS}. */
+  public static List<String> cellRow(CellInfo c) {
+    return List.of(String.valueOf(c.id()), state(c.state()), String.valueOf(c.hits()), bytes(c.size()),
+        duration(c.cpuTime()), duration(c.wallTime()), lastHit(c));
+  }
+
+  /** {@code value}, {@code exception} or {@code computing}. */
+  public static String state(CellInfo.State s) {
+    return switch (s) {
+      case ERROR -> "exception";
+      case COMPUTING -> "computing";
+      default -> "value";
+    };
+  }
+
+  /** When the cell was last hit, local time; empty if never. */
+  public static String lastHit(CellInfo c) {
+    return c.hits() == 0 ? "" : time(c.lastHit());
+  }
+
+  /** {@code 512 B}, {@code 1.5 KiB}, {@code 12.0 MiB}: one decimal from KiB on, in powers of 1024. */
+  public static String bytes(long n) {
+    if (n < 1024) return n + " B";
+    double v = n;
+    int i = -1;
+    while (v >= 1024 && i < PREFIXES.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, PREFIXES[i]);
+  }
+
+  /** {@code 2026-11-25 14:32:13}, this machine's local time. */
+  public static String time(Instant t) {
+    return TIME.format(t);
+  }
+
+  /** {@code 35 µs}, {@code 12 ms}, {@code 1.2 s}. */
+  public static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 1) return (d.toNanos() / 1000) + " \u00b5s";
+    if (ms < 10_000) return ms + " ms";
+    return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+  }
+}
