@@ -1,6 +1,7 @@
 package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
+import io.memokit.storage.GenerationPresence;
 import io.memokit.storage.Presence;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
@@ -66,39 +67,31 @@ final class Hits {
     return new SlotPresence(slot, cellId, keyHi, keyLo, generation);
   }
 
-  private final class SlotPresence implements Presence {
+  private final class SlotPresence extends GenerationPresence {
     private final long slot;
-    private final long cellId;
     private final long keyHi;
     private final long keyLo;
-    private volatile long validatedAt;
 
     SlotPresence(long slot, long cellId, long keyHi, long keyLo, long generation) {
+      super(cellId, generation);
       this.slot = slot;
-      this.cellId = cellId;
       this.keyHi = keyHi;
       this.keyLo = keyLo;
-      this.validatedAt = generation;
     }
 
     @Override
-    public long cellId() {
-      return cellId;
+    protected long generation() {
+      return files.table().generation();
     }
 
     @Override
-    public boolean stillStored() {
-      SlotTable t = files.table();
-      long generation = t.generation();
-      if (generation == validatedAt) return true;
-      if (!t.holds(slot, cellId, keyHi, keyLo)) return false;
-      validatedAt = generation;
-      return true;
+    protected boolean holdsCell() {
+      return files.table().holds(slot, cellId(), keyHi, keyLo);
     }
 
     @Override
     public void publishHits(long n, long lastHitMillis) {
-      files.table().addHits(slot, cellId, keyHi, keyLo, n, lastHitMillis);
+      files.table().addHits(slot, cellId(), keyHi, keyLo, n, lastHitMillis);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.memokit.storage.postgres;
 
 import io.memokit.function.FunctionId;
+import io.memokit.storage.GenerationPresence;
 import io.memokit.storage.Presence;
 import io.memokit.storage.StoredCell;
 import java.sql.Connection;
@@ -137,39 +138,32 @@ final class Hits {
    * validated at ({@link Watches} bounds how old that knowledge may be); re-validated by one query
    * when the generation moved (another cell of the block may have gone, not this one).
    */
-  private final class RowPresence implements Presence {
+  private final class RowPresence extends GenerationPresence {
     private final Watches.Watch watch;
-    private final long cellId;
-    private volatile long validatedAt;
 
     RowPresence(Watches.Watch watch, long cellId, long generation) {
+      super(cellId, generation);
       this.watch = watch;
-      this.cellId = cellId;
-      this.validatedAt = generation;
     }
 
     @Override
-    public long cellId() {
-      return cellId;
-    }
-
-    @Override
-    public boolean stillStored() {
-      if (!store.watches().current(watch)) return false;
+    protected long generation() {
+      if (!store.watches().current(watch)) return UNKNOWN;
       long generation = watch.generation;
-      if (generation == validatedAt) return true;
-      if (generation == Watches.GONE) return false;
+      return generation == Watches.GONE ? UNKNOWN : generation;
+    }
+
+    @Override
+    protected boolean holdsCell() {
       try {
-        boolean stored = store.connections().call(c -> {
+        return store.connections().call(c -> {
           try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM memokit.cells WHERE id = ? AND state > 0")) {
-            q.setLong(1, cellId);
+            q.setLong(1, cellId());
             try (ResultSet r = q.executeQuery()) {
               return r.next();
             }
           }
         });
-        if (stored) validatedAt = generation;
-        return stored;
       } catch (SQLException e) {
         return false;
       }
@@ -177,7 +171,7 @@ final class Hits {
 
     @Override
     public void publishHits(long n, long lastHitMillis) {
-      queue(watch.blockId, cellId, n, lastHitMillis); // written by flush, at the end of the round (flushHits)
+      queue(watch.blockId, cellId(), n, lastHitMillis); // written by flush, at the end of the round (flushHits)
     }
   }
 }
