@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.Memo.Fn1;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +106,7 @@ class ReadVariablesTest extends OnEachStoreKind {
   void aValueWithNoKeyCountsByTypeIsSaidOnceAndListed() {
     String name = "f" + kind.ordinal(); // a notice is said once per process and function
     var f = memo(s, name, (Integer x) -> x + (thread.isAlive() ? 1 : 0));
-    String err = stderrOf(() -> {
+    String err = Stderr.of(() -> {
       assertEquals(1, f.apply(1));
       assertEquals(1, f.apply(1));
       assertEquals(2, f.apply(2));
@@ -169,17 +167,5 @@ class ReadVariablesTest extends OnEachStoreKind {
     k = 4;
     assertEquals(8, f.apply(2));
     assertEquals("MISS MISS", recorder.kinds());
-  }
-
-  private static String stderrOf(Runnable r) {
-    PrintStream was = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(out, true));
-    try {
-      r.run();
-    } finally {
-      System.setErr(was);
-    }
-    return out.toString();
   }
 }

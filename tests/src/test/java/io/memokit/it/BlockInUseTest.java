@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.BlockInfo;
 import io.memokit.MemoStore;
+import io.memokit.Stderr;
 import io.memokit.it.workers.UseWorker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +48,9 @@ class BlockInUseTest {
           .blockName();
       String inUse = "in use by proc " + other.pid() + " on ";
 
-      String err = stderrOf(() -> assertEquals(0, s.clearObsolete()));
+      String err = Stderr.of(() -> assertEquals(0, s.clearObsolete()));
       assertTrue(err.startsWith("memokit: kept block " + theirs + " of ") && err.contains(inUse), err);
-      assertEquals(0, stderrOf(() -> assertEquals(0, s.clearObsolete(Duration.ZERO))).lines()
+      assertEquals(0, Stderr.of(() -> assertEquals(0, s.clearObsolete(Duration.ZERO))).lines()
           .filter(l -> !l.contains(inUse)).count(), "only the other kernel's block was a candidate");
       CommandLineTest.Run removal = CommandLineTest.fails(1, "remove", location, theirs);
       assertTrue(removal.err().contains("kept block " + theirs + ": " + inUse), removal.toString());
@@ -129,17 +128,5 @@ class BlockInUseTest {
         System.out.println("= " + s.clearObsolete());
         """);
     assertEquals(List.of("= 1"), JShellSessions.seen(c), String.join("\n", c));
-  }
-
-  private static String stderrOf(Runnable r) {
-    PrintStream was = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(out, true));
-    try {
-      r.run();
-    } finally {
-      System.setErr(was);
-    }
-    return out.toString();
   }
 }
