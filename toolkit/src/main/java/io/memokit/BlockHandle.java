@@ -44,12 +44,14 @@ final class BlockHandle implements StoredBlock {
     });
   }
 
-  private BlockBackend backend() {
-    return OpenStore.unchecked(() -> store.backend().block(id));
+  /** A management call on this block's backend, found once per call. */
+  private interface OnBlock<T> {
+    T run(BlockBackend block) throws IOException;
   }
 
-  private <T> T managed(Management<T> action) {
-    return managed(backend(), store.location(), action);
+  private <T> T managed(OnBlock<T> action) {
+    BlockBackend block = OpenStore.unchecked(() -> store.backend().block(id));
+    return managed(block, store.location(), () -> action.run(block));
   }
 
   @Override
@@ -59,33 +61,33 @@ final class BlockHandle implements StoredBlock {
 
   @Override
   public BlockInfo info() {
-    return managed(() -> OpenStore.info(backend()));
+    return managed(OpenStore::info);
   }
 
   @Override
   public List<CellInfo> cells() {
-    return managed(() -> OpenStore.cells(backend()));
+    return managed(OpenStore::cells);
   }
 
   @Override
   public int clear() {
-    return managed(() -> backend().clear());
+    return managed(BlockBackend::clear);
   }
 
   @Override
   public int clearErrors() {
-    return managed(() -> backend().clearErrors());
+    return managed(BlockBackend::clearErrors);
   }
 
   @Override
   public int resize(int maxsize) {
     io.memokit.storage.StoreSettings.checkMaxsize("resize: maxsize", maxsize);
-    return managed(() -> backend().resize(maxsize));
+    return managed(b -> b.resize(maxsize));
   }
 
   @Override
   public Instant lastUsed() {
-    return managed(() -> Instant.ofEpochMilli(backend().lastUsedMillis()));
+    return managed(b -> Instant.ofEpochMilli(b.lastUsedMillis()));
   }
 
   @Override
