@@ -77,6 +77,13 @@ public interface BlockBackend {
   /** Removes the cells holding a stored exception. Returns how many. */
   int clearErrors() throws IOException;
 
+  /**
+   * Removes {@code key}'s finished cell, if there is one, as an eviction would: every process's
+   * memory of it is invalid from then on. A cell being computed is left to finish. Returns whether
+   * a cell was removed.
+   */
+  boolean remove(CellKey key) throws IOException;
+
   /** Sets the block's maxsize (1 or more: the caller checks it), evicting the least recently hit cells beyond it. Returns how many. */
   int resize(int maxsize) throws IOException;
 

@@ -12,4 +12,10 @@ public interface StoredCell {
 
   /** What was stored. */
   Payload payload();
+
+  /**
+   * When it was computed and how long that took, or {@code null} when the read did not fetch it (a
+   * backend may leave it out of the read that comes with a claim).
+   */
+  Claim.Timing timing();
 }

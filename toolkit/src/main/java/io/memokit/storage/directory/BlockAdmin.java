@@ -44,7 +44,7 @@ final class BlockAdmin {
    * Removes a finished cell's record, then frees its slot (admin lock held): deletes its own file;
    * a record in the values log becomes dead space there, counted for compaction.
    */
-  private void discard(SlotTable.Slot s) throws IOException {
+  void discard(SlotTable.Slot s) throws IOException {
     if (!ValuesLog.isLogged(s.location())) Files.deleteIfExists(files.cellPath(s.keyHi(), s.keyLo()));
     files.table().free(s.index());
   }
@@ -196,6 +196,18 @@ final class BlockAdmin {
 
   int clearErrors() throws IOException {
     return files.withAdmin(() -> removeCells(s -> s.state() == SlotTable.ERROR));
+  }
+
+  /** Removes the finished cell of key hash {@code hi}, {@code lo}, if any, in one admin section. */
+  boolean remove(long hi, long lo) throws IOException {
+    return files.withAdmin(() -> {
+      long slot = CellReads.findSlot(files, hi, lo, true);
+      if (slot < 0) return false;
+      SlotTable.Slot s = files.table().read(slot);
+      if (s == null || !s.isFinished()) return false;
+      discard(s);
+      return true;
+    });
   }
 
   /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */

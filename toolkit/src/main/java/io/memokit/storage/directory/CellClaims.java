@@ -109,13 +109,16 @@ final class CellClaims {
       long now = files.store().settings().clockMillis().getAsLong();
       return files.withAdmin(() -> {
         // A key has at most one slot: a pending one is left by a process that died (this claim
-        // proves it), a finished one is stale (its file is gone or damaged, or it was read).
+        // proves it), a finished one is stale (its file is gone or damaged, or it was read and
+        // refused: expired, or not valid for the caller).
         long pending = -1;
         long existing = files.table().find(key.hashHi(), key.hashLo());
         if (existing >= 0) {
           SlotTable.Slot s = files.table().read(existing);
           if (s != null && s.state() == SlotTable.PENDING) {
             pending = existing;
+          } else if (s != null && s.isFinished()) {
+            admin.discard(s); // its own file too, if it has one: a cell a validity rule refused is replaced
           } else if (s != null) {
             files.table().free(existing);
           }

@@ -1,6 +1,7 @@
 package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
+import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
@@ -45,7 +46,14 @@ final class CellReads {
 
   /** Where a finished cell was read from: its slot (or the slot its file names) and its record's location. */
   /** A finished cell read from the block's files: its record, the slot that named it, and where the record is. */
-  record Found(long cellId, Payload payload, CellFile.Stored stored, long slot, long location) implements StoredCell {}
+  record Found(long cellId, Payload payload, CellFile.Stored stored, long slot, long location) implements StoredCell {
+    @Override
+    public Claim.Timing timing() {
+      if (stored == null) return null;
+      CellFile.Meta m = stored.meta();
+      return new Claim.Timing(m.created(), m.cpuNanos(), m.wallNanos());
+    }
+  }
 
   /**
    * The finished cell of {@code key}, or {@code null} if there is none. A corrupted or torn record

@@ -139,6 +139,12 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     return admin.clearErrors();
   }
 
+  @Override
+  public boolean remove(CellKey key) throws IOException {
+    publishHits();
+    return admin.remove(key.hashHi(), key.hashLo());
+  }
+
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */
   @Override
   public int resize(int maxsize) throws IOException {

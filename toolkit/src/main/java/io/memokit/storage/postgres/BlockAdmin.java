@@ -1,5 +1,6 @@
 package io.memokit.storage.postgres;
 
+import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import java.io.IOException;
 import java.sql.Connection;
@@ -89,7 +90,24 @@ final class BlockAdmin {
     return remove("clear the errors of " + id.label(), " AND state = " + BlockSql.ERROR);
   }
 
+  /** Removes the finished cell of {@code key}, if any. Returns whether one was removed. */
+  boolean remove(CellKey key) throws IOException {
+    return remove("forget a cell of " + id.label(), " AND key_hi = ? AND key_lo = ? AND state > 0", (q, i) -> {
+      q.setLong(i, key.hashHi());
+      q.setLong(i + 1, key.hashLo());
+    }) > 0;
+  }
+
+  /** Binds the parameters of a removal's condition, from parameter {@code first}. */
+  private interface ConditionParameters {
+    void bind(PreparedStatement q, int first) throws SQLException;
+  }
+
   private int remove(String what, String condition) throws IOException {
+    return remove(what, condition, (q, i) -> {});
+  }
+
+  private int remove(String what, String condition, ConditionParameters parameters) throws IOException {
     publishHits.run();
     return manage(what, c -> {
       BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
@@ -97,6 +115,7 @@ final class BlockAdmin {
       try (PreparedStatement d = c.prepareStatement("WITH gone AS (DELETE FROM memokit.cells WHERE block_id = ?"
           + condition + " RETURNING state) SELECT count(*) FILTER (WHERE state > 0) FROM gone")) {
         d.setLong(1, b.id());
+        parameters.bind(d, 2);
         try (ResultSet r = d.executeQuery()) {
           r.next();
           return new long[] {r.getInt(1), b.id()};

@@ -2,6 +2,7 @@ package io.memokit.storage.postgres;
 
 import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
+import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.StoredCell;
 import java.sql.Connection;
@@ -22,19 +23,20 @@ final class CellReads {
 
   /** Where a read found a cell: its block's row and generation then, and its row's token. */
   /** A finished cell read from its row: the row's block, version token and generation, and when it was read. */
-  record RowCell(long cellId, Payload payload, long blockId, long token, long generation, long readAt)
-      implements StoredCell {}
+  record RowCell(long cellId, Payload payload, long blockId, long token, long generation, long readAt,
+                 Claim.Timing timing) implements StoredCell {}
 
   /** A finished cell's row as read, before its payload is verified. */
   record Row(long blockId, long cellId, int state, int codec, int flags, long length, int crc, byte[] key,
-             byte[] payload, int chunks, long token, long generation) {}
+             byte[] payload, int chunks, long token, long generation, Claim.Timing timing) {}
 
   /**
    * The block's row and a key's finished row, if any (key hash, then the block: by its id
    * {@link #BY_ID}, or by its identity {@link #BY_IDENTITY}); no row if the block has none.
    */
   private static final String ROW = "SELECT b.id, c.id, c.state, c.codec, c.flags, c.length, c.crc, c.key, "
-      + "c.payload, c.chunks, c.token, b.generation FROM memokit.blocks b LEFT JOIN memokit.cells c "
+      + "c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
+      + "LEFT JOIN memokit.cells c "
       + "ON c.block_id = b.id AND c.key_hi = ? AND c.key_lo = ? AND c.state > 0 WHERE ";
   /** By the block's id, as last read here: two lookups by primary key (a fifth of the time by identity). */
   private static final String BY_ID = ROW + "b.id = ?";
@@ -74,7 +76,7 @@ final class CellReads {
       @Override
       public Row read(ResultSet r) throws SQLException {
         r.getLong(2);
-        return r.wasNull() ? null : row(r, 2);
+        return r.wasNull() ? null : row(r, 2, false);
       }
     };
   }
@@ -108,21 +110,26 @@ final class CellReads {
       q.setLong(2, key.hashLo());
       block.bind(q);
       try (ResultSet r = q.executeQuery()) {
-        return r.next() ? row(r) : null;
+        return r.next() ? row(r, 1, true) : null;
       }
     }
   }
 
+  /** A row as {@link #ROW} selects it, without the timing columns. */
   static Row row(ResultSet r) throws SQLException {
-    return row(r, 1);
+    return row(r, 1, false);
   }
 
-  /** The row whose columns, as {@link #ROW} selects them, begin at column {@code from}. */
-  private static Row row(ResultSet r, int from) throws SQLException {
+  /**
+   * The row whose columns, as {@link #ROW} selects them, begin at column {@code from}; with its
+   * timing when {@code timed} (the claim's read, {@code memokit.claim_cell}, leaves it out).
+   */
+  private static Row row(ResultSet r, int from, boolean timed) throws SQLException {
     int i = from - 1;
+    Claim.Timing timing = timed ? new Claim.Timing(r.getLong(i + 13), r.getLong(i + 14), r.getLong(i + 15)) : null;
     return new Row(r.getLong(i + 1), r.getLong(i + 2), r.getInt(i + 3), r.getInt(i + 4), r.getInt(i + 5),
         r.getLong(i + 6), r.getInt(i + 7), r.getBytes(i + 8), r.getBytes(i + 9), r.getInt(i + 10), r.getLong(i + 11),
-        r.getLong(i + 12));
+        r.getLong(i + 12), timing);
   }
 
   /** The row's payload, verified (lengths, chunks, checksum); chunks are read on {@code c}, in the row's snapshot. */
@@ -199,7 +206,7 @@ final class CellReads {
       // Another key's cell under this key's hash: a 128-bit hash collision, or a row copied by hand.
       return damaged(key, new Payloads.Damaged("it holds the cell of another key"));
     }
-    return new RowCell(row.cellId(), payload, row.blockId(), row.token(), row.generation(), began);
+    return new RowCell(row.cellId(), payload, row.blockId(), row.token(), row.generation(), began, row.timing());
   }
 
   /** Work in a read-only transaction that sees one snapshot. */

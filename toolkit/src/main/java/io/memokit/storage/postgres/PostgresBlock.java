@@ -155,6 +155,11 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
+  public boolean remove(CellKey key) throws IOException {
+    return admin.remove(key);
+  }
+
+  @Override
   public int resize(int maxsize) throws IOException {
     return admin.resize(maxsize);
   }
