@@ -9,9 +9,12 @@ import io.memokit.function.FunctionRegistry;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.StoreSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * memokit's facade: persistent, cross-process memoization for JShell and notebooks. Use it as
@@ -81,6 +84,21 @@ public final class Memo {
      * split its cells. A name it does not read is refused, naming what it reads.
      */
     MemoFn0<R> ignoring(String... variables);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached();
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek();
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget();
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn0<R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn0<R> validIf(Predicate<CellAge> valid);
   }
 
   /**
@@ -123,6 +141,21 @@ public final class Memo {
      * differing only there share one cell.
      */
     MemoFn1<A, R> ignoringArguments(int... positions);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached(A a);
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek(A a);
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget(A a);
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn1<A, R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn1<A, R> validIf(Predicate<CellAge> valid);
 
     /**
      * A sweep: this function over {@code inputs}, shared with every process sweeping the same inputs
@@ -186,6 +219,21 @@ public final class Memo {
      * differing only there share one cell.
      */
     MemoFn2<A, B, R> ignoringArguments(int... positions);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached(A a, B b);
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek(A a, B b);
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget(A a, B b);
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn2<A, B, R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn2<A, B, R> validIf(Predicate<CellAge> valid);
   }
 
   /**
@@ -228,6 +276,21 @@ public final class Memo {
      * differing only there share one cell.
      */
     MemoFn3<A, B, C, R> ignoringArguments(int... positions);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached(A a, B b, C c);
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek(A a, B b, C c);
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget(A a, B b, C c);
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn3<A, B, C, R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn3<A, B, C, R> validIf(Predicate<CellAge> valid);
   }
 
   /**
@@ -270,6 +333,21 @@ public final class Memo {
      * differing only there share one cell.
      */
     MemoFn4<A, B, C, D, R> ignoringArguments(int... positions);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached(A a, B b, C c, D d);
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek(A a, B b, C c, D d);
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget(A a, B b, C c, D d);
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn4<A, B, C, D, R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn4<A, B, C, D, R> validIf(Predicate<CellAge> valid);
   }
 
   /**
@@ -312,6 +390,21 @@ public final class Memo {
      * differing only there share one cell.
      */
     MemoFn5<A, B, C, D, E, R> ignoringArguments(int... positions);
+
+    /** Whether this call's cell is stored and valid, as a value or an exception; never computes, never waits. */
+    boolean isCached(A a, B b, C c, D d, E e);
+
+    /** This call's stored value (a hit), never computing or waiting; empty if none. A stored exception is thrown. */
+    Optional<R> peek(A a, B b, C c, D d, E e);
+
+    /** Removes this call's cell from the store, for every process; returns whether one was stored. */
+    boolean forget(A a, B b, C c, D d, E e);
+
+    /** A view of this function that recomputes (and replaces) cells written more than {@code maxAge} ago. */
+    MemoFn5<A, B, C, D, E, R> expireAfterWrite(Duration maxAge);
+
+    /** A view of this function that uses a stored cell only if {@code valid} accepts it; else recomputes it. */
+    MemoFn5<A, B, C, D, E, R> validIf(Predicate<CellAge> valid);
   }
 
   // ---- stores -----------------------------------------------------------------------------------
@@ -372,6 +465,65 @@ public final class Memo {
    */
   public static void trace(boolean on) {
     Trace.print(on);
+  }
+
+  /**
+   * A function of 1 argument that calls itself through {@code self}, its own memoized handle, so
+   * that every level of a recursion is cached: {@code memoRecursive("fib", (self, n) -> n < 2 ? n :
+   * self.apply(n - 1) + self.apply(n - 2))}. {@code Serializable} only so that its code can be fingerprinted.
+   */
+  @FunctionalInterface
+  public interface Rec1<A, R> extends java.io.Serializable {
+    R apply(MemoFn1<A, R> self, A a) throws Exception;
+  }
+
+  /** As {@link Rec1}, of 2 arguments (a dynamic program over a grid). */
+  @FunctionalInterface
+  public interface Rec2<A, B, R> extends java.io.Serializable {
+    R apply(MemoFn2<A, B, R> self, A a, B b) throws Exception;
+  }
+
+  /** As {@link Rec1}, of 3 arguments. */
+  @FunctionalInterface
+  public interface Rec3<A, B, C, R> extends java.io.Serializable {
+    R apply(MemoFn3<A, B, C, R> self, A a, B b, C c) throws Exception;
+  }
+
+  // ---- recursive functions ----------------------------------------------------------------------
+
+  /**
+   * Memoizes a function that calls itself, written in one statement: {@code fn} receives its own
+   * memoized handle as {@code self}. Keyed by its code, as {@link #memo(String, Fn1)}. A deep
+   * recursion does not overflow the caller's stack because of memokit: every few dozen nested
+   * computations continue on a fresh thread while the caller waits.
+   */
+  public static <A, R> MemoFn1<A, R> memoRecursive(String name, Rec1<A, R> fn) {
+    return memoRecursive(store(), name, fn);
+  }
+
+  /** As {@link #memoRecursive(String, Rec1)}, in {@code store}. */
+  public static <A, R> MemoFn1<A, R> memoRecursive(MemoStore store, String name, Rec1<A, R> fn) {
+    return cast(memoize(store, NamedFn.unversioned(name, 1, fn)));
+  }
+
+  /** As {@link #memoRecursive(String, Rec1)}, of 2 arguments. */
+  public static <A, B, R> MemoFn2<A, B, R> memoRecursive(String name, Rec2<A, B, R> fn) {
+    return memoRecursive(store(), name, fn);
+  }
+
+  /** As {@link #memoRecursive(String, Rec1)}, of 2 arguments, in {@code store}. */
+  public static <A, B, R> MemoFn2<A, B, R> memoRecursive(MemoStore store, String name, Rec2<A, B, R> fn) {
+    return cast(memoize(store, NamedFn.unversioned(name, 2, fn)));
+  }
+
+  /** As {@link #memoRecursive(String, Rec1)}, of 3 arguments. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memoRecursive(String name, Rec3<A, B, C, R> fn) {
+    return memoRecursive(store(), name, fn);
+  }
+
+  /** As {@link #memoRecursive(String, Rec1)}, of 3 arguments, in {@code store}. */
+  public static <A, B, C, R> MemoFn3<A, B, C, R> memoRecursive(MemoStore store, String name, Rec3<A, B, C, R> fn) {
+    return cast(memoize(store, NamedFn.unversioned(name, 3, fn)));
   }
 
   // ---- memo and version -------------------------------------------------------------------------

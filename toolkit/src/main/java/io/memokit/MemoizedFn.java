@@ -10,13 +10,21 @@ import io.memokit.cell.Block;
 import io.memokit.cell.Notice;
 import io.memokit.cell.Sweep;
 import io.memokit.display.Progress;
+import io.memokit.display.Vocabulary;
+import io.memokit.function.CellValidity;
 import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.function.ImplicitArgs;
 import io.memokit.function.NamedFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * A memoized function: every call goes through its block in the store. One class implements every
@@ -27,13 +35,7 @@ import java.util.List;
 final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, MemoFn2, MemoFn3, MemoFn4, MemoFn5 {
 
   private final OpenStore store;
-  private final boolean cacheOnly;
-  /** Exception types this handle does not store ({@link #notStoring}); empty: all are stored. */
-  private final List<Class<?>> notStored;
-  /** Variables this handle's function ignores ({@link #ignoring}): never read, never keyed. */
-  private final java.util.Set<String> ignoredVariables;
-  /** Arguments (flags, from 0) this handle's function ignores ({@link #ignoringArguments}); empty: none. */
-  private final boolean[] ignoredArgs;
+  private final Options options;
   /** The function's arity: the same for every fingerprint of its code. */
   private final int arity;
   /** The function as defined now and its block (opened on first use), replaced together. */
@@ -45,32 +47,52 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
    */
   private record Bound(NamedFunction target, Block block, ImplicitArgs reads) {}
 
-  MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly) {
-    this(store, target, cacheOnly, List.of(), java.util.Set.of(), new boolean[0]);
+  /**
+   * How this handle calls its function; each view ({@link #cacheOnly}, {@link #notStoring},
+   * {@link #ignoring}, {@link #ignoringArguments}, {@link #expireAfterWrite}, {@link #validIf})
+   * changes one part.
+   *
+   * @param cacheOnly        refuses to compute
+   * @param notStored        exception types not stored; empty: all are stored
+   * @param ignoredVariables variables the function ignores: never read, never keyed
+   * @param ignoredArgs      arguments (flags, from 0) the function ignores; empty: none
+   * @param maxAge           how old a cell may be to answer; {@code null}: any age
+   * @param validIf          what a cell must pass to answer; {@code null}: nothing
+   */
+  private record Options(boolean cacheOnly, List<Class<?>> notStored, Set<String> ignoredVariables, boolean[] ignoredArgs,
+                         Duration maxAge, Predicate<CellAge> validIf) {
+    static final Options DEFAULT = new Options(false, List.of(), Set.of(), new boolean[0], null, null);
+
+    boolean changesCalls() {
+      return !notStored.isEmpty() || maxAge != null || validIf != null;
+    }
   }
 
-  private MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly, List<Class<?>> notStored,
-                     java.util.Set<String> ignoredVariables, boolean[] ignoredArgs) {
+  MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly) {
+    this(store, target, cacheOnly ? new Options(true, List.of(), Set.of(), new boolean[0], null, null) : Options.DEFAULT);
+  }
+
+  private MemoizedFn(OpenStore store, NamedFunction target, Options options) {
     this.store = store;
-    this.cacheOnly = cacheOnly;
-    this.notStored = notStored;
-    this.ignoredVariables = ignoredVariables;
-    this.ignoredArgs = ignoredArgs;
+    this.options = options;
     this.bound = bind(target, null);
     this.arity = target.id().arity();
   }
 
   private Bound bind(NamedFunction target, Block block) {
     ImplicitArgs reads = target.implicitArgs();
-    if (!ignoredVariables.isEmpty() || ignoredArgs.length > 0) reads = reads.ignoring(ignoredVariables, ignoredArgs);
+    if (!options.ignoredVariables().isEmpty() || options.ignoredArgs().length > 0) {
+      reads = reads.ignoring(options.ignoredVariables(), options.ignoredArgs());
+    }
     return new Bound(target, block, reads);
   }
 
   /**
    * The function as this handle calls it through its block: exceptions of some types not stored,
-   * some variables and arguments ignored.
+   * some variables and arguments ignored, stored cells accepted by its validity.
    */
-  private record AsHandled(NamedFunction target, List<Class<?>> types, ImplicitArgs reads) implements NamedFunction {
+  private record AsHandled(NamedFunction target, List<Class<?>> types, ImplicitArgs reads, CellValidity validity,
+                           MemoizedFn self) implements NamedFunction {
     @Override
     public FunctionId id() {
       return target.id();
@@ -78,7 +100,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
     @Override
     public Object invoke(Object[] args) throws Exception {
-      return target.invoke(args);
+      return target instanceof NamedFn named && named.callsItself() ? named.invokeAs(self, args) : target.invoke(args);
     }
 
     @Override
@@ -95,8 +117,36 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     }
 
     @Override
+    public CellValidity validity() {
+      return validity;
+    }
+
+    @Override
     public String keyedBy() {
       return target.keyedBy();
+    }
+  }
+
+  /**
+   * A handle's expiry and validity rule, judged by the store's clock: a cell written more than
+   * {@code maxAge} ago, or that {@code rule} refuses, does not answer.
+   */
+  private record Freshness(Duration maxAge, Predicate<CellAge> rule, LongSupplier clockMillis) implements CellValidity {
+    @Override
+    public boolean valid(long cellId, boolean error, long createdMillis, long cpuNanos, long wallNanos, StringBuilder why) {
+      long written = createdMillis + wallNanos / 1_000_000;
+      Duration age = Duration.ofMillis(Math.max(0, clockMillis.getAsLong() - written));
+      if (maxAge != null && age.compareTo(maxAge) > 0) {
+        why.append("expired: written ").append(Vocabulary.age(age)).append(" ago, longer than ")
+            .append(Vocabulary.age(maxAge));
+        return false;
+      }
+      if (rule != null && !rule.test(new CellAge(cellId, error, Instant.ofEpochMilli(written), age,
+          Duration.ofNanos(cpuNanos), Duration.ofNanos(wallNanos)))) {
+        why.append("refused by validIf");
+        return false;
+      }
+      return true;
     }
   }
 
@@ -189,13 +239,16 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     }
     // A store's refusal (a role that may only read, on a miss) reaches the caller as a MemoException,
     // which a calling memoized function does not store.
-    return OpenStore.unchecked(() -> b.block().call(storing(b), args, cacheOnly));
+    return OpenStore.unchecked(() -> b.block().call(storing(b), args, options.cacheOnly()));
   }
 
   /** The function as this handle calls it through its block (see {@link AsHandled}). */
   private NamedFunction storing(Bound b) {
-    return notStored.isEmpty() && b.reads() == b.target().implicitArgs() ? b.target()
-        : new AsHandled(b.target(), notStored, b.reads());
+    boolean callsItself = b.target() instanceof NamedFn named && named.callsItself();
+    if (!options.changesCalls() && b.reads() == b.target().implicitArgs() && !callsItself) return b.target();
+    CellValidity validity = options.maxAge() == null && options.validIf() == null ? null
+        : new Freshness(options.maxAge(), options.validIf(), store.settings().clockMillis());
+    return new AsHandled(b.target(), options.notStored(), b.reads(), validity, this);
   }
 
   /** What this handle's function reads, as this handle keys it: a memoized function inside a key counts with it. */
@@ -209,8 +262,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
    * cache-only handle, which never computes).
    */
   private NamedFunction withoutStore(MemoException e) {
-    if (cacheOnly) throw e;
-    return target();
+    if (options.cacheOnly()) throw e;
+    return storing(bound());
   }
 
   /** The function and its store, as a warning about the store names them. */
@@ -219,11 +272,15 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   }
 
   private Object call(Object... args) {
+    checkArity(args);
+    return invoke(args);
+  }
+
+  private void checkArity(Object[] args) {
     if (args.length != arity) {
       FunctionId id = target().id();
       throw new IllegalArgumentException(id.label() + " takes " + arity + " argument(s), called with " + args.length);
     }
-    return invoke(args);
   }
 
   @Override
@@ -276,18 +333,23 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     } catch (MemoException e) {
       return Sweep.withoutStore(withoutStore(e), calls, where(), e, listener);
     }
-    return Sweep.through(b.block(), storing(b), calls, cacheOnly, listener);
+    return Sweep.through(b.block(), storing(b), calls, options.cacheOnly(), listener);
   }
 
   @Override
   public MemoizedFn cacheOnly() {
-    return cacheOnly ? this : new MemoizedFn(store, target(), true, notStored, ignoredVariables, ignoredArgs);
+    return options.cacheOnly() ? this : view(new Options(true, options.notStored(), options.ignoredVariables(),
+        options.ignoredArgs(), options.maxAge(), options.validIf()));
+  }
+
+  private MemoizedFn view(Options changed) {
+    return new MemoizedFn(store, target(), changed);
   }
 
   @Override
   public MemoizedFn notStoring(Class... exceptionTypes) {
     if (exceptionTypes == null) throw new IllegalArgumentException("notStoring: the exception types must not be null");
-    List<Class<?>> types = new java.util.ArrayList<>(notStored);
+    List<Class<?>> types = new java.util.ArrayList<>(options.notStored());
     for (int i = 0; i < exceptionTypes.length; i++) {
       Class<?> t = exceptionTypes[i];
       if (t == null || !Throwable.class.isAssignableFrom(t)) {
@@ -296,14 +358,16 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       }
       types.add(t);
     }
-    return new MemoizedFn(store, target(), cacheOnly, List.copyOf(types), ignoredVariables, ignoredArgs);
+    return view(new Options(options.cacheOnly(), List.copyOf(types), options.ignoredVariables(), options.ignoredArgs(),
+        options.maxAge(), options.validIf()));
   }
 
   @Override
   public MemoizedFn ignoring(String... variables) {
     if (variables == null) throw new IllegalArgumentException(name() + ".ignoring: the variable names must not be null");
     ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(nonNull(variables)), List.of());
-    return new MemoizedFn(store, target(), cacheOnly, notStored, checked.ignoredVariables(), ignoredArgs);
+    return view(new Options(options.cacheOnly(), options.notStored(), checked.ignoredVariables(), options.ignoredArgs(),
+        options.maxAge(), options.validIf()));
   }
 
   @Override
@@ -313,7 +377,138 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     for (int p : positions) list.add(p);
     ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(), list);
     boolean[] args = checked.ignoredArgs();
-    return new MemoizedFn(store, target(), cacheOnly, notStored, ignoredVariables, args.length == 0 ? ignoredArgs : args);
+    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(),
+        args.length == 0 ? options.ignoredArgs() : args, options.maxAge(), options.validIf()));
+  }
+
+  @Override
+  public MemoizedFn expireAfterWrite(Duration maxAge) {
+    if (maxAge == null || maxAge.isNegative()) {
+      throw new IllegalArgumentException(name() + ".expireAfterWrite: maxAge must be a duration of 0 or more, got " + maxAge);
+    }
+    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(), options.ignoredArgs(),
+        maxAge, options.validIf()));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public MemoizedFn validIf(Predicate valid) {
+    if (valid == null) throw new IllegalArgumentException(name() + ".validIf: the rule must not be null");
+    Predicate<CellAge> rule = options.validIf() == null ? valid : options.validIf().and(valid);
+    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(), options.ignoredArgs(),
+        options.maxAge(), rule));
+  }
+
+  // ---- one call's cell: ask, peek, forget -------------------------------------------------------
+
+  /** Whether {@code args}' cell is stored and valid for this handle (never computes or waits). */
+  private boolean cached(Object... args) {
+    checkArity(args);
+    Bound b = opened();
+    return managed(() -> b.block().isCached(storing(b), args));
+  }
+
+  /** {@code args}' stored value, counted as a hit; never computes or waits. */
+  private Optional<Object> peeked(Object... args) {
+    checkArity(args);
+    Bound b = opened();
+    return OpenStore.unchecked(() -> b.block().peek(storing(b), args));
+  }
+
+  private boolean forgot(Object... args) {
+    checkArity(args);
+    Bound b = opened();
+    return managed(() -> b.block().forget(storing(b), args));
+  }
+
+  @Override
+  public boolean isCached() {
+    return cached();
+  }
+
+  @Override
+  public boolean isCached(Object a) {
+    return cached(a);
+  }
+
+  @Override
+  public boolean isCached(Object a, Object b) {
+    return cached(a, b);
+  }
+
+  @Override
+  public boolean isCached(Object a, Object b, Object c) {
+    return cached(a, b, c);
+  }
+
+  @Override
+  public boolean isCached(Object a, Object b, Object c, Object d) {
+    return cached(a, b, c, d);
+  }
+
+  @Override
+  public boolean isCached(Object a, Object b, Object c, Object d, Object e) {
+    return cached(a, b, c, d, e);
+  }
+
+  @Override
+  public Optional peek() {
+    return peeked();
+  }
+
+  @Override
+  public Optional peek(Object a) {
+    return peeked(a);
+  }
+
+  @Override
+  public Optional peek(Object a, Object b) {
+    return peeked(a, b);
+  }
+
+  @Override
+  public Optional peek(Object a, Object b, Object c) {
+    return peeked(a, b, c);
+  }
+
+  @Override
+  public Optional peek(Object a, Object b, Object c, Object d) {
+    return peeked(a, b, c, d);
+  }
+
+  @Override
+  public Optional peek(Object a, Object b, Object c, Object d, Object e) {
+    return peeked(a, b, c, d, e);
+  }
+
+  @Override
+  public boolean forget() {
+    return forgot();
+  }
+
+  @Override
+  public boolean forget(Object a) {
+    return forgot(a);
+  }
+
+  @Override
+  public boolean forget(Object a, Object b) {
+    return forgot(a, b);
+  }
+
+  @Override
+  public boolean forget(Object a, Object b, Object c) {
+    return forgot(a, b, c);
+  }
+
+  @Override
+  public boolean forget(Object a, Object b, Object c, Object d) {
+    return forgot(a, b, c, d);
+  }
+
+  @Override
+  public boolean forget(Object a, Object b, Object c, Object d, Object e) {
+    return forgot(a, b, c, d, e);
   }
 
   private String[] nonNull(String[] names) {
@@ -325,7 +520,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public boolean isCacheOnly() {
-    return cacheOnly;
+    return options.cacheOnly();
   }
 
   @Override
@@ -390,6 +585,6 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public String toString() {
-    return "memo " + target().id().label() + (cacheOnly ? " (cache-only)" : "") + " in " + store.location();
+    return "memo " + target().id().label() + (options.cacheOnly() ? " (cache-only)" : "") + " in " + store.location();
   }
 }

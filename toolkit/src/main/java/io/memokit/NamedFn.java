@@ -93,8 +93,24 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
     return reads;
   }
 
+  /** Whether it calls itself through the handle {@link #invokeAs} passes it ({@link Memo#memoRecursive}). */
+  boolean callsItself() {
+    return fn instanceof Memo.Rec1 || fn instanceof Memo.Rec2 || fn instanceof Memo.Rec3;
+  }
+
+  /** Calls a function that {@linkplain #callsItself calls itself} with {@code self}, the handle it calls. */
+  Object invokeAs(Object self, Object[] a) throws Exception {
+    return switch (a.length) {
+      case 1 -> ((Memo.Rec1) fn).apply((Memo.MemoFn1) self, a[0]);
+      case 2 -> ((Memo.Rec2) fn).apply((Memo.MemoFn2) self, a[0], a[1]);
+      case 3 -> ((Memo.Rec3) fn).apply((Memo.MemoFn3) self, a[0], a[1], a[2]);
+      default -> throw new IllegalArgumentException(id.name() + ": a recursive function takes 1 to 3 arguments");
+    };
+  }
+
   @Override
   public Object invoke(Object[] a) throws Exception {
+    if (callsItself()) throw new IllegalStateException(id.label() + " calls itself: call it through its memoized handle");
     return switch (a.length) {
       case 0 -> ((Fn0) fn).apply();
       case 1 -> ((Fn1) fn).apply(a[0]);

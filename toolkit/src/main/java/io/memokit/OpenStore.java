@@ -43,6 +43,11 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     this.settings = settings;
   }
 
+  /** The settings this store was opened with (its clock, maxsize, ...). */
+  StoreSettings settings() {
+    return settings;
+  }
+
   /** The store at {@code location}, opened (created if needed) with {@code settings} on first use in this process. */
   static OpenStore open(String location, StoreSettings settings) {
     return MemoRuntime.PROCESS.open(location, settings);

@@ -2,6 +2,7 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.function.CellKey;
+import io.memokit.function.CellValidity;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
 import io.memokit.codec.ClassAllowList;
@@ -14,6 +15,7 @@ import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -112,22 +114,15 @@ public final class Block {
    * {@linkplain SweepStep#deferred deferred}, when another thread or process computes the cell.
    */
   Object call(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
-    try {
-      return callOnce(fn, args, cacheOnly, step);
-    } catch (InternalError e) {
-      if (!storage.repairedAfter(e)) throw e;
-      memory.drop();
-      return callOnce(fn, args, cacheOnly, step);
-    }
+    return repairing(() -> callOnce(fn, args, cacheOnly, step));
   }
 
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
     // The key is first computed in place, to look the cell up in memory without allocating; it is
     // copied into a lasting CellKey only when the call goes further.
-    KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
-    if (!probe.notKeyed().isEmpty()) notices.notKeyed(probe.notKeyed());
+    KeyWriter.Probe probe = probe(fn, args);
     CellMemory.Remembered m = memory.get(probe);
-    if (m != null) {
+    if (m != null && (fn.validity() == null || valid(fn.validity(), m, null))) {
       Object remembered = fromMemory(probe, m, step);
       if (remembered != MISSING) return remembered;
     }
@@ -172,6 +167,73 @@ public final class Block {
     }
   }
 
+  /** The key of {@code fn(args)}, computed in place; says once which values read are not keyed. */
+  private KeyWriter.Probe probe(NamedFunction fn, Object[] args) {
+    KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
+    if (!probe.notKeyed().isEmpty()) notices.notKeyed(probe.notKeyed());
+    return probe;
+  }
+
+  /**
+   * Whether {@code fn(args)} has a finished cell that may answer it (a value or a stored exception,
+   * valid under {@code fn}'s validity): never computes, never waits, counts nothing.
+   */
+  public boolean isCached(NamedFunction fn, Object[] args) {
+    return repairing(() -> {
+      KeyWriter.Probe probe = probe(fn, args);
+      CellValidity validity = fn.validity();
+      CellMemory.Remembered m = memory.get(probe);
+      if (m != null && m.presence.stillStored() && (validity == null || valid(validity, m, null))) return true;
+      StoredCell stored = storage.read(probe.toKey());
+      return stored != null && new Misread(validity).accepts(stored);
+    });
+  }
+
+  /**
+   * The stored result of {@code fn(args)} as a call would return it (a HIT), without computing or
+   * waiting: empty when no finished cell may answer (or it holds {@code null}, or this process
+   * cannot read it); a stored exception is thrown.
+   */
+  public Optional<Object> peek(NamedFunction fn, Object[] args) {
+    Object v = repairing(() -> {
+      KeyWriter.Probe probe = probe(fn, args);
+      CellMemory.Remembered m = memory.get(probe);
+      if (m != null && (fn.validity() == null || valid(fn.validity(), m, null))) {
+        Object remembered = fromMemory(probe, m, null);
+        if (remembered != MISSING) return remembered;
+      }
+      return hitStored(probe.toKey(), new Misread(fn.validity()), null);
+    });
+    return v == MISSING ? Optional.empty() : Optional.ofNullable(v);
+  }
+
+  /**
+   * Removes the finished cell of {@code fn(args)} from the store, for every process (a cell being
+   * computed is left to finish); returns whether there was one.
+   */
+  public boolean forget(NamedFunction fn, Object[] args) throws IOException {
+    CellKey key = probe(fn, args).toKey();
+    memory.forget(key);
+    return storage.remove(key);
+  }
+
+  /** Runs {@code read} once more after the backend repaired a fault it reported late ({@link BlockBackend#repairedAfter}). */
+  private <T> T repairing(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (InternalError e) {
+      if (!storage.repairedAfter(e)) throw e;
+      memory.drop();
+      return read.get();
+    }
+  }
+
+  /** The timing of a stored cell; a cell read without it (with a claim) was written during this call: now. */
+  private Claim.Timing timingOf(StoredCell stored) {
+    Claim.Timing t = stored.timing();
+    return t != null ? t : new Claim.Timing(clockMillis.getAsLong(), 0, 0);
+  }
+
   // ---- memory ---------------------------------------------------------------------------------
 
   private Object fromMemory(CellKey key, SweepStep step) {
@@ -199,24 +261,24 @@ public final class Block {
 
   private Object resolve(NamedFunction fn, Object[] args, CellKey key, boolean cacheOnly, InFlight mine,
                          SweepStep step) {
-    boolean[] unreadable = {false};
-    Object hit = hitStored(key, unreadable, step);
+    Misread misread = new Misread(fn.validity());
+    Object hit = hitStored(key, misread, step);
     if (hit != MISSING) return hit;
     Claim claim;
     try {
       claim = storage.tryClaim(key);
       if (claim == null) {
         if (step != null && !step.mayWait) return step.defer();
-        claim = awaitProcess(key, mine, unreadable, step);
+        claim = awaitProcess(key, mine, misread, step);
         if (claim == null) return mine.result;
       }
     } catch (IOException e) {
       return withoutStore(fn, args, label + " in " + storeName, e, step);
     }
     try (Claim held = claim) {
-      hit = hitStored(key, held.stored(), unreadable, step);
+      hit = hitStored(key, held.stored(), misread, step);
       if (hit != MISSING) return hit;
-      if (unreadable[0]) {
+      if (misread.unreadable) {
         // The cell is whole but this process cannot read its value (a class missing from this class
         // path, refused by the store's allow-list, a codec this JVM cannot run): other processes may
         // read it, so it is computed here and left as it is.
@@ -227,8 +289,8 @@ public final class Block {
         return invokeUncached(fn, args, step);
       }
       if (cacheOnly) {
-        throw new MemoException(describe(fn, args) + " is not in the cache of " + storeName
-            + " (cache-only mode: misses are not computed)");
+        throw new MemoException(describe(fn, args) + (misread.expired == 0 ? " is not in the cache of " + storeName
+            : " is stored in " + storeName + " but " + misread.why) + " (cache-only mode: misses are not computed)");
       }
       Claim.Started p;
       try {
@@ -242,7 +304,7 @@ public final class Block {
         event(Trace.Kind.TAKEOVER, p.cellId());
       } else {
         if (p.evicted() > 0) event(Trace.Kind.OVERFLOW, p.evicted());
-        event(Trace.Kind.MISS, p.cellId());
+        event(Trace.Kind.MISS, p.cellId(), misread.expired == 0 ? "" : "(cell " + misread.expired + " " + misread.why + ")");
       }
       mine.cellId = p.cellId();
       return computation.run(fn, args, key, held, p.cellId(), step);
@@ -276,7 +338,7 @@ public final class Block {
    * Waits while another process computes {@code key}: returns the cell lock if that process died
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
-  private Claim awaitProcess(CellKey key, InFlight mine, boolean[] unreadable, SweepStep step) throws IOException {
+  private Claim awaitProcess(CellKey key, InFlight mine, Misread misread, SweepStep step) throws IOException {
     try (ProcessWait wait = new ProcessWait(store, storage, key, mine, clockMillis, ticker)) {
       long backoff = 1;
       for (;;) {
@@ -294,7 +356,7 @@ public final class Block {
           throw wait.interrupted(e); // Thread.stop: JShell's Ctrl-C on JDK 17 (local and remote execution)
         }
         backoff = Math.min(backoff * 2, 100);
-        Object hit = hitStored(key, unreadable, step);
+        Object hit = hitStored(key, misread, step);
         if (hit != MISSING) {
           mine.result = hit;
           return null;
@@ -305,14 +367,55 @@ public final class Block {
     }
   }
 
-  /** The stored cell's value (HIT), or MISSING if there is none or it cannot be read here. */
-  private Object hitStored(CellKey key, boolean[] unreadable, SweepStep step) {
-    return hitStored(key, storage.read(key), unreadable, step);
+  /**
+   * What the reads of one call found that was not a hit: a cell this process cannot read, or one
+   * its handle's validity refuses (expired).
+   */
+  private static final class Misread {
+    final CellValidity validity;
+    boolean unreadable;
+    /** The cell found invalid, 0 if none; the same cell found again under the claim is still invalid. */
+    long expired;
+    String why;
+
+    Misread(CellValidity validity) {
+      this.validity = validity;
+    }
+
+    /**
+     * Whether {@code stored} may answer: a cell read without its timing (with a claim) and not the
+     * one found invalid before was written after that read began, so it is fresh.
+     */
+    boolean accepts(StoredCell stored) {
+      if (validity == null) return true;
+      if (stored.cellId() == expired) return false;
+      Claim.Timing t = stored.timing();
+      if (t == null) return true;
+      StringBuilder reason = new StringBuilder();
+      if (validity.valid(stored.cellId(), stored.payload().error(), t.createdMillis(), t.cpuNanos(), t.wallNanos(), reason)) {
+        return true;
+      }
+      expired = stored.cellId();
+      why = reason.length() == 0 ? "refused by the validity rule" : reason.toString();
+      return false;
+    }
   }
 
-  /** {@code stored}'s value (HIT), or MISSING if it is {@code null} or cannot be read here. */
-  private Object hitStored(CellKey key, StoredCell stored, boolean[] unreadable, SweepStep step) {
-    if (stored == null) return MISSING;
+  /** Whether a remembered cell may answer under {@code validity}. */
+  private static boolean valid(CellValidity validity, CellMemory.Remembered m, StringBuilder why) {
+    Claim.Timing t = m.timing;
+    return validity.valid(m.cellId(), m.error, t.createdMillis(), t.cpuNanos(), t.wallNanos(),
+        why == null ? new StringBuilder() : why);
+  }
+
+  /** The stored cell's value (HIT), or MISSING if there is none, it cannot be read here or is not valid. */
+  private Object hitStored(CellKey key, Misread misread, SweepStep step) {
+    return hitStored(key, storage.read(key), misread, step);
+  }
+
+  /** {@code stored}'s value (HIT), or MISSING if it is {@code null}, cannot be read here or is not valid. */
+  private Object hitStored(CellKey key, StoredCell stored, Misread misread, SweepStep step) {
+    if (stored == null || !misread.accepts(stored)) return MISSING;
     Payload payload = stored.payload();
     Object v;
     try {
@@ -321,14 +424,14 @@ public final class Block {
       v = payload.error() && e instanceof ClassNotFoundException ? salvaged(payload) : MISSING;
       if (v == MISSING) {
         notices.unreadable(e);
-        unreadable[0] = true;
+        misread.unreadable = true;
         return MISSING;
       }
     }
     Presence presence = storage.hit(key, stored);
     if (!memory.hitsPending()) memory.markHitsPending(); // a backend may have queued the hit: the next round writes it
     event(Trace.Kind.HIT, stored.cellId());
-    if (presence != null) memory.remember(key, presence, payload.error(), v, payload);
+    if (presence != null) memory.remember(key, presence, payload.error(), v, payload, timingOf(stored));
     return deliver(v, payload.error(), stored.cellId(), step);
   }
 

@@ -3,6 +3,7 @@ package io.memokit.cell;
 import io.memokit.codec.Codec;
 import io.memokit.function.CellKey;
 import io.memokit.storage.BlockBackend;
+import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import java.io.IOException;
@@ -67,13 +68,17 @@ final class CellMemory {
     final SoftReference<Object> value;
     final boolean encoded;
     final byte codecId;
+    /** When the cell was computed and how long it took, for a handle's validity rule. */
+    final Claim.Timing timing;
     final LongAdder pendingHits = new LongAdder();
     /** When this process last answered a hit of this cell from memory: recency is that of the hit, not of its publication. */
     volatile long lastHit;
     /** Whether it waits in the queue of cells with unpublished hits. */
     volatile boolean queued;
 
-    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId) {
+    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId,
+               Claim.Timing timing) {
+      this.timing = timing;
       this.presence = presence;
       this.error = error;
       this.value = value;
@@ -128,14 +133,15 @@ final class CellMemory {
   }
 
   /** Keeps a finished cell's value (or its encoding, when a caller could change it) while the store holds it. */
-  void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload) {
+  void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload, Claim.Timing timing) {
     Remembered r;
     if (!payload.shareable()) {
       if (payload.length() > MAX_REMEMBERED_ENCODING) return;
       r = new Remembered(presence, error, new SoftReference<>(java.util.Arrays.copyOf(payload.bytes(), payload.length())),
-          true, payload.codec());
+          true, payload.codec(), timing);
     } else {
-      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0);
+      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0,
+          timing);
     }
     Remembered previous = cells.put(key, r);
     if (previous != null) publish(previous);
@@ -148,6 +154,12 @@ final class CellMemory {
         publish(e.getValue());
       }
     }
+  }
+
+  /** Forgets the copy of {@code key}'s cell, if any, publishing its hits first. */
+  void forget(CellKey key) {
+    Remembered m = cells.get(key);
+    if (m != null) forget(key, m);
   }
 
   private void forget(Object lookup, Remembered m) {

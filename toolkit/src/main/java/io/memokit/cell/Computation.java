@@ -39,7 +39,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
     WaitBoard.CellRef held = new WaitBoard.CellRef(id.storedName(), key.hashHi(), key.hashLo(), cellId);
     Holdings.enter(held); // for waits of this thread on other processes: what they hold up
     try {
-      value = fn.invoke(args);
+      value = StackHops.invoke(fn, args);
     } catch (Throwable t) {
       thrown = t;
     } finally {
@@ -60,11 +60,12 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
       Payload payload = new Payload(encoded.codec(), encoded.buffer(), encoded.length(), thrown != null,
           encoded.shareable());
       try {
-        Presence presence = claim.complete(payload, new Claim.Timing(created, cpu, wall));
+        Claim.Timing timing = new Claim.Timing(created, cpu, wall);
+        Presence presence = claim.complete(payload, timing);
         if (presence == null) {
           Trace.event(storeName, id.label(), Trace.Kind.LOST, cellId, "");
         } else {
-          memory.remember(key, presence, thrown != null, thrown != null ? error : value, payload);
+          memory.remember(key, presence, thrown != null, thrown != null ? error : value, payload, timing);
         }
       } catch (IOException | RuntimeException e) {
         BlockNotices.storeProblem(id.label() + " in " + storeName, "could not store " + Block.describe(fn, args) + " ("

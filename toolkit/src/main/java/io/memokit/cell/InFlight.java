@@ -19,7 +19,7 @@ final class InFlight {
 
   private static final Map<Thread, InFlight> WAITING_FOR = new ConcurrentHashMap<>();
 
-  final Thread owner = Thread.currentThread();
+  final Thread owner;
   private final java.util.function.Supplier<String> describe;
   volatile long cellId;
   /** The value a waiting owner obtained from another process (set before {@link #finish}). */
@@ -28,7 +28,26 @@ final class InFlight {
 
   /** {@code describe} renders the call for error messages only (arguments can be large). */
   InFlight(java.util.function.Supplier<String> describe) {
+    this(Thread.currentThread(), describe);
+  }
+
+  private InFlight(Thread owner, java.util.function.Supplier<String> describe) {
+    this.owner = owner;
     this.describe = describe;
+  }
+
+  /**
+   * Says that the current thread waits for {@code deeper}, which continues its computation
+   * ({@link StackHops}); {@code null} when that is over. A wait of {@code deeper} for a cell this
+   * thread resolves is then refused as a cycle, as if both were one thread.
+   */
+  static void continuedOn(Thread deeper) {
+    Thread me = Thread.currentThread();
+    if (deeper == null) {
+      WAITING_FOR.remove(me);
+    } else {
+      WAITING_FOR.put(me, new InFlight(deeper, () -> "the computation continued on " + deeper.getName()));
+    }
   }
 
   String description() {

@@ -94,4 +94,13 @@ public final class Vocabulary {
     if (ms < 10_000) return ms + " ms";
     return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
   }
+
+  /** An age or a time to live, in the largest whole unit: {@code 45 s}, {@code 11 min}, {@code 3 h}, {@code 2 days}. */
+  public static String age(Duration d) {
+    long s = d.toSeconds();
+    if (s < 120) return s + " s";
+    if (s < 120 * 60) return s / 60 + " min";
+    if (s < 48 * 3600) return s / 3600 + " h";
+    return s / 86_400 + " days";
+  }
 }

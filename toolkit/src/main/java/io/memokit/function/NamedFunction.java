@@ -31,6 +31,11 @@ public interface NamedFunction {
     return ImplicitArgs.NONE;
   }
 
+  /** What decides whether a stored cell may still answer a call; {@code null}: every stored cell may. */
+  default CellValidity validity() {
+    return null;
+  }
+
   /** Calls the function with exactly {@code id().arity()} arguments. */
   Object invoke(Object[] args) throws Exception;
 }
