@@ -74,6 +74,9 @@ class NotebookTest {
     Matcher bar = Pattern.compile("square\\(1\\): 200/200 calls, (\\d+) hits, (\\d+) misses \\(done\\)").matcher(all);
     assertTrue(bar.find(), "the progress bar's final state\n" + all);
     assertEquals(200, Integer.parseInt(bar.group(1)) + Integer.parseInt(bar.group(2)));
+    assertTrue(all.contains("text: cached: true, peek: Optional[49], forgotten: true, cached now: false"), all);
+    assertTrue(all.contains("text: fib(80) = 23416728348467685, cells: 81"), all);
+    assertTrue(all.contains("text: fresh(8) = 64, cached for a handle accepting a minute at most: true"), all);
   }
 
   @Test
