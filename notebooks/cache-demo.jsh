@@ -1,7 +1,7 @@
 // memokit's demo in JShell: the original module's four demos in one script.
 // Run it with the launcher (class path, JVM flags and imports set up):
 //     bin/jshell notebooks/cache-demo.jsh
-// or, in a jshell started with memokit on its class path (see the README), type:
+// or, in a jshell started with memokit on its class path (see docs/guide.md), type:
 //     /open notebooks/cache-demo.jsh
 // Run it in two terminals at once to see the second one WAIT for the first, then HIT.
 // The store is $MEMOKIT_DEMO_STORE, or ./demo-store.

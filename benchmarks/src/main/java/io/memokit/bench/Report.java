@@ -170,7 +170,7 @@ final class Report {
     if (Files.exists(notes)) md.append("\n").append(Files.readString(notes));
     Files.writeString(out.resolve(s.quick ? "REPORT-quick.md" : "REPORT.md"), md.toString());
     Files.writeString(out.resolve(s.quick ? "PEERS-quick.md" : "PEERS.md"), String.format(
-        "<!-- Written by bin/bench (Report.java): the README's table under \"Against python-diskcache and joblib\". -->%n"
+        "<!-- Written by bin/bench (Report.java): the table of docs/benchmarks.md under \"Against python-diskcache and joblib.Memory\". -->%n"
             + "%s on %s (%d cores), %s %s%s. %s%n%n%s",
         LocalDate.now(), cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.version"), s.quick ? " (--quick: smoke run, not for comparison)" : "", workload, peers));

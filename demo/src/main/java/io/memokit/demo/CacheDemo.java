@@ -13,6 +13,7 @@ import io.memokit.Memo.MemoFn2;
 import io.memokit.Memo.MemoFn4;
 import io.memokit.MapExpr;
 import io.memokit.MemoStore;
+import io.memokit.cell.Trace;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -96,6 +97,17 @@ public final class CacheDemo {
       "vfunc: its version is the process id, so each process has its own block and both MISS",
       "proc: a workflow of cached steps; a changed parameter recomputes (MISS) only the steps it reaches "
           + "and HITs the others; the second process HITs each final step at once");
+
+  /**
+   * A line under a demo's heading where its trace needs one more word (empty: none): demo 4 says what
+   * proc(1, 2, 3) is, and why the final step's cell (stepB's first MISS) is numbered before its inputs'.
+   */
+  static final List<String> DETAIL = List.of("", "", "",
+      "   proc(1, 2, 3) is P_abc = stepB(chain(P_ab, P_bc), [ab, bc], \"abc\", 3) over "
+          + "P_ab = stepB(P_ini, [a, b], \"ab\", 1), P_bc = stepB(P_ini, [b, c], \"bc\", 2) and "
+          + "P_ini = stepA({a=1, b=2, c=3}), so abc = (1+2+1) + (2+3+2) + 3 = 14; P_abc's cell is numbered before its "
+          + "inputs' because its key holds their definitions, not their values: its MISS claims its cell first, then "
+          + "P_ab (with P_ini inside it) and P_bc are computed inside it, as stepB reads them");
 
   private List<List<Call>> demos() {
     return List.of(
@@ -195,18 +207,24 @@ public final class CacheDemo {
       }
       FileUtils.deleteDirectory(abs.toFile());
     }
+    // Through its parent's real path, as the store names itself once made: the trace then shows it
+    // relative to the working directory when it lies below it (demo-store), as the first line says.
+    Path parent = abs.getParent();
+    if (parent != null && Files.isDirectory(parent)) abs = parent.toRealPath().resolve(abs.getFileName());
     return abs.toString();
   }
 
   private static void runAll(String storeDir) throws Exception {
-    System.out.println("memokit demo: store " + storeDir.replaceAll("password=[^&]*", "password=***")
-        + " (DIR in the trace), two processes per demo");
+    String shown = Trace.shown(storeDir.replaceAll("password=[^&]*", "password=***"));
+    System.out.println("memokit demo: two processes per demo on one store, which the trace shows as " + shown
+        + " where the original module's reference trace (tests/src/test/resources/reference/cache.out) shows DIR");
     System.out.println("each line: [proc PID @ TIME] Computing: CALL, then its cache events (MISS: computed, "
         + "HIT: read from the store, WAIT: another process is computing it), then Result: CALL = VALUE");
     int count = 4;
     for (int i = 0; i < count; i++) {
       System.out.println("-".repeat(80));
       System.out.println("== " + (i + 1) + "/" + count + " " + ABOUT.get(i));
+      if (!DETAIL.get(i).isEmpty()) System.out.println(DETAIL.get(i));
       System.out.flush();
       Process first = child(i, storeDir);
       Thread.sleep(2000);

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's grants for a team store ("Sharing across machines"), run as they are written (role
- * names made unique to the test) on a database whose store its owner opened: the writer role
- * computes, hits and manages; the reader role gets hits and, on a miss, an error naming the rights
- * it lacks and the grants that give them.
+ * The grants for a team store in docs/stores.md ("Sharing across machines"), run as they are
+ * written (role names made unique to the test) on a database whose store its owner opened: the
+ * writer role computes, hits and manages; the reader role gets hits and, on a miss, an error naming
+ * the rights it lacks and the grants that give them.
  */
 @Tag("quick")
 class TeamStoreTest {
@@ -48,14 +48,14 @@ class TeamStoreTest {
     }
   }
 
-  /** The first {@code sql} block of the README's section "Sharing across machines". */
-  static List<String> readmeGrants() throws Exception {
-    String readme = Files.readString(Notebooks.ROOT.resolve("README.md"));
-    int section = readme.indexOf("\n## Sharing across machines");
-    assertTrue(section >= 0, "README.md has a section \"Sharing across machines\"");
-    int start = readme.indexOf("```sql\n", section);
-    assertTrue(start >= 0 && readme.indexOf("\n## ", section + 1) > start, "the section has an sql block");
-    String block = readme.substring(start + 7, readme.indexOf("```", start + 7));
+  /** The first {@code sql} block of the section "Sharing across machines" of docs/stores.md. */
+  static List<String> documentedGrants() throws Exception {
+    String doc = Files.readString(Notebooks.ROOT.resolve("docs/stores.md"));
+    int section = doc.indexOf("\n## Sharing across machines");
+    assertTrue(section >= 0, "docs/stores.md has a section \"Sharing across machines\"");
+    int start = doc.indexOf("```sql\n", section);
+    assertTrue(start >= 0 && doc.indexOf("\n## ", section + 1) > start, "the section has an sql block");
+    String block = doc.substring(start + 7, doc.indexOf("```", start + 7));
     return List.of(block.replaceAll("--[^\n]*", "").split(";")).stream().map(String::strip).filter(s -> !s.isEmpty())
         .toList();
   }
@@ -65,9 +65,9 @@ class TeamStoreTest {
   }
 
   @Test
-  void theReadmesGrantsGiveAWriterAndAReaderThatGetsHitsAndAClearErrorOnAMiss() throws Exception {
+  void theDocumentedGrantsGiveAWriterAndAReaderThatGetsHitsAndAClearErrorOnAMiss() throws Exception {
     assertEquals(0, f(store(server.url(database))).info().size(), "the owner's first store(...) made the schema");
-    List<String> grants = readmeGrants();
+    List<String> grants = documentedGrants();
     assertEquals(6, grants.size(), grants.toString());
     try (Connection c = server.admin(database); Statement st = c.createStatement()) {
       for (String sql : grants) st.execute(sql.replace("memo_writer", writer).replace("memo_reader", reader));

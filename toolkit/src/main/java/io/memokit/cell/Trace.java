@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class Trace {
 
-  /** The events: see the README for their meaning. */
+  /** The events: see docs/guide.md ("The trace") for their meaning. */
   public enum Kind { MISS, HIT, WAIT, OVERFLOW, LOST, TAKEOVER }
 
   /**
