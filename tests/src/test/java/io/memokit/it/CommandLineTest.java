@@ -200,7 +200,10 @@ class CommandLineTest {
       assertEquals(0, entries.count(), "an empty directory was not made a store");
     }
     Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
-    assertTrue(fails(1, "blocks", file).err.contains("is a file, not a store"));
+    assertEquals("memokit: store path is a file, not a directory: " + file, fails(1, "blocks", file).err.strip());
+    assertEquals("memokit: store path " + file.resolve("store") + ": its parent is a file, not a directory: " + file,
+        fails(1, "blocks", file.resolve("store")).err.strip());
+    assertEquals("x", Files.readString(file), "the file is left as it was");
   }
 
   @Test

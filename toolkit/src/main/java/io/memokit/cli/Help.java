@@ -15,8 +15,8 @@ final class Help {
 
   static final String PROGRAM = "java -jar memokit.jar";
 
-  private static final String STORE = "a store's directory (it holds a memokit.store file), "
-      + "or a PostgreSQL database's JDBC URL, jdbc:postgresql://HOST:PORT/DB?user=USER (quote it "
+  private static final String STORE = "a store's directory (it holds a memokit.store file; a leading ~ is your home, "
+      + "~user is refused), or a PostgreSQL database's JDBC URL, jdbc:postgresql://HOST:PORT/DB?user=USER (quote it "
       + "in a shell; a password in the URL is never shown; ~/.pgpass spares it). A path that is not a store is "
       + "refused, never created.";
   private static final String BLOCK = "a block as 'blocks' prints it (sq(1)#3fa2c1d0e5b6a7f8, g{3}(2)), or sq(1), sq "

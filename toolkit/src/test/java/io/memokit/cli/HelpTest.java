@@ -45,10 +45,11 @@ class HelpTest {
   }
 
   @Test
-  void theHelpSaysToQuoteBlockNamesAndStatesTheSizeRule() throws Exception {
+  void theHelpSaysToQuoteBlockNamesAndStatesTheSizeAndTildeRules() throws Exception {
     String overview = printed("--help").replaceAll("\\s+", " ");
     assertTrue(overview.contains("Quote a name holding ( in a shell: 'sq(1)'"), overview);
     assertTrue(overview.contains(Units.RULE), overview);
+    assertTrue(overview.contains("a leading ~ is your home, ~user is refused"), overview);
     String limit = printed("limit", "--help").replaceAll("\\s+", " ");
     assertTrue(limit.contains(Units.RULE), limit);
   }
