@@ -1,5 +1,6 @@
 package io.memokit;
 
+import io.memokit.cell.ConsoleLine;
 import io.memokit.function.FunctionId;
 import io.memokit.storage.BlockBackend;
 import io.memokit.storage.StoreBackend;
@@ -111,8 +112,8 @@ final class BlockHandle implements StoredBlock {
   static boolean removeUnlessInUse(StoreBackend backend, FunctionId id, String location) {
     List<String> users = usersOf(backend, id);
     if (!users.isEmpty()) {
-      System.err.println("memokit: kept block " + id.blockName() + " of " + location + ": in use by "
-          + String.join(", ", users));
+      ConsoleLine.println(System.err, "memokit: kept block " + id.blockName() + " of " + location
+          + ": in use by " + String.join(", ", users));
       return false;
     }
     OpenStore.unchecked(() -> {

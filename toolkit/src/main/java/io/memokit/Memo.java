@@ -7,6 +7,7 @@ import io.memokit.expr.MapExpression;
 import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.function.NamedFunction;
+import io.memokit.storage.Backends;
 import io.memokit.storage.StoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -414,7 +415,11 @@ public final class Memo {
     return store(defaultStorePath());
   }
 
-  /** Opens (creating if needed) the store at {@code path}; one instance per canonical path in a process. */
+  /**
+   * Opens (creating if needed) the store at {@code path}; one instance per canonical path in a
+   * process. A leading {@code ~} or {@code ~/} is the user's home, as in a shell ({@code ~user} is
+   * refused); a path that is a file, or lies under one, is refused in words, the file untouched.
+   */
   public static MemoStore store(Path path) {
     if (path == null) throw new IllegalArgumentException("store path must not be null");
     io.memokit.display.NotebookKernels.installQuietly(); // in a kernel made current after Memo loaded
@@ -422,7 +427,8 @@ public final class Memo {
   }
 
   /**
-   * Opens (creating if needed) the store at {@code location}: a directory path, or a PostgreSQL
+   * Opens (creating if needed) the store at {@code location}: a directory path (a leading {@code ~}
+   * is the user's home, as for {@link #store(Path)}), or a PostgreSQL
    * database's JDBC URL ({@code jdbc:postgresql://host:5432/db?user=...}), whose schema
    * {@code memokit} is created on first use. One instance per location in a process.
    */
@@ -435,12 +441,12 @@ public final class Memo {
     return store(Path.of(location));
   }
 
-  /** Where {@link #store()} is. */
+  /** Where {@link #store()} is (a leading {@code ~} in the property or the variable is the user's home). */
   public static Path defaultStorePath() {
     String property = System.getProperty("memokit.store");
-    if (property != null && !property.isBlank()) return Path.of(property);
+    if (property != null && !property.isBlank()) return Backends.directory(property);
     String env = System.getenv("MEMOKIT_STORE");
-    if (env != null && !env.isBlank()) return Path.of(env);
+    if (env != null && !env.isBlank()) return Backends.directory(env);
     return Path.of(System.getProperty("user.home"), ".cache", "memokit");
   }
 

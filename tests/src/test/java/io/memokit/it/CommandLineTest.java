@@ -162,6 +162,11 @@ class CommandLineTest {
         assertTrue(r.out.contains("\n  " + c + " "), c + "\n" + r);
       }
     }
+    Run cells = succeeds("cells", "--help");
+    assertTrue(cells.out.startsWith("usage: java -jar memokit.jar cells STORE BLOCK\n"), cells.toString());
+    assertTrue(cells.out.contains("example:\n  java -jar memokit.jar cells ~/.cache/memokit 'sq(1)'\n"), cells.toString());
+    assertEquals(cells.out, succeeds("cells", "-h").out);
+    assertTrue(succeeds("check", "-h").out.contains("\n  --fix "), "a command's help lists its options");
     Run v = succeeds("--version");
     assertTrue(v.out.strip().matches("memokit \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), v.toString());
   }
@@ -195,7 +200,10 @@ class CommandLineTest {
       assertEquals(0, entries.count(), "an empty directory was not made a store");
     }
     Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
-    assertTrue(fails(1, "blocks", file).err.contains("is a file, not a store"));
+    assertEquals("memokit: store path is a file, not a directory: " + file, fails(1, "blocks", file).err.strip());
+    assertEquals("memokit: store path " + file.resolve("store") + ": its parent is a file, not a directory: " + file,
+        fails(1, "blocks", file.resolve("store")).err.strip());
+    assertEquals("x", Files.readString(file), "the file is left as it was");
   }
 
   @Test
@@ -308,7 +316,9 @@ class CommandLineTest {
     Run all = succeeds("limit", store, "1");
     assertTrue(all.out().matches("(?s).*keeps its cells under 1 B \\(1 bytes\\); [1-9]\\d* cells? evicted now.*"), all.toString());
     assertTrue(succeeds("limit", store, "0").out().contains("has no byte limit"));
-    fails(2, "limit", store, "lots");
+    assertTrue(succeeds("limit", store, "1.5gb").out().contains("under 1.5 GiB (1610612736 bytes)"), "units: powers of 1024");
+    String wrong = fails(2, "limit", store, "lots").err();
+    assertTrue(wrong.contains("limit: SIZE must be a size, not lots: ") && wrong.contains("powers of 1024"), wrong);
   }
 
   @Test

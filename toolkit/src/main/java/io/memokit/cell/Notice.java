@@ -18,7 +18,7 @@ public final class Notice {
   /** Prints {@code text} unless a notice with the same {@code subject} was printed in this process. */
   public static void once(String subject, String text) {
     if (!TOLD.add(subject)) return;
-    System.err.println("memokit: " + text);
+    ConsoleLine.println(System.err, "memokit: " + text);
     LOG.log(System.Logger.Level.DEBUG, text);
   }
 }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * followed for a WAIT by whom it waits for ({@code for proc 4711 on host-a since 14:32:13}, or
  * {@code for thread NAME of this process}). DIR is the store as {@link #shown} names it: relative to
  * the working directory when the store lies below it.
- * Printed to standard output when enabled ({@code trace(true)}), always logged through
+ * Printed to standard output when enabled ({@code trace(true)}), through {@link ConsoleLine} (never into
+ * a progress line drawn in place), always logged through
  * {@link System.Logger} (logger {@code io.memokit.trace}, level DEBUG), and passed to listeners
  * (notebook progress bars, tests).
  */
@@ -92,7 +93,7 @@ public final class Trace {
     boolean log = LOG.isLoggable(System.Logger.Level.DEBUG);
     if (!printing && !log && LISTENERS.isEmpty()) return;
     Event e = new Event(PID, LocalTime.now(), store, block, kind, n, detail);
-    if (printing) System.out.println(e.line());
+    if (printing) ConsoleLine.println(System.out, e.line());
     if (log) LOG.log(System.Logger.Level.DEBUG, e.line());
     for (Consumer<Event> l : LISTENERS) {
       try {

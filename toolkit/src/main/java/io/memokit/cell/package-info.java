@@ -5,7 +5,9 @@
  * counts hits and misses, and reports every event to the trace. Its parts: {@code CellMemory}
  * (this process's copies and their hits), {@link io.memokit.cell.HitPublisher} (one thread handing
  * hits to the store), {@code Computation} (a miss), {@code BlockNotices} (what a user is told once),
- * {@code ProcessWait} and {@code InFlight} (waiting for another process or thread).
+ * {@code ProcessWait} and {@code InFlight} (waiting for another process or thread), and
+ * {@link io.memokit.cell.ConsoleLine} (the console's line drawn in place, which the trace and
+ * notices print around).
  * Implementation package: not part of memokit's API.
  */
 package io.memokit.cell;

@@ -22,7 +22,7 @@ final class Args {
     Set<String> flags = new HashSet<>();
     for (String w : words) {
       if (w.startsWith("--")) {
-        if (!command.flags().contains(w)) {
+        if (!command.accepts(w)) {
           throw CliError.usage(command.name() + ": unknown option " + w + " (usage: " + command.synopsis() + ")");
         }
         flags.add(w);

@@ -10,10 +10,7 @@ final class Limit {
   private Limit() {}
 
   static int set(Args args, PrintStream out) {
-    long size = Units.parseBytes(args.get(1));
-    if (size < 0) {
-      throw CliError.usage("limit: SIZE must be a size such as 0, 800M, 10G or 1.5TiB, not " + args.get(1));
-    }
+    long size = Units.bytes("limit: SIZE", args.get(1));
     MemoStore store = Stores.existing(args.get(0));
     int evicted = store.limitBytes(size);
     out.println(size == 0 ? store.location() + " has no byte limit"

@@ -14,38 +14,52 @@ import java.util.stream.Stream;
 
 /**
  * {@code java -jar memokit.jar COMMAND}: the JVM settings memokit needs, and a store's blocks and
- * cells as any process sees them. Each command is a {@link Command}; an error is one line on
- * standard error, {@code memokit: ...}, with exit status 2 for a wrong command line and 1 for a
- * failure.
+ * cells as any process sees them. Each command is a {@link Command}; {@code COMMAND --help} prints
+ * its help ({@link Help}). An error is one line on standard error, {@code memokit: ...}, with exit
+ * status 2 for a wrong command line and 1 for a failure.
  */
 public final class Main {
 
+  /** The store the examples name: the default store. */
+  private static final String STORE = " ~/.cache/memokit";
+  private static final String RUN = Help.PROGRAM + " ";
+
   static final List<Command> COMMANDS = List.of(
       new Command("blocks", List.of("STORE"), List.of(),
-          "every block: keyed by, hits, misses, cells, maxsize, errors, computing, bytes; a total row", BlockTable::print),
+          "every block: keyed by, hits, misses, cells, maxsize, errors, computing, bytes; a total row",
+          RUN + "blocks" + STORE, BlockTable::print),
       new Command("cells", List.of("STORE", "BLOCK"), List.of(),
-          "a block's cells: state, hits, bytes, CPU and wall time, last hit (empty if never hit)", CellTable::print),
+          "a block's cells: state, hits, bytes, CPU and wall time, last hit (empty if never hit)",
+          RUN + "cells" + STORE + " 'sq(1)'", CellTable::print),
       new Command("du", List.of("STORE"), List.of(),
-          "bytes of all files under the store: per block, the rest, and the total", DiskUsage::print),
+          "bytes of all files under the store: per block, the rest, and the total", RUN + "du" + STORE, DiskUsage::print),
       new Command("limit", List.of("STORE", "SIZE"), List.of(),
-          "keep the store's cells, all blocks together, under SIZE (500M, 10G; 0: no limit)", Limit::set),
-      new Command("check", List.of("STORE"), List.of("--fix"),
-          "verify indexes against cells (exit 1 on a problem); --fix repairs what it finds", Check::run),
-      new Command("clear", List.of("STORE", "BLOCK"), List.of(), "remove a block's cells", CellChanges::clear),
+          "keep the store's cells, all blocks together, under SIZE (500mb, 1.5GiB; 0: no limit)",
+          RUN + "limit" + STORE + " 1.5gb", Limit::set),
+      new Command("check", List.of("STORE"), List.of(new Command.Option("--fix", "repair what it finds")),
+          "verify indexes against cells (exit 1 on a problem); --fix repairs what it finds",
+          RUN + "check" + STORE + " --fix", Check::run),
+      new Command("clear", List.of("STORE", "BLOCK"), List.of(), "remove a block's cells",
+          RUN + "clear" + STORE + " 'sq(1)'", CellChanges::clear),
       new Command("clear-errors", List.of("STORE", "BLOCK"), List.of(), "remove a block's stored exceptions",
-          CellChanges::clearErrors),
+          RUN + "clear-errors" + STORE + " 'sq(1)'", CellChanges::clearErrors),
       new Command("resize", List.of("STORE", "BLOCK", "N"), List.of(),
-          "keep at most N cells in a block (the least recently hit go first)", CellChanges::resize),
+          "keep at most N cells in a block (the least recently hit go first)",
+          RUN + "resize" + STORE + " 'sq(1)' 1000", CellChanges::resize),
       new Command("remove", List.of("STORE", "BLOCK"), List.of(), "remove a block: its cells and statistics",
-          Removal::block),
-      new Command("clear-store", List.of("STORE"), List.of("--yes"),
-          "remove every block (without --yes: only say what it would remove)", Removal::store),
+          RUN + "remove" + STORE + " 'sq(1)#3fa2c1d0e5b6a7f8'", Removal::block),
+      new Command("clear-store", List.of("STORE"),
+          List.of(new Command.Option("--yes", "remove them (without it: only say what it would remove)")),
+          "remove every block (without --yes: only say what it would remove)",
+          RUN + "clear-store" + STORE + " --yes", Removal::store),
       new Command("clear-unused", List.of("STORE", "DAYS"), List.of(),
-          "remove the blocks none of whose cells was computed or hit for DAYS days", Removal::unused),
-      new Command("flags", List.of(), List.of("--jshell"),
-          "JVM options memokit's codec needs (--jshell: as JShell -R options)", Main::flags),
+          "remove the blocks none of whose cells was computed or hit for DAYS days",
+          RUN + "clear-unused" + STORE + " 30", Removal::unused),
+      new Command("flags", List.of(), List.of(new Command.Option("--jshell", "as JShell -R options")),
+          "JVM options memokit's codec needs (--jshell: as JShell -R options)",
+          "jshell $(" + RUN + "flags --jshell)", Main::flags),
       new Command("classpath", List.of(), List.of(), "memokit.jar and its dependencies, as a class path",
-          Main::classPath));
+          "jshell --class-path \"$(" + RUN + "classpath)\"", Main::classPath));
 
   private Main() {}
 
@@ -69,38 +83,40 @@ public final class Main {
     return status;
   }
 
-  /** Runs the command {@code args} names, printing to {@code out}; returns the exit status or throws {@link CliError}. */
+  /**
+   * Runs the command {@code args} names, printing to {@code out}; returns the exit status or throws
+   * {@link CliError}. {@code --help}, {@code -h}, {@code help} or nothing: the overview;
+   * {@code COMMAND --help} (or {@code -h}, anywhere after it) and {@code help COMMAND}: its help.
+   */
   static int run(String[] args, PrintStream out) throws IOException {
-    if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
-      out.print(usage());
+    if (args.length == 0 || isHelp(args[0]) || args.length == 1 && args[0].equals("help")) {
+      out.print(Help.overview(COMMANDS));
       return 0;
     }
     if (args[0].equals("--version")) {
       out.println("memokit " + version());
       return 0;
     }
-    for (Command c : COMMANDS) {
-      if (c.name().equals(args[0])) {
-        return c.action().run(Args.parse(c, Arrays.asList(args).subList(1, args.length)), out);
-      }
+    boolean help = args[0].equals("help");
+    Command c = command(help ? args[1] : args[0]);
+    List<String> words = Arrays.asList(args).subList(1, args.length);
+    if (help || words.stream().anyMatch(Main::isHelp)) {
+      out.print(Help.of(c));
+      return 0;
     }
-    throw CliError.usage((args[0].startsWith("-") ? "unknown option " : "unknown command ") + args[0]
-        + "; 'java -jar memokit.jar --help' lists the commands");
+    return c.action().run(Args.parse(c, words), out);
   }
 
-  static String usage() {
-    StringBuilder sb = new StringBuilder("usage: java -jar memokit.jar COMMAND [ARGUMENTS]\n");
-    for (Command c : COMMANDS) sb.append(String.format("  %-26s %s%n", c.synopsis(), c.help()));
-    sb.append(String.format("  %-26s %s%n", "--version", "memokit's version"));
-    sb.append(String.format("  %-26s %s%n", "--help, -h", "this text"));
-    sb.append("""
-        STORE is a store's directory (it holds a memokit.store file), or a PostgreSQL database's
-        JDBC URL, jdbc:postgresql://HOST:PORT/DB?user=USER (a password in the URL is never shown;
-        ~/.pgpass spares it); a path that is not a store is refused, never created. BLOCK is a block as 'blocks' prints it (f(1)#3fa2c1d0e5b6a7f8,
-        g{3}(2)), or f(1), f or g{3} when only one block has that name.
-        Exit status: 0 done, 1 failed, 2 wrong command line (errors are one line, 'memokit: ...').
-        """);
-    return sb.toString();
+  private static boolean isHelp(String word) {
+    return word.equals("--help") || word.equals("-h");
+  }
+
+  private static Command command(String name) {
+    for (Command c : COMMANDS) {
+      if (c.name().equals(name)) return c;
+    }
+    throw CliError.usage((name.startsWith("-") ? "unknown option " : "unknown command ") + name
+        + "; '" + RUN + "--help' lists the commands");
   }
 
   /** The jar's Implementation-Version (the Maven project version), or {@code dev} when run from classes. */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * Opens the store a command names, only if it is one: every command works on an existing store,
  * so a mistyped path is refused, never created, and a database without memokit's schema is left
- * without one. A database's URL is shown with its password masked.
+ * without one. A directory's path is read as the library reads it (a leading {@code ~} is the
+ * user's home; a path that is a file, or lies under one, is refused in words). A database's URL is
+ * shown with its password masked.
  */
 final class Stores {
 
@@ -20,14 +22,15 @@ final class Stores {
     if (Backends.isUrl(path)) return database(path);
     Path dir;
     try {
-      dir = Path.of(path).toAbsolutePath().normalize();
+      dir = Backends.directory(path).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
       throw CliError.usage("not a path: " + path);
+    } catch (IllegalArgumentException e) { // ~user
+      throw CliError.usage(e.getMessage());
     }
-    if (!Files.exists(dir)) throw CliError.failure("no store at " + dir + ": there is no such directory");
-    if (!Files.isDirectory(dir)) throw CliError.failure(dir + " is a file, not a store");
     if (!Backends.holdsStore(dir.toString())) {
-      throw CliError.failure(dir + " is not a memokit store: it has no memokit.store file");
+      throw CliError.failure(Files.isDirectory(dir) ? dir + " is not a memokit store: it has no memokit.store file"
+          : "no store at " + dir + ": there is no such directory");
     }
     return Memo.store(dir);
   }

@@ -1,21 +1,42 @@
 package io.memokit.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** How the command line reads sizes a user writes ({@code 500M}, {@code 1.5G}: powers of 1024). */
+/**
+ * How the command line reads a size a user writes, by one rule ({@link #RULE}): a number, decimals
+ * allowed, with an optional unit {@code b}, {@code kb}, {@code mb}, {@code gb} or {@code tb}, in any
+ * case, the {@code b} optional and an {@code i} allowed before it ({@code 1.5g}, {@code 1.5gb},
+ * {@code 1.5GB} and {@code 1.5GiB} are the same size). Every unit is a power of 1024, as the tables
+ * print sizes ({@code 1.5 GiB}): {@code 1.5gb} is 1.5 × 1024³ bytes. A fraction of a byte is dropped.
+ */
 final class Units {
+
+  /** The rule, as the help and the errors state it. */
+  static final String RULE = "a number with an optional unit b, kb, mb, gb, tb (any case, optional i: KiB = kb = k); "
+      + "units are powers of 1024: 1.5gb = 1.5 * 1024^3 bytes";
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|([kmgt])(?:i?b)?)?",
+      Pattern.CASE_INSENSITIVE);
 
   private Units() {}
 
   /**
-   * A size as a user writes it: {@code 0}, {@code 1500}, {@code 500K}, {@code 1.5G}, {@code 10GiB},
-   * {@code 2TB} (K, M, G, T with or without B or iB, all in powers of 1024); {@code -1} if it is not one.
+   * The bytes {@code text} says, by {@link #RULE}; a {@link CliError} naming {@code argument}
+   * ({@code limit: SIZE}), {@code text} and the rule if it is not a size or over {@link Long#MAX_VALUE}.
    */
-  static long parseBytes(String text) {
-    var m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(?:i?b)?\\s*").matcher(text);
-    if (!m.matches()) return -1;
-    int power = m.group(2).isEmpty() ? 0 : "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
-    double v = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
-    return v > Long.MAX_VALUE ? -1 : (long) v;
+  static long bytes(String argument, String text) {
+    Matcher m = SIZE.matcher(text.strip());
+    if (!m.matches()) throw CliError.usage(argument + " must be a size, not " + text + ": " + RULE);
+    int power = m.group(3) == null ? 0 : "kmgt".indexOf(m.group(3).toLowerCase(Locale.ROOT)) + 1;
+    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(power))
+        .setScale(0, RoundingMode.DOWN);
+    if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw CliError.usage(argument + " is too large: " + text + " is over " + Long.MAX_VALUE + " bytes");
+    }
+    return bytes.longValueExact();
   }
 }

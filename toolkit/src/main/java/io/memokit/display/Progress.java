@@ -1,6 +1,7 @@
 package io.memokit.display;
 
 import io.memokit.Memoized;
+import io.memokit.cell.ConsoleLine;
 import io.memokit.cell.Sweep;
 import io.memokit.cell.Trace;
 import java.lang.reflect.Method;
@@ -18,15 +19,13 @@ import java.util.function.Consumer;
  * As a cell's value, or through {@code display(p)}, it shows as a bar too ({@link Rendering}).
  *
  * <p>A sweep ({@code f.map(inputs)}) shows its own bar ({@link #ofSweep}), counting its inputs by
- * where their results came from: hit, computed here, computed elsewhere. Outside a kernel it prints
- * its text line only once the sweep has lasted 2 s (every 10%, and at the end), so that quick sweeps
- * print nothing.
+ * where their results came from: hit, computed here, computed elsewhere. Outside a kernel its text
+ * line is a {@code SweepText}: nothing for a sweep shorter than 2 s; on a terminal one line redrawn
+ * in place, elsewhere a line every 5 s; and the final line.
  */
 public final class Progress implements AutoCloseable, Sweep.Listener {
 
   private static final long MIN_INTERVAL_NANOS = 100_000_000L;
-  /** How long a sweep runs before its text line is printed (outside a kernel). */
-  private static final long SWEEP_QUIET_NANOS = 2_000_000_000L;
 
   private final String label;
   private final String block;
@@ -34,8 +33,9 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
   private final long total;
   /** Counts a sweep's inputs ({@link #resolved}) rather than the trace's events. */
   private final boolean sweep;
-  private final long startNanos = System.nanoTime();
-  private final LiveDisplay kernel = LiveDisplay.find();
+  /** A sweep's line outside a kernel; null for a loop's bar. */
+  private final SweepText sweepText;
+  private final LiveDisplay kernel;
   private final Consumer<Trace.Event> listener = this::onEvent;
   private final String displayId;
   private long hits;
@@ -43,22 +43,23 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
   private long elsewhere;
   private long lastUpdate;
   private long lastTextDecile = -1;
-  private boolean printed;
   private boolean done;
 
-  private Progress(String label, String store, long total, boolean sweep) {
+  private Progress(String label, String store, long total, LiveDisplay kernel, SweepText sweepText) {
     this.label = label;
     this.block = label;
     this.store = store;
     this.total = total;
-    this.sweep = sweep;
+    this.sweep = sweepText != null;
+    this.sweepText = sweepText;
+    this.kernel = kernel;
     this.displayId = kernel == null ? null : kernel.show(this);
     if (!sweep) Trace.addListener(listener);
   }
 
   /** Starts a progress bar over {@code total} calls of {@code f} (0 when the count is unknown). */
   public static Progress of(Memoized f, long total) {
-    return new Progress(f.info().label(), f.store().location(), total, false);
+    return new Progress(f.info().label(), f.store().location(), total, LiveDisplay.find(), null);
   }
 
   /**
@@ -66,7 +67,12 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
    * (as in the trace: {@code sq(1)}), counted by {@link #resolved}: {@code f.map(inputs)} shows one.
    */
   public static Progress ofSweep(String label, long total) {
-    return new Progress(label, "", total, true);
+    return new Progress(label, "", total, LiveDisplay.find(), SweepText.onStandardOutput());
+  }
+
+  /** A sweep's bar outside a kernel, shown as {@code text}. */
+  static Progress ofSweep(String label, long total, SweepText text) {
+    return new Progress(label, "", total, null, text);
   }
 
   /** Calls that hit; for a sweep, inputs whose results were stored when the sweep reached them. */
@@ -129,12 +135,13 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
         lastUpdate = now;
         kernel.update(displayId, this);
       }
-    } else if (total > 0 && (!sweep || now - startNanos >= SWEEP_QUIET_NANOS)) {
+    } else if (sweep) {
+      sweepText.update(text());
+    } else if (total > 0) {
       long decile = (hits + misses + elsewhere) * 10 / total;
       if (decile != lastTextDecile) {
         lastTextDecile = decile;
-        printed = true;
-        System.out.println(text());
+        ConsoleLine.println(System.out, text());
       }
     }
   }
@@ -170,7 +177,8 @@ public final class Progress implements AutoCloseable, Sweep.Listener {
     Trace.removeListener(listener);
     done = true;
     if (kernel != null) kernel.update(displayId, this);
-    else if (!sweep || printed || System.nanoTime() - startNanos >= SWEEP_QUIET_NANOS) System.out.println(this);
+    else if (sweep) sweepText.finish(toString());
+    else ConsoleLine.println(System.out, toString());
   }
 
   /** Where the bar is shown, then updated in place: the notebook kernel running this JVM. */

@@ -21,18 +21,27 @@ public final class Backends {
   /** The backend at {@code location}, opened (created if needed) with {@code settings}. */
   public static StoreBackend open(String location, StoreSettings settings) {
     if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.open(location, settings);
+    return DirectoryBackend.open(directory(location), settings);
+  }
+
+  /**
+   * The directory a location that is not a URL names, read as a shell would: a leading {@code ~} or
+   * {@code ~/} is the user's home (system property {@code user.home}); {@code ~user/...} is refused
+   * ({@link IllegalArgumentException}).
+   */
+  public static Path directory(String location) {
     refuseUnknownUrl(location);
-    return DirectoryBackend.open(Path.of(location), settings);
+    return DirectoryBackend.path(location);
   }
 
   /**
    * Whether a store exists at {@code location}, read without creating or changing anything: a
-   * directory holding a store's marker, or a database holding memokit's schema.
+   * directory holding a store's marker, or a database holding memokit's schema. A directory path
+   * that is a file, or lies under one, is refused in words.
    */
   public static boolean holdsStore(String location) {
     if (location.startsWith(PostgresBackend.SCHEME)) return PostgresBackend.holdsStore(location);
-    refuseUnknownUrl(location);
-    return DirectoryBackend.holdsStore(Path.of(location));
+    return DirectoryBackend.holdsStore(directory(location));
   }
 
   /** {@code location} as messages show it: a URL with its password masked ({@code password=***}). */

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -67,8 +69,16 @@ public final class DirectoryBackend implements StoreBackend {
   }
 
   /**
+   * The directory a store location names, read as a shell would: a leading {@code ~} or {@code ~/}
+   * is the user's home; {@code ~user} is refused ({@link IllegalArgumentException}).
+   */
+  public static Path path(String location) {
+    return StorePath.expanded(location);
+  }
+
+  /**
    * Opens (creating if needed) the store at {@code path}. Refuses, with a message naming the path
-   * and the fix: a path that is a file; a directory that is world-writable, not readable or not
+   * and the fix: a path that is a file, or lies under one; a directory that is world-writable, not readable or not
    * writable; a non-empty directory that is not a memokit store; a store of a newer format; a
    * directory on a network file system. The first opening in a process gives the settings.
    */
@@ -77,9 +87,7 @@ public final class DirectoryBackend implements StoreBackend {
     DirectoryBackend known = OPEN.get(absolute);
     if (known != null) return known;
     try {
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new StoreException("store path " + absolute + " is a file, not a directory: choose a directory path");
-      }
+      StorePath.refuseFileInTheWay(absolute);
       if (!Files.exists(absolute)) {
         Files.createDirectories(absolute.getParent());
         try {
@@ -98,9 +106,11 @@ public final class DirectoryBackend implements StoreBackend {
 
   /**
    * Whether {@code dir} is a store: a directory holding the marker file. Reads only; for tools that
-   * must not create a store where a user mistyped a path.
+   * must not create a store where a user mistyped a path. A path that is a file, or lies under one,
+   * is refused in words ({@link StoreException}).
    */
   public static boolean holdsStore(Path dir) {
+    StorePath.refuseFileInTheWay(dir.toAbsolutePath().normalize());
     return Files.isRegularFile(dir.resolve(StoreMarker.NAME));
   }
 
@@ -137,6 +147,9 @@ public final class DirectoryBackend implements StoreBackend {
   private static String describe(IOException e) {
     if (e instanceof AccessDeniedException) return "permission denied on " + e.getMessage();
     if (e instanceof NoSuchFileException) return "no such file " + e.getMessage();
+    if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+      return ((FileSystemException) e).getFile() + " is a file, not a directory"; // made since the path was checked
+    }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 

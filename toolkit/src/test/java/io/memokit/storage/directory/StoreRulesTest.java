@@ -3,10 +3,12 @@ package io.memokit.storage.directory;
 import static io.memokit.Memo.memo;
 import static io.memokit.Memo.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memokit.Memo;
 import io.memokit.MemoException;
 import io.memokit.MemoStore;
 import java.nio.charset.StandardCharsets;
@@ -47,10 +49,41 @@ class StoreRulesTest {
   }
 
   @Test
-  void aPathThatIsAFileIsRefused() throws Exception {
-    Path file = Files.writeString(dir.resolve("plain.txt"), "x");
-    MemoException e = assertThrows(MemoException.class, () -> store(file));
-    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("is a file"), e.getMessage());
+  void aPathThatIsAFileOrLiesUnderOneIsRefusedInWordsAndTheFileKept() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "precious");
+    assertEquals("store path is a file, not a directory: " + file,
+        assertThrows(MemoException.class, () -> store(file)).getMessage());
+    assertEquals("store path " + file.resolve("cache") + ": its parent is a file, not a directory: " + file,
+        assertThrows(MemoException.class, () -> store(file.resolve("cache"))).getMessage());
+    assertEquals("store path " + file.resolve("a/cache") + ": a folder above it is a file, not a directory: " + file,
+        assertThrows(MemoException.class, () -> store(file + "/a/cache")).getMessage());
+    assertEquals("precious", Files.readString(file), "the file is left as it was");
+    try (Stream<Path> beside = Files.list(dir)) {
+      assertEquals(1, beside.count(), "nothing made beside it");
+    }
+  }
+
+  @Test
+  void aLeadingTildeIsTheUsersHomeAsInAShellAndTildeUserIsRefused() throws Exception {
+    Path home = Files.createDirectory(dir.resolve("home"));
+    String was = System.getProperty("user.home");
+    String defaultStore = System.getProperty("memokit.store");
+    System.setProperty("user.home", home.toString());
+    try {
+      MemoStore s = store("~/cache");
+      assertEquals(home.resolve("cache").toRealPath().toString(), s.location());
+      assertSame(s, store(Path.of("~/cache")), "a Path is read alike");
+      assertSame(s, store("~/other/../cache"));
+      assertFalse(Files.exists(Path.of("~")), "no folder named ~ in the working directory");
+      IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> store("~bob/cache"));
+      assertTrue(other.getMessage().contains("not ~bob") && other.getMessage().contains("./~bob/cache"), other.getMessage());
+      System.setProperty("memokit.store", "~/default");
+      assertEquals(home.resolve("default"), Memo.defaultStorePath());
+    } finally {
+      System.setProperty("user.home", was);
+      if (defaultStore == null) System.clearProperty("memokit.store");
+      else System.setProperty("memokit.store", defaultStore);
+    }
   }
 
   @Test

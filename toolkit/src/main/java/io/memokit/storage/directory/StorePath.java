@@ -1,0 +1,47 @@
+package io.memokit.storage.directory;
+
+import io.memokit.storage.StoreException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * A directory store's path as a user writes it, read as a shell would: a leading {@code ~} or
+ * {@code ~/} is the user's home (system property {@code user.home}, read at each call);
+ * {@code ~user/...} is refused, since Java cannot look up another user's home ({@code ./~x} names a
+ * folder called {@code ~x}). And the path refused in words where it, or a folder above it, is a file.
+ */
+final class StorePath {
+
+  private StorePath() {}
+
+  /** {@code location} with a leading {@code ~} expanded; an {@link IllegalArgumentException} for {@code ~user}. */
+  static Path expanded(String location) {
+    if (!location.startsWith("~")) return Path.of(location);
+    String rest = location.substring(1);
+    String home = System.getProperty("user.home");
+    if (rest.isEmpty() || rest.startsWith("/") || rest.startsWith(File.separator)) {
+      return Path.of(home + rest);
+    }
+    int end = rest.indexOf('/');
+    String user = end < 0 ? rest : rest.substring(0, end);
+    throw new IllegalArgumentException("store path " + location + ": memokit expands only ~ and ~/ (your home, "
+        + home + "), not ~" + user + "; write that user's home in full, or ./" + location + " for a folder named ~"
+        + user);
+  }
+
+  /**
+   * Refuses {@code absolute} if it, or a folder above it, is a file (or anything but a directory),
+   * with a {@link StoreException} naming that file; reads only.
+   */
+  static void refuseFileInTheWay(Path absolute) {
+    for (Path p = absolute; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p)) return;
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
+      String which = p.equals(absolute) ? "" : p.equals(absolute.getParent()) ? " " + absolute + ": its parent"
+          : " " + absolute + ": a folder above it";
+      throw new StoreException("store path" + which + " is a file, not a directory: " + p);
+    }
+  }
+}
