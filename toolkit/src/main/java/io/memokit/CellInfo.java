@@ -14,9 +14,18 @@ import java.time.Instant;
  * @param size     bytes of its stored value or exception (its state says which), 0 while computing
  * @param cpuTime  CPU time of the computing thread
  * @param wallTime elapsed time of the computation
+ * @param arguments its arguments in words, at most 80 characters, as its stored key gives them back
+ *                 ({@code (7, "abc", int[1000])}: what the caller passed, not the variables read;
+ *                 {@code ...} where cut); empty while computing, or when the key was too large to keep
  */
 public record CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size,
-                       Duration cpuTime, Duration wallTime) {
+                       Duration cpuTime, Duration wallTime, String arguments) {
+
+  /** A cell whose arguments are not known. */
+  public CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size, Duration cpuTime,
+                  Duration wallTime) {
+    this(id, state, created, lastHit, hits, size, cpuTime, wallTime, "");
+  }
 
   /** What a cell holds. */
   public enum State { VALUE, ERROR, COMPUTING }
@@ -25,7 +34,7 @@ public record CellInfo(long id, State state, Instant created, Instant lastHit, l
   public String toString() {
     // The words of the tables (io.memokit.display.Vocabulary).
     var v = io.memokit.display.Vocabulary.cellRow(this);
-    return "cell " + v.get(0) + " " + v.get(1) + " hits=" + v.get(2) + " bytes=" + v.get(3) + " CPU=" + v.get(4) + " wall="
-        + v.get(5) + " last hit=" + v.get(6);
+    return "cell " + v.get(0) + " " + v.get(1) + " " + v.get(2) + " hits=" + v.get(3) + " bytes=" + v.get(4) + " CPU="
+        + v.get(5) + " wall=" + v.get(6) + " last hit=" + v.get(7);
   }
 }

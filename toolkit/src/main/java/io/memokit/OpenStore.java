@@ -114,15 +114,15 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
 
   static List<CellInfo> cells(BlockBackend b) {
     List<CellInfo> cells = new ArrayList<>();
-    for (CellStatus c : b.cells()) {
+    for (CellStatus c : b.cells(true)) {
       CellInfo.State state = switch (c.state()) {
         case COMPUTING -> CellInfo.State.COMPUTING;
         case VALUE -> CellInfo.State.VALUE;
         case ERROR -> CellInfo.State.ERROR;
       };
       cells.add(new CellInfo(c.id(), state, Instant.ofEpochMilli(c.createdMillis()), Instant.ofEpochMilli(c.lastHitMillis()),
-          c.hits(), c.bytes(), Duration.ofNanos(c.cpuNanos()),
-          Duration.ofNanos(c.wallNanos())));
+          c.hits(), c.bytes(), Duration.ofNanos(c.cpuNanos()), Duration.ofNanos(c.wallNanos()),
+          c.arguments() == null ? "" : c.arguments()));
     }
     return cells;
   }

@@ -12,6 +12,7 @@ import io.memokit.Memo.MemoFn1;
 import io.memokit.Memo.MemoFn2;
 import io.memokit.storage.StoreSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ class PerCallControlTest extends OnEachStoreKind {
     });
     f.apply(1, "a");
     f.apply(2, "a");
+    assertEquals(List.of("(1, \"a\")", "(2, \"a\")"), f.cells().stream().map(CellInfo::arguments).sorted().toList(),
+        "each cell shows its arguments");
     assertTrue(f.forget(1, "a"), "the cell was stored");
     assertFalse(f.forget(1, "a"), "and is gone");
     assertFalse(f.isCached(1, "a"));

@@ -226,14 +226,14 @@ class CommandLineTest {
     Run add = succeeds("cells", store, "add");
     assertTrue(add.lines().get(0).startsWith("block add(2)#"), add.toString());
     String cell = add.lines().get(2);
-    assertTrue(cell.matches("\\d+ +value +0 +" + SIZE + " +" + DURATION + " +" + DURATION), "never hit: no last hit\n" + add);
+    assertTrue(cell.matches("\\d+ +\\(1, 2\\) +value +0 +" + SIZE + " +" + DURATION + " +" + DURATION), "never hit: no last hit\n" + add);
     assertEquals(add.lines(), succeeds("cells", store, "add(2)").lines());
 
     Run v = succeeds("cells", store, "v");
     assertTrue(v.lines().get(0).startsWith("block v{3}(1) in "), v.toString());
-    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +value +1 +" + SIZE + " +" + DURATION + " +" + DURATION + " +"
+    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +value +1 +" + SIZE + " +" + DURATION + " +" + DURATION + " +"
         + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d")), "a hit cell has its last hit\n" + v);
-    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +exception +0 +" + SIZE + " +" + DURATION + " +" + DURATION)), v.toString());
+    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +exception +0 +" + SIZE + " +" + DURATION + " +" + DURATION)), v.toString());
 
     List<String> sq = sqNames(store);
     assertEquals(2, sq.size(), sq.toString());

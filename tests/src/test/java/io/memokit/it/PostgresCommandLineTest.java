@@ -105,7 +105,7 @@ class PostgresCommandLineTest {
     CommandLineTest.Run cells = ok("cells", url, "v");
     assertTrue(cells.lines().get(0).startsWith("block v{3}(1) in " + shown + ": 2 cells"), cells.toString());
     String duration = CommandLineTest.DURATION;
-    assertTrue(cells.lines().stream().anyMatch(l -> l.matches("\\d+ +exception +0 +" + SIZE + " +" + duration + " +"
+    assertTrue(cells.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +exception +0 +" + SIZE + " +" + duration + " +"
         + duration)), cells.toString());
 
     CommandLineTest.Run du = ok("du", url);

@@ -22,7 +22,9 @@ public final class Html {
   private static final String CELL_STYLE = "border:1px solid #ccc;padding:2px 8px;text-align:";
   private static final String TH_STYLE = ";background:#f3f3f3";
   /** Columns of names and words, left-aligned; numbers, sizes, times and dates are right-aligned. */
-  private static final Set<String> TEXT_COLUMNS = Set.of("block", "keyed by", "state");
+  private static final Set<String> TEXT_COLUMNS = Set.of("block", "keyed by", "arguments", "state");
+
+  private static final int STATE_COLUMN = Vocabulary.CELL_COLUMNS.indexOf("state");
 
   private Html() {}
 
@@ -62,7 +64,7 @@ public final class Html {
     return sb.append("</table>").toString();
   }
 
-  /** Cells with id, state, last hit, hits, size, CPU and wall time; stored exceptions marked. */
+  /** Cells with id, arguments, state, last hit, hits, size, CPU and wall time; stored exceptions marked. */
   public static String cells(List<CellInfo> cells) {
     StringBuilder sb = header(Vocabulary.CELL_COLUMNS);
     for (CellInfo c : cells) {
@@ -74,7 +76,7 @@ public final class Html {
       List<String> row = Vocabulary.cellRow(c);
       sb.append("<tr").append(style).append(">");
       for (int i = 0; i < row.size(); i++) {
-        boolean warn = i == 1 && c.state() == CellInfo.State.ERROR;
+        boolean warn = i == STATE_COLUMN && c.state() == CellInfo.State.ERROR;
         sb.append(td(Vocabulary.CELL_COLUMNS.get(i), (warn ? "&#9888; " : "") + esc(row.get(i))));
       }
       sb.append("</tr>");

@@ -24,7 +24,8 @@ public final class Vocabulary {
       "errors", "computing", "bytes");
 
   /** The columns of a cell table. */
-  public static final List<String> CELL_COLUMNS = List.of("cell", "state", "hits", "bytes", "CPU", "wall", "last hit");
+  public static final List<String> CELL_COLUMNS = List.of("cell", "arguments", "state", "hits", "bytes", "CPU", "wall",
+      "last hit");
 
   private static final String[] PREFIXES = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -52,7 +53,7 @@ public final class Vocabulary {
 
   /** A cell's row under {@link #CELL_COLUMNS}. */
   public static List<String> cellRow(CellInfo c) {
-    return List.of(String.valueOf(c.id()), state(c.state()), String.valueOf(c.hits()), bytes(c.size()),
+    return List.of(String.valueOf(c.id()), c.arguments(), state(c.state()), String.valueOf(c.hits()), bytes(c.size()),
         duration(c.cpuTime()), duration(c.wallTime()), lastHit(c));
   }
 

@@ -59,7 +59,15 @@ public interface BlockBackend {
   }
 
   /** The block's cells, with their statistics (never their values). */
-  List<CellStatus> cells();
+  default List<CellStatus> cells() {
+    return cells(false);
+  }
+
+  /**
+   * The block's cells, with their statistics and, when {@code arguments}, their arguments in words
+   * (read from each cell's stored key: slower, for listings a user reads), never their values.
+   */
+  List<CellStatus> cells(boolean arguments);
 
   /**
    * When the block was last used: its latest cell's last hit or creation, in epoch milliseconds;

@@ -11,9 +11,11 @@ package io.memokit.storage;
  * @param bytes         bytes stored (0 while computing)
  * @param cpuNanos      CPU time of its computation
  * @param wallNanos     elapsed time of its computation
+ * @param arguments     its arguments in words ({@link io.memokit.function.KeyText}), or {@code null}
+ *                      when not asked for or not known
  */
 public record CellStatus(long id, State state, long createdMillis, long lastHitMillis, long hits, long bytes,
-                         long cpuNanos, long wallNanos) {
+                         long cpuNanos, long wallNanos, String arguments) {
 
   /** What a cell holds. */
   public enum State { COMPUTING, VALUE, ERROR }

@@ -90,7 +90,8 @@ class VocabularyTest {
         List<String> row = Vocabulary.cellRow(c);
         String t = c.toString();
         assertTrue(t.startsWith("cell " + c.id() + " " + row.get(1) + " "), t);
-        assertTrue(t.contains(" bytes=" + row.get(3) + " ") && t.endsWith(" last hit=" + row.get(6)), t);
+        assertTrue(t.contains(" " + row.get(2) + " hits=") && t.contains(" bytes=" + row.get(4) + " ")
+            && t.endsWith(" last hit=" + row.get(7)), t);
       }
       assertTrue(cells.stream().anyMatch(c -> c.hits() == 0 && c.toString().endsWith("last hit=")),
           "a cell never hit has no last hit, in every form: " + cells);

@@ -17,7 +17,7 @@ class CellRowTest {
     CellInfo never = new CellInfo(7, CellInfo.State.VALUE, stored, stored, 0, 120, Duration.ZERO, Duration.ZERO);
     CellInfo hit = new CellInfo(8, CellInfo.State.VALUE, stored, stored.plusSeconds(60), 3, 120, Duration.ZERO,
         Duration.ZERO);
-    assertEquals("", Vocabulary.cellRow(never).get(6));
-    assertTrue(!Vocabulary.cellRow(hit).get(6).isEmpty());
+    assertEquals("", Vocabulary.cellRow(never).get(7));
+    assertTrue(!Vocabulary.cellRow(hit).get(7).isEmpty());
   }
 }

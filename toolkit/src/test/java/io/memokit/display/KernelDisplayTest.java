@@ -89,7 +89,7 @@ class KernelDisplayTest {
     assertEquals(label + " in " + store.path(), lines.get(0));
     assertTrue(lines.get(1).startsWith("block"), b.text());
     assertTrue(lines.get(3).startsWith("cell") && lines.get(3).contains("last hit"), b.text());
-    assertTrue(lines.get(4).matches("1 +value +1 +\\d+ B .* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), b.text());
+    assertTrue(lines.get(4).matches("1 +\\(3\\) +value +1 +\\d+ B .* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), b.text());
   }
 
   @ParameterizedTest

@@ -40,20 +40,25 @@ final class BlockStatistics {
 
   /** The block's cells, in slot order, read from the shared index (never the values). */
   List<CellStatus> cells() {
+    return cells(false);
+  }
+
+  /** As {@link #cells()}, with each finished cell's arguments in words when {@code arguments}. */
+  List<CellStatus> cells(boolean arguments) {
     try {
       files.ensureCurrent();
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot reopen the files of " + files.id().label() + ": " + e);
     }
     hits.publishHits();
-    List<CellStatus> listed = listCells();
+    List<CellStatus> listed = listCells(arguments);
     if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && files.repair().reclaimOrphans() > 0) {
-      listed = listCells();
+      listed = listCells(arguments);
     }
     return listed;
   }
 
-  private List<CellStatus> listCells() {
+  private List<CellStatus> listCells(boolean arguments) {
     List<CellStatus> result = new ArrayList<>();
     try {
       SlotTable t = files.table();
@@ -64,7 +69,7 @@ final class BlockStatistics {
         CellStatus.State state = s.state() == SlotTable.PENDING ? CellStatus.State.COMPUTING
             : s.state() == SlotTable.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
         result.add(new CellStatus(s.id(), state, s.created(), s.lastHit(), s.hits(), Math.abs(s.size()), s.cpuNanos(),
-            s.wallNanos()));
+            s.wallNanos(), arguments && s.isFinished() ? CellReads.arguments(files, s) : null));
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + files.indexFile() + ": " + e);

@@ -87,6 +87,33 @@ final class CellFile {
         ByteBuffer.wrap(deps), trailer};
   }
 
+  /**
+   * The key a cell file holds, read from its trailer's lengths without reading its value (not
+   * verified: the caller checks it against the key hash it expects); {@code null} if it holds none.
+   */
+  static byte[] readKey(Path file) throws java.io.IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      long n = ch.size();
+      if (n < TRAILER) return null;
+      ByteBuffer t = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, t, n - TRAILER);
+      long payloadLength = t.getLong(0);
+      int keyLength = t.getInt(8);
+      if (t.getInt(TRAILER - 8) != MAGIC || keyLength < 0 || payloadLength < 0 || payloadLength + keyLength > n - TRAILER) {
+        return null;
+      }
+      ByteBuffer key = ByteBuffer.allocate(keyLength);
+      readFully(ch, key, payloadLength);
+      return key.array();
+    }
+  }
+
+  private static void readFully(java.nio.channels.FileChannel ch, ByteBuffer b, long position) throws java.io.IOException {
+    while (b.hasRemaining()) {
+      if (ch.read(b, position + b.position()) < 0) throw new java.io.EOFException("cell file cut short");
+    }
+  }
+
   /** Verifies and parses the bytes of a cell file. */
   static Stored parse(Path file, byte[] b) throws CorruptFileException, NewerFormatException {
     int n = b.length;

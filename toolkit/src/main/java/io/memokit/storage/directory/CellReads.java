@@ -1,6 +1,7 @@
 package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
+import io.memokit.function.KeyText;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.StoredCell;
@@ -192,6 +193,27 @@ final class CellReads {
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + file + ": " + e + "; treated as a miss");
       return null;
+    }
+  }
+
+  /**
+   * The arguments of a finished slot's cell in words, read from the key its record holds
+   * ({@link KeyText}); {@code null} if the record cannot say (gone meanwhile, damaged, a key too
+   * large to keep). Reads the record without a lock: what it finds is checked against the slot's key hash.
+   */
+  static String arguments(BlockFiles files, SlotTable.Slot s) {
+    try {
+      byte[] key;
+      if (ValuesLog.isLogged(s.location())) {
+        byte[] bytes = files.log().read(s.location(), (int) Math.abs(s.size()));
+        if (bytes == null) return null;
+        key = CellFile.parse(files.log().fileOf(s.location()), bytes).key();
+      } else {
+        key = CellFile.readKey(files.cellPath(s.keyHi(), s.keyLo()));
+      }
+      return KeyText.arguments(key, s.keyHi(), s.keyLo());
+    } catch (Exception | InternalError e) {
+      return null; // a listing's detail: the cell's own reads report damage
     }
   }
 

@@ -1,6 +1,7 @@
 package io.memokit.storage.postgres;
 
 import io.memokit.function.FunctionId;
+import io.memokit.function.KeyText;
 import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellStatus;
 import java.sql.PreparedStatement;
@@ -53,13 +54,19 @@ final class BlockStatistics {
   }
 
   List<CellStatus> cells() {
+    return cells(false);
+  }
+
+  /** As {@link #cells()}, with each finished cell's arguments in words when {@code arguments}. */
+  List<CellStatus> cells(boolean arguments) {
     publishHits.run();
     admin.reclaimOrphans();
     try {
       return store.connections().call(c -> {
         List<CellStatus> list = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state, c.created, c.last_hit, c.hits, c.size, "
-            + "c.cpu_nanos, c.wall_nanos FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE "
+            + "c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (arguments ? "c.key" : "NULL")
+            + " FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE "
             + BlockSql.IDENTITY + " ORDER BY c.id")) {
           BlockSql.bindIdentity(q, 1, id);
           try (ResultSet r = q.executeQuery()) {
@@ -67,8 +74,10 @@ final class BlockStatistics {
               int state = r.getInt(2);
               CellStatus.State s = state == BlockSql.COMPUTING ? CellStatus.State.COMPUTING
                   : state == BlockSql.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
+              String words = arguments && state != BlockSql.COMPUTING
+                  ? KeyText.arguments(r.getBytes(11), r.getLong(9), r.getLong(10)) : null;
               list.add(new CellStatus(r.getLong(1), s, r.getLong(3), r.getLong(4), r.getLong(5),
-                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8)));
+                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8), words));
             }
           }
         }
