@@ -96,9 +96,13 @@ public final class Vocabulary {
     return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
-  /** An age or a time to live, in the largest whole unit: {@code 45 s}, {@code 11 min}, {@code 3 h}, {@code 2 days}. */
+  /**
+   * An age or a time to live, in the largest whole unit: {@code 45 s}, {@code 11 min}, {@code 3 h},
+   * {@code 2 days}; under 10 s as {@link #duration} says it ({@code 250 ms}).
+   */
   public static String age(Duration d) {
     long s = d.toSeconds();
+    if (s < 10) return duration(d);
     if (s < 120) return s + " s";
     if (s < 120 * 60) return s / 60 + " min";
     if (s < 48 * 3600) return s / 3600 + " h";
