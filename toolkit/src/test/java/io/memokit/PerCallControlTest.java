@@ -19,12 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The calls that act on one call's cell ({@code forget}, {@code isCached}, {@code peek}), expiry and
- * validity rules, and recursive functions, on each kind of store.
+ * validity rules, and recursive functions, on each kind of store. On both JDKs: a deep recursion
+ * moves to fresh threads, whose stacks and interrupts each JDK handles in its own way.
  */
+@Tag("both-jdks")
 class PerCallControlTest extends OnEachStoreKind {
 
   @Test
