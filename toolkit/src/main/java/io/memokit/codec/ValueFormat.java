@@ -31,12 +31,18 @@ final class ValueFormat {
       OPTIONAL_EMPTY = 16, OPTIONAL = 17, LIST = 18, SET = 19, MAP = 20, OBJECT_ARRAY = 21, TIME = 22,
       OBJECT = 23, REF = 24, STACK_ELEMENT = 25, STREAMS = 26, SERIAL = 27,
       BOOLEAN_ARRAY = 32, BYTE_ARRAY = 33, SHORT_ARRAY = 34, CHAR_ARRAY = 35, INT_ARRAY = 36, LONG_ARRAY = 37,
-      FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39;
+      FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39,
+      UUID = 28, OPTIONAL_INT = 29, OPTIONAL_LONG = 30, OPTIONAL_DOUBLE = 31, BIT_SET = 40, MAP_ENTRY = 41, URI = 42;
 
   /** Collection kinds: which class a list (or an {@code ArrayDeque}, under the list tag), set or map is read back as. */
   static final int ARRAY_LIST = 1, LINKED_LIST = 2, UNMODIFIABLE = 3, HASH = 4, LINKED_HASH = 5, TREE = 6,
       TREE_REVERSED = 7, CONCURRENT_HASH = 8, ENUM_KIND = 9, COPY_ON_WRITE = 10, EMPTY = 11, ARRAY_DEQUE = 12,
-      IMMUTABLE = 13;
+      IMMUTABLE = 13, COPIES = 14, VECTOR = 15, STACK = 16, PRIORITY_QUEUE = 17, CONCURRENT_QUEUE = 18,
+      CONCURRENT_DEQUE = 19, UNMODIFIABLE_COLLECTION = 20, CONCURRENT_SKIP = 21, UNMODIFIABLE_SORTED = 22,
+      HASHTABLE = 23, IDENTITY_HASH = 24, UNMODIFIABLE_NAVIGABLE = 25;
+
+  /** Map entry kinds: {@code Map.entry}, {@code AbstractMap.SimpleImmutableEntry}, {@code AbstractMap.SimpleEntry}. */
+  static final int ENTRY_IMMUTABLE = 1, ENTRY_SIMPLE_IMMUTABLE = 2, ENTRY_SIMPLE = 3;
 
   /** Prefix of a JShell snippet class's name in the format: its stable name follows. */
   static final String SNIPPET = "REPL.$JShell$$";

@@ -151,6 +151,14 @@ public final class ValueReader {
       case STACK_ELEMENT -> new StackTraceElement((String) item(), (String) item(), (String) item(), (String) item(),
           (String) item(), (String) item(), in.getInt());
       case TIME -> TimeValues.parse(text(), text());
+      case UUID -> new java.util.UUID(in.getLong(), in.getLong());
+      case OPTIONAL_INT -> in.get() == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(in.getInt());
+      case OPTIONAL_LONG -> in.get() == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(in.getLong());
+      case OPTIONAL_DOUBLE -> in.get() == 0 ? java.util.OptionalDouble.empty()
+          : java.util.OptionalDouble.of(Double.longBitsToDouble(in.getLong()));
+      case URI -> java.net.URI.create(text());
+      case BIT_SET -> bitSet();
+      case MAP_ENTRY -> entry(in.get());
       case REF -> objects.get(varint());
       case RECORD -> record();
       case LIST -> list(in.get());
@@ -293,12 +301,51 @@ public final class ValueReader {
     return r;
   }
 
+  private Object bitSet() {
+    long[] words = new long[varint()];
+    for (int i = 0; i < words.length; i++) words[i] = in.getLong();
+    return register(java.util.BitSet.valueOf(words));
+  }
+
+  private Object entry(int kind) throws IOException, ClassNotFoundException {
+    int index = objects.size();
+    objects.add(null);
+    Object k = item();
+    Object v = item();
+    Map.Entry<Object, Object> e = switch (kind) {
+      case ENTRY_IMMUTABLE -> Map.entry(k, v);
+      case ENTRY_SIMPLE_IMMUTABLE -> new java.util.AbstractMap.SimpleImmutableEntry<>(k, v);
+      case ENTRY_SIMPLE -> new java.util.AbstractMap.SimpleEntry<>(k, v);
+      default -> throw new IOException("a stored map entry has an unknown kind " + kind);
+    };
+    objects.set(index, e);
+    return e;
+  }
+
   private Object list(int kind) throws IOException, ClassNotFoundException {
-    if (kind == ARRAY_DEQUE) {
-      ArrayDeque<Object> q = register(new ArrayDeque<>());
+    if (kind == COPIES) {
+      int index = objects.size();
+      objects.add(null);
       int n = varint();
-      for (int i = 0; i < n; i++) q.add(item());
-      return q;
+      List<Object> copies = Collections.nCopies(n, item());
+      objects.set(index, copies);
+      return copies;
+    }
+    java.util.Collection<Object> plain = switch (kind) {
+      case ARRAY_DEQUE -> new ArrayDeque<>();
+      case VECTOR -> new java.util.Vector<>();
+      case STACK -> new java.util.Stack<>();
+      case PRIORITY_QUEUE -> new java.util.PriorityQueue<>();
+      case CONCURRENT_QUEUE -> new java.util.concurrent.ConcurrentLinkedQueue<>();
+      case CONCURRENT_DEQUE -> new java.util.concurrent.ConcurrentLinkedDeque<>();
+      case UNMODIFIABLE_COLLECTION -> new ArrayList<>();
+      default -> null;
+    };
+    if (plain != null) {
+      Object result = register(kind == UNMODIFIABLE_COLLECTION ? Collections.unmodifiableCollection(plain) : plain);
+      int n = varint();
+      for (int i = 0; i < n; i++) plain.add(item());
+      return result;
     }
     if (kind == IMMUTABLE) {
       int index = objects.size();
@@ -332,9 +379,13 @@ public final class ValueReader {
       case TREE -> new TreeSet<>();
       case TREE_REVERSED -> new TreeSet<>(Collections.reverseOrder());
       case ENUM_KIND -> (Set) EnumSet.noneOf((Class) type());
-      case UNMODIFIABLE -> {
-        Set<Object> backing = new LinkedHashSet<>();
-        Set<Object> view = Collections.unmodifiableSet(backing);
+      case COPY_ON_WRITE -> new java.util.concurrent.CopyOnWriteArraySet<>();
+      case CONCURRENT_SKIP -> new java.util.concurrent.ConcurrentSkipListSet<>();
+      case UNMODIFIABLE, UNMODIFIABLE_SORTED, UNMODIFIABLE_NAVIGABLE -> {
+        Set<Object> backing = kind == UNMODIFIABLE ? new LinkedHashSet<>() : new TreeSet<>();
+        Set<Object> view = kind == UNMODIFIABLE ? Collections.unmodifiableSet(backing)
+            : kind == UNMODIFIABLE_SORTED ? Collections.unmodifiableSortedSet((TreeSet<Object>) backing)
+            : Collections.unmodifiableNavigableSet((TreeSet<Object>) backing);
         register(view);
         int n = varint();
         for (int i = 0; i < n; i++) backing.add(item());
@@ -356,7 +407,10 @@ public final class ValueReader {
       }
       default -> throw new IOException("a stored set has an unknown kind " + kind);
     };
-    if (kind == UNMODIFIABLE || kind == EMPTY || kind == IMMUTABLE) return s;
+    if (kind == UNMODIFIABLE || kind == UNMODIFIABLE_SORTED || kind == UNMODIFIABLE_NAVIGABLE || kind == EMPTY
+        || kind == IMMUTABLE) {
+      return s;
+    }
     register(s);
     int n = varint();
     for (int i = 0; i < n; i++) s.add(item());
@@ -386,9 +440,15 @@ public final class ValueReader {
       case CONCURRENT_HASH -> new ConcurrentHashMap<>();
       case ENUM_KIND -> new EnumMap(type());
       case EMPTY -> Collections.emptyMap();
+      case HASHTABLE -> new java.util.Hashtable<>();
+      case IDENTITY_HASH -> new java.util.IdentityHashMap<>();
+      case CONCURRENT_SKIP -> new java.util.concurrent.ConcurrentSkipListMap<>();
+      case UNMODIFIABLE_SORTED, UNMODIFIABLE_NAVIGABLE -> new TreeMap<>();
       default -> throw new IOException("a stored map has an unknown kind " + kind);
     };
-    Map<Object, Object> result = kind == UNMODIFIABLE ? Collections.unmodifiableMap(m) : m;
+    Map<Object, Object> result = kind == UNMODIFIABLE ? Collections.unmodifiableMap(m)
+        : kind == UNMODIFIABLE_SORTED ? Collections.unmodifiableSortedMap((TreeMap<Object, Object>) m)
+        : kind == UNMODIFIABLE_NAVIGABLE ? Collections.unmodifiableNavigableMap((TreeMap<Object, Object>) m) : m;
     register(result);
     int n = varint();
     for (int i = 0; i < n; i++) {

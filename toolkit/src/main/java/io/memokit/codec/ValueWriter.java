@@ -156,6 +156,26 @@ public final class ValueWriter {
       item(e.getMethodName());
       item(e.getFileName());
       int4(e.getLineNumber());
+    } else if (v.getClass() == java.util.UUID.class) {
+      java.util.UUID u = (java.util.UUID) v;
+      byte1(UUID);
+      int8(u.getMostSignificantBits());
+      int8(u.getLeastSignificantBits());
+    } else if (v instanceof java.util.OptionalInt o) {
+      byte1(OPTIONAL_INT);
+      byte1(o.isPresent() ? 1 : 0);
+      if (o.isPresent()) int4(o.getAsInt());
+    } else if (v instanceof java.util.OptionalLong o) {
+      byte1(OPTIONAL_LONG);
+      byte1(o.isPresent() ? 1 : 0);
+      if (o.isPresent()) int8(o.getAsLong());
+    } else if (v instanceof java.util.OptionalDouble o) {
+      byte1(OPTIONAL_DOUBLE);
+      byte1(o.isPresent() ? 1 : 0);
+      if (o.isPresent()) int8(Double.doubleToRawLongBits(o.getAsDouble()));
+    } else if (v.getClass() == java.net.URI.class) {
+      byte1(URI);
+      string(v.toString());
     } else if (TimeValues.isTime(v)) {
       byte1(TIME);
       string(v.getClass().getName());
@@ -192,18 +212,32 @@ public final class ValueWriter {
       seen.put(v, objects++);
       if (java.lang.reflect.Array.getLength(v) > 0) mutable = true;
       array(v);
-    } else if (v instanceof List<?> l && listKind(l) > 0) {
+    } else if (v instanceof Collection<?> l && !(v instanceof Set) && listKind(l) > 0) {
       seen.put(v, objects++);
       byte1(LIST);
-      byte1(listKind(l));
-      noteKind(listKind(l));
-      elements(l);
-    } else if (c == ArrayDeque.class) {
+      int kind = listKind(l);
+      byte1(kind);
+      noteKind(kind);
+      if (kind == COPIES) {
+        varint(l.size());
+        item(l.isEmpty() ? null : l.iterator().next());
+      } else {
+        elements(l);
+      }
+    } else if (c == java.util.BitSet.class) {
       seen.put(v, objects++);
-      byte1(LIST);
-      byte1(ARRAY_DEQUE);
       mutable = true;
-      elements((ArrayDeque<?>) v);
+      byte1(BIT_SET);
+      long[] words = ((java.util.BitSet) v).toLongArray();
+      varint(words.length);
+      for (long w : words) int8(w);
+    } else if (v instanceof Map.Entry<?, ?> e && entryKind(e) > 0) {
+      seen.put(v, objects++);
+      byte1(MAP_ENTRY);
+      byte1(entryKind(e));
+      if (entryKind(e) == ENTRY_SIMPLE) mutable = true;
+      item(e.getKey());
+      item(e.getValue());
     } else if (v instanceof Set<?> s && setKind(s) > 0) {
       seen.put(v, objects++);
       byte1(SET);
@@ -307,7 +341,10 @@ public final class ValueWriter {
 
   /** A collection of this kind can be changed by whoever holds it, unless immutable, an unmodifiable view or empty. */
   private void noteKind(int kind) {
-    if (kind != IMMUTABLE && kind != UNMODIFIABLE && kind != EMPTY) mutable = true;
+    if (kind != IMMUTABLE && kind != UNMODIFIABLE && kind != EMPTY && kind != COPIES && kind != UNMODIFIABLE_COLLECTION
+        && kind != UNMODIFIABLE_SORTED && kind != UNMODIFIABLE_NAVIGABLE) {
+      mutable = true;
+    }
   }
 
   private void object(Object v) throws IOException {
@@ -351,8 +388,10 @@ public final class ValueWriter {
     return c == String.class || c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class
         || c == Float.class || c == Short.class || c == Byte.class || c == Character.class || c == BigInteger.class
         || c == BigDecimal.class || v instanceof Enum || v instanceof Optional || v instanceof StackTraceElement
-        || TimeValues.isTime(v) || c.isArray() || v instanceof Throwable || c == ArrayDeque.class
-        || v instanceof List<?> l && listKind(l) > 0 || v instanceof Set<?> s && setKind(s) > 0
+        || TimeValues.isTime(v) || c.isArray() || v instanceof Throwable || c == java.util.UUID.class
+        || v instanceof java.util.OptionalInt || v instanceof java.util.OptionalLong || v instanceof java.util.OptionalDouble
+        || c == java.net.URI.class || c == java.util.BitSet.class || v instanceof Map.Entry<?, ?> e && entryKind(e) > 0
+        || v instanceof Collection<?> l && !(v instanceof Set) && listKind(l) > 0 || v instanceof Set<?> s && setKind(s) > 0
         || v instanceof Map<?, ?> m && mapKind(m) > 0;
   }
 
@@ -379,11 +418,21 @@ public final class ValueWriter {
     return UNMODIFIABLE_CLASSES.contains(name) ? UNMODIFIABLE : 0;
   }
 
-  static int listKind(List<?> l) {
+  /** The kind of a list, a queue or a plain collection (not a set) this format writes itself, under the list tag; 0 if none. */
+  static int listKind(Collection<?> l) {
     Class<?> c = l.getClass();
     if (c == ArrayList.class || c.getName().equals("java.util.Arrays$ArrayList")) return ARRAY_LIST;
     if (c == LinkedList.class) return LINKED_LIST;
     if (c == CopyOnWriteArrayList.class) return COPY_ON_WRITE;
+    if (c == ArrayDeque.class) return ARRAY_DEQUE;
+    if (c == java.util.Vector.class) return VECTOR;
+    if (c == java.util.Stack.class) return STACK;
+    if (c == java.util.PriorityQueue.class && ((java.util.PriorityQueue<?>) l).comparator() == null) return PRIORITY_QUEUE;
+    if (c == java.util.concurrent.ConcurrentLinkedQueue.class) return CONCURRENT_QUEUE;
+    if (c == java.util.concurrent.ConcurrentLinkedDeque.class) return CONCURRENT_DEQUE;
+    String name = c.getName();
+    if (name.equals("java.util.Collections$CopiesList")) return COPIES;
+    if (name.equals("java.util.Collections$UnmodifiableCollection")) return UNMODIFIABLE_COLLECTION;
     return common(l);
   }
 
@@ -393,6 +442,14 @@ public final class ValueWriter {
     if (c == LinkedHashSet.class) return LINKED_HASH;
     if (c == TreeSet.class) return orderKind(((SortedSet<?>) s).comparator());
     if (s instanceof EnumSet<?>) return ENUM_KIND;
+    if (c == java.util.concurrent.CopyOnWriteArraySet.class) return COPY_ON_WRITE;
+    if (c == java.util.concurrent.ConcurrentSkipListSet.class) return naturalOrder(((SortedSet<?>) s).comparator(), CONCURRENT_SKIP);
+    if (c.getName().equals("java.util.Collections$UnmodifiableSortedSet")) {
+      return naturalOrder(((SortedSet<?>) s).comparator(), UNMODIFIABLE_SORTED);
+    }
+    if (c.getName().equals("java.util.Collections$UnmodifiableNavigableSet")) {
+      return naturalOrder(((SortedSet<?>) s).comparator(), UNMODIFIABLE_NAVIGABLE);
+    }
     return common(s);
   }
 
@@ -403,7 +460,29 @@ public final class ValueWriter {
     if (c == TreeMap.class) return orderKind(((SortedMap<?, ?>) m).comparator());
     if (c == ConcurrentHashMap.class) return CONCURRENT_HASH;
     if (c == EnumMap.class) return ENUM_KIND;
+    if (c == java.util.Hashtable.class) return HASHTABLE;
+    if (c == IdentityHashMap.class) return IDENTITY_HASH;
+    if (c == java.util.concurrent.ConcurrentSkipListMap.class) return naturalOrder(((SortedMap<?, ?>) m).comparator(), CONCURRENT_SKIP);
+    if (c.getName().equals("java.util.Collections$UnmodifiableSortedMap")) {
+      return naturalOrder(((SortedMap<?, ?>) m).comparator(), UNMODIFIABLE_SORTED);
+    }
+    if (c.getName().equals("java.util.Collections$UnmodifiableNavigableMap")) {
+      return naturalOrder(((SortedMap<?, ?>) m).comparator(), UNMODIFIABLE_NAVIGABLE);
+    }
     return common(m);
+  }
+
+  /** {@code kind} for a sorted collection in natural order; 0 (another codec) for one with a comparator. */
+  private static int naturalOrder(Comparator<?> comparator, int kind) {
+    return comparator == null ? kind : 0;
+  }
+
+  /** {@code Map.entry} and the two entries of {@code AbstractMap}; 0 for other entries (a map's own). */
+  static int entryKind(Map.Entry<?, ?> e) {
+    Class<?> c = e.getClass();
+    if (c.getName().equals("java.util.KeyValueHolder")) return ENTRY_IMMUTABLE;
+    if (c == java.util.AbstractMap.SimpleImmutableEntry.class) return ENTRY_SIMPLE_IMMUTABLE;
+    return c == java.util.AbstractMap.SimpleEntry.class ? ENTRY_SIMPLE : 0;
   }
 
   private static int orderKind(Comparator<?> comparator) {

@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -152,6 +153,66 @@ class ValueCodecTest {
     }
   }
 
+  /**
+   * The JDK's other collections and value types are memokit's format too (not FST's), so that a
+   * value holding one hits as fast as one holding {@code List.of} or an {@code ArrayList}: each
+   * comes back equal, of its class, as changeable or unchangeable as it was, and is shared between
+   * hits only if nobody can change it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theJdksOtherCollectionsAndValueTypesAreWrittenByTheFormatItself() throws Exception {
+    java.util.PriorityQueue<Integer> queue = new java.util.PriorityQueue<>(List.of(3, 1, 2));
+    java.util.BitSet bits = new java.util.BitSet();
+    bits.set(3);
+    bits.set(700);
+    IdentityHashMap<String, Integer> identity = new IdentityHashMap<>(Map.of("a", 1));
+    // A list of pairs, not a map: equal collections of different kinds (an empty Stack, nCopies(0, x)) are one map key.
+    List<Map.Entry<Object, Boolean>> valuesAndWhetherShared = new ArrayList<>();
+    valuesAndWhetherShared.add(Map.entry(Collections.nCopies(10, "x"), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.nCopies(0, "x"), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.unmodifiableCollection(new ArrayList<>(List.of(1, 2))), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.unmodifiableSortedSet(new TreeSet<>(List.of("b", "a"))), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.unmodifiableNavigableSet(new TreeSet<>(List.of("b", "a"))), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.unmodifiableSortedMap(new TreeMap<>(Map.of("b", 2))), true));
+    valuesAndWhetherShared.add(Map.entry(Collections.unmodifiableNavigableMap(new TreeMap<>(Map.of("b", 2, "a", 1))), true));
+    valuesAndWhetherShared.add(Map.entry(new java.util.Vector<>(List.of(1, 2)), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.Stack<>(), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.concurrent.ConcurrentLinkedQueue<>(List.of(1, 2)), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(1, 2)), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.concurrent.CopyOnWriteArraySet<>(List.of(1, 2)), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.concurrent.ConcurrentSkipListSet<>(List.of(2, 1)), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.concurrent.ConcurrentSkipListMap<>(Map.of(2, "b", 1, "a")), false));
+    valuesAndWhetherShared.add(Map.entry(new java.util.Hashtable<>(Map.of("a", 1)), false));
+    valuesAndWhetherShared.add(Map.entry(bits, false));
+    valuesAndWhetherShared.add(Map.entry(java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), true));
+    valuesAndWhetherShared.add(Map.entry(java.util.OptionalInt.of(7), true));
+    valuesAndWhetherShared.add(Map.entry(java.util.OptionalLong.empty(), true));
+    valuesAndWhetherShared.add(Map.entry(java.util.OptionalDouble.of(0.5), true));
+    valuesAndWhetherShared.add(Map.entry(java.net.URI.create("https://example.org/a?b=c#d"), true));
+    valuesAndWhetherShared.add(Map.entry(Map.entry("k", 1), true));
+    valuesAndWhetherShared.add(Map.entry(new java.util.AbstractMap.SimpleImmutableEntry<>("k", 1), true));
+    valuesAndWhetherShared.add(Map.entry(new java.util.AbstractMap.SimpleEntry<>("k", 1), false));
+    for (Map.Entry<Object, Boolean> e : valuesAndWhetherShared) {
+      Object v = e.getKey();
+      ValueWriter.Written w = ValueWriter.encode(v);
+      assertEquals(!e.getValue(), w.mutable(), "shared between hits only if unchangeable: " + v.getClass().getName());
+      Object back = roundTrip(v);
+      assertSame(v.getClass(), back.getClass(), v.getClass().getName());
+      if (v instanceof java.util.Collection<?> c && !(v instanceof List) && !(v instanceof Set)) {
+        assertEquals(new ArrayList<>(c), new ArrayList<>((java.util.Collection<?>) back), v.getClass().getName());
+      } else {
+        assertEquals(v, back, v.getClass().getName());
+      }
+    }
+    assertEquals(List.of(1, 2, 3), List.of(((java.util.PriorityQueue<Integer>) roundTrip(queue)).poll(), 2, 3));
+    assertEquals(identity.get("a"), ((IdentityHashMap<String, Integer>) roundTrip(identity)).values().iterator().next());
+    assertThrows(UnsupportedOperationException.class,
+        () -> ((java.util.Collection<Object>) roundTrip(Collections.nCopies(2, "x"))).add("y"));
+    assertThrows(UnsupportedOperationException.class,
+        () -> ((java.util.SortedSet<Object>) roundTrip(Collections.unmodifiableSortedSet(new TreeSet<>(List.of(1))))).add(2));
+  }
+
   @Test
   void arraysOfEveryKind() throws Exception {
     assertArrayEquals(new int[] {1, -2, 3}, (int[]) roundTrip(new int[] {1, -2, 3}));
@@ -244,9 +305,11 @@ class ValueCodecTest {
         TimeUnit.DAYS, Optional.empty(), new StackTraceElement("C", "m", "F", 1), LocalDate.of(2026, 1, 1), new int[0],
         new IllegalStateException("x"), new java.util.ArrayDeque<>(), new ArrayList<>(), List.of(1), Arrays.asList(1),
         Collections.emptyMap(), new TreeSet<>(), EnumSet.of(Colour.RED), new EnumMap<>(Colour.class),
-        Collections.unmodifiableSet(new HashSet<>()), new ConcurrentHashMap<>());
-    List<Object> refused = List.of(new java.util.Random(1), new java.util.BitSet(), new StringBuilder("x"),
-        new java.util.concurrent.atomic.AtomicInteger(1), new java.util.Vector<>(), new java.util.PriorityQueue<>(),
+        Collections.unmodifiableSet(new HashSet<>()), new ConcurrentHashMap<>(), new java.util.BitSet(),
+        new java.util.Vector<>(), new java.util.PriorityQueue<>(), Collections.nCopies(2, 1), java.util.UUID.randomUUID());
+    List<Object> refused = List.of(new java.util.Random(1), new StringBuilder("x"),
+        new java.util.concurrent.atomic.AtomicInteger(1),
+        new java.util.PriorityQueue<>(java.util.Comparator.comparing(Object::toString)),
         new TreeSet<>(java.util.Comparator.comparing(Object::toString)),
         Collections.synchronizedList(new ArrayList<>()));
     for (Object v : held) {
