@@ -114,7 +114,14 @@ public final class Block {
    * {@linkplain SweepStep#deferred deferred}, when another thread or process computes the cell.
    */
   Object call(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
-    return repairing(() -> callOnce(fn, args, cacheOnly, step));
+    // Not through repairing(): a call is the hot path, and allocates nothing on a hit from memory.
+    try {
+      return callOnce(fn, args, cacheOnly, step);
+    } catch (InternalError e) {
+      if (!storage.repairedAfter(e)) throw e;
+      memory.drop();
+      return callOnce(fn, args, cacheOnly, step);
+    }
   }
 
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
