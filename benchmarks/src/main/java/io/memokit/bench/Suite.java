@@ -100,7 +100,7 @@ public final class Suite {
     jvmArgs.add("-Xmx4g");
     ChainedOptionsBuilder opt = new OptionsBuilder()
         .include(CoreBench.class.getName()).include(KeyBench.class.getName()).include(CodecBench.class.getName())
-        .include(ReadsBench.class.getName())
+        .include(ReadsBench.class.getName()).include(CaffeineBench.class.getName())
         .forks(quick ? 0 : 1) // --quick: in this JVM, no JVM start per benchmark (a smoke run only)
         .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
         .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
