@@ -222,11 +222,15 @@ public final class Suite {
 
   // ---- memokit against the machine's floors -------------------------------------------------------
 
+  /** The miss figures: value size, misses (at most 300 with {@code --quick}). */
+  static final int[][] MISS_PLANS = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
+  /** The first-hit figures: value size, cells, first hits per JVM. */
+  static final int[][] FIRST_HIT_PLANS = {{64, 600, 200}, {4096, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
+
   void harness() throws Exception {
     smallValues();
     firstHits();
-    int[][] missPlans = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
-    for (int[] plan : missPlans) {
+    for (int[] plan : MISS_PLANS) {
       if (quick && plan[0] > 65536) continue;
       Map<String, Double> m = child("miss", work.resolve("miss-" + plan[0]).toString(), Integer.toString(plan[0]),
           Integer.toString(quick ? Math.min(plan[1], 300) : plan[1]));
@@ -234,6 +238,7 @@ public final class Suite {
       figures.put("miss.floor." + plan[0], m.get("floor.median"));
       figures.put("miss.ratio." + plan[0], m.get("ratio.median"));
     }
+    new EhcacheFigures(this).run(); // next to memokit's first hits and misses it mirrors
     for (int n : cells) {
       Path store = work.resolve("growth-" + n);
       Map<String, Double> g = child("growth", store.toString(), Integer.toString(n));
@@ -261,8 +266,7 @@ public final class Suite {
 
   /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
   void firstHits() throws Exception {
-    int[][] plans = {{64, 600, 200}, {4096, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
-    for (int[] plan : plans) {
+    for (int[] plan : FIRST_HIT_PLANS) {
       int size = plan[0];
       int cells = plan[1];
       int perJvm = plan[2];
