@@ -20,8 +20,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The benchmark suite ({@code bin/bench}): JMH for the in-process figures, fresh JVMs for the rest,
- * python-diskcache and joblib.Memory on the same small-values workload (issue 11), then
- * {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and {@code latency-vs-cells.png}.
+ * python-diskcache and joblib.Memory on the same small-values workload (issue 11), Caffeine
+ * ({@link CaffeineBench}) and Ehcache 3 ({@link EhcacheFigures}) on the keys and values of memokit's
+ * figures they stand beside, then {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and
+ * {@code latency-vs-cells.png}.
  * <pre>
  *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR] [--postgres-only]
  * </pre>
