@@ -327,8 +327,13 @@ public final class Child {
    * directory. Medians after a warm-up of 200 pairs of small writes.
    */
   static void miss(Path store, int size, int count) throws Exception {
+    misses(store(store), "", size, count, renameFloor(store));
+  }
+
+  /** {@link #writeAndRename} in a sibling directory of {@code store}: the floor of a miss on a directory. */
+  static MissFloor renameFloor(Path store) throws java.io.IOException {
     Path floorDir = Files.createDirectories(store.resolveSibling(store.getFileName() + "-floor"));
-    misses(store(store), "", size, count, new MissFloor() {
+    return new MissFloor() {
       @Override
       public void write(long id, byte[] bytes) throws Exception {
         writeAndRename(floorDir, (id < 0 ? "w" + (-1 - id) : "f" + id), bytes);
@@ -339,7 +344,7 @@ public final class Child {
         Fixture.delete(floorDir);
         Files.createDirectories(floorDir);
       }
-    });
+    };
   }
 
   /** The floor of {@link #misses}: the same bytes written without memokit. */
@@ -350,6 +355,18 @@ public final class Child {
     /** Removes what was written (large values, every 8 misses: keeps the disk bounded; not timed). */
     void reset() throws Exception;
   }
+
+  /** A call on one key, as {@link Misses} makes them. */
+  interface KeyCall {
+    void call(int key) throws Exception;
+  }
+
+  /**
+   * What {@link #misses} times, for any cache: a miss on a key of the warm-up cache (a 64 B value), a miss
+   * of the measured one (the prepared value), and emptying the measured one (large values, every 8 misses:
+   * keeps the disk bounded; not timed).
+   */
+  record Misses(KeyCall warm, KeyCall miss, Runnable clear) {}
 
   /**
    * COUNT misses of {@code PREFIXmiss}, a function returning a prepared SIZE-byte array, each followed
@@ -362,22 +379,32 @@ public final class Child {
     MemoFn1<Integer, byte[]> f = memo(s, prefix + "miss", (Integer k) -> value);
     warm.resize(100_000);
     f.resize(100_000);
+    misses(new Misses(warm::apply, f::apply, f::clear), size, count, floor);
+  }
+
+  /**
+   * COUNT misses of {@code cache} (its value: {@code Fixture.bytes(SIZE, 3)}), each followed by
+   * {@code floor}'s write of the same bytes, after 200 warm-up pairs of 64 B; prints the medians of
+   * both and of their ratios.
+   */
+  static void misses(Misses cache, int size, int count, MissFloor floor) throws Exception {
+    byte[] value = Fixture.bytes(size, 3);
     for (int i = 0; i < 200; i++) {
-      warm.apply(i);
+      cache.warm().call(i);
       floor.write(-1 - i, new byte[64]);
     }
     long[] misses = new long[count];
     long[] floors = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
-      f.apply(i);
+      cache.miss().call(i);
       long t1 = System.nanoTime();
       floor.write(i, value);
       long t2 = System.nanoTime();
       misses[i] = t1 - t0;
       floors[i] = t2 - t1;
       if (size > 1 << 20 && i % 8 == 7) { // keep the disk bounded for large values (not timed)
-        f.clear();
+        cache.clear().run();
         floor.reset();
       }
     }
@@ -456,15 +483,15 @@ public final class Child {
    */
   static void smallValues(Path store, int size, int count, String phase) {
     byte[] payload = size > 0 ? Fixture.bytes(size, 3) : null;
-    int[] computed = {0};
     MemoStore s = store(store);
-    MemoFn2<Integer, String, Object> f = memo(s, "small", (Integer i, String t) -> {
-      computed[0]++;
-      return payload != null ? payload : List.of(i, t, i * 0.5);
-    });
+    // No call counter in the function: memokit keys the captured values a function reads at each call,
+    // so a counter made every call a miss; the block's own count of misses tells hits from misses.
+    MemoFn2<Integer, String, Object> f = memo(s, "small",
+        (Integer i, String t) -> payload != null ? payload : List.of(i, t, i * 0.5));
     MemoFn2<Integer, String, Object> warm = memo(s, "smallwarm",
         (Integer i, String t) -> payload != null ? payload : List.of(i, t, i * 0.5));
     int warmCount = 10_000; // the JIT compiles the call path (the peers warm up as much: small_values.py)
+    long before = f.info().misses();
     switch (phase) {
       case "both" -> {
         f.resize(Math.max(1024, 2 * count));
@@ -472,14 +499,17 @@ public final class Child {
         timed(warm, warmCount);
         timed(warm, warmCount);
         summary("miss", timed(f, count));
-        if (computed[0] != count) throw new IllegalStateException(computed[0] + " of " + count + " misses computed");
+        long computed = f.info().misses() - before;
+        if (computed != count) throw new IllegalStateException(computed + " of " + count + " misses computed");
         summary("hit", timed(f, count));
-        if (computed[0] != count) throw new IllegalStateException(computed[0] - count + " of " + count + " hits computed");
+        computed = f.info().misses() - before;
+        if (computed != count) throw new IllegalStateException(computed - count + " of " + count + " hits computed");
       }
       case "hits" -> {
         timed(warm, warmCount);
         summary("hit", timed(f, count));
-        if (computed[0] != 0) throw new IllegalStateException(computed[0] + " of " + count + " first hits computed");
+        long computed = f.info().misses() - before;
+        if (computed != 0) throw new IllegalStateException(computed + " of " + count + " first hits computed");
       }
       default -> throw new IllegalArgumentException(phase);
     }

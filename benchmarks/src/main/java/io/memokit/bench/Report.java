@@ -155,9 +155,9 @@ final class Report {
       md.append("| ").append(r.figure()).append(" | ").append(r.value()).append(" | ").append(r.floor()).append(" | ")
           .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
     }
-    String peers = peersTable(f);
+    String peers = peersTable(f) + "\n" + javaPeersWorkload() + "\n\n" + javaPeersTable(f, err);
     String workload = peersWorkload(s);
-    md.append("\n## Peers: python-diskcache and joblib.Memory\n\n").append(workload).append("\n\n").append(peers);
+    md.append("\n## Peers: python-diskcache, joblib.Memory, Caffeine and Ehcache 3\n\n").append(workload).append("\n\n").append(peers);
     Path codecs = out.resolve("CODECS.md");
     if (Files.exists(codecs)) {
       // The codec table compares memokit's format with FST, Apache Fory, Kryo and Java serialization on
@@ -170,7 +170,8 @@ final class Report {
     if (Files.exists(notes)) md.append("\n").append(Files.readString(notes));
     Files.writeString(out.resolve(s.quick ? "REPORT-quick.md" : "REPORT.md"), md.toString());
     Files.writeString(out.resolve(s.quick ? "PEERS-quick.md" : "PEERS.md"), String.format(
-        "<!-- Written by bin/bench (Report.java): the table of docs/benchmarks.md under \"Against python-diskcache and joblib.Memory\". -->%n"
+        "<!-- Written by bin/bench (Report.java): the tables of docs/benchmarks.md under \"Against python-diskcache and "
+            + "joblib.Memory\" and \"Against Caffeine and Ehcache 3\". -->%n"
             + "%s on %s (%d cores), %s %s%s. %s%n%n%s",
         LocalDate.now(), cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.version"), s.quick ? " (--quick: smoke run, not for comparison)" : "", workload, peers));
@@ -208,6 +209,61 @@ final class Report {
       }
     }
     return t.toString();
+  }
+
+  /** What the Java peers' table measures (its figures come from {@link CaffeineBench} and {@link EhcacheFigures}). */
+  private static String javaPeersWorkload() {
+    return String.format("Java peers, in the same run, on the keys and values of memokit's figures in their rows: Caffeine "
+        + "%s in process, Ehcache %s with a persistent disk tier; the ratio is memokit's figure over the peer's (below 1: "
+        + "memokit is faster). Hits from memory are JMH means (`CaffeineBench`): a memoized `f(i, \"abc\")` returning "
+        + "`List.of(i, \"abc\", i * 0.5)`, every key present, called on keys drawn at random among 1k or 100k; Caffeine's "
+        + "key is a record `Args(i, \"abc\")`, its `maximumSize` 2n as memokit's block's maxsize. Ehcache runs in fresh JVMs "
+        + "(`EhcacheChild`): `heap(100 entries).disk(64 MB, persistent)` configured in code, `Integer` keys, 64 B `byte[]` "
+        + "values. Its first hit is a get after a restart, in a new JVM that opened the persisted cache (the heap tier "
+        + "empty: each timed get a hit of the disk tier, checked), on memokit's cells, warm-up and JVMs; its miss is a get "
+        + "that finds nothing then the put (Ehcache queues the file write for its own thread; nothing is forced to disk), "
+        + "alternating with a write-and-rename of the same bytes as memokit's miss does.",
+        version(com.github.benmanes.caffeine.cache.Caffeine.class), version(org.ehcache.Cache.class));
+  }
+
+  private static String version(Class<?> c) {
+    String v = c.getPackage().getImplementationVersion();
+    return v == null ? "(version unknown)" : v;
+  }
+
+  /** memokit against Caffeine and Ehcache 3, each figure measured in this run: ratio memokit / peer. */
+  static String javaPeersTable(Map<String, Double> f, Map<String, Double> err) {
+    StringBuilder t = new StringBuilder("| per call | memokit | Java peer | memokit / peer |\n| --- | --- | --- | --- |\n");
+    String[][] caffeine = {{"caffeineGetIfPresent", "`getIfPresent(new Args(i, \"abc\"))`"},
+        {"caffeineGet", "`get(new Args(i, \"abc\"), loader)`"}};
+    for (int keys : new int[] {1000, 100_000}) {
+      String memokit = "CaffeineBench.memokitHit." + keys;
+      for (String[] c : caffeine) {
+        String peer = "CaffeineBench." + c[0] + "." + keys;
+        javaPeerRow(t, "repeated hit, same process, " + smallValue(0) + ", random key among " + cellCount(keys) + " (JMH mean)",
+            f.get(memokit), time(f.get(memokit)) + pm(err.get(memokit)), "Caffeine " + c[1], f.get(peer),
+            time(f.get(peer)) + pm(err.get(peer)));
+      }
+    }
+    javaPeerRow(t, "first hit in a new process (after a restart), 64 B value (median)", f.get("firsthit.64"),
+        time(f.get("firsthit.64")), "Ehcache 3, disk tier", f.get("ehcache.firsthit.64"), time(f.get("ehcache.firsthit.64")));
+    javaPeerRow(t, "the very first call in a new JVM (open the store, first hit), 64 B value, cold", f.get("cold.firsthit.64"),
+        time(f.get("cold.firsthit.64")), "Ehcache 3: open the persisted cache manager, first get",
+        f.get("ehcache.cold.firsthit.64"), time(f.get("ehcache.cold.firsthit.64")));
+    javaPeerRow(t, "miss, 64 B value (median; in brackets, median ratio to a write-and-rename in the same loop)",
+        f.get("miss.64"), time(f.get("miss.64")) + floorRatio(f.get("miss.ratio.64")), "Ehcache 3: get, then put",
+        f.get("ehcache.miss.64"), time(f.get("ehcache.miss.64")) + floorRatio(f.get("ehcache.miss.ratio.64")));
+    return t.toString();
+  }
+
+  private static void javaPeerRow(StringBuilder t, String figure, Double memokit, String memokitText, String peerName, Double peer,
+                                  String peerText) {
+    t.append("| ").append(figure).append(" | ").append(memokitText).append(" | ").append(peerName).append(": ").append(peerText)
+        .append(" | ").append(memokit == null || peer == null ? "n/a" : String.format("%.3f", memokit / peer)).append(" |\n");
+  }
+
+  private static String floorRatio(Double ratio) {
+    return ratio == null ? "" : String.format(" (%.2fx)", ratio);
   }
 
   static String smallValue(int size) {
@@ -319,6 +375,16 @@ final class Report {
         section says).
         The miss target is for values up to 4 KiB: at most 25 µs median, and at least 4x faster than diskcache
         (a ratio memokit / diskcache of 0.25 at most).
+      - **Java peers** (peers section, second table; ratios memokit / peer): **Caffeine**, JMH `CaffeineBench`:
+        memokit's `f.apply(i, "abc")` and Caffeine's `getIfPresent` and `get(key, loader)` of the record
+        `Args(i, "abc")`, all returning `List.of(i, "abc", i * 0.5)`, on the same precomputed keys drawn at random
+        among 1k or 100k, every key present (memokit's block and Caffeine's cache bounded at 2n); each trial
+        fills only the cache it measures. **Ehcache 3** (persistent disk tier, `EhcacheChild` in fresh JVMs, on
+        memokit's 64 B plans): the first hit is the first get of a key in a JVM that reopened the persisted cache
+        (heap tier empty; the tier statistics must count every timed get as a disk hit), after 10,000 first
+        gets of another cache, medians over 200 keys per JVM and over the JVMs, as memokit's first hit; the
+        very first call opens the cache manager and gets one key, cold; the miss is a get finding nothing then
+        a put, alternating with a write-and-rename of the same bytes (medians of 3,000 after 200 warm-up pairs).
       - **contention**: P processes x T threads calling one memoized function on random keys among 2,000 (the
         body appends its key to a side file); every process warms up until a common start time (12 s after the
         processes start: with 6 s, the JIT compilers of 4 JVMs on 2 cores were still at work, 40% of the CPU, in

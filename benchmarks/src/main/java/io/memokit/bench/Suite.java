@@ -20,8 +20,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The benchmark suite ({@code bin/bench}): JMH for the in-process figures, fresh JVMs for the rest,
- * python-diskcache and joblib.Memory on the same small-values workload (issue 11), then
- * {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and {@code latency-vs-cells.png}.
+ * python-diskcache and joblib.Memory on the same small-values workload (issue 11), Caffeine
+ * ({@link CaffeineBench}) and Ehcache 3 ({@link EhcacheFigures}) on the keys and values of memokit's
+ * figures they stand beside, then {@code benchmarks/results/REPORT.md}, {@code PEERS.md} and
+ * {@code latency-vs-cells.png}.
  * <pre>
  *   java -cp ... io.memokit.bench.Suite [--quick] [--out DIR] [--postgres-only]
  * </pre>
@@ -100,7 +102,7 @@ public final class Suite {
     jvmArgs.add("-Xmx4g");
     ChainedOptionsBuilder opt = new OptionsBuilder()
         .include(CoreBench.class.getName()).include(KeyBench.class.getName()).include(CodecBench.class.getName())
-        .include(ReadsBench.class.getName())
+        .include(ReadsBench.class.getName()).include(CaffeineBench.class.getName())
         .forks(quick ? 0 : 1) // --quick: in this JVM, no JVM start per benchmark (a smoke run only)
         .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
         .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
@@ -222,11 +224,15 @@ public final class Suite {
 
   // ---- memokit against the machine's floors -------------------------------------------------------
 
+  /** The miss figures: value size, misses (at most 300 with {@code --quick}). */
+  static final int[][] MISS_PLANS = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
+  /** The first-hit figures: value size, cells, first hits per JVM. */
+  static final int[][] FIRST_HIT_PLANS = {{64, 600, 200}, {4096, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
+
   void harness() throws Exception {
     smallValues();
     firstHits();
-    int[][] missPlans = {{64, 3000}, {65536, 2000}, {16 * 1024 * 1024, 48}};
-    for (int[] plan : missPlans) {
+    for (int[] plan : MISS_PLANS) {
       if (quick && plan[0] > 65536) continue;
       Map<String, Double> m = child("miss", work.resolve("miss-" + plan[0]).toString(), Integer.toString(plan[0]),
           Integer.toString(quick ? Math.min(plan[1], 300) : plan[1]));
@@ -234,6 +240,7 @@ public final class Suite {
       figures.put("miss.floor." + plan[0], m.get("floor.median"));
       figures.put("miss.ratio." + plan[0], m.get("ratio.median"));
     }
+    new EhcacheFigures(this).run(); // next to memokit's first hits and misses it mirrors
     for (int n : cells) {
       Path store = work.resolve("growth-" + n);
       Map<String, Double> g = child("growth", store.toString(), Integer.toString(n));
@@ -261,8 +268,7 @@ public final class Suite {
 
   /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
   void firstHits() throws Exception {
-    int[][] plans = {{64, 600, 200}, {4096, 600, 200}, {65536, 600, 200}, {16 * 1024 * 1024, 40, 15}};
-    for (int[] plan : plans) {
+    for (int[] plan : FIRST_HIT_PLANS) {
       int size = plan[0];
       int cells = plan[1];
       int perJvm = plan[2];
