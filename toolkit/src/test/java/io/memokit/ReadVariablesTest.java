@@ -50,6 +50,23 @@ class ReadVariablesTest extends OnEachStoreKind {
     assertEquals("MISS MISS HIT HIT", recorder.kinds());
   }
 
+  enum Size { S, M, L }
+
+  private static int ordinalSum(Size from) {
+    int sum = 0;
+    for (Size z : Size.values()) if (z.compareTo(from) >= 0) sum += z.ordinal();
+    return sum + (from == Size.L ? 100 : 0);
+  }
+
+  @Test
+  void anEnumsConstantsAreItsDefinitionNotVariablesReadAtEachCall() {
+    var f = memo(s, "f", (Integer x) -> x + ordinalSum(Size.M));
+    assertEquals(4, f.apply(1));
+    assertEquals(4, f.apply(1));
+    assertTrue(!f.info().keyedBy().contains("reads at each call"), f.info().keyedBy());
+    assertEquals(1, f.info().hits());
+  }
+
   @Test
   void aMutableVariableChangedInPlaceAndOneReadThroughAHelperAreSeen() {
     var f = memo(s, "f", (Integer x) -> x + sizeOfList());

@@ -525,7 +525,7 @@ public final class CodeFingerprint {
      * handle counts for nothing (it does not change what is computed); every variable is read and
      * keyed at each call ({@link ImplicitArgs}), since it may be given another value at any time,
      * and a final one too (a per-process constant, a pid, may be one that a user says the function
-     * ignores).
+     * ignores). An enum's constants are its definition, not variables: counted in the code only.
      */
     private void staticValue(String owner, String fieldName) {
       if (!fieldsRead.add(owner + "." + fieldName)) return;
@@ -540,6 +540,12 @@ public final class CodeFingerprint {
       }
       if (v instanceof KeyNeutral) return;
       String where = norm(owner) + "." + fieldName;
+      if (f.isEnumConstant() || f.isSynthetic() && f.getDeclaringClass().isEnum() && Modifier.isFinal(f.getModifiers())) {
+        // An enum's constants (and its synthetic array of them, behind values()) are part of its
+        // definition, not variables: they cannot be given other values. Counted in the code, once.
+        put("S " + where);
+        return;
+      }
       if (v instanceof NamedFunction) {
         put("S " + where);
         value("function " + TypeNames.stable(owner.replace('/', '.')) + "." + fieldName, v);
