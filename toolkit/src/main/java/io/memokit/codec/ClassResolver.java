@@ -48,7 +48,24 @@ final class ClassResolver extends ClassLoader {
     }
   }
 
+  /**
+   * The last class found for each name, and under which context class loader: a loader gives one
+   * class for a name for as long as it lives, so a value decoded at every hit (one a caller could
+   * change) does not ask the loaders again. Weak, so that no loader is kept alive by it.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Found> found = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Found(java.lang.ref.WeakReference<ClassLoader> context, java.lang.ref.WeakReference<Class<?>> type) {}
+
   Class<?> resolve(String name) throws ClassNotFoundException {
-    return loadClass(name, false);
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    Found f = found.get(name);
+    if (f != null && f.context().get() == context) {
+      Class<?> c = f.type().get();
+      if (c != null) return c;
+    }
+    Class<?> c = loadClass(name, false);
+    found.put(name, new Found(new java.lang.ref.WeakReference<>(context), new java.lang.ref.WeakReference<>(c)));
+    return c;
   }
 }

@@ -213,7 +213,7 @@ public final class ValueReader {
   private Class<?> type() throws IOException, ClassNotFoundException {
     int n = varint();
     if (n > 0) {
-      lastMissing = missing.get(n - 1);
+      lastMissing = missing.isEmpty() ? null : missing.get(n - 1);
       return classes.get(n - 1);
     }
     String name = text();
@@ -252,6 +252,17 @@ public final class ValueReader {
   private Object enumConstant() throws IOException, ClassNotFoundException {
     Class<?> c = type();
     String missingName = lastMissing;
+    if (c.isEnum() && in.hasArray() && (in.get(in.position()) & 0xff) == STRING) {
+      int start = in.position();
+      in.get();
+      int length = varint();
+      Object constant = EnumNames.of(c).find(in.array(), in.arrayOffset() + in.position(), length);
+      if (constant != null) {
+        in.position(in.position() + length);
+        return constant;
+      }
+      in.position(start); // not a name of this enum here (or too many to scan): read as text, and say so
+    }
     String name = text();
     if (c == Salvaged.class) return new Salvaged(missingName, Map.of("name", name));
     if (!c.isEnum()) throw new IncompatibleClassException(name(c) + " is stored as an enum, but is not one here");
@@ -344,7 +355,13 @@ public final class ValueReader {
     if (plain != null) {
       Object result = register(kind == UNMODIFIABLE_COLLECTION ? Collections.unmodifiableCollection(plain) : plain);
       int n = varint();
-      for (int i = 0; i < n; i++) plain.add(item());
+      if (plain instanceof java.util.Vector<Object> v) { // synchronized: filled with one call, not one per element
+        Object[] elements = new Object[n];
+        for (int i = 0; i < n; i++) elements[i] = item();
+        v.addAll(Arrays.asList(elements));
+      } else {
+        for (int i = 0; i < n; i++) plain.add(item());
+      }
       return result;
     }
     if (kind == IMMUTABLE) {

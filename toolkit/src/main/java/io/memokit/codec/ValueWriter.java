@@ -139,7 +139,8 @@ public final class ValueWriter {
     } else if (v instanceof Enum<?> e) {
       byte1(ENUM);
       className(e.getDeclaringClass());
-      string(e.name());
+      byte1(STRING); // a constant's name, as string() writes it: an identifier holds no unpaired surrogate
+      bytes(EnumNames.of(e.getDeclaringClass()).utf8(e));
     } else if (v instanceof Optional<?> o) {
       if (o.isEmpty()) {
         byte1(OPTIONAL_EMPTY);
@@ -376,7 +377,9 @@ public final class ValueWriter {
 
   private void elements(Collection<?> c) throws IOException {
     varint(c.size());
-    for (Object e : c) item(e);
+    // A Vector's iterator locks it at every step; one copy of its elements locks it once.
+    Iterable<?> each = c instanceof java.util.Vector<?> v ? Arrays.asList(v.toArray()) : c;
+    for (Object e : each) item(e);
   }
 
   /**
