@@ -3,7 +3,7 @@ package io.memokit.bench;
 import static io.memokit.Memo.memo;
 import static io.memokit.Memo.store;
 
-import io.memokit.Memo.MemoFn1;
+import io.memokit.Memo.MemoFn2;
 import io.memokit.MemoStore;
 import io.memokit.codec.Codec;
 import java.io.IOException;
@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * A value of each JDK collection and value type memokit's format writes itself, of 10 elements
  * where it holds any, against the references of the same size: {@code List.of} for values nobody
  * can change, {@code ArrayList} and {@code HashMap} for the others. {@code hit}: a repeated hit in
- * this process (a shared value is handed out as it is, another decoded afresh); {@code encode}:
+ * this process, among 64 keys (a shared value is handed out as it is, another decoded afresh); {@code encode}:
  * the codec's part of a miss.
  */
 @State(Scope.Thread)
@@ -58,7 +58,7 @@ public class JdkTypesBench {
 
   Path dir;
   MemoStore store;
-  MemoFn1<Integer, Object> f;
+  MemoFn2<String, Integer, Object> f;
   Object value;
   Codec codec;
   int i;
@@ -107,9 +107,9 @@ public class JdkTypesBench {
   public void setUp() throws IOException {
     dir = Fixture.freshDir("jdk-types");
     store = store(dir.resolve("store"));
-    String t = type;
-    f = memo(store, "bench.jdk." + type, (Integer k) -> make(t, k));
-    for (int k = 0; k < 64; k++) f.apply(k);
+    // The type is an argument: a function capturing it would key it as a value read at each call.
+    f = memo(store, "bench.jdk", (String t, Integer k) -> make(t, k));
+    for (int k = 0; k < 64; k++) f.apply(type, k);
     value = make(type, 1);
     codec = Codec.shared();
   }
@@ -122,7 +122,7 @@ public class JdkTypesBench {
 
   @Benchmark
   public Object hit() {
-    return f.apply(i++ & 63);
+    return f.apply(type, i++ & 63);
   }
 
   @Benchmark
