@@ -179,7 +179,7 @@ final class Report {
   }
 
   private static String peersWorkload(Suite s) {
-    return String.format("Issue 11's workload, the same in every library: in a fresh process on a fresh store (on the "
+    return String.format("The small-values workload, the same in every library: in a fresh process on a fresh store (on the "
         + "same disk), %,d misses then %,d hits of a memoized `f(i, \"abc\")`, after a warm-up of 10,000 misses and 10,000 "
         + "hits of another function; then, in another fresh process, after 10,000 first hits of that other function, %,d first hits. Every call timed; median (mean) "
         + "per call, median of %d round(s) interleaving the libraries. memokit's tuple is `List.of(i, \"abc\", i * 0.5)`, "
@@ -270,7 +270,7 @@ final class Report {
     return size == 0 ? "`f(i, \"abc\")` → `(i, \"abc\", i * 0.5)`" : "`f(i, \"abc\")` → " + size(size) + " of bytes";
   }
 
-  /** Issue 11's target for a miss of a value up to 4 KiB: at most 25 µs (median), and 4x faster than diskcache. */
+  /** The target for a miss of a value up to 4 KiB: at most 25 µs (median), and 4x faster than diskcache. */
   private static Row peerMissRow(Map<String, Double> f, int size) {
     Double memokit = f.get("small.memokit." + size + ".miss.median");
     Double diskcache = f.get("small.diskcache." + size + ".miss.median");
@@ -370,7 +370,7 @@ final class Report {
         reported an OVERFLOW during it (trace listener), whatever the policy. At least max(2,000, N/16) misses,
         and more until 100 of them evicted (at most 2N + 2,000): the mean of all misses, and the mean, p99 and
         worst of those that evicted. The target (a miss that evicts, at 100k cells: at most 1 ms) is on the worst.
-      - **small values** (peers section, and the miss rows against python-diskcache): issue 11's workload, run by
+      - **small values** (peers section, and the miss rows against python-diskcache): the small-values workload, run by
         `Child small` for memokit and `benchmarks/peers/small_values.py` for diskcache and joblib (as the peers
         section says).
         The miss target is for values up to 4 KiB: at most 25 µs median, and at least 4x faster than diskcache
