@@ -129,7 +129,7 @@ public final class Block {
     // copied into a lasting CellKey only when the call goes further.
     KeyWriter.Probe probe = probe(fn, args);
     CellMemory.Remembered m = memory.get(probe);
-    if (m != null && (fn.validity() == null || valid(fn.validity(), m, null))) {
+    if (m != null && mayAnswer(fn.validity(), m)) {
       Object remembered = fromMemory(probe, m, step);
       if (remembered != MISSING) return remembered;
     }
@@ -190,7 +190,7 @@ public final class Block {
       KeyWriter.Probe probe = probe(fn, args);
       CellValidity validity = fn.validity();
       CellMemory.Remembered m = memory.get(probe);
-      if (m != null && m.presence.stillStored() && (validity == null || valid(validity, m, null))) return true;
+      if (m != null && m.presence.stillStored() && mayAnswer(validity, m)) return true;
       StoredCell stored = storage.read(probe.toKey());
       return stored != null && new Misread(validity).accepts(stored);
     });
@@ -205,7 +205,7 @@ public final class Block {
     Object v = repairing(() -> {
       KeyWriter.Probe probe = probe(fn, args);
       CellMemory.Remembered m = memory.get(probe);
-      if (m != null && (fn.validity() == null || valid(fn.validity(), m, null))) {
+      if (m != null && mayAnswer(fn.validity(), m)) {
         Object remembered = fromMemory(probe, m, null);
         if (remembered != MISSING) return remembered;
       }
@@ -408,11 +408,11 @@ public final class Block {
     }
   }
 
-  /** Whether a remembered cell may answer under {@code validity}. */
-  private static boolean valid(CellValidity validity, CellMemory.Remembered m, StringBuilder why) {
+  /** Whether a remembered cell may answer under {@code validity} ({@code null}: every cell may). */
+  private static boolean mayAnswer(CellValidity validity, CellMemory.Remembered m) {
+    if (validity == null) return true;
     Claim.Timing t = m.timing;
-    return validity.valid(m.cellId(), m.error, t.createdMillis(), t.cpuNanos(), t.wallNanos(),
-        why == null ? new StringBuilder() : why);
+    return validity.valid(m.cellId(), m.error, t.createdMillis(), t.cpuNanos(), t.wallNanos(), new StringBuilder());
   }
 
   /** The stored cell's value (HIT), or MISSING if there is none, it cannot be read here or is not valid. */
