@@ -36,6 +36,8 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   private final OpenStore store;
   private final Options options;
+  /** The expiry and validity rule of {@link #options}, judged by the store's clock; {@code null} if none. */
+  private final CellValidity validity;
   /** The function's arity: the same for every fingerprint of its code. */
   private final int arity;
   /** The function as defined now and its block (opened on first use), replaced together. */
@@ -66,15 +68,41 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     boolean changesCalls() {
       return !notStored.isEmpty() || maxAge != null || validIf != null;
     }
+
+    Options withCacheOnly() {
+      return new Options(true, notStored, ignoredVariables, ignoredArgs, maxAge, validIf);
+    }
+
+    Options withNotStored(List<Class<?>> types) {
+      return new Options(cacheOnly, types, ignoredVariables, ignoredArgs, maxAge, validIf);
+    }
+
+    Options withIgnoredVariables(Set<String> variables) {
+      return new Options(cacheOnly, notStored, variables, ignoredArgs, maxAge, validIf);
+    }
+
+    Options withIgnoredArgs(boolean[] args) {
+      return new Options(cacheOnly, notStored, ignoredVariables, args, maxAge, validIf);
+    }
+
+    Options withMaxAge(Duration age) {
+      return new Options(cacheOnly, notStored, ignoredVariables, ignoredArgs, age, validIf);
+    }
+
+    Options withValidIf(Predicate<CellAge> rule) {
+      return new Options(cacheOnly, notStored, ignoredVariables, ignoredArgs, maxAge, rule);
+    }
   }
 
   MemoizedFn(OpenStore store, NamedFunction target, boolean cacheOnly) {
-    this(store, target, cacheOnly ? new Options(true, List.of(), Set.of(), new boolean[0], null, null) : Options.DEFAULT);
+    this(store, target, cacheOnly ? Options.DEFAULT.withCacheOnly() : Options.DEFAULT);
   }
 
   private MemoizedFn(OpenStore store, NamedFunction target, Options options) {
     this.store = store;
     this.options = options;
+    this.validity = options.maxAge() == null && options.validIf() == null ? null
+        : new Freshness(options.maxAge(), options.validIf(), store.settings().clockMillis());
     this.bound = bind(target, null);
     this.arity = target.id().arity();
   }
@@ -246,8 +274,6 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private NamedFunction storing(Bound b) {
     boolean callsItself = b.target() instanceof NamedFn named && named.callsItself();
     if (!options.changesCalls() && b.reads() == b.target().implicitArgs() && !callsItself) return b.target();
-    CellValidity validity = options.maxAge() == null && options.validIf() == null ? null
-        : new Freshness(options.maxAge(), options.validIf(), store.settings().clockMillis());
     return new AsHandled(b.target(), options.notStored(), b.reads(), validity, this);
   }
 
@@ -338,8 +364,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   @Override
   public MemoizedFn cacheOnly() {
-    return options.cacheOnly() ? this : view(new Options(true, options.notStored(), options.ignoredVariables(),
-        options.ignoredArgs(), options.maxAge(), options.validIf()));
+    return options.cacheOnly() ? this : view(options.withCacheOnly());
   }
 
   private MemoizedFn view(Options changed) {
@@ -358,16 +383,14 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       }
       types.add(t);
     }
-    return view(new Options(options.cacheOnly(), List.copyOf(types), options.ignoredVariables(), options.ignoredArgs(),
-        options.maxAge(), options.validIf()));
+    return view(options.withNotStored(List.copyOf(types)));
   }
 
   @Override
   public MemoizedFn ignoring(String... variables) {
     if (variables == null) throw new IllegalArgumentException(name() + ".ignoring: the variable names must not be null");
     ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(nonNull(variables)), List.of());
-    return view(new Options(options.cacheOnly(), options.notStored(), checked.ignoredVariables(), options.ignoredArgs(),
-        options.maxAge(), options.validIf()));
+    return view(options.withIgnoredVariables(checked.ignoredVariables()));
   }
 
   @Override
@@ -377,8 +400,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     for (int p : positions) list.add(p);
     ImplicitArgs checked = bound().reads().ignoring(name(), arity, List.of(), list);
     boolean[] args = checked.ignoredArgs();
-    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(),
-        args.length == 0 ? options.ignoredArgs() : args, options.maxAge(), options.validIf()));
+    return view(options.withIgnoredArgs(args.length == 0 ? options.ignoredArgs() : args));
   }
 
   @Override
@@ -386,8 +408,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     if (maxAge == null || maxAge.isNegative()) {
       throw new IllegalArgumentException(name() + ".expireAfterWrite: maxAge must be a duration of 0 or more, got " + maxAge);
     }
-    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(), options.ignoredArgs(),
-        maxAge, options.validIf()));
+    return view(options.withMaxAge(maxAge));
   }
 
   @Override
@@ -395,8 +416,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   public MemoizedFn validIf(Predicate valid) {
     if (valid == null) throw new IllegalArgumentException(name() + ".validIf: the rule must not be null");
     Predicate<CellAge> rule = options.validIf() == null ? valid : options.validIf().and(valid);
-    return view(new Options(options.cacheOnly(), options.notStored(), options.ignoredVariables(), options.ignoredArgs(),
-        options.maxAge(), rule));
+    return view(options.withValidIf(rule));
   }
 
   // ---- one call's cell: ask, peek, forget -------------------------------------------------------
