@@ -235,8 +235,9 @@ public final class ValueWriter {
     } else if (v instanceof Map.Entry<?, ?> e && entryKind(e) > 0) {
       seen.put(v, objects++);
       byte1(MAP_ENTRY);
-      byte1(entryKind(e));
-      if (entryKind(e) == ENTRY_SIMPLE) mutable = true;
+      int kind = entryKind(e);
+      byte1(kind);
+      if (kind == ENTRY_SIMPLE) mutable = true;
       item(e.getKey());
       item(e.getValue());
     } else if (v instanceof Set<?> s && setKind(s) > 0) {
