@@ -25,6 +25,18 @@ class CallControlAcrossProcessesTest {
   @TempDir
   Path tmp;
 
+  /** A session of {@link CallControlWorker} on {@code store}, once it has opened it. */
+  private static Jvm started(String store) throws Exception {
+    Jvm j = Jvm.start(CallControlWorker.class, store);
+    try {
+      j.await("READY"::equals, T, "READY");
+      return j;
+    } catch (Throwable e) {
+      j.close();
+      throw e;
+    }
+  }
+
   /** Sends {@code command} and returns its answer line. */
   private static String ask(Jvm j, String command) throws Exception {
     String name = command.split(" ")[0] + " ";
@@ -46,9 +58,7 @@ class CallControlAcrossProcessesTest {
   @EnumSource(StoreKind.class)
   void aCellForgottenInOneProcessIsComputedAgainInTheOther(StoreKind kind) throws Exception {
     String store = kind.location(tmp);
-    try (Jvm a = Jvm.start(CallControlWorker.class, store); Jvm b = Jvm.start(CallControlWorker.class, store)) {
-      a.await("READY"::equals, T, "READY");
-      b.await("READY"::equals, T, "READY");
+    try (Jvm a = started(store); Jvm b = started(store)) {
       assertEquals("call 1 = 10", ask(a, "call 1"));
       assertEquals("call 1 = 10", ask(a, "call 1"), "a second call: a hit from a's memory");
       assertEquals("call 2 = 20", ask(a, "call 2"));
@@ -76,9 +86,7 @@ class CallControlAcrossProcessesTest {
   @EnumSource(StoreKind.class)
   void askingNeverWaitsForACellAnotherProcessComputes(StoreKind kind) throws Exception {
     String store = kind.location(tmp);
-    try (Jvm a = Jvm.start(CallControlWorker.class, store); Jvm b = Jvm.start(CallControlWorker.class, store)) {
-      a.await("READY"::equals, T, "READY");
-      b.await("READY"::equals, T, "READY");
+    try (Jvm a = started(store); Jvm b = started(store)) {
       a.send("slow 5");
       a.await("SLOW STARTED 5"::equals, T, "the slow cell started");
       String answer = ask(b, "slowcached 5");
