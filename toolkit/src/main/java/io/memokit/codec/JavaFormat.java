@@ -3,6 +3,7 @@ package io.memokit.codec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -37,21 +38,28 @@ final class JavaFormat extends Format {
   @Override
   Object decode(byte[] bytes, int length, Predicate<Class<?>> allowed)
       throws IOException, ClassNotFoundException {
-    try (ObjectInputStream in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, 0, length), allowed)) {
+    ResolvingObjectInputStream in = new ResolvingObjectInputStream(new ByteArrayInputStream(bytes, 0, length), allowed);
+    try (in) {
       return in.readObject();
+    } catch (InvalidClassException e) {
+      throw Limits.named(e, in.refused);
     }
   }
 
   private final class ResolvingObjectInputStream extends ObjectInputStream {
+    /** The class the filter refused, to name it. */
+    private Class<?> refused;
+
     ResolvingObjectInputStream(ByteArrayInputStream in, Predicate<Class<?>> allowed) throws IOException {
       super(in);
-      if (allowed != null) {
-        setObjectInputFilter(info -> {
-          Class<?> c = info.serialClass();
-          if (c == null) return ObjectInputFilter.Status.UNDECIDED;
-          return allowed.test(c) ? ObjectInputFilter.Status.UNDECIDED : ObjectInputFilter.Status.REJECTED;
-        });
-      }
+      int length = in.available();
+      setObjectInputFilter(info -> {
+        if (Limits.exceeded(info, length)) return ObjectInputFilter.Status.REJECTED;
+        Class<?> c = info.serialClass();
+        if (c == null || allowed == null || allowed.test(c)) return ObjectInputFilter.Status.UNDECIDED;
+        refused = c;
+        return ObjectInputFilter.Status.REJECTED;
+      });
     }
 
     @Override

@@ -73,10 +73,7 @@ final class SerialIn {
       return s.readObject();
     } catch (InvalidClassException e) {
       if (e.getCause() instanceof ClassNotFoundException missing) throw missing; // said in words by classes
-      if (s.refused == null) throw e;
-      InvalidClassException named = new InvalidClassException(s.refused.getName(), "not in this store's allowed classes");
-      named.initCause(e);
-      throw named;
+      throw Limits.named(e, s.refused);
     }
   }
 
@@ -100,6 +97,7 @@ final class SerialIn {
     }
 
     private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
+      if (Limits.exceeded(info, bytes.length)) return ObjectInputFilter.Status.REJECTED;
       Class<?> c = info.serialClass();
       if (c == null) return ObjectInputFilter.Status.UNDECIDED;
       Object item = resolving;

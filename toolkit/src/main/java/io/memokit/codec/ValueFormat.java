@@ -44,6 +44,14 @@ final class ValueFormat {
   /** Map entry kinds: {@code Map.entry}, {@code AbstractMap.SimpleImmutableEntry}, {@code AbstractMap.SimpleEntry}. */
   static final int ENTRY_IMMUTABLE = 1, ENTRY_SIMPLE_IMMUTABLE = 2, ENTRY_SIMPLE = 3;
 
+  /**
+   * The deepest nesting of items a value may have (a list in a record in a map ... counts one level
+   * each): deeper values are not written in this format, and a stored value claiming more is
+   * refused as corrupted, so that reading one never needs more than a few hundred KiB of a thread's
+   * stack, whoever wrote the bytes.
+   */
+  static final int MAX_DEPTH = 500;
+
   /** Prefix of a JShell snippet class's name in the format: its stable name follows. */
   static final String SNIPPET = "REPL.$JShell$$";
 

@@ -75,6 +75,8 @@ public final class ValueReader {
   private final List<Object> objects = new ArrayList<>();
   /** The value's Java-serialization streams, if it has any. */
   private SerialIn serial;
+  /** How many items enclose the one being read ({@link ValueFormat#MAX_DEPTH}). */
+  private int depth;
 
   private ValueReader(ByteBuffer in, ClassFinder finder, Predicate<Class<?>> allowed, boolean salvaging) {
     this.in = in;
@@ -126,7 +128,16 @@ public final class ValueReader {
   }
 
   private Object item() throws IOException, ClassNotFoundException {
-    int tag = in.get() & 0xff;
+    if (++depth > MAX_DEPTH) {
+      throw new IOException("a stored value is corrupted: it is nested deeper than " + MAX_DEPTH + " levels, more "
+          + "than memokit writes");
+    }
+    Object v = item(in.get() & 0xff);
+    depth--;
+    return v;
+  }
+
+  private Object item(int tag) throws IOException, ClassNotFoundException {
     return switch (tag) {
       case NULL -> null;
       case FALSE -> Boolean.FALSE;
@@ -180,7 +191,7 @@ public final class ValueReader {
   /** Reads the table of the value's Java-serialization streams ({@link SerialIn} opens each on first use). */
   private void streams() {
     in.get();
-    int n = varint();
+    int n = length(1);
     int[] starts = new int[n];
     int[] lengths = new int[n];
     for (int i = 0; i < n; i++) {
@@ -204,7 +215,7 @@ public final class ValueReader {
   }
 
   private String string16() {
-    char[] c = new char[varint()];
+    char[] c = new char[length(2)];
     in.asCharBuffer().get(c);
     in.position(in.position() + 2 * c.length);
     return new String(c);
@@ -255,7 +266,7 @@ public final class ValueReader {
     if (c.isEnum() && in.hasArray() && (in.get(in.position()) & 0xff) == STRING) {
       int start = in.position();
       in.get();
-      int length = varint();
+      int length = length(1);
       Object constant = EnumNames.of(c).find(in.array(), in.arrayOffset() + in.position(), length);
       if (constant != null) {
         in.position(in.position() + length);
@@ -278,7 +289,7 @@ public final class ValueReader {
     String missingName = lastMissing;
     int index = objects.size();
     objects.add(null);
-    int n = varint();
+    int n = length(2);
     String[] names = new String[n];
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {
@@ -313,7 +324,7 @@ public final class ValueReader {
   }
 
   private Object bitSet() {
-    long[] words = new long[varint()];
+    long[] words = new long[length(8)];
     for (int i = 0; i < words.length; i++) words[i] = in.getLong();
     return register(java.util.BitSet.valueOf(words));
   }
@@ -354,7 +365,7 @@ public final class ValueReader {
     };
     if (plain != null) {
       Object result = register(kind == UNMODIFIABLE_COLLECTION ? Collections.unmodifiableCollection(plain) : plain);
-      int n = varint();
+      int n = length(1);
       if (plain instanceof java.util.Vector<Object> v) { // synchronized: filled with one call, not one per element
         Object[] elements = new Object[n];
         for (int i = 0; i < n; i++) elements[i] = item();
@@ -367,7 +378,7 @@ public final class ValueReader {
     if (kind == IMMUTABLE) {
       int index = objects.size();
       objects.add(null);
-      int n = varint();
+      int n = length(1);
       List<Object> elements = new ArrayList<>(n);
       for (int i = 0; i < n; i++) elements.add(item());
       List<Object> l = List.copyOf(elements);
@@ -383,7 +394,7 @@ public final class ValueReader {
     };
     List<Object> l = kind == UNMODIFIABLE ? Collections.unmodifiableList(backing) : backing;
     register(l);
-    int n = varint();
+    int n = length(1);
     for (int i = 0; i < n; i++) backing.add(item());
     return l;
   }
@@ -404,7 +415,7 @@ public final class ValueReader {
             : kind == UNMODIFIABLE_SORTED ? Collections.unmodifiableSortedSet((TreeSet<Object>) backing)
             : Collections.unmodifiableNavigableSet((TreeSet<Object>) backing);
         register(view);
-        int n = varint();
+        int n = length(1);
         for (int i = 0; i < n; i++) backing.add(item());
         yield view;
       }
@@ -415,7 +426,7 @@ public final class ValueReader {
       case IMMUTABLE -> {
         int index = objects.size();
         objects.add(null);
-        int n = varint();
+        int n = length(1);
         Set<Object> elements = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) elements.add(item());
         Set<Object> copy = Set.copyOf(elements);
@@ -429,7 +440,7 @@ public final class ValueReader {
       return s;
     }
     register(s);
-    int n = varint();
+    int n = length(1);
     for (int i = 0; i < n; i++) s.add(item());
     return s;
   }
@@ -439,7 +450,7 @@ public final class ValueReader {
     if (kind == IMMUTABLE) {
       int index = objects.size();
       objects.add(null);
-      int n = varint();
+      int n = length(1);
       Map<Object, Object> entries = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
         Object k = item();
@@ -467,7 +478,7 @@ public final class ValueReader {
         : kind == UNMODIFIABLE_SORTED ? Collections.unmodifiableSortedMap((TreeMap<Object, Object>) m)
         : kind == UNMODIFIABLE_NAVIGABLE ? Collections.unmodifiableNavigableMap((TreeMap<Object, Object>) m) : m;
     register(result);
-    int n = varint();
+    int n = length(1);
     for (int i = 0; i < n; i++) {
       Object k = item();
       m.put(k, item());
@@ -478,7 +489,7 @@ public final class ValueReader {
   private Object objectArray() throws IOException, ClassNotFoundException {
     Class<?> component = type();
     if (component == Salvaged.class) component = Object.class;
-    int n = varint();
+    int n = length(1);
     Object[] a = (Object[]) Array.newInstance(component, n);
     register(a);
     try {
@@ -492,7 +503,8 @@ public final class ValueReader {
 
   private Object primitiveArray(int tag) {
     if (tag == BYTE_ARRAY) return bytes();
-    int n = varint();
+    int n = length(tag == BOOLEAN_ARRAY ? 1 : tag == SHORT_ARRAY || tag == CHAR_ARRAY ? 2
+        : tag == INT_ARRAY || tag == FLOAT_ARRAY ? 4 : 8);
     Object a;
     switch (tag) {
       case INT_ARRAY -> {
@@ -544,7 +556,7 @@ public final class ValueReader {
     Class<?> c = type();
     if (c == Salvaged.class) {
       Salvaged salvaged = register(new Salvaged(lastMissing, new LinkedHashMap<>()));
-      int n = varint();
+      int n = length(1);
       for (int i = 0; i < n; i++) {
         String name = text();
         salvaged.fields().put(name, item());
@@ -567,7 +579,7 @@ public final class ValueReader {
     }
     int index = objects.size();
     register(o);
-    int n = varint();
+    int n = length(1);
     for (int i = 0; i < n; i++) {
       String name = text();
       Object value = item();
@@ -599,9 +611,22 @@ public final class ValueReader {
   }
 
   private byte[] bytes() {
-    byte[] b = new byte[varint()];
+    byte[] b = new byte[length(1)];
     in.get(b);
     return b;
+  }
+
+  /**
+   * A stored count of things of at least {@code bytesEach} bytes each, refused as corrupted when
+   * they could not fit in the bytes left: whoever wrote the value, reading never allocates more
+   * than its stored size warrants.
+   */
+  private int length(int bytesEach) {
+    int n = varint();
+    if ((long) n * bytesEach > in.remaining()) {
+      throw new IllegalArgumentException("a stored length of " + n + " exceeds the " + in.remaining() + " bytes left");
+    }
+    return n;
   }
 
   private int varint() {

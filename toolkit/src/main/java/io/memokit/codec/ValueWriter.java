@@ -67,6 +67,8 @@ public final class ValueWriter {
    * unevaluated, as stored).
    */
   private boolean mutable;
+  /** How many items enclose the one being written ({@link ValueFormat#MAX_DEPTH}). */
+  private int depth;
 
   private ValueWriter(byte[] buf) {
     this.buf = buf;
@@ -101,6 +103,15 @@ public final class ValueWriter {
   }
 
   private void item(Object v) throws IOException {
+    if (++depth > MAX_DEPTH) {
+      throw new Unsupported("the value is nested deeper than " + MAX_DEPTH + " levels, more than memokit's format "
+          + "holds");
+    }
+    writeItem(v);
+    depth--;
+  }
+
+  private void writeItem(Object v) throws IOException {
     if (v == null) {
       byte1(NULL);
     } else if (v instanceof String s) {

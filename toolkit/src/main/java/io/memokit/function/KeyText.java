@@ -71,17 +71,28 @@ public final class KeyText {
   }
 
   private String string() {
-    byte[] b = new byte[in.getInt()];
-    in.get(b);
-    return new String(b, StandardCharsets.UTF_8);
+    return new String(bytes(), StandardCharsets.UTF_8);
   }
 
   private static String simpleName(String typeName) {
     return typeName.substring(Math.max(typeName.lastIndexOf('.'), typeName.lastIndexOf('$')) + 1);
   }
 
+  /**
+   * The deepest nesting shown: a key is a writer's bytes (its hash is no secret), so reading it for
+   * display never goes deeper, whoever wrote the store.
+   */
+  private static final int MAX_DEPTH = 100;
+  private int depth;
+
   private void value() {
+    if (++depth > MAX_DEPTH) throw new Stop();
     int tag = in.get() & 0xff;
+    valueOf(tag);
+    depth--;
+  }
+
+  private void valueOf(int tag) {
     switch (tag) {
       case KeyWriter.NULL -> append("null");
       case KeyWriter.FALSE -> append("false");
@@ -142,8 +153,11 @@ public final class KeyText {
     }
   }
 
+  /** Stored bytes, refused (a cut) when their length could not fit in the key: nothing beyond the key is allocated. */
   private byte[] bytes() {
-    byte[] b = new byte[in.getInt()];
+    int n = in.getInt();
+    if (n < 0 || n > in.remaining()) throw new Stop();
+    byte[] b = new byte[n];
     in.get(b);
     return b;
   }

@@ -45,6 +45,31 @@ class KeyTextTest {
     assertEquals("(1, ...", text(1, LocalDate.of(2026, 1, 1), 2));
   }
 
+  /** A crafted key hashed as a writer could hash it: its hash is no secret. */
+  private static String crafted(byte[] encoding) {
+    Murmur3 h = new Murmur3();
+    h.reset();
+    h.update(encoding, 0, encoding.length);
+    long[] hash = new long[2];
+    h.finish(hash);
+    return KeyText.arguments(encoding, hash[0], hash[1]);
+  }
+
+  @Test
+  void aCraftedKeyIsCutNeverReadBeyondItsBytesOrDeeperThanTheLimit() {
+    byte[] format = KeyWriter.probe(new Object[] {1}).toKey().encoding();
+    byte[] huge = {format[0], 1, KeyWriter.STRING, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 'x'};
+    assertEquals("(...", crafted(huge), "a string claiming 2 GiB allocates nothing");
+    byte[] deep = new byte[2 + 1_000_000 + 1];
+    deep[0] = format[0];
+    deep[1] = 1;
+    java.util.Arrays.fill(deep, 2, deep.length - 1, (byte) KeyWriter.OPTIONAL);
+    deep[deep.length - 1] = KeyWriter.NULL;
+    String shown = crafted(deep);
+    assertTrue(shown.startsWith("(Optional[Optional[") && shown.endsWith("..."), "nesting a million deep is cut: "
+        + shown);
+  }
+
   @Test
   void aKeyThatDoesNotHashToTheCellIsNotRead() {
     CellKey k = KeyWriter.probe(new Object[] {7}).toKey();
