@@ -85,17 +85,29 @@ public interface MemoStore extends AutoCloseable {
   List<String> check(boolean fix);
 
   /**
-   * Restricts the classes that values read from this store may instantiate, for stores other users
-   * can write: whoever can write a store can make its readers deserialize chosen bytes. Patterns are
-   * class names ({@code com.acme.Point}), packages ({@code com.acme.*}) or package trees
-   * ({@code com.acme.**}); memokit's own classes and the JDK's value and collection classes
-   * ({@code java.lang.*, java.util.*, java.time.*, java.math.*}) are always allowed. A stored value
-   * holding any other class is not returned: it is logged and recomputed. Applies to this process;
-   * the system property {@code memokit.allowedClasses} (comma-separated) sets it for every store.
-   * By default (no list) any class on the class path may be read, as a private store is written
-   * only by its owner. Returns this store.
+   * Lets values read from this store hold the classes {@code patterns} name, besides the default
+   * ones, and be read with FST or Java serialization (filtered to those classes at any depth).
+   * Patterns are class names ({@code com.acme.Point}), packages ({@code com.acme.*}) or package
+   * trees ({@code com.acme.**}). Always allowed: the JDK's value and collection classes
+   * ({@code java.lang.*, java.util.*, java.time.*, java.math.*}), enums, records and memokit's own
+   * classes. A stored value holding any other class is not returned: it is logged once and computed
+   * here, and the stored cell is kept. Without a list, a store only its owner can write reads any
+   * class, and a store others can write (a PostgreSQL store; a group-writable directory, or another
+   * user's) reads only values in memokit's own format holding the always-allowed classes, unless
+   * {@link #trustWriters()}. Applies to this process; the system property
+   * {@code memokit.allowedClasses} (comma-separated) sets it for every store. Returns this store.
    */
   MemoStore allowOnlyClasses(String... patterns);
+
+  /**
+   * Says that every user or database role that can write this store is trusted: its values are read
+   * with any class and format, as in a private store. Whoever can write a store others read can
+   * make them deserialize bytes of their choosing, and Java serialization or FST of chosen bytes can
+   * run code in the reader: call it only when every writer is someone you would let run code in
+   * this process. An allow-list ({@link #allowOnlyClasses}) still applies. Applies to this process;
+   * the system property {@code memokit.trustWriters=true} sets it for every store. Returns this store.
+   */
+  MemoStore trustWriters();
 
   /** The allow-list in force for reading ({@link #allowOnlyClasses}), empty when any class may be read. */
   List<String> allowedClassPatterns();

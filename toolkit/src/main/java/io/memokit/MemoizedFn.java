@@ -224,6 +224,15 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     return opened().block();
   }
 
+  /** Where {@code args}' cell is stored: its block and key, as every process finds them. */
+  record StoredAt(io.memokit.storage.BlockBackend block, io.memokit.function.CellKey key) {}
+
+  /** Where {@code args}' cell is stored (for tests that write a cell as another process would). */
+  StoredAt storedAt(Object... args) {
+    Bound b = opened();
+    return new StoredAt(store.backend().block(b.target().id()), b.block().keyOf(storing(b), args));
+  }
+
   /**
    * Says once, in words, that this function's code differs from the code its stored cells were
    * computed with, when its own block is still empty and the former code ran in this process (an

@@ -2,6 +2,7 @@ package io.memokit;
 
 import io.memokit.cell.Block;
 import io.memokit.codec.ClassAllowList;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.storage.Backends;
@@ -34,6 +35,9 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   private final StoreSettings settings;
   private volatile boolean closed;
   private volatile ClassAllowList allowedClasses = ClassAllowList.fromSystemProperty();
+  private volatile boolean writersTrusted = Boolean.getBoolean("memokit.trustWriters");
+  /** The policy the two fields above give with the store's writers; null until asked, and after a change. */
+  private volatile ReadPolicy readPolicy;
 
   private final MemoRuntime runtime;
 
@@ -101,7 +105,7 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   Block block(FunctionId id) {
     BlockBackend b = unchecked(() -> backend().block(id));
     backend().markInUse(id);
-    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, runtime.hits(), () -> allowedClasses, settings.clockMillis(),
+    return blocks.computeIfAbsent(b, k -> Block.of(backend(), k, runtime.hits(), this::readPolicy, settings.clockMillis(),
         settings.ticker()));
   }
 
@@ -245,7 +249,32 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
   @Override
   public MemoStore allowOnlyClasses(String... patterns) {
     allowedClasses = ClassAllowList.of(java.util.Arrays.asList(patterns));
+    readPolicy = null;
     return this;
+  }
+
+  @Override
+  public MemoStore trustWriters() {
+    writersTrusted = true;
+    readPolicy = null;
+    return this;
+  }
+
+  /**
+   * What values read from this store may be: as the user listed (allowOnlyClasses); else any, when
+   * nobody else can write the store or the user trusts its writers; else the safe default.
+   */
+  ReadPolicy readPolicy() {
+    ReadPolicy p = readPolicy;
+    if (p == null) readPolicy = p = policyNow();
+    return p;
+  }
+
+  private ReadPolicy policyNow() {
+    ClassAllowList list = allowedClasses;
+    if (list != null) return ReadPolicy.allowing(list);
+    String others = writersTrusted ? null : backend().otherWriters();
+    return others == null ? ReadPolicy.anyClass() : ReadPolicy.safeDefault(others);
   }
 
   @Override

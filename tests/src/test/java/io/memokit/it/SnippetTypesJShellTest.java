@@ -1,12 +1,17 @@
 package io.memokit.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Records and enums defined in JShell snippets, returned at any depth by a memoized function, read
@@ -59,6 +64,32 @@ class SnippetTypesJShellTest {
         """);
     assertEquals(List.of("shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)", VALUE, "= true true", "shapes HIT(1)",
         "= true"), JShellSessions.seen(second), String.join("\n", second));
+  }
+
+  /**
+   * On a store others can write (a group-writable directory, a PostgreSQL database), records and
+   * enums of snippets still cross sessions: they are in the classes read by default. A snippet class
+   * rebuilt field by field by its readObject is not (its code would run on bytes others chose): the
+   * other session says so once and computes it.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void onATeamStoreRecordsAndEnumsCrossSessionsAndPlainClassesAreComputedHere(StoreKind kind) throws Exception {
+    String location = kind.location(tmp);
+    if (kind == StoreKind.DIRECTORY) {
+      Files.setPosixFilePermissions(Files.createDirectory(Path.of(location)),
+          PosixFilePermissions.fromString("rwxrwx---")); // as its owner shares it: chmod g+w
+    }
+    JShellSessions jshell = new JShellSessions(tmp, location);
+    List<String> first = jshell.run(TYPES + FUNCTION + SHOW + CELLS + TAGS);
+    assertEquals(List.of("shapes MISS(1)", VALUE, "= true true", "tags MISS(2)", "tags HIT(2)",
+        "= solo:Cell(4 doubled 8) true"), JShellSessions.seen(first), String.join("\n", first));
+    List<String> second = jshell.run("int unrelated = 1;\n" + TYPES + FUNCTION + SHOW + CELLS + TAGS);
+    List<String> seen = JShellSessions.seen(second);
+    assertEquals(List.of("shapes HIT(1)", VALUE, "= true true"), seen.subList(0, 3), String.join("\n", second));
+    assertTrue(seen.get(3).startsWith("memokit: tags(1): a stored value is not read in this process: it holds a Tagged"),
+        seen.get(3));
+    assertEquals(List.of("= solo:Cell(4 doubled 8) true"), seen.subList(4, seen.size()), String.join("\n", second));
   }
 
   private static final String CELLS = """

@@ -5,8 +5,8 @@ import io.memokit.function.CellKey;
 import io.memokit.function.CellValidity;
 import io.memokit.function.KeyWriter;
 import io.memokit.function.NamedFunction;
-import io.memokit.codec.ClassAllowList;
 import io.memokit.codec.Codec;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.storage.BlockBackend;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
@@ -42,8 +42,8 @@ public final class Block {
   private final StoreBackend store;
   private final String storeName;
   private final String label;
-  /** The classes values read from the store may instantiate (null: any), as the store is configured now. */
-  private final Supplier<ClassAllowList> allowedClasses;
+  /** What values read from the store may be and hold, as the store is configured now. */
+  private final Supplier<ReadPolicy> readPolicy;
   private final Codec codec = Codec.shared();
   private final Map<CellKey, InFlight> inFlight = new ConcurrentHashMap<>();
   private final CellMemory memory;
@@ -55,7 +55,7 @@ public final class Block {
   private final HitPublisher publisher;
 
   private Block(StoreBackend store, BlockBackend storage, HitPublisher publisher,
-                Supplier<ClassAllowList> allowedClasses, LongSupplier clockMillis, LongSupplier ticker) {
+                Supplier<ReadPolicy> readPolicy, LongSupplier clockMillis, LongSupplier ticker) {
     this.publisher = publisher;
     this.clockMillis = clockMillis;
     this.ticker = ticker;
@@ -63,7 +63,7 @@ public final class Block {
     this.store = store;
     this.storeName = store.location();
     this.label = storage.id().label();
-    this.allowedClasses = allowedClasses;
+    this.readPolicy = readPolicy;
     this.memory = new CellMemory(storage, codec, clockMillis, publisher);
     this.notices = new BlockNotices(storage.id(), storeName);
     this.computation = new Computation(storage.id(), storeName, codec, clockMillis, ticker, memory, notices);
@@ -72,12 +72,12 @@ public final class Block {
   /**
    * The lifecycle of {@code block} in this process (its store keeps one per block), its hits handed
    * to the store by {@code publisher}; values are read
-   * with the classes {@code allowedClasses} gives at each read, hits and cells dated by
+   * as the policy {@code readPolicy} gives at each read, hits and cells dated by
    * {@code clockMillis}, and waits and computations timed by {@code ticker} (monotonic nanoseconds).
    */
   public static Block of(StoreBackend store, BlockBackend block, HitPublisher publisher,
-                         Supplier<ClassAllowList> allowedClasses, LongSupplier clockMillis, LongSupplier ticker) {
-    return new Block(store, block, publisher, allowedClasses, clockMillis, ticker);
+                         Supplier<ReadPolicy> readPolicy, LongSupplier clockMillis, LongSupplier ticker) {
+    return new Block(store, block, publisher, readPolicy, clockMillis, ticker);
   }
 
   /** Publishes the hits counted in memory since the last time, and has the backend write them now. */
@@ -175,6 +175,11 @@ public final class Block {
   }
 
   /** The key of {@code fn(args)}, computed in place; says once which values read are not keyed. */
+  /** The key of {@code fn(args)}'s cell, as every process computes it. */
+  public CellKey keyOf(NamedFunction fn, Object[] args) {
+    return probe(fn, args).toKey();
+  }
+
   private KeyWriter.Probe probe(NamedFunction fn, Object[] args) {
     KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
     if (!probe.notKeyed().isEmpty()) notices.notKeyed(probe.notKeyed());
@@ -219,7 +224,7 @@ public final class Block {
    * computed is left to finish); returns whether there was one.
    */
   public boolean forget(NamedFunction fn, Object[] args) throws IOException {
-    CellKey key = probe(fn, args).toKey();
+    CellKey key = keyOf(fn, args);
     memory.forget(key);
     return storage.remove(key);
   }
@@ -261,7 +266,8 @@ public final class Block {
 
   private Object deliver(Object value, boolean error, long cellId, SweepStep step) {
     if (!error) return value;
-    throw SweepStep.fails(step, StoredErrors.rethrowable(value, cellId, label, storage.id().name()));
+    throw SweepStep.fails(step, StoredErrors.rethrowable(value, cellId, label, storage.id().name(),
+        readPolicy.get()));
   }
 
   // ---- store and processes --------------------------------------------------------------------
@@ -426,7 +432,7 @@ public final class Block {
     Payload payload = stored.payload();
     Object v;
     try {
-      v = codec.decode(payload.codec(), payload.bytes(), payload.length(), allowedClasses.get());
+      v = codec.decode(payload.codec(), payload.bytes(), payload.length(), readPolicy.get());
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       v = payload.error() && e instanceof ClassNotFoundException ? salvaged(payload) : MISSING;
       if (v == MISSING) {
@@ -445,7 +451,7 @@ public final class Block {
   /** A stored exception whose class is missing here, read with that class salvaged; MISSING if it cannot be. */
   private Object salvaged(Payload stored) {
     try {
-      return codec.salvage(stored.codec(), stored.bytes(), stored.length(), allowedClasses.get());
+      return codec.salvage(stored.codec(), stored.bytes(), stored.length(), readPolicy.get());
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       return MISSING;
     }

@@ -1,6 +1,7 @@
 package io.memokit.cell;
 
 import io.memokit.codec.Codec.NotStorableException;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.codec.ValueReader;
 import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
@@ -47,6 +48,12 @@ final class BlockNotices {
    * what to do; the calls compute here and the stored cells stay for the processes that can read them.
    */
   void unreadable(Throwable e) {
+    if (e instanceof ReadPolicy.Refused refused) {
+      Notice.once("refused " + storeName + " " + id.describe(), id.label() + ": a stored value is not read in this "
+          + "process: " + refused.why() + ". Computing here without storing, as long as this lasts; the stored cells "
+          + "are kept");
+      return;
+    }
     String why = e instanceof ClassNotFoundException || e instanceof ValueReader.IncompatibleClassException
         ? e.getMessage() : e.toString();
     String fix = e instanceof ClassNotFoundException ? "define that class as the process that stored them did (same "

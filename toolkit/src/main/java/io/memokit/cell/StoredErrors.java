@@ -2,6 +2,7 @@ package io.memokit.cell;
 
 import io.memokit.MemoException;
 import io.memokit.codec.ValueReader.Salvaged;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.codec.StoredThrowable;
 import io.memokit.storage.ProcessIdentity;
 import java.time.Instant;
@@ -59,8 +60,11 @@ final class StoredErrors {
 
   private StoredErrors() {}
 
-  /** The exception to throw for a stored error cell's value; {@code function} is its name, for the advice. */
-  static Throwable rethrowable(Object stored, long cellId, String block, String function) {
+  /**
+   * The exception to throw for a stored error cell's value; {@code function} is its name, for the
+   * advice; an exception stored by name is rebuilt as its class only where {@code policy} allows it.
+   */
+  static Throwable rethrowable(Object stored, long cellId, String block, String function, ReadPolicy policy) {
     Object error = stored;
     String origin = "";
     String elsewhere = null; // the storing process, when it is not this one
@@ -71,7 +75,7 @@ final class StoredErrors {
       if (!ProcessIdentity.isThisProcess(e.pid(), e.host(), e.storedAtMillis())) elsewhere = "process " + e.pid();
     }
     Throwable t = error instanceof Throwable th ? th
-        : error instanceof StoredThrowable st ? st.rebuild()
+        : error instanceof StoredThrowable st ? st.rebuild(policy)
         : error instanceof Salvaged s ? fromSalvaged(s, function)
         : new MemoException("cell " + cellId + " of " + block + " holds a stored error memokit cannot show ("
             + (error == null ? "null" : error.getClass().getName()) + ")");

@@ -8,8 +8,10 @@ import java.util.function.Predicate;
  * Which classes values read from a store may instantiate. Patterns: {@code com.acme.Point} (one
  * class), {@code com.acme.*} (a package), {@code com.acme.**} (a package and its sub-packages).
  * Arrays are judged by their element type; primitives always pass. The classes memokit itself
- * writes (its expressions, stored exceptions) and the JDK's value classes that ordinary results
- * are made of ({@link #BASE}, exact names for memokit's own) are always allowed.
+ * writes (its expressions, stored exceptions), the JDK's value classes that ordinary results are
+ * made of ({@link #BASE}, exact names for memokit's own), enums (read by the constant's name) and
+ * records (rebuilt through their canonical constructor, as Java serialization rebuilds them) are
+ * always allowed: {@link #DEFAULT} allows exactly those.
  */
 public final class ClassAllowList implements Predicate<Class<?>> {
 
@@ -17,6 +19,9 @@ public final class ClassAllowList implements Predicate<Class<?>> {
   public static final List<String> BASE = List.of("io.memokit.expr.Definition", "io.memokit.expr.ChainMap",
       "io.memokit.codec.StoredThrowable", "io.memokit.cell.StoredError", "io.memokit.MemoException", "java.lang.*", "java.util.*",
       "java.time.*", "java.math.*");
+
+  /** Only what is always allowed: the default for a store others can write ({@link ReadPolicy}). */
+  public static final ClassAllowList DEFAULT = new ClassAllowList(BASE);
 
   private final List<String> patterns;
 
@@ -48,7 +53,7 @@ public final class ClassAllowList implements Predicate<Class<?>> {
   @Override
   public boolean test(Class<?> c) {
     while (c.isArray()) c = c.getComponentType();
-    if (c.isPrimitive()) return true;
+    if (c.isPrimitive() || c.isRecord() || Enum.class.isAssignableFrom(c)) return true;
     String name = c.getName();
     for (String p : patterns) {
       if (p.endsWith(".**")) {

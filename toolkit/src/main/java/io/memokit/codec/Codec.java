@@ -95,7 +95,7 @@ public final class Codec {
    */
   public Encoded encode(Object value) throws NotStorableException {
     try {
-      return memokit.encode(value);
+      return encodeWith(MEMOKIT, value);
     } catch (NotStorableException unsupported) {
       return encodeWith(preferred(), value);
     }
@@ -104,12 +104,16 @@ public final class Codec {
   /** Encodes {@code value} with {@code codec}: {@link #MEMOKIT}, {@link #FST} where it runs; any other, {@link #JAVA}. */
   public Encoded encodeWith(byte codec, Object value) throws NotStorableException {
     Format f = format(codec);
-    return (f != null ? f : serialization).encode(value);
+    try {
+      return (f != null ? f : serialization).encode(value);
+    } catch (StackOverflowError e) { // the writer's own frames only: nothing shared is left half-changed
+      throw NotStorableException.of(value, new java.io.IOException("it is nested too deeply for this thread's stack"));
+    }
   }
 
   /** Reads a value from {@code bytes[0, length)}, any class allowed. */
   public Object decode(byte codec, byte[] bytes, int length) throws IOException, ClassNotFoundException {
-    return decode(codec, bytes, length, null);
+    return decode(codec, bytes, length, ReadPolicy.anyClass());
   }
 
   /**
@@ -120,17 +124,42 @@ public final class Codec {
       throws IOException, ClassNotFoundException {
     Format f = format(codec);
     if (f == null) throw new IOException("unknown codec " + codec);
-    return f.decode(bytes, length, allowed);
+    try {
+      return f.decode(bytes, length, allowed);
+    } catch (StackOverflowError e) { // the reader's own frames only: the value is dropped
+      throw new IOException("a stored value is nested too deeply for this thread's stack");
+    }
+  }
+
+  /**
+   * Reads a value from {@code bytes[0, length)} as {@code policy} allows: a format or a class it
+   * refuses raises {@link ReadPolicy.Refused}, which says why and what to do.
+   */
+  public Object decode(byte codec, byte[] bytes, int length, ReadPolicy policy)
+      throws IOException, ClassNotFoundException {
+    policy.admitFormat(codec);
+    try {
+      return decode(codec, bytes, length, policy.classes());
+    } catch (InvalidClassException e) {
+      if (e instanceof ReadPolicy.Refused || e.classname == null || policy.classes() == null) throw e;
+      ReadPolicy.Refused refused = policy.refused(e.classname);
+      refused.initCause(e);
+      throw refused;
+    }
   }
 
   /**
    * Reads a value of memokit's format in which objects of classes this process lacks become
    * {@link ValueReader.Salvaged} (to report a stored exception whose class is missing here).
    */
-  public Object salvage(byte codec, byte[] bytes, int length, Predicate<Class<?>> allowed)
+  public Object salvage(byte codec, byte[] bytes, int length, ReadPolicy policy)
       throws IOException, ClassNotFoundException {
     if (codec != MEMOKIT) throw new IOException("only values in memokit's own format can be salvaged");
-    return memokit.salvage(bytes, length, allowed);
+    try {
+      return memokit.salvage(bytes, length, policy.classes());
+    } catch (StackOverflowError e) {
+      throw new IOException("a stored value is nested too deeply for this thread's stack");
+    }
   }
 
   /** A class named in a value of memokit's format: a snippet class by its stable name, others by name. */

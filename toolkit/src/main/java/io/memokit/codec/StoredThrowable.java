@@ -14,10 +14,15 @@ public record StoredThrowable(String className, String message, StackTraceElemen
     return new StoredThrowable(t.getClass().getName(), t.getMessage(), t.getStackTrace());
   }
 
-  public Throwable rebuild() {
+  /**
+   * The exception as its class, where {@code policy} allows that class (building it runs its
+   * constructor); else, or where it cannot be built, a {@link MemoException} with its class's name,
+   * message and stack.
+   */
+  public Throwable rebuild(ReadPolicy policy) {
     try {
       Class<?> c = Codec.shared().findClass(className);
-      if (Throwable.class.isAssignableFrom(c)) {
+      if (Throwable.class.isAssignableFrom(c) && (policy.classes() == null || policy.classes().test(c))) {
         Throwable t = (Throwable) c.getConstructor(String.class).newInstance(message);
         t.setStackTrace(stack);
         return t;

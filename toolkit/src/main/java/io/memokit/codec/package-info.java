@@ -2,8 +2,11 @@
  * Value codecs: how a value becomes the bytes a store keeps, and back ({@link io.memokit.codec.Codec}).
  * Each stored value carries the id of the format that wrote it (memokit's own format, FST or Java
  * serialization) and is read with that format in every process; a new value is written in memokit's
- * own format unless that format cannot hold it. Where a store has an allow-list
- * ({@link io.memokit.codec.ClassAllowList}), reading instantiates no class it does not permit.
+ * own format unless that format cannot hold it. What is read from a store depends on who else can
+ * write it ({@link io.memokit.codec.ReadPolicy}): a store others can write is read, by default, in
+ * memokit's own format only, with the classes {@link io.memokit.codec.ClassAllowList#DEFAULT}
+ * allows; reading instantiates no class the store's policy does not permit, allocates nothing
+ * beyond a value's stored size and nests no deeper than {@code ValueFormat.MAX_DEPTH}.
  *
  * <p><b>Class names are part of the stored format.</b> A stored value names the classes of the
  * objects it holds (a JShell snippet's class by its stable name, without the session's snippet

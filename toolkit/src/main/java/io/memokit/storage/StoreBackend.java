@@ -64,6 +64,14 @@ public interface StoreBackend extends AutoCloseable {
    */
   int limitBytes(long maxBytes);
 
+  /**
+   * Who, besides this process's user, can write the store's cells, in words ("members of group
+   * staff can write it"), or null when nobody else can: values read from a store others can write
+   * are decoded by the safe default ({@code io.memokit.codec.ReadPolicy}). Judged when the store is
+   * opened.
+   */
+  String otherWriters();
+
   /** The store's board of waits across processes (to find cycles of processes waiting for each other). */
   WaitBoard waitBoard();
 

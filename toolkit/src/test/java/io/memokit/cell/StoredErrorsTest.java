@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.MemoException;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.storage.ProcessIdentity;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -59,7 +60,7 @@ public class StoredErrorsTest {
   void anExceptionFromAnotherProcessSaysSoFirstInItsStackAndKeepsItsClassMessageAndCause() {
     IllegalStateException stored = fromASession();
     Throwable cause = stored.getCause();
-    Throwable t = StoredErrors.rethrowable(new StoredError(stored, 4711, "host-b", STORED_AT), 3, "f(1)", "f");
+    Throwable t = StoredErrors.rethrowable(new StoredError(stored, 4711, "host-b", STORED_AT), 3, "f(1)", "f", ReadPolicy.anyClass());
     assertSame(stored, t, "the stored exception itself");
     assertEquals("bad 1", t.getMessage());
     assertSame(cause, t.getCause());
@@ -74,7 +75,7 @@ public class StoredErrorsTest {
     assertEquals(1, t.getSuppressed().length);
     assertEquals("stored " + PROVENANCE, t.getSuppressed()[0].getMessage());
 
-    Throwable again = StoredErrors.rethrowable(new StoredError(t, 4711, "host-b", STORED_AT), 3, "f(1)", "f");
+    Throwable again = StoredErrors.rethrowable(new StoredError(t, 4711, "host-b", STORED_AT), 3, "f(1)", "f", ReadPolicy.anyClass());
     assertEquals(frames(t), frames(again), "re-thrown again (kept in memory): one provenance frame");
     assertEquals(1, again.getSuppressed().length, "and one note");
   }
@@ -85,25 +86,48 @@ public class StoredErrorsTest {
     List<String> before = frames(stored);
     long now = System.currentTimeMillis();
     Throwable t = StoredErrors.rethrowable(new StoredError(stored, ProcessIdentity.PID, ProcessIdentity.HOST, now), 5,
-        "g(1)", "g");
+        "g(1)", "g", ReadPolicy.anyClass());
     List<String> after = frames(t);
     assertTrue(after.get(0).startsWith("memokit.stored(by process " + ProcessIdentity.PID + " on "), after.get(0));
     assertTrue(after.get(0).endsWith(" as cell 5 of g(1); g.clearErrors() forgets it)"), after.get(0));
     assertEquals(before, after.subList(1, after.size()), "this session maps its own snippets rightly");
   }
 
+  /** Leaves a mark when constructed: a class a hostile writer could name in a stored exception. */
+  public static final class MarkingFailure extends RuntimeException {
+    static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
+
+    public MarkingFailure(String message) {
+      super(message);
+      BUILT.incrementAndGet();
+    }
+  }
+
+  @Test
+  void anExceptionStoredByNameIsBuiltAsItsClassOnlyWhereThePolicyAllowsIt() {
+    var stored = new StoredError(new io.memokit.codec.StoredThrowable(MarkingFailure.class.getName(), "chosen",
+        new StackTraceElement[0]), 4711, "host-b", STORED_AT);
+    MarkingFailure.BUILT.set(0);
+    Throwable safe = StoredErrors.rethrowable(stored, 3, "f(1)", "f", ReadPolicy.safeDefault("others can write it"));
+    assertTrue(safe instanceof MemoException && safe.getMessage().startsWith(MarkingFailure.class.getName() + ": chosen"),
+        safe.toString());
+    assertEquals(0, MarkingFailure.BUILT.get(), "its constructor never ran");
+    assertTrue(StoredErrors.rethrowable(stored, 3, "f(1)", "f", ReadPolicy.anyClass()) instanceof MarkingFailure);
+    assertEquals(1, MarkingFailure.BUILT.get(), "trusted writers: built as itself");
+  }
+
   @Test
   void aSalvagedOrRebuiltExceptionSaysWhereItCameFromToo() {
     Throwable t = StoredErrors.rethrowable(new StoredError(new io.memokit.codec.StoredThrowable("no.such.Failure",
         "gone", new StackTraceElement[] {frame("REPL.$JShell$9", "do_it$", "$JShell$9.java", 3)}), 4711, "host-b",
-        STORED_AT), 3, "f(1)", "f");
+        STORED_AT), 3, "f(1)", "f", ReadPolicy.anyClass());
     assertTrue(t instanceof MemoException && t.getMessage().startsWith("no.such.Failure: gone"), t.toString());
     assertEquals(List.of("memokit.stored(" + PROVENANCE + ")", ".(snippet of process 4711)"), frames(t));
   }
 
   /** Throws {@code e} as memokit re-throws it when process {@code pid} on host-b stored it. */
   public static void rethrowAsIfFrom(long pid, Exception e) {
-    throw Sneaky.rethrow(StoredErrors.rethrowable(new StoredError(e, pid, "host-b", STORED_AT), 3, "f(1)", "f"));
+    throw Sneaky.rethrow(StoredErrors.rethrowable(new StoredError(e, pid, "host-b", STORED_AT), 3, "f(1)", "f", ReadPolicy.anyClass()));
   }
 
   @Test

@@ -53,10 +53,12 @@ public final class DirectoryBackend implements StoreBackend {
   private final WaitFiles waitBoard;
   private final ProcessUses uses;
   private final StoreByteLimit byteLimit;
+  private final String otherWriters;
 
   private DirectoryBackend(Path root, StoreSettings settings, Set<PosixFilePermission> dirPermissions,
                            boolean chmodAfterCreate) throws IOException {
     this.root = root;
+    this.otherWriters = OtherWriters.of(root);
     this.settings = settings;
     this.files = new StoreFiles(root, dirPermissions, chmodAfterCreate);
     this.blocksDir = files.blocksDirectory();
@@ -193,6 +195,11 @@ public final class DirectoryBackend implements StoreBackend {
     long highest = 0;
     for (DirectoryBlock b : openBlocks()) highest = Math.max(highest, b.highestId());
     return highest;
+  }
+
+  @Override
+  public String otherWriters() {
+    return otherWriters;
   }
 
   @Override

@@ -94,6 +94,26 @@ class StoreRulesTest {
     assertTrue(e.getMessage().contains("world-writable") && e.getMessage().contains("chmod o-w"), e.getMessage());
   }
 
+  /**
+   * Who else can write a store decides how its values are read (the safe default, or any class): a
+   * store only its owner can write has nobody else; a group-writable one, its group's members; one
+   * owned by another user, that user.
+   */
+  @Test
+  void whoElseCanWriteAStoreIsJudgedFromItsOwnerAndPermissions() throws Exception {
+    Path p = Files.createDirectory(dir.resolve("mine"));
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-x---"));
+    assertEquals(null, OtherWriters.of(p), "group may read, not write: only its owner writes");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwx---"));
+    String group = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+    assertEquals("members of group " + group + " can write it (rwxrwx---)", OtherWriters.of(p));
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+    if (System.getProperty("user.name").equals("root")) { // only root may give a directory away
+      Files.setOwner(p, p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      assertEquals("it belongs to user nobody (rwx------)", OtherWriters.of(p));
+    }
+  }
+
   @Test
   void aNonEmptyDirectoryThatIsNotAStoreIsRefusedAndLeftAlone() throws Exception {
     Path p = Files.createDirectory(dir.resolve("data"));
