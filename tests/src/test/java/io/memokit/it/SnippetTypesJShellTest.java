@@ -87,8 +87,11 @@ class SnippetTypesJShellTest {
     List<String> second = jshell.run("int unrelated = 1;\n" + TYPES + FUNCTION + SHOW + CELLS + TAGS);
     List<String> seen = JShellSessions.seen(second);
     assertEquals(List.of("shapes HIT(1)", VALUE, "= true true"), seen.subList(0, 3), String.join("\n", second));
-    assertTrue(seen.get(3).startsWith("memokit: tags(1): a stored value is not read in this process: it holds a Tagged"),
-        seen.get(3));
+    assertTrue(seen.get(3).startsWith("memokit: tags(1): a stored value is not read in this process: it holds a Tagged")
+        && String.join("\n", second).contains("store.allowOnlyClasses(\"Tagged\")"), String.join("\n", second));
+    List<String> allowed = jshell.run("s.allowOnlyClasses(\"Tagged\", \"Cell\");\n" + CELLS + TAGS);
+    assertEquals(List.of("tags HIT(2)", "tags HIT(2)", "= solo:Cell(4 doubled 8) true"), JShellSessions.seen(allowed),
+        "a snippet class is allowed by its own name: " + String.join("\n", allowed));
     assertEquals(List.of("= solo:Cell(4 doubled 8) true"), seen.subList(4, seen.size()), String.join("\n", second));
   }
 

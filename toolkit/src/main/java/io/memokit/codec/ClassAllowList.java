@@ -6,7 +6,8 @@ import java.util.function.Predicate;
 
 /**
  * Which classes values read from a store may instantiate. Patterns: {@code com.acme.Point} (one
- * class), {@code com.acme.*} (a package), {@code com.acme.**} (a package and its sub-packages).
+ * class), {@code com.acme.*} (a package), {@code com.acme.**} (a package and its sub-packages); a
+ * class defined in a JShell snippet or notebook cell by its own name ({@code Box}).
  * Arrays are judged by their element type; primitives always pass. The classes memokit itself
  * writes (its expressions, stored exceptions), the JDK's value classes that ordinary results are
  * made of ({@link #BASE}, exact names for memokit's own), enums (read by the constant's name) and
@@ -54,7 +55,7 @@ public final class ClassAllowList implements Predicate<Class<?>> {
   public boolean test(Class<?> c) {
     while (c.isArray()) c = c.getComponentType();
     if (c.isPrimitive() || c.isRecord() || Enum.class.isAssignableFrom(c)) return true;
-    String name = c.getName();
+    String name = io.memokit.function.TypeNames.stable(c); // a snippet's class by its own name (Box)
     for (String p : patterns) {
       if (p.endsWith(".**")) {
         if (name.startsWith(p.substring(0, p.length() - 2))) return true;

@@ -64,7 +64,7 @@ public final class ReadPolicy {
   void admitFormat(byte codec) throws Refused {
     if (codec != Codec.MEMOKIT && !serializationFormats) {
       throw new Refused(Codec.name(codec), "it was written with " + (codec == Codec.FST ? "FST" : "Java serialization")
-          + ", which can run code of the writer's choosing, and " + writers);
+          + ", which can run code of the writer's choosing, and " + writers, null);
     }
   }
 
@@ -72,7 +72,7 @@ public final class ReadPolicy {
   Refused refused(String className) {
     String shown = io.memokit.function.TypeNames.stable(className);
     return new Refused(className, "it holds a " + shown + ", not among the classes allowed"
-        + (writers == null ? " (store.allowOnlyClasses)" : " by default, as " + writers));
+        + (writers == null ? " (store.allowOnlyClasses)" : " by default, as " + writers), shown);
   }
 
   /**
@@ -83,15 +83,20 @@ public final class ReadPolicy {
   public static final class Refused extends InvalidClassException {
     private final String why;
 
-    Refused(String className, String why) {
+    /** The pattern that would allow the refused class, for the advice; null when no class was refused. */
+    private final String pattern;
+
+    Refused(String className, String why, String pattern) {
       super(className, why);
       this.why = why;
+      this.pattern = pattern;
     }
 
     /** Why, in words, with the way out. */
     public String why() {
-      return why + "; to read such values, allow their classes (store.allowOnlyClasses(\"com.acme.**\")) or, if "
-          + "every writer of the store is trusted, say so (store.trustWriters())";
+      return why + "; to read such values, allow their classes (store.allowOnlyClasses(\""
+          + (pattern == null ? "com.acme.**" : pattern) + "\")) or, if every writer of the store is trusted, say so "
+          + "(store.trustWriters())";
     }
   }
 
