@@ -94,7 +94,7 @@ public final class Main {
       return 0;
     }
     if (args[0].equals("--version")) {
-      out.println("memokit " + version());
+      out.println("memokit " + Memo.memokitVersion());
       return 0;
     }
     boolean help = args[0].equals("help");
@@ -117,12 +117,6 @@ public final class Main {
     }
     throw CliError.usage((name.startsWith("-") ? "unknown option " : "unknown command ") + name
         + "; '" + RUN + "--help' lists the commands");
-  }
-
-  /** The jar's Implementation-Version (the Maven project version), or {@code dev} when run from classes. */
-  static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null || v.isBlank() ? "dev" : v;
   }
 
   private static int flags(Args args, PrintStream out) {

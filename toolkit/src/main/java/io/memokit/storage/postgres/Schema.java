@@ -1,5 +1,6 @@
 package io.memokit.storage.postgres;
 
+import io.memokit.storage.MemokitVersion;
 import io.memokit.storage.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -297,7 +298,7 @@ final class Schema {
           try (PreparedStatement ins = c.prepareStatement(
               "INSERT INTO memokit.schema_version (version, written_by) VALUES (?, ?)")) {
             ins.setInt(1, VERSION);
-            ins.setString(2, "memokit " + memokitVersion());
+            ins.setString(2, "memokit " + MemokitVersion.get());
             ins.execute();
           }
           version = VERSION;
@@ -356,7 +357,7 @@ final class Schema {
         }
         try (PreparedStatement up = c.prepareStatement("UPDATE memokit.schema_version SET version = ?, written_by = ?")) {
           up.setInt(1, VERSION);
-          up.setString(2, "memokit " + memokitVersion());
+          up.setString(2, "memokit " + MemokitVersion.get());
           up.execute();
         }
         version = VERSION;
@@ -426,10 +427,5 @@ final class Schema {
     } catch (SQLException e) {
       return "?";
     }
-  }
-
-  private static String memokitVersion() {
-    String v = Schema.class.getPackage().getImplementationVersion();
-    return v == null ? "(development build)" : v;
   }
 }
