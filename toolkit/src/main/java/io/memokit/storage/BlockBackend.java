@@ -64,10 +64,11 @@ public interface BlockBackend {
   }
 
   /**
-   * The block's cells, with their statistics and, when {@code arguments}, their arguments in words
-   * (read from each cell's stored key: slower, for listings a user reads), never their values.
+   * The block's cells, with their statistics and, when {@code details}, each finished cell's
+   * arguments in words and provenance (read from each cell's record: slower, for listings a user
+   * reads), never their values.
    */
-  List<CellStatus> cells(boolean arguments);
+  List<CellStatus> cells(boolean details);
 
   /**
    * When the block was last used: its latest cell's last hit or creation, in epoch milliseconds;

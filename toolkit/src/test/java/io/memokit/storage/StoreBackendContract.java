@@ -30,6 +30,8 @@ public abstract class StoreBackendContract {
   /** The test's clock, in epoch milliseconds; tests move it. */
   protected final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   protected StoreBackend store;
+  /** The code every test's cells are stored as computed by ({@link Provenance#codeOf}). */
+  protected static final String CODE = "0123456789abcdef";
 
   /** A fresh, empty store opened with {@code settings}. */
   protected abstract StoreBackend openFresh(StoreSettings settings) throws Exception;
@@ -72,7 +74,7 @@ public abstract class StoreBackendContract {
     try (Claim claim = block.tryClaim(key)) {
       assertNotNull(claim, "an unclaimed cell can be claimed");
       claim.start();
-      return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000));
+      return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000), CODE);
     }
   }
 
@@ -97,7 +99,7 @@ public abstract class StoreBackendContract {
       started = claim.start();
       assertFalse(started.takenOver());
       presence = claim.complete(new Payload((byte) 1, "value".getBytes(StandardCharsets.UTF_8), 5, true, true),
-          new Claim.Timing(now.get(), 10, 20));
+          new Claim.Timing(now.get(), 10, 20), CODE);
     }
     assertNotNull(presence);
     assertEquals(started.cellId(), presence.cellId());
@@ -192,7 +194,7 @@ public abstract class StoreBackendContract {
     assertEquals(n + 1, f.holder(key("b")).cellId());
     a.abandon(); // n + 1 was drawn after it: n stays unused
     a.close();
-    b.complete(payload("b"), new Claim.Timing(now.get(), 1, 1));
+    b.complete(payload("b"), new Claim.Timing(now.get(), 1, 1), CODE);
     b.close();
     assertEquals(n + 2, put(f, key("c"), payload("c")).cellId(), "n is never drawn again once a later number was");
 
@@ -220,7 +222,7 @@ public abstract class StoreBackendContract {
           for (int i = 0; i < each; i++) {
             try (Claim claim = started(b, key(i))) {
               if (i % 3 == 0) {
-                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1)).cellId());
+                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1), CODE).cellId());
               } else {
                 claim.abandon();
               }
@@ -267,7 +269,7 @@ public abstract class StoreBackendContract {
     try (Claim claim = b.tryClaim(key(1))) {
       claim.start();
       b.clear();
-      assertNull(claim.complete(payload("late"), new Claim.Timing(now.get(), 1, 1)), "not stored: it was cleared");
+      assertNull(claim.complete(payload("late"), new Claim.Timing(now.get(), 1, 1), CODE), "not stored: it was cleared");
     }
     assertNull(b.read(key(1)));
   }
@@ -297,7 +299,7 @@ public abstract class StoreBackendContract {
     Claim.Started started;
     try (Claim claim = b.tryClaim(key("c"))) {
       started = claim.start();
-      claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1));
+      claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1), CODE);
     }
     assertEquals(1, started.evicted());
     assertNull(b.read(key("b")), "b, hit before a, is evicted");

@@ -112,8 +112,8 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   @Override
-  public List<CellStatus> cells(boolean arguments) {
-    return statistics.cells(arguments);
+  public List<CellStatus> cells(boolean details) {
+    return statistics.cells(details);
   }
 
   long highestId() {

@@ -4,6 +4,7 @@ import io.memokit.function.FunctionId;
 import io.memokit.function.KeyText;
 import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellStatus;
+import io.memokit.storage.Provenance;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,7 +78,8 @@ final class BlockStatistics {
               String words = arguments && state != BlockSql.COMPUTING
                   ? KeyText.arguments(r.getBytes(11), r.getLong(9), r.getLong(10)) : null;
               list.add(new CellStatus(r.getLong(1), s, r.getLong(3), r.getLong(4), r.getLong(5),
-                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8), words));
+                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8), words,
+                  Provenance.UNKNOWN));
             }
           }
         }

@@ -140,8 +140,8 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
-  public List<CellStatus> cells(boolean arguments) {
-    return statistics.cells(arguments);
+  public List<CellStatus> cells(boolean details) {
+    return statistics.cells(details);
   }
 
   @Override

@@ -169,7 +169,7 @@ final class RowClaim implements Claim {
    * this claim's result: the commit of the first run may have reached the server before the break.
    */
   @Override
-  public Presence complete(Payload result, Timing timing) throws IOException {
+  public Presence complete(Payload result, Timing timing, String code) throws IOException {
     if (!started) throw new IllegalStateException("complete() before start() for a cell of " + id.label());
     if (finished) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already finished");
     int state = result.error() ? BlockSql.ERROR : BlockSql.VALUE;

@@ -194,9 +194,9 @@ class PostgresBackendTest extends StoreBackendContract {
     Claim.Started again = second.start();
     assertTrue(again.takenOver(), "the computing row was left by a session that ended: taken over");
     assertEquals(started.cellId(), again.cellId(), "the cell keeps its number");
-    assertNotNull(second.complete(payload("second"), timing()));
+    assertNotNull(second.complete(payload("second"), timing(), CODE));
     second.close();
-    assertNull(first.complete(payload("first"), timing()), "the first claim was lost: its result is not stored");
+    assertNull(first.complete(payload("first"), timing(), CODE), "the first claim was lost: its result is not stored");
     first.close();
     assertEquals("second", text(mine.read(key(1)).payload()), "the value of the process that took over stays");
     assertEquals(1, mine.status().size(), "one cell, not two");
@@ -213,7 +213,7 @@ class PostgresBackendTest extends StoreBackendContract {
       claim.start();
       terminateClaimer(b, key(1));
       Thread.sleep(100); // the server ends the session
-      assertNull(claim.complete(payload("late"), timing()), "a claim without its lock stores nothing");
+      assertNull(claim.complete(payload("late"), timing(), CODE), "a claim without its lock stores nothing");
     }
     assertNull(b.read(key(1)));
     assertEquals(0, b.status().size(), "its computing row is removed");
@@ -410,7 +410,7 @@ class PostgresBackendTest extends StoreBackendContract {
     long before = allocated();
     try (Claim claim = b.tryClaim(key(1))) {
       claim.start();
-      assertNotNull(claim.complete(new Payload((byte) 2, value, size, false, true), timing()));
+      assertNotNull(claim.complete(new Payload((byte) 2, value, size, false, true), timing(), CODE));
     }
     long writing = allocated() - before;
     before = allocated();
@@ -437,7 +437,7 @@ class PostgresBackendTest extends StoreBackendContract {
     }
     try (Claim claim = b.tryClaim(key(2))) {
       claim.start();
-      claim.complete(new Payload((byte) 2, value, size, false, true), timing());
+      claim.complete(new Payload((byte) 2, value, size, false, true), timing(), CODE);
     }
     store.removeBlock(fn("big"));
     try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
