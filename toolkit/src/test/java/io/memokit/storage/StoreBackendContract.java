@@ -42,6 +42,9 @@ public abstract class StoreBackendContract {
   /** Removes {@code key}'s stored cell behind the backend's back (a file deleted by hand, a row lost). */
   protected abstract void lose(BlockBackend block, CellKey key) throws Exception;
 
+  /** Who the store records as the writer of this process's cells: its OS user, or the role it connects as. */
+  protected abstract String expectedWriter();
+
   @BeforeEach
   void open() throws Exception {
     store = openFresh(StoreSettings.defaults().withMaxsize(100).withClock(now::get));
@@ -114,6 +117,30 @@ public abstract class StoreBackendContract {
     CellStatus status = b.cells().get(0);
     assertEquals(CellStatus.State.ERROR, status.state());
     assertTrue(status.bytes() > 0, "an exception's size is its bytes, like a value's: " + status);
+  }
+
+  @Test
+  void aStoredCellSaysWhereItCameFromInADetailedListing() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    long stored = now.get();
+    put(b, key(1), payload("value"));
+    now.addAndGet(1_000);
+    CellStatus c = b.cells(true).get(0);
+    Provenance p = c.provenance();
+    assertEquals(expectedWriter(), p.user());
+    assertEquals(ProcessIdentity.HOST, p.host());
+    assertEquals(ProcessIdentity.PID, p.pid());
+    assertEquals(stored, p.writtenMillis(), "when it was stored, by the writer's clock");
+    assertEquals(Runtime.version().toString(), p.jdk());
+    assertEquals(MemokitVersion.get(), p.memokit());
+    assertEquals(CODE, p.code());
+    assertEquals(Provenance.UNKNOWN, b.cells(false).get(0).provenance(), "read only for a detailed listing");
+    try (Claim claim = started(b, key(2))) {
+      CellStatus computing = b.cells(true).stream().filter(s -> s.state() == CellStatus.State.COMPUTING).findFirst()
+          .orElseThrow();
+      assertEquals(Provenance.UNKNOWN, computing.provenance(), "a cell being computed was not written yet");
+      claim.abandon();
+    }
   }
 
   @Test
