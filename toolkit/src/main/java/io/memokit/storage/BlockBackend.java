@@ -4,6 +4,7 @@ import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The cells of one function identity in a store, as the cell lifecycle uses them: read a finished
@@ -92,6 +93,13 @@ public interface BlockBackend {
    * a cell was removed.
    */
   boolean remove(CellKey key) throws IOException;
+
+  /**
+   * Removes the finished cells of these numbers that the block holds, each as {@link #remove} would
+   * (every process's memory of it invalid from then on), in one step; a number of a cell being
+   * computed, or of no cell of the block, is passed over. Returns how many were removed.
+   */
+  int removeCells(Set<Long> cellIds) throws IOException;
 
   /** Sets the block's maxsize (1 or more: the caller checks it), evicting the least recently hit cells beyond it. Returns how many. */
   int resize(int maxsize) throws IOException;

@@ -302,6 +302,31 @@ public abstract class StoreBackendContract {
   }
 
   @Test
+  void cellsRemovedByNumberAreOnlyThoseFinishedInTheBlockAndNoProcessAnswersThemAgain() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence one = put(b, key(1), payload("one"));
+    Presence two = put(b, key(2), payload("two"));
+    long bytes = b.status().bytes();
+    BlockBackend g = store.block(fn("g"));
+    long ofAnotherBlock = put(g, key(1), payload("g's")).cellId();
+    try (Claim computing = started(b, key(3))) {
+      long computingId = b.holder(key(3)).cellId();
+      assertEquals(1, b.removeCells(java.util.Set.of(one.cellId(), computingId, ofAnotherBlock, 1_000_000L)));
+      assertFalse(one.stillStored(), "removed: no longer answered from memory");
+      assertTrue(two.stillStored(), "the other cell stays");
+      assertNull(b.read(key(1)));
+      assertEquals("two", text(b.read(key(2)).payload()));
+      assertNotNull(g.read(key(1)), "another block's cell of that number is not this block's");
+      assertEquals(2, b.status().size(), "the cell left and the one being computed");
+      assertTrue(b.status().bytes() < bytes, "its bytes are no longer counted");
+      assertNotNull(computing.complete(payload("three"), new Claim.Timing(now.get(), 1, 1), CODE),
+          "a cell being computed is never removed: it is stored");
+    }
+    assertEquals(0, b.removeCells(java.util.Set.of(one.cellId())), "a number removed is not there any more");
+    assertEquals(2, b.status().size());
+  }
+
+  @Test
   void clearErrorsRemovesOnlyStoredExceptions() throws Exception {
     BlockBackend b = store.block(fn("f"));
     put(b, key(1), payload("value"));
