@@ -45,8 +45,13 @@ final class CellRemoval {
       if (n > 0) out.println("removed " + CellChanges.cells(n) + " from " + block.name());
       removed += n;
     }
-    out.println("removed " + CellChanges.cells(removed) + which + " from " + store.location());
+    out.println(removed == 0 ? nothing(store, which) : "removed " + CellChanges.cells(removed) + which + " from "
+        + store.location());
     return 0;
+  }
+
+  private static String nothing(MemoStore store, String which) {
+    return store.location() + " has no cell" + which + ": nothing to remove";
   }
 
   /** Says what {@code --yes} would remove, block by block; exit status 2 if anything, as clear-store's. */
@@ -64,7 +69,7 @@ final class CellRemoval {
           + (picked.size() > LISTED ? ", ..." : "") + ")");
     }
     if (cells == 0) {
-      out.println(store.location() + " has no cell" + which + ": nothing to remove");
+      out.println(nothing(store, which));
       return 0;
     }
     out.println("remove-cells would remove " + CellChanges.cells(cells) + " (" + Vocabulary.bytes(bytes) + ")" + which
