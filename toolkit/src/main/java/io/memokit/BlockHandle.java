@@ -7,7 +7,10 @@ import io.memokit.storage.StoreBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /** A {@link StoredBlock} over its backend; the calls {@link MemoizedFn}'s management calls share. */
 final class BlockHandle implements StoredBlock {
@@ -78,6 +81,17 @@ final class BlockHandle implements StoredBlock {
   @Override
   public int clearErrors() {
     return managed(BlockBackend::clearErrors);
+  }
+
+  @Override
+  public int removeCells(Predicate<? super CellInfo> which) {
+    return managed(b -> {
+      Set<Long> chosen = new HashSet<>();
+      for (CellInfo c : OpenStore.cells(b)) {
+        if (c.state() != CellInfo.State.COMPUTING && which.test(c)) chosen.add(c.id());
+      }
+      return chosen.isEmpty() ? 0 : b.removeCells(chosen); // by number: a cell stored since under the same key stays
+    });
   }
 
   @Override

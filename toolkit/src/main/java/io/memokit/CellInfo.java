@@ -17,11 +17,19 @@ import java.time.Instant;
  * @param arguments its arguments in words, at most 80 characters, as its stored key gives them back
  *                 ({@code (7, "abc", int[1000])}: what the caller passed, not the variables read;
  *                 {@code ...} where cut); empty while computing, or when the key was too large to keep
+ * @param origin   where it came from: who stored it, from which process and host, with which code;
+ *                 {@link CellOrigin#UNKNOWN} while computing, or for a cell an earlier memokit stored
  */
 public record CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size,
-                       Duration cpuTime, Duration wallTime, String arguments) {
+                       Duration cpuTime, Duration wallTime, String arguments, CellOrigin origin) {
 
-  /** A cell whose arguments are not known. */
+  /** A cell whose origin is not known. */
+  public CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size, Duration cpuTime,
+                  Duration wallTime, String arguments) {
+    this(id, state, created, lastHit, hits, size, cpuTime, wallTime, arguments, CellOrigin.UNKNOWN);
+  }
+
+  /** A cell whose arguments and origin are not known. */
   public CellInfo(long id, State state, Instant created, Instant lastHit, long hits, long size, Duration cpuTime,
                   Duration wallTime) {
     this(id, state, created, lastHit, hits, size, cpuTime, wallTime, "");
@@ -35,6 +43,6 @@ public record CellInfo(long id, State state, Instant created, Instant lastHit, l
     // The words of the tables (io.memokit.display.Vocabulary).
     var v = io.memokit.display.Vocabulary.cellRow(this);
     return "cell " + v.get(0) + " " + v.get(1) + " " + v.get(2) + " hits=" + v.get(3) + " bytes=" + v.get(4) + " CPU="
-        + v.get(5) + " wall=" + v.get(6) + " last hit=" + v.get(7);
+        + v.get(5) + " wall=" + v.get(6) + " written by=" + v.get(7) + " last hit=" + v.get(8);
   }
 }

@@ -460,6 +460,15 @@ public final class Memo {
     return io.memokit.codec.Codec.jvmFlags();
   }
 
+  /**
+   * memokit's version ({@code 0.1.0}; {@code dev} when run from its classes rather than its jar): what
+   * {@code java -jar memokit.jar --version} prints, and what each stored cell records of its writer
+   * ({@link CellOrigin#memokit()}).
+   */
+  public static String memokitVersion() {
+    return io.memokit.storage.MemokitVersion.get();
+  }
+
   // ---- trace ------------------------------------------------------------------------------------
 
   /**

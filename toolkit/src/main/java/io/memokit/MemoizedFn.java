@@ -153,6 +153,11 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     public String keyedBy() {
       return target.keyedBy();
     }
+
+    @Override
+    public String codeFingerprint() {
+      return target.codeFingerprint();
+    }
   }
 
   /**
@@ -261,6 +266,11 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   @Override
   public FunctionId id() {
     return target().id();
+  }
+
+  @Override
+  public String codeFingerprint() {
+    return target().codeFingerprint();
   }
 
   /** As a named function (inside expressions), a memoized function is called through its cache. */

@@ -24,6 +24,8 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
   private final String keyedBy;
   private final CodeFingerprint.Watch watch;
   private final ImplicitArgs reads;
+  /** Its code's fingerprint, also when its version keys its cells; empty if its code could not be read. */
+  private final String codeFingerprint;
 
   private NamedFn(FunctionId id, Object fn, String keyedBy, CodeFingerprint.Result code) {
     this.id = id;
@@ -31,6 +33,7 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
     this.keyedBy = keyedBy;
     this.watch = code.watch();
     this.reads = code.reads();
+    this.codeFingerprint = code.hash();
   }
 
   /**
@@ -81,6 +84,11 @@ final class NamedFn implements NamedFunction, Fn0, Fn1, Fn2, Fn3, Fn4, Fn5 {
   @Override
   public String keyedBy() {
     return reads.appendTo(keyedBy);
+  }
+
+  @Override
+  public String codeFingerprint() {
+    return codeFingerprint;
   }
 
   /** What keys its code (its version or fingerprint), without what it reads. */

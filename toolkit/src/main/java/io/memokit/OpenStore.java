@@ -9,6 +9,7 @@ import io.memokit.storage.Backends;
 import io.memokit.storage.BlockBackend;
 import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellStatus;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
@@ -126,9 +127,15 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
       };
       cells.add(new CellInfo(c.id(), state, Instant.ofEpochMilli(c.createdMillis()), Instant.ofEpochMilli(c.lastHitMillis()),
           c.hits(), c.bytes(), Duration.ofNanos(c.cpuNanos()), Duration.ofNanos(c.wallNanos()),
-          c.arguments() == null ? "" : c.arguments()));
+          c.arguments() == null ? "" : c.arguments(), origin(c.provenance())));
     }
     return cells;
+  }
+
+  private static CellOrigin origin(Provenance p) {
+    if (!p.isKnown()) return CellOrigin.UNKNOWN;
+    return new CellOrigin(p.user(), p.fileOwner(), p.host(), p.pid(), Instant.ofEpochMilli(p.writtenMillis()), p.jdk(),
+        p.memokit(), p.code());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.memokit;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A block of a store, found by its name ({@link MemoStore#block(String)}): what a process without
@@ -26,6 +27,14 @@ public interface StoredBlock {
 
   /** Removes its stored exceptions; returns how many. */
   int clearErrors();
+
+  /**
+   * Removes the finished cells that {@code which} accepts (of {@link #cells()}, with their arguments
+   * and origin: {@code c -> c.origin().host().equals("host-a")}), each as {@code f.forget(...)} would,
+   * so that no process answers them from memory any more; a cell being computed is never removed.
+   * Returns how many were removed.
+   */
+  int removeCells(Predicate<? super CellInfo> which);
 
   /** Keeps at most {@code maxsize} cells, evicting the least recently hit; returns how many were evicted. */
   int resize(int maxsize);

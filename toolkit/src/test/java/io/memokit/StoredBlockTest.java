@@ -66,7 +66,16 @@ class StoredBlockTest {
     assertFalse(byFullName.lastUsed().isAfter(Instant.now()), "last used is a past instant");
     assertEquals(List.of(), byFullName.usedBy(), "no other process uses it");
 
+    assertTrue(byFullName.cells().stream().allMatch(c -> c.origin().pid() == ProcessHandle.current().pid()),
+        "every cell names the process that stored it: " + byFullName.cells());
+
     assertEquals(1, byFullName.clearErrors());
+    assertEquals(0, byFullName.removeCells(c -> false));
+    assertEquals(1, byFullName.removeCells(c -> c.arguments().equals("(0)")), "the one cell chosen");
+    assertEquals(List.of("(1)", "(2)", "(3)"), byFullName.cells().stream().map(CellInfo::arguments).sorted().toList());
+    int beforeRemoval = calls.get();
+    assertEquals(0, sq.apply(0), "computed again");
+    assertEquals(beforeRemoval + 1, calls.get(), "what this process remembered of the removed cell no longer answers");
     assertEquals(2, byFullName.resize(2), "the least recently hit go first");
     assertEquals(2, sq.info().size(), "the function sees what was done by name");
     int before = calls.get();

@@ -57,5 +57,16 @@ class StoredFormatTest {
         "the stored exception says where it came from");
     assertEquals("HIT HIT HIT HIT", trace.kinds());
     assertTrue(Files.exists(store.path().resolve("memokit.store")));
+
+    // Their records (cell file format 1) say nothing of where they came from; a cell stored now does.
+    for (String block : List.of("point", "table", "fails", "series")) {
+      for (CellInfo c : store.block(block).cells()) {
+        assertEquals(CellOrigin.UNKNOWN, c.origin(), block + ": " + c);
+        assertTrue(c.toString().contains(" written by=unknown "), c.toString());
+      }
+    }
+    point.apply(2);
+    CellInfo stored = point.cells().stream().filter(c -> c.arguments().equals("(2)")).findFirst().orElseThrow();
+    assertEquals(System.getProperty("user.name"), stored.origin().writer(), stored.toString());
   }
 }

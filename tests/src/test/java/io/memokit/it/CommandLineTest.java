@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.BlockInfo;
+import io.memokit.CellInfo;
+import io.memokit.Memo.MemoFn1;
 import io.memokit.MemoStore;
+import io.memokit.storage.ProcessIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,6 +41,10 @@ class CommandLineTest {
   private static final Path JAR = Notebooks.ROOT.resolve("toolkit/target/memokit.jar");
   static final String SIZE = "\\d+(\\.\\d)? (B|KiB|MiB|GiB)";
   static final String DURATION = "(\\d+ (\u00b5s|ms)|\\d+\\.\\d s)";
+  /** A cell's writer as a cell table shows it: {@code alice@host-a}. */
+  static final String WRITTEN_BY = "[^ ]+@[^ ]+";
+  /** The processes of these tests as cell tables name them (the OS user at this host), quoted for a pattern. */
+  static final String THIS_USER_HERE = Pattern.quote(System.getProperty("user.name") + "@" + ProcessIdentity.HOST);
 
   @TempDir
   Path tmp;
@@ -127,7 +137,7 @@ class CommandLineTest {
    * ends (PostgresCommandLineTest fills a database so).
    */
   static void fill(MemoStore s) {
-    var sq = memo(s, "sq", (Integer x) -> x * x);
+    var sq = sq(s);
     sq.apply(2);
     sq.apply(3);
     sq.apply(2);
@@ -140,6 +150,24 @@ class CommandLineTest {
     v.apply(1);
     v.apply(1);
     assertThrows(IllegalStateException.class, () -> v.apply(-1));
+    s.blocks(); // publishes this process's hits to the store
+  }
+
+  /** sq as {@link #fill} and {@link #fillAsColleague} define it: the same code, so the same block. */
+  static MemoFn1<Integer, Integer> sq(MemoStore s) {
+    return memo(s, "sq", (Integer x) -> x * x);
+  }
+
+  /**
+   * A colleague's cells in a store {@link #fill} filled: sq(5) and sq(6) in the block of sq's code
+   * {@code x * x}, and v{3}(2) computed by other code under the same version (a value too large for
+   * its block's values log: a file of its own). {@link StoreFiller} runs it in a process of its own.
+   */
+  static void fillAsColleague(MemoStore s) {
+    var sq = sq(s);
+    sq.apply(5);
+    sq.apply(6);
+    memo(s, version("v", 3, (Integer x) -> new int[5000 + x])).apply(2);
     s.blocks(); // publishes this process's hits to the store
   }
 
@@ -157,14 +185,17 @@ class CommandLineTest {
       Run r = succeeds(args);
       assertTrue(r.out.startsWith("usage: java -jar memokit.jar COMMAND"), r.toString());
       for (String c : List.of("blocks STORE", "cells STORE BLOCK", "du STORE", "clear STORE BLOCK",
-          "clear-errors STORE BLOCK", "resize STORE BLOCK N", "remove STORE BLOCK", "clear-store STORE [--yes]",
+          "clear-errors STORE BLOCK", "remove-cells STORE [BLOCK]", "resize STORE BLOCK N", "remove STORE BLOCK",
+          "clear-store STORE [--yes]",
           "flags [--jshell]", "classpath", "--version")) {
         assertTrue(r.out.contains("\n  " + c + " "), c + "\n" + r);
       }
     }
     Run cells = succeeds("cells", "--help");
-    assertTrue(cells.out.startsWith("usage: java -jar memokit.jar cells STORE BLOCK\n"), cells.toString());
-    assertTrue(cells.out.contains("example:\n  java -jar memokit.jar cells ~/.cache/memokit 'sq(1)'\n"), cells.toString());
+    assertTrue(cells.out.startsWith("usage: java -jar memokit.jar cells STORE BLOCK [--long] [--host HOST] [--user USER]\n"
+        + " ".repeat(29) + "[--fingerprint CODE]\n"), cells.toString());
+    assertTrue(cells.out.contains("example:\n  java -jar memokit.jar cells ~/.cache/memokit 'sq(1)' --host host-a --long\n"),
+        cells.toString());
     assertEquals(cells.out, succeeds("cells", "-h").out);
     assertTrue(succeeds("check", "-h").out.contains("\n  --fix "), "a command's help lists its options");
     Run v = succeeds("--version");
@@ -226,14 +257,17 @@ class CommandLineTest {
     Run add = succeeds("cells", store, "add");
     assertTrue(add.lines().get(0).startsWith("block add(2)#"), add.toString());
     String cell = add.lines().get(2);
-    assertTrue(cell.matches("\\d+ +\\(1, 2\\) +value +0 +" + SIZE + " +" + DURATION + " +" + DURATION), "never hit: no last hit\n" + add);
+    assertTrue(cell.matches("\\d+ +\\(1, 2\\) +value +0 +" + SIZE + " +" + DURATION + " +" + DURATION + " +" + THIS_USER_HERE),
+        "never hit: no last hit; written by this test's user here\n" + add);
     assertEquals(add.lines(), succeeds("cells", store, "add(2)").lines());
 
     Run v = succeeds("cells", store, "v");
     assertTrue(v.lines().get(0).startsWith("block v{3}(1) in "), v.toString());
     assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +value +1 +" + SIZE + " +" + DURATION + " +" + DURATION + " +"
+        + WRITTEN_BY + " +"
         + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d")), "a hit cell has its last hit\n" + v);
-    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +exception +0 +" + SIZE + " +" + DURATION + " +" + DURATION)), v.toString());
+    assertTrue(v.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +exception +0 +" + SIZE + " +" + DURATION + " +" + DURATION
+        + " +" + WRITTEN_BY)), v.toString());
 
     List<String> sq = sqNames(store);
     assertEquals(2, sq.size(), sq.toString());
@@ -245,6 +279,147 @@ class CommandLineTest {
     assertTrue(one.lines().get(0).startsWith("block " + sq.get(0) + " in "), one.toString());
     String none = fails(1, "cells", store, "nope").err;
     assertTrue(none.contains("no block nope in") && none.contains("add(2)#"), none);
+  }
+
+  // ---- where cells came from: a colleague's cells beside this test's ----------------------------
+
+  /**
+   * The fixture, with a colleague's cells added by a process that says its user is
+   * {@code colleague} ({@link #fillAsColleague}): in the sq block of code {@code x * x}, sq(5) and
+   * sq(6); in v{3}(1), v(2), computed by other code, in a file of its own.
+   */
+  private Path fixtureWithAColleague() throws Exception {
+    Path store = fixture();
+    StoreFiller.addColleaguesCellsInAnotherProcess(store.toString(), List.of("-Duser.name=colleague"));
+    return store;
+  }
+
+  /** The cells of {@code block} in {@code store}, as the API lists them, by their arguments. */
+  static Map<String, CellInfo> cellsByArguments(MemoStore store, String block) {
+    Map<String, CellInfo> cells = new TreeMap<>();
+    for (CellInfo c : store.block(block).cells()) cells.put(c.arguments(), c);
+    return cells;
+  }
+
+  /** The line of a cell table whose arguments are {@code arguments}. */
+  static String row(Run r, String arguments) {
+    return r.lines().stream().filter(l -> l.matches("\\d+ +" + Pattern.quote(arguments) + " .*")).findFirst()
+        .orElseThrow(() -> new AssertionError("no cell " + arguments + "\n" + r));
+  }
+
+  /** The sq block of code {@code x * x}: the one that holds sq(2) and sq(3) ({@link #fill}). */
+  private static String squares(Path store) {
+    return sqNames(store).stream().filter(n -> cellsByArguments(store(store), n).containsKey("(3)")).findFirst()
+        .orElseThrow();
+  }
+
+  private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+  private static final String HERE = Pattern.quote(ProcessIdentity.HOST);
+
+  @Test
+  void cellsSayWhoWroteEachLongSaysEverythingAndTheOptionsPickCells() throws Exception {
+    Path store = fixtureWithAColleague();
+    String sq = squares(store);
+    Run cells = succeeds("cells", store, sq);
+    assertTrue(cells.lines().get(1).matches("cell +arguments +state +hits +bytes +CPU +wall +written by +last hit"),
+        cells.toString());
+    for (String mine : List.of("(2)", "(3)")) {
+      assertTrue(row(cells, mine).matches(".* " + THIS_USER_HERE + "( +" + TIME + ")?"), cells.toString());
+    }
+    for (String theirs : List.of("(5)", "(6)")) {
+      assertTrue(row(cells, theirs).matches(".* colleague@" + HERE), "the user its process reported\n" + cells);
+    }
+
+    String me = Pattern.quote(System.getProperty("user.name"));
+    Map<String, CellInfo> v = cellsByArguments(store(store), "v");
+    String mineCode = v.get("(1)").origin().code();
+    String theirCode = v.get("(2)").origin().code();
+    assertTrue(mineCode.matches("[0-9a-f]{16}") && theirCode.matches("[0-9a-f]{16}") && !mineCode.equals(theirCode),
+        "a versioned function's cells name the code that computed each: " + v);
+    Run detail = succeeds("cells", store, "v", "--long");
+    assertTrue(detail.lines().get(1).matches("cell +arguments +state +user +host +pid +written +JDK +memokit +code"),
+        detail.toString());
+    String rest = " +" + HERE + " +\\d+ +" + TIME + " +" + Pattern.quote(Runtime.version().toString()) + " +\\S+ +";
+    assertTrue(row(detail, "(1)").matches("\\d+ +\\(1\\) +value +" + me + rest + mineCode), detail.toString());
+    assertTrue(row(detail, "(-1)").matches("\\d+ +\\(-1\\) +exception +" + me + rest + mineCode), detail.toString());
+    assertTrue(row(detail, "(2)").matches("\\d+ +\\(2\\) +value +" + me + " \\(reported colleague\\)" + rest + theirCode),
+        "a cell in a file of its own is its file owner's, whatever its process said\n" + detail);
+
+    Run theirs = succeeds("cells", store, sq, "--user", "colleague");
+    assertTrue(theirs.lines().get(0).startsWith("block " + sq + " in ")
+        && theirs.lines().get(0).contains(": 2 of 4 cells written by colleague, keyed by code "), theirs.toString());
+    assertEquals(2 + 2, theirs.lines().size(), theirs.toString());
+    row(theirs, "(5)");
+    row(theirs, "(6)");
+    Run byCode = succeeds("cells", store, "v", "--fingerprint", mineCode, "--long");
+    assertEquals(2 + 2, byCode.lines().size(), byCode.toString());
+    assertTrue(byCode.lines().get(0).contains(": 2 of 3 cells written with code " + mineCode + ","), byCode.toString());
+    Run combined = succeeds("cells", store, "v", "--host", ProcessIdentity.HOST, "--user",
+        System.getProperty("user.name"));
+    assertTrue(combined.lines().get(0).contains(": 3 of 3 cells written by "), combined.toString());
+    assertTrue(succeeds("cells", store, "v", "--host", "elsewhere").lines().get(0).contains(": 0 of 3 cells"));
+
+    assertTrue(fails(2, "cells", store, "v", "--host").err.contains("cells: --host needs a value: --host HOST"));
+    assertTrue(fails(2, "cells", store, "v", "--user", "").err.contains("cells: --user is empty"));
+    assertTrue(fails(2, "cells", store, "v", "--owner", "x").err.contains("cells: unknown option --owner"));
+  }
+
+  @Test
+  void removeCellsRemovesWhatItsOptionsPickAndLeavesEveryOtherCell() throws Exception {
+    Path store = fixtureWithAColleague();
+    String sq = squares(store);
+    String cubes = sqNames(store).stream().filter(n -> !n.equals(sq)).findFirst().orElseThrow();
+    Map<String, CellInfo> v = cellsByArguments(store(store), "v");
+    Map<String, Integer> before = cellCounts(store);
+    assertEquals(Map.of(sq, 4, cubes, 1, "v{3}(1)", 3), before.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("add")).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+            Map.Entry::getValue)));
+
+    assertEquals("memokit: remove-cells: say which cells to remove: --host HOST, --user USER or --fingerprint CODE (one "
+        + "or more)", fails(2, "remove-cells", store, "--yes").err.strip());
+    Run preview = fails(2, "remove-cells", store, "--user", "colleague");
+    Map<String, CellInfo> squares = cellsByArguments(store(store), sq);
+    assertTrue(preview.out.startsWith("remove-cells would remove 2 cells ("), preview.toString());
+    assertTrue(preview.lines().get(0).endsWith(") written by colleague from " + store.toRealPath() + ":"), preview.toString());
+    assertEquals("  " + sq + ": 2 cells (" + squares.get("(5)").id() + ", " + squares.get("(6)").id() + ")",
+        preview.lines().get(1), preview.toString());
+    assertEquals(2, preview.lines().size(), "only the block that has some: " + preview);
+    assertTrue(preview.err.contains("--yes"), preview.toString());
+    assertEquals(before, cellCounts(store), "nothing removed without --yes");
+
+    Run byUser = succeeds("remove-cells", store, "--user", "colleague", "--yes");
+    assertEquals(List.of("removed 2 cells from " + sq, "removed 2 cells written by colleague from " + store.toRealPath()),
+        byUser.lines());
+    assertEquals(List.of("(2)", "(3)"), List.copyOf(cellsByArguments(store(store), sq).keySet()));
+    assertEquals(v.keySet(), cellsByArguments(store(store), "v").keySet(),
+        "v(2), whose file is this user's, is not the colleague's to lose");
+
+    String theirCode = v.get("(2)").origin().code();
+    Run byCode = succeeds("remove-cells", store, "v", "--fingerprint", theirCode, "--yes");
+    assertTrue(byCode.out.endsWith("removed 1 cell written with code " + theirCode + " from " + store.toRealPath() + "\n"),
+        byCode.toString());
+    assertEquals(List.of("(-1)", "(1)"), List.copyOf(cellsByArguments(store(store), "v").keySet()));
+
+    String cubeCode = cubes.substring(cubes.indexOf('#') + 1);
+    Run both = succeeds("remove-cells", store, "--host", ProcessIdentity.HOST, "--fingerprint", cubeCode, "--yes");
+    assertTrue(both.out.startsWith("removed 1 cell from " + cubes + "\n"), both.toString());
+    assertEquals(store.toRealPath() + " has no cell written on host elsewhere: nothing to remove",
+        succeeds("remove-cells", store, "--host", "elsewhere", "--yes").out.strip());
+
+    Map<String, Integer> after = cellCounts(store);
+    assertEquals(2, after.get(sq));
+    assertEquals(0, after.get(cubes));
+    assertEquals(2, after.get("v{3}(1)"));
+    assertEquals(before.entrySet().stream().filter(e -> e.getKey().startsWith("add")).toList(),
+        after.entrySet().stream().filter(e -> e.getKey().startsWith("add")).toList(), "add(2) untouched");
+    assertTrue(succeeds("check", store).out().contains("is sound"));
+  }
+
+  /** Each block's number of cells. */
+  private static Map<String, Integer> cellCounts(Path store) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (BlockInfo b : store(store).blocks()) counts.put(b.blockName(), b.size());
+    return counts;
   }
 
   @Test

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memokit.BlockInfo;
+import io.memokit.CellInfo;
 import io.memokit.MemoStore;
+import io.memokit.storage.ProcessIdentity;
 import io.memokit.storage.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +70,71 @@ class PostgresCommandLineTest {
       assertFalse(r.out().contains(server.password()) || r.err().contains(server.password()), "password shown\n" + r);
     }
     server.dropDatabase(database);
+    if (colleague != null) {
+      try (Connection c = server.admin("postgres"); Statement st = c.createStatement()) {
+        st.execute("DROP ROLE IF EXISTS " + colleague);
+      }
+    }
+  }
+
+  /** The role of a colleague who writes cells too (with a team store's grants), once a test made it. */
+  private String colleague;
+
+  /**
+   * Adds a colleague's cells ({@link CommandLineTest#fillAsColleague}) as a role of their own, made
+   * with the grants of a team store's writer; returns the role.
+   */
+  private String addAColleaguesCells() throws Exception {
+    colleague = "colleague_" + database;
+    try (Connection c = server.admin(database); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + colleague + " LOGIN PASSWORD 'pw-" + colleague + "'");
+      st.execute("GRANT USAGE ON SCHEMA memokit TO " + colleague);
+      st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA memokit TO " + colleague);
+      st.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA memokit TO " + colleague);
+    }
+    StoreFiller.addColleaguesCellsInAnotherProcess(server.url(database, colleague, "pw-" + colleague), List.of());
+    return colleague;
+  }
+
+  @Test
+  void cellsNameTheRoleThatWroteEachAndRemoveCellsRemovesOneRolesCellsOnly() throws Exception {
+    String role = addAColleaguesCells();
+    String sq = blockNames().stream().filter(n -> n.startsWith("sq(1)#")
+        && CommandLineTest.cellsByArguments(store(url), n).containsKey("(5)")).findFirst().orElseThrow();
+    String here = Pattern.quote(ProcessIdentity.HOST);
+    CommandLineTest.Run cells = ok("cells", url, sq);
+    assertTrue(CommandLineTest.row(cells, "(2)").matches(".* " + Pattern.quote(server.user()) + "@" + here + " +"
+        + "\\d{4}-.*"), "the role the filler connected as, set by the server\n" + cells);
+    assertTrue(CommandLineTest.row(cells, "(5)").matches(".* " + role + "@" + here), cells.toString());
+
+    Map<String, CellInfo> v = CommandLineTest.cellsByArguments(store(url), "v");
+    String mineCode = v.get("(1)").origin().code();
+    String theirCode = v.get("(2)").origin().code();
+    assertTrue(!mineCode.equals(theirCode) && theirCode.matches("[0-9a-f]{16}"), v.toString());
+    CommandLineTest.Run detail = ok("cells", url, "v", "--long");
+    assertTrue(CommandLineTest.row(detail, "(2)").matches("\\d+ +\\(2\\) +value +" + role + " +" + here
+        + " +\\d+ +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\S+ +\\S+ +" + theirCode), detail.toString());
+    CommandLineTest.Run theirs = ok("cells", url, "v", "--user", role);
+    assertTrue(theirs.lines().get(0).contains(": 1 of 3 cells written by " + role + ","), theirs.toString());
+
+    CommandLineTest.Run preview = failed(2, "remove-cells", url, "--user", role);
+    assertTrue(preview.out().startsWith("remove-cells would remove 3 cells (") && preview.out().contains(
+        ") written by " + role + " from " + shown + ":"), preview.toString());
+    assertTrue(preview.lines().contains("  v{3}(1): 1 cell (" + v.get("(2)").id() + ")"), preview.toString());
+    CommandLineTest.Run removed = ok("remove-cells", url, "--user", role, "--yes");
+    assertTrue(removed.lines().contains("removed 2 cells from " + sq) && removed.lines().contains(
+        "removed 1 cell from v{3}(1)") && removed.out().strip().endsWith("removed 3 cells written by " + role + " from "
+        + shown), removed.toString());
+    assertEquals(List.of("(2)", "(3)"), List.copyOf(CommandLineTest.cellsByArguments(store(url), sq).keySet()));
+    assertEquals(List.of("(-1)", "(1)"), List.copyOf(CommandLineTest.cellsByArguments(store(url), "v").keySet()));
+
+    CommandLineTest.Run byCode = ok("remove-cells", url, "v", "--fingerprint", mineCode, "--yes");
+    assertTrue(byCode.out().strip().endsWith("removed 2 cells written with code " + mineCode + " from " + shown),
+        byCode.toString());
+    assertEquals(Map.of(), CommandLineTest.cellsByArguments(store(url), "v"));
+    assertEquals(List.of("(2)", "(3)"), List.copyOf(CommandLineTest.cellsByArguments(store(url), sq).keySet()),
+        "the other blocks untouched");
+    assertEquals(shown + " is sound", ok("check", url).out().strip());
   }
 
   private CommandLineTest.Run ok(Object... args) throws Exception {
@@ -106,7 +174,7 @@ class PostgresCommandLineTest {
     assertTrue(cells.lines().get(0).startsWith("block v{3}(1) in " + shown + ": 2 cells"), cells.toString());
     String duration = CommandLineTest.DURATION;
     assertTrue(cells.lines().stream().anyMatch(l -> l.matches("\\d+ +\\(.*\\) +exception +0 +" + SIZE + " +" + duration + " +"
-        + duration)), cells.toString());
+        + duration + " +" + Pattern.quote(server.user() + "@" + ProcessIdentity.HOST))), cells.toString());
 
     CommandLineTest.Run du = ok("du", url);
     assertEquals("       size  cells of", du.lines().get(0), du.toString());

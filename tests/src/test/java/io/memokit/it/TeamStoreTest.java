@@ -84,6 +84,7 @@ class TeamStoreTest {
     String readerUrl = server.url(database, reader, "reader-secret");
     MemoFn1<Integer, String> r = f(store(readerUrl));
     assertEquals("value of 1", r.apply(1), "the reader hits the writer's cell");
+    assertEquals(writer, r.cells().get(0).origin().user(), "and sees who stored it: the writer's role");
     MemoException miss = assertThrows(MemoException.class, () -> r.apply(2));
     String m = miss.getMessage();
     System.out.println("TeamStoreTest: the reader's miss: " + m);

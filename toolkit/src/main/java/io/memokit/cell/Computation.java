@@ -11,6 +11,7 @@ import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.WaitBoard;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -61,7 +62,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
           encoded.shareable());
       try {
         Claim.Timing timing = new Claim.Timing(created, cpu, wall);
-        Presence presence = claim.complete(payload, timing);
+        Presence presence = claim.complete(payload, timing, Provenance.codeOf(id, fn.codeFingerprint()));
         if (presence == null) {
           Trace.event(storeName, id.label(), Trace.Kind.LOST, cellId, "");
         } else {

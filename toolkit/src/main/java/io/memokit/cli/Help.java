@@ -52,17 +52,37 @@ final class Help {
   /** {@code COMMAND --help}: its usage, what it does, its arguments and options, and an example. */
   static String of(Command c) {
     StringBuilder sb = new StringBuilder();
-    wrap(sb, "usage: " + PROGRAM + " " + c.synopsis(), 0, "");
+    usage(sb, c);
     wrap(sb, "", 2, c.help());
     if (!c.params().isEmpty()) sb.append("arguments:\n");
-    for (String p : c.params()) wrap(sb, "  " + p, 9, ARGUMENTS.get(p));
+    for (String p : c.params()) wrap(sb, "  " + Command.bare(p), 9, ARGUMENTS.get(Command.bare(p)));
     sb.append("options:\n");
-    for (Command.Option o : c.options()) wrap(sb, "  " + o.name(), 14, o.help());
+    for (Command.Option o : c.options()) wrap(sb, "  " + o.usage(), 14, o.help());
     wrap(sb, "  " + HELP_OPTION, 14, "this text");
     sb.append("example:\n");
     wrap(sb, "", 2, c.example());
     wrap(sb, "", 0, EXIT);
     return sb.toString();
+  }
+
+  /**
+   * Appends the usage line of {@code c}; a synopsis too wide for one line goes on under the command's
+   * name, each argument and option whole ({@code [--host HOST]} never split).
+   */
+  private static void usage(StringBuilder sb, Command c) {
+    String head = "usage: " + PROGRAM + " ";
+    StringBuilder line = new StringBuilder(head);
+    for (String part : c.synopsisParts()) {
+      if (line.length() > head.length() && line.length() + 1 + part.length() > WIDTH) {
+        sb.append(line).append('\n');
+        line.setLength(0);
+        line.append(" ".repeat(head.length()));
+      } else if (line.length() > head.length()) {
+        line.append(' ');
+      }
+      line.append(part);
+    }
+    sb.append(line).append('\n');
   }
 
   /**

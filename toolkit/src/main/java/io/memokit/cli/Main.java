@@ -28,9 +28,11 @@ public final class Main {
       new Command("blocks", List.of("STORE"), List.of(),
           "every block: keyed by, hits, misses, cells, maxsize, errors, computing, bytes; a total row",
           RUN + "blocks" + STORE, BlockTable::print),
-      new Command("cells", List.of("STORE", "BLOCK"), List.of(),
-          "a block's cells: state, hits, bytes, CPU and wall time, last hit (empty if never hit)",
-          RUN + "cells" + STORE + " 'sq(1)'", CellTable::print),
+      new Command("cells", List.of("STORE", "BLOCK"),
+          List.of(CellTable.LONG, CellFilter.HOST, CellFilter.USER, CellFilter.FINGERPRINT),
+          "a block's cells: arguments, state, hits, bytes, CPU and wall time, written by (user@host), last hit "
+              + "(empty if never hit); --long: where each came from, every field",
+          RUN + "cells" + STORE + " 'sq(1)' --host host-a --long", CellTable::print),
       new Command("du", List.of("STORE"), List.of(),
           "bytes of all files under the store: per block, the rest, and the total", RUN + "du" + STORE, DiskUsage::print),
       new Command("limit", List.of("STORE", "SIZE"), List.of(),
@@ -43,6 +45,11 @@ public final class Main {
           RUN + "clear" + STORE + " 'sq(1)'", CellChanges::clear),
       new Command("clear-errors", List.of("STORE", "BLOCK"), List.of(), "remove a block's stored exceptions",
           RUN + "clear-errors" + STORE + " 'sq(1)'", CellChanges::clearErrors),
+      new Command("remove-cells", List.of("STORE", "[BLOCK]"),
+          List.of(CellFilter.HOST, CellFilter.USER, CellFilter.FINGERPRINT, CellRemoval.YES),
+          "remove the cells of BLOCK, or of every block, that --host, --user and --fingerprint pick (one or more; "
+              + "cells being computed stay); without --yes: only say what it would remove",
+          RUN + "remove-cells" + STORE + " --user alice --host host-a --yes", CellRemoval::remove),
       new Command("resize", List.of("STORE", "BLOCK", "N"), List.of(),
           "keep at most N cells in a block (the least recently hit go first)",
           RUN + "resize" + STORE + " 'sq(1)' 1000", CellChanges::resize),
@@ -94,7 +101,7 @@ public final class Main {
       return 0;
     }
     if (args[0].equals("--version")) {
-      out.println("memokit " + version());
+      out.println("memokit " + Memo.memokitVersion());
       return 0;
     }
     boolean help = args[0].equals("help");
@@ -117,12 +124,6 @@ public final class Main {
     }
     throw CliError.usage((name.startsWith("-") ? "unknown option " : "unknown command ") + name
         + "; '" + RUN + "--help' lists the commands");
-  }
-
-  /** The jar's Implementation-Version (the Maven project version), or {@code dev} when run from classes. */
-  static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null || v.isBlank() ? "dev" : v;
   }
 
   private static int flags(Args args, PrintStream out) {

@@ -22,7 +22,7 @@ public final class Html {
   private static final String CELL_STYLE = "border:1px solid #ccc;padding:2px 8px;text-align:";
   private static final String TH_STYLE = ";background:#f3f3f3";
   /** Columns of names and words, left-aligned; numbers, sizes, times and dates are right-aligned. */
-  private static final Set<String> TEXT_COLUMNS = Set.of("block", "keyed by", "arguments", "state");
+  private static final Set<String> TEXT_COLUMNS = Set.of("block", "keyed by", "arguments", "state", "written by");
 
   private static final int STATE_COLUMN = Vocabulary.CELL_COLUMNS.indexOf("state");
 

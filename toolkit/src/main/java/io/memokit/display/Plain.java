@@ -42,6 +42,11 @@ public final class Plain {
     return table(Vocabulary.CELL_COLUMNS, cells.stream().map(Vocabulary::cellRow).toList());
   }
 
+  /** Where cells came from, as a table: the columns of {@link Vocabulary#ORIGIN_COLUMNS}. */
+  public static String cellOrigins(List<CellInfo> cells) {
+    return table(Vocabulary.ORIGIN_COLUMNS, cells.stream().map(Vocabulary::originRow).toList());
+  }
+
   /** Left-aligned columns two spaces apart, a header line first; no trailing spaces. */
   static String table(List<String> header, List<List<String>> rows) {
     int[] widths = new int[header.size()];

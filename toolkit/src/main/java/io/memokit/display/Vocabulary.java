@@ -2,6 +2,7 @@ package io.memokit.display;
 
 import io.memokit.BlockInfo;
 import io.memokit.CellInfo;
+import io.memokit.CellOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,7 +16,9 @@ import java.util.Locale;
  * {@code cells()}). A block is named as the command line addresses it ({@code sq(1)#3fa2...});
  * {@code cells} counts cells, {@code bytes} measures what is stored, in powers of 1024
  * ({@code 1.5 KiB}); times are this machine's local time to the second; a cell never hit has an
- * empty {@code last hit}; CPU and wall times read {@code 35 µs}, {@code 12 ms} or {@code 1.2 s}.
+ * empty {@code last hit}; CPU and wall times read {@code 35 µs}, {@code 12 ms} or {@code 1.2 s}; a
+ * cell's writer reads {@code alice@host-a} (its {@link CellOrigin#writer()} and host), {@code unknown}
+ * for a cell stored by an earlier memokit.
  */
 public final class Vocabulary {
 
@@ -25,7 +28,14 @@ public final class Vocabulary {
 
   /** The columns of a cell table. */
   public static final List<String> CELL_COLUMNS = List.of("cell", "arguments", "state", "hits", "bytes", "CPU", "wall",
-      "last hit");
+      "written by", "last hit");
+
+  /** The columns of a table of where cells came from: each field of their {@link CellOrigin}. */
+  public static final List<String> ORIGIN_COLUMNS = List.of("cell", "arguments", "state", "user", "host", "pid",
+      "written", "JDK", "memokit", "code");
+
+  /** The widest a cell's writer is shown in a cell table; a longer one is cut, {@code ...} at its end. */
+  static final int WRITTEN_BY_WIDTH = 40;
 
   private static final String[] PREFIXES = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -54,7 +64,38 @@ public final class Vocabulary {
   /** A cell's row under {@link #CELL_COLUMNS}. */
   public static List<String> cellRow(CellInfo c) {
     return List.of(String.valueOf(c.id()), c.arguments(), state(c.state()), String.valueOf(c.hits()), bytes(c.size()),
-        duration(c.cpuTime()), duration(c.wallTime()), lastHit(c));
+        duration(c.cpuTime()), duration(c.wallTime()), writtenBy(c), lastHit(c));
+  }
+
+  /**
+   * Who stored a cell, in one word: {@code alice@host-a} (its {@link CellOrigin#writer()}, its
+   * host), cut to {@value #WRITTEN_BY_WIDTH} characters; {@code unknown} for a cell stored by an
+   * earlier memokit; empty while it is computed.
+   */
+  public static String writtenBy(CellInfo c) {
+    if (c.state() == CellInfo.State.COMPUTING) return "";
+    CellOrigin o = c.origin();
+    if (!o.isKnown()) return UNKNOWN;
+    String word = o.writer() + "@" + o.host();
+    return word.length() <= WRITTEN_BY_WIDTH ? word : word.substring(0, WRITTEN_BY_WIDTH - 3) + "...";
+  }
+
+  private static final String UNKNOWN = "unknown";
+
+  /**
+   * A cell's row under {@link #ORIGIN_COLUMNS}: every field of where it came from. Its user is its
+   * {@link CellOrigin#writer()}, followed by {@code (reported alice)} when its file's owner is not
+   * the user its process reported; {@code unknown} and empty fields for a cell stored by an earlier
+   * memokit.
+   */
+  public static List<String> originRow(CellInfo c) {
+    CellOrigin o = c.origin();
+    if (!o.isKnown()) {
+      return List.of(String.valueOf(c.id()), c.arguments(), state(c.state()), writtenBy(c), "", "", "", "", "", "");
+    }
+    String user = o.writer().equals(o.user()) ? o.user() : o.writer() + " (reported " + o.user() + ")";
+    return List.of(String.valueOf(c.id()), c.arguments(), state(c.state()), user, o.host(), String.valueOf(o.pid()),
+        time(o.written()), o.jdk(), o.memokit(), o.code());
   }
 
   /** {@code value}, {@code exception} or {@code computing}. */

@@ -18,6 +18,15 @@ public interface NamedFunction {
     return id().code().isEmpty() ? "name only" : "code " + id().code();
   }
 
+  /**
+   * The fingerprint of its code (16 hex digits) when memokit could read it, else empty: its
+   * identity's for an unversioned function; a versioned function's too, although its version, not
+   * its code, keys its cells. Each stored cell records it, to say which code computed it.
+   */
+  default String codeFingerprint() {
+    return id().code();
+  }
+
   /** Whether an exception it throws is stored like a value (all are, unless the user said otherwise). */
   default boolean stores(Throwable thrown) {
     return true;

@@ -4,6 +4,7 @@ import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The cells of one function identity in a store, as the cell lifecycle uses them: read a finished
@@ -64,10 +65,11 @@ public interface BlockBackend {
   }
 
   /**
-   * The block's cells, with their statistics and, when {@code arguments}, their arguments in words
-   * (read from each cell's stored key: slower, for listings a user reads), never their values.
+   * The block's cells, with their statistics and, when {@code details}, each finished cell's
+   * arguments in words and provenance (read from each cell's record: slower, for listings a user
+   * reads), never their values.
    */
-  List<CellStatus> cells(boolean arguments);
+  List<CellStatus> cells(boolean details);
 
   /**
    * When the block was last used: its latest cell's last hit or creation, in epoch milliseconds;
@@ -91,6 +93,13 @@ public interface BlockBackend {
    * a cell was removed.
    */
   boolean remove(CellKey key) throws IOException;
+
+  /**
+   * Removes the finished cells of these numbers that the block holds, each as {@link #remove} would
+   * (every process's memory of it invalid from then on), in one step; a number of a cell being
+   * computed, or of no cell of the block, is passed over. Returns how many were removed.
+   */
+  int removeCells(Set<Long> cellIds) throws IOException;
 
   /** Sets the block's maxsize (1 or more: the caller checks it), evicting the least recently hit cells beyond it. Returns how many. */
   int resize(int maxsize) throws IOException;

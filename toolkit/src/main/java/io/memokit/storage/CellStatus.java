@@ -13,9 +13,11 @@ package io.memokit.storage;
  * @param wallNanos     elapsed time of its computation
  * @param arguments     its arguments in words ({@link io.memokit.function.KeyText}), or {@code null}
  *                      when not asked for or not known
+ * @param provenance    where it came from; {@link Provenance#UNKNOWN} when not asked for, not
+ *                      recorded (an earlier memokit stored it) or still computing
  */
 public record CellStatus(long id, State state, long createdMillis, long lastHitMillis, long hits, long bytes,
-                         long cpuNanos, long wallNanos, String arguments) {
+                         long cpuNanos, long wallNanos, String arguments, Provenance provenance) {
 
   /** What a cell holds. */
   public enum State { COMPUTING, VALUE, ERROR }

@@ -24,11 +24,12 @@ public interface Claim extends AutoCloseable {
   Started start() throws IOException;
 
   /**
-   * Stores the result of the started cell. Returns what lets this process answer its next hits from
-   * memory, or {@code null} if the cell was removed while it was computed (cleared: the result is
-   * not stored, and the caller reports it lost).
+   * Stores the result of the started cell, with where it came from ({@link Provenance}): this
+   * process, and {@code code}, the computing function's code as {@link Provenance#codeOf} words it.
+   * Returns what lets this process answer its next hits from memory, or {@code null} if the cell was
+   * removed while it was computed (cleared: the result is not stored, and the caller reports it lost).
    */
-  Presence complete(Payload result, Timing timing) throws IOException;
+  Presence complete(Payload result, Timing timing, String code) throws IOException;
 
   /**
    * Gives the started cell up (its result will not be stored), and its number back: the next cell

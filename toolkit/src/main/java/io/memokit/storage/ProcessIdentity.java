@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Who this process is to other processes sharing a store: its pid, its host's name and when it
- * started; and whether a process named by pid and host may still be running. A pending slot
+ * Who this process is to other processes sharing a store: its pid, its host's name, its OS user
+ * and when it started; and whether a process named by pid and host may still be running. A pending slot
  * names its computing process in one word ({@link #word}): the host's 32-bit hash and the pid.
  */
 public final class ProcessIdentity {
@@ -17,6 +17,8 @@ public final class ProcessIdentity {
   public static final long PID = ProcessHandle.current().pid();
   public static final String HOST = hostName();
   public static final int HOST_HASH = hash(HOST);
+  /** The OS user name this process reports ({@code user.name}: set by the JVM, or on its command line). */
+  public static final String USER = System.getProperty("user.name", "");
   /** When this process started (epoch milliseconds; 0 if the system does not say). */
   public static final long STARTED = startOf(ProcessHandle.current());
   /** Clock granularity allowed when comparing a process's start time with a time it recorded. */

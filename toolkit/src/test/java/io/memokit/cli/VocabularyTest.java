@@ -91,7 +91,8 @@ class VocabularyTest {
         String t = c.toString();
         assertTrue(t.startsWith("cell " + c.id() + " " + row.get(1) + " "), t);
         assertTrue(t.contains(" " + row.get(2) + " hits=") && t.contains(" bytes=" + row.get(4) + " ")
-            && t.endsWith(" last hit=" + row.get(7)), t);
+            && t.contains(" written by=" + row.get(7) + " ") && t.endsWith(" last hit=" + row.get(8)), t);
+        assertEquals(System.getProperty("user.name") + "@" + c.origin().host(), row.get(7), "who wrote it, where");
       }
       assertTrue(cells.stream().anyMatch(c -> c.hits() == 0 && c.toString().endsWith("last hit=")),
           "a cell never hit has no last hit, in every form: " + cells);

@@ -30,6 +30,8 @@ public abstract class StoreBackendContract {
   /** The test's clock, in epoch milliseconds; tests move it. */
   protected final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   protected StoreBackend store;
+  /** The code every test's cells are stored as computed by ({@link Provenance#codeOf}). */
+  protected static final String CODE = "0123456789abcdef";
 
   /** A fresh, empty store opened with {@code settings}. */
   protected abstract StoreBackend openFresh(StoreSettings settings) throws Exception;
@@ -39,6 +41,9 @@ public abstract class StoreBackendContract {
 
   /** Removes {@code key}'s stored cell behind the backend's back (a file deleted by hand, a row lost). */
   protected abstract void lose(BlockBackend block, CellKey key) throws Exception;
+
+  /** Who the store records as the writer of this process's cells: its OS user, or the role it connects as. */
+  protected abstract String expectedWriter();
 
   @BeforeEach
   void open() throws Exception {
@@ -72,7 +77,7 @@ public abstract class StoreBackendContract {
     try (Claim claim = block.tryClaim(key)) {
       assertNotNull(claim, "an unclaimed cell can be claimed");
       claim.start();
-      return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000));
+      return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000), CODE);
     }
   }
 
@@ -97,7 +102,7 @@ public abstract class StoreBackendContract {
       started = claim.start();
       assertFalse(started.takenOver());
       presence = claim.complete(new Payload((byte) 1, "value".getBytes(StandardCharsets.UTF_8), 5, true, true),
-          new Claim.Timing(now.get(), 10, 20));
+          new Claim.Timing(now.get(), 10, 20), CODE);
     }
     assertNotNull(presence);
     assertEquals(started.cellId(), presence.cellId());
@@ -112,6 +117,30 @@ public abstract class StoreBackendContract {
     CellStatus status = b.cells().get(0);
     assertEquals(CellStatus.State.ERROR, status.state());
     assertTrue(status.bytes() > 0, "an exception's size is its bytes, like a value's: " + status);
+  }
+
+  @Test
+  void aStoredCellSaysWhereItCameFromInADetailedListing() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    long stored = now.get();
+    put(b, key(1), payload("value"));
+    now.addAndGet(1_000);
+    CellStatus c = b.cells(true).get(0);
+    Provenance p = c.provenance();
+    assertEquals(expectedWriter(), p.user());
+    assertEquals(ProcessIdentity.HOST, p.host());
+    assertEquals(ProcessIdentity.PID, p.pid());
+    assertEquals(stored, p.writtenMillis(), "when it was stored, by the writer's clock");
+    assertEquals(Runtime.version().toString(), p.jdk());
+    assertEquals(MemokitVersion.get(), p.memokit());
+    assertEquals(CODE, p.code());
+    assertEquals(Provenance.UNKNOWN, b.cells(false).get(0).provenance(), "read only for a detailed listing");
+    try (Claim claim = started(b, key(2))) {
+      CellStatus computing = b.cells(true).stream().filter(s -> s.state() == CellStatus.State.COMPUTING).findFirst()
+          .orElseThrow();
+      assertEquals(Provenance.UNKNOWN, computing.provenance(), "a cell being computed was not written yet");
+      claim.abandon();
+    }
   }
 
   @Test
@@ -192,7 +221,7 @@ public abstract class StoreBackendContract {
     assertEquals(n + 1, f.holder(key("b")).cellId());
     a.abandon(); // n + 1 was drawn after it: n stays unused
     a.close();
-    b.complete(payload("b"), new Claim.Timing(now.get(), 1, 1));
+    b.complete(payload("b"), new Claim.Timing(now.get(), 1, 1), CODE);
     b.close();
     assertEquals(n + 2, put(f, key("c"), payload("c")).cellId(), "n is never drawn again once a later number was");
 
@@ -220,7 +249,7 @@ public abstract class StoreBackendContract {
           for (int i = 0; i < each; i++) {
             try (Claim claim = started(b, key(i))) {
               if (i % 3 == 0) {
-                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1)).cellId());
+                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1), CODE).cellId());
               } else {
                 claim.abandon();
               }
@@ -267,9 +296,34 @@ public abstract class StoreBackendContract {
     try (Claim claim = b.tryClaim(key(1))) {
       claim.start();
       b.clear();
-      assertNull(claim.complete(payload("late"), new Claim.Timing(now.get(), 1, 1)), "not stored: it was cleared");
+      assertNull(claim.complete(payload("late"), new Claim.Timing(now.get(), 1, 1), CODE), "not stored: it was cleared");
     }
     assertNull(b.read(key(1)));
+  }
+
+  @Test
+  void cellsRemovedByNumberAreOnlyThoseFinishedInTheBlockAndNoProcessAnswersThemAgain() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Presence one = put(b, key(1), payload("one"));
+    Presence two = put(b, key(2), payload("two"));
+    long bytes = b.status().bytes();
+    BlockBackend g = store.block(fn("g"));
+    long ofAnotherBlock = put(g, key(1), payload("g's")).cellId();
+    try (Claim computing = started(b, key(3))) {
+      long computingId = b.holder(key(3)).cellId();
+      assertEquals(1, b.removeCells(java.util.Set.of(one.cellId(), computingId, ofAnotherBlock, 1_000_000L)));
+      assertFalse(one.stillStored(), "removed: no longer answered from memory");
+      assertTrue(two.stillStored(), "the other cell stays");
+      assertNull(b.read(key(1)));
+      assertEquals("two", text(b.read(key(2)).payload()));
+      assertNotNull(g.read(key(1)), "another block's cell of that number is not this block's");
+      assertEquals(2, b.status().size(), "the cell left and the one being computed");
+      assertTrue(b.status().bytes() < bytes, "its bytes are no longer counted");
+      assertNotNull(computing.complete(payload("three"), new Claim.Timing(now.get(), 1, 1), CODE),
+          "a cell being computed is never removed: it is stored");
+    }
+    assertEquals(0, b.removeCells(java.util.Set.of(one.cellId())), "a number removed is not there any more");
+    assertEquals(2, b.status().size());
   }
 
   @Test
@@ -297,7 +351,7 @@ public abstract class StoreBackendContract {
     Claim.Started started;
     try (Claim claim = b.tryClaim(key("c"))) {
       started = claim.start();
-      claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1));
+      claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1), CODE);
     }
     assertEquals(1, started.evicted());
     assertNull(b.read(key("b")), "b, hit before a, is evicted");

@@ -210,6 +210,11 @@ final class BlockAdmin {
     });
   }
 
+  /** Removes the finished cells of these numbers, in one admin section; returns how many. */
+  int removeCells(java.util.Set<Long> cellIds) throws IOException {
+    return files.withAdmin(() -> removeCells(s -> cellIds.contains(s.id())));
+  }
+
   /** Deletes the files of the finished cells {@code which} selects and frees their slots (admin lock held). */
   private int removeCells(java.util.function.Predicate<SlotTable.Slot> which) throws IOException {
     int removed = 0;

@@ -43,22 +43,22 @@ final class BlockStatistics {
     return cells(false);
   }
 
-  /** As {@link #cells()}, with each finished cell's arguments in words when {@code arguments}. */
-  List<CellStatus> cells(boolean arguments) {
+  /** As {@link #cells()}, with each finished cell's arguments in words and provenance when {@code details}. */
+  List<CellStatus> cells(boolean details) {
     try {
       files.ensureCurrent();
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot reopen the files of " + files.id().label() + ": " + e);
     }
     hits.publishHits();
-    List<CellStatus> listed = listCells(arguments);
+    List<CellStatus> listed = listCells(details);
     if (listed.stream().anyMatch(c -> c.state() == CellStatus.State.COMPUTING) && files.repair().reclaimOrphans() > 0) {
-      listed = listCells(arguments);
+      listed = listCells(details);
     }
     return listed;
   }
 
-  private List<CellStatus> listCells(boolean arguments) {
+  private List<CellStatus> listCells(boolean details) {
     List<CellStatus> result = new ArrayList<>();
     try {
       SlotTable t = files.table();
@@ -68,8 +68,9 @@ final class BlockStatistics {
         if (s == null || s.isCorrupt()) continue;
         CellStatus.State state = s.state() == SlotTable.PENDING ? CellStatus.State.COMPUTING
             : s.state() == SlotTable.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
+        CellReads.Details d = details && s.isFinished() ? CellReads.details(files, s) : CellReads.Details.NONE;
         result.add(new CellStatus(s.id(), state, s.created(), s.lastHit(), s.hits(), Math.abs(s.size()), s.cpuNanos(),
-            s.wallNanos(), arguments && s.isFinished() ? CellReads.arguments(files, s) : null));
+            s.wallNanos(), d.arguments(), d.provenance()));
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot read " + files.indexFile() + ": " + e);

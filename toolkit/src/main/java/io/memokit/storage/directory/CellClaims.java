@@ -6,6 +6,7 @@ import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -72,9 +73,9 @@ final class CellClaims {
     }
 
     @Override
-    public Presence complete(Payload result, Timing timing) throws IOException {
+    public Presence complete(Payload result, Timing timing, String code) throws IOException {
       if (slot < 0) throw new IllegalStateException("complete() before start() for a cell of " + files.id().label());
-      return CellClaims.this.complete(slot, cellId, key, result, timing)
+      return CellClaims.this.complete(slot, cellId, key, result, timing, code)
           ? hits.presence(slot, cellId, key.hashHi(), key.hashLo()) : null;
     }
 
@@ -170,13 +171,17 @@ final class CellClaims {
    * Stores a computed value (or exception) for a pending cell: a record up to
    * {@value ValuesLog#MAX_RECORD} bytes is appended to the values log under the admin lock; a larger
    * one is written to a file aside, then renamed into place under the admin lock. Then the slot is
-   * marked finished. Returns {@code false} (and stores nothing) if the cell was removed while it
-   * was computed.
+   * marked finished. The record says where it came from: this process, its OS user, and {@code code}
+   * (see {@link Provenance}). Returns {@code false} (and stores nothing) if the cell was removed
+   * while it was computed.
    */
-  private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing) throws IOException {
+  private boolean complete(long slot, long cellId, CellKey key, Payload value, Claim.Timing timing, String code)
+      throws IOException {
+    Provenance provenance = Provenance.ofThisProcess(ProcessIdentity.USER,
+        files.store().settings().clockMillis().getAsLong(), code);
     CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
         value.shareable() ? CellFile.FLAG_SHAREABLE : 0, cellId, (int) slot, timing.createdMillis(),
-        timing.cpuNanos(), timing.wallNanos());
+        timing.cpuNanos(), timing.wallNanos(), provenance);
     var buffers = CellFile.build(meta, key, value.bytes(), value.length());
     long size = 0;
     for (var b : buffers) size += b.remaining();

@@ -2,11 +2,13 @@ package io.memokit.storage.directory;
 
 import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
+import io.memokit.storage.Provenance;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -16,15 +18,23 @@ import java.util.zip.CRC32C;
  *   payload        the encoded value (or exception), first, so the codec reads it in place
  *   key            the canonical key encoding (absent for keys above the stored limit)
  *   dependencies   the versioned functions the arguments contain
+ *   provenance     since format 2: where the cell came from ({@link Provenance}: pid, time written,
+ *                  OS user, host, JDK, memokit, code), then its own length in 4 bytes
  *   trailer        84 bytes: lengths, key hash, cell id, slot, times, kind, codec, format,
  *                  flags, magic, and a CRC32C of everything before it
  * </pre>
- * A file that is short, has a wrong magic, inconsistent lengths or a wrong checksum is corrupt:
- * it is reported and never decoded.
+ * The trailer's third length counts every section between the key and the trailer (in format 1,
+ * the dependencies alone), so the checksum covers the provenance, and a memokit that reads only
+ * format 1 finds the lengths adding up and the checksum matching, and passes a format-2 file over as
+ * one of a newer memokit, not as a damaged one. A file of format 1 reads with
+ * {@link Provenance#UNKNOWN}. A file that is short, has a wrong magic, inconsistent lengths or a
+ * wrong checksum is corrupt: it is reported and never decoded.
  */
 final class CellFile {
 
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+  /** The first format with a provenance section. */
+  static final int FORMAT_PROVENANCE = 2;
   static final int MAGIC = 0x4D4B4331; // "MKC1"
   static final int TRAILER = 84;
   static final byte VALUE = 1;
@@ -37,7 +47,8 @@ final class CellFile {
   private CellFile() {}
 
   /** What a cell file records about its cell. */
-  record Meta(byte kind, byte codec, int flags, long id, int slotHint, long created, long cpuNanos, long wallNanos) {}
+  record Meta(byte kind, byte codec, int flags, long id, int slotHint, long created, long cpuNanos, long wallNanos,
+              Provenance provenance) {}
 
   /** A parsed, verified cell file; {@code bytes[0, payloadLength)} is the encoded value. */
   record Stored(Meta meta, long keyHi, long keyLo, byte[] key, List<FunctionId> dependencies, byte[] bytes,
@@ -58,11 +69,11 @@ final class CellFile {
   /** The buffers to write, in order, for a cell holding {@code payload[0, payloadLength)}. */
   static ByteBuffer[] build(Meta meta, CellKey key, byte[] payload, int payloadLength) {
     byte[] keyBytes = key.encoding();
-    byte[] deps = encodeDependencies(key.dependencies());
+    byte[] sections = encodeSections(key.dependencies(), meta.provenance());
     ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
     trailer.putLong(payloadLength)
         .putInt(keyBytes == null ? -1 : keyBytes.length)
-        .putInt(deps.length)
+        .putInt(sections.length)
         .putLong(key.hashHi())
         .putLong(key.hashLo())
         .putLong(meta.id())
@@ -78,20 +89,25 @@ final class CellFile {
     CRC32C crc = new CRC32C();
     crc.update(payload, 0, payloadLength);
     if (keyBytes != null) crc.update(keyBytes);
-    crc.update(deps);
+    crc.update(sections);
     crc.update(trailer.array(), 0, TRAILER - 4);
     trailer.putInt((int) crc.getValue());
     trailer.flip();
     return new ByteBuffer[] {ByteBuffer.wrap(payload, 0, payloadLength),
         ByteBuffer.wrap(keyBytes == null ? new byte[0] : keyBytes),
-        ByteBuffer.wrap(deps), trailer};
+        ByteBuffer.wrap(sections), trailer};
   }
 
+  /** What a listing shows of a cell file: its key ({@code null} if it holds none) and its provenance. */
+  record Listing(byte[] key, Provenance provenance) {}
+
   /**
-   * The key a cell file holds, read from its trailer's lengths without reading its value (not
-   * verified: the caller checks it against the key hash it expects); {@code null} if it holds none.
+   * The key and provenance a cell file holds, read through its trailer's lengths without reading its
+   * value, so not verified (the checksum covers the value too): the caller checks the key against
+   * the key hash it expects. {@code null} if the file does not have a cell file's shape; a
+   * provenance that cannot be read is a {@link CorruptFileException}.
    */
-  static byte[] readKey(Path file) throws java.io.IOException {
+  static Listing readListing(Path file) throws java.io.IOException {
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
       long n = ch.size();
       if (n < TRAILER) return null;
@@ -99,12 +115,18 @@ final class CellFile {
       readFully(ch, t, n - TRAILER);
       long payloadLength = t.getLong(0);
       int keyLength = t.getInt(8);
-      if (t.getInt(TRAILER - 8) != MAGIC || keyLength < 0 || payloadLength < 0 || payloadLength + keyLength > n - TRAILER) {
+      int sectionsLength = t.getInt(12);
+      int format = t.getShort(70) & 0xffff;
+      long keyBytes = Math.max(keyLength, 0);
+      if (t.getInt(TRAILER - 8) != MAGIC || payloadLength < 0 || sectionsLength < 0 || format > FORMAT
+          || payloadLength + keyBytes + sectionsLength + TRAILER != n) {
         return null;
       }
-      ByteBuffer key = ByteBuffer.allocate(keyLength);
-      readFully(ch, key, payloadLength);
-      return key.array();
+      ByteBuffer after = ByteBuffer.allocate((int) keyBytes + sectionsLength);
+      readFully(ch, after, payloadLength);
+      byte[] b = after.array();
+      byte[] key = keyLength < 0 ? null : Arrays.copyOf(b, keyLength);
+      return new Listing(key, readSections(file, b, (int) keyBytes, sectionsLength, format).provenance());
     }
   }
 
@@ -121,7 +143,7 @@ final class CellFile {
     ByteBuffer t = ByteBuffer.wrap(b, n - TRAILER, TRAILER).order(ByteOrder.LITTLE_ENDIAN);
     long payloadLength = t.getLong();
     int keyLength = t.getInt();
-    int depsLength = t.getInt();
+    int sectionsLength = t.getInt();
     long keyHi = t.getLong();
     long keyLo = t.getLong();
     long id = t.getLong();
@@ -137,7 +159,7 @@ final class CellFile {
     int storedCrc = t.getInt();
     if (magic != MAGIC) throw new CorruptFileException(file, "cell file has no memokit trailer (torn or not a cell)");
     long keyBytes = Math.max(keyLength, 0);
-    if (payloadLength < 0 || depsLength < 0 || payloadLength + keyBytes + depsLength + TRAILER != n) {
+    if (payloadLength < 0 || sectionsLength < 0 || payloadLength + keyBytes + sectionsLength + TRAILER != n) {
       throw new CorruptFileException(file, "cell file lengths do not add up (torn or corrupted)");
     }
     CRC32C crc = new CRC32C();
@@ -151,23 +173,67 @@ final class CellFile {
       key = new byte[keyLength];
       System.arraycopy(b, p, key, 0, keyLength);
     }
-    List<FunctionId> deps = decodeDependencies(file, b, p + (int) keyBytes, depsLength);
-    return new Stored(new Meta(kind, codec, flags, id, slot, created, cpu, wall), keyHi, keyLo, key, deps, b, p);
+    Sections sections = readSections(file, b, p + (int) keyBytes, sectionsLength, format);
+    return new Stored(new Meta(kind, codec, flags, id, slot, created, cpu, wall, sections.provenance()), keyHi, keyLo,
+        key, sections.dependencies(), b, p);
   }
 
-  private static byte[] encodeDependencies(List<FunctionId> deps) {
-    if (deps.isEmpty()) return new byte[0];
-    ByteBuffer out = ByteBuffer.allocate(2 + deps.size() * (2 * (2 + FunctionId.MAX_NAME * 4) + 1))
-        .order(ByteOrder.LITTLE_ENDIAN);
-    out.putShort((short) deps.size());
-    for (FunctionId d : deps) {
-      putString(out, d.name());
-      putString(out, d.version());
-      out.put((byte) d.arity());
+  /** The sections between a cell file's key and its trailer. */
+  private record Sections(List<FunctionId> dependencies, Provenance provenance) {}
+
+  /** Reads the {@code length} bytes of sections from {@code b[off]}, as a file of {@code format} lays them out. */
+  private static Sections readSections(Path file, byte[] b, int off, int length, int format)
+      throws CorruptFileException {
+    if (format < FORMAT_PROVENANCE) return new Sections(decodeDependencies(file, b, off, length), Provenance.UNKNOWN);
+    int provenanceLength = length < 4 ? -1 : ByteBuffer.wrap(b, off + length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (provenanceLength < 0 || provenanceLength > length - 4) {
+      throw new CorruptFileException(file, "cell file has no room for its provenance (torn or corrupted)");
     }
+    int depsLength = length - 4 - provenanceLength;
+    return new Sections(decodeDependencies(file, b, off, depsLength),
+        decodeProvenance(file, b, off + depsLength, provenanceLength));
+  }
+
+  /** The dependencies, then the provenance and its length: what lies between the key and the trailer. */
+  private static byte[] encodeSections(List<FunctionId> deps, Provenance provenance) {
+    ByteBuffer out = ByteBuffer.allocate(2 + deps.size() * (2 * (2 + FunctionId.MAX_NAME * 4) + 1)
+        + 16 + 5 * (2 + Provenance.MAX_TEXT * 4) + 4).order(ByteOrder.LITTLE_ENDIAN);
+    if (!deps.isEmpty()) {
+      out.putShort((short) deps.size());
+      for (FunctionId d : deps) {
+        putString(out, d.name());
+        putString(out, d.version());
+        out.put((byte) d.arity());
+      }
+    }
+    int start = out.position();
+    out.putLong(provenance.pid()).putLong(provenance.writtenMillis());
+    for (String s : List.of(provenance.user(), provenance.host(), provenance.jdk(), provenance.memokit(),
+        provenance.code())) {
+      putString(out, s);
+    }
+    out.putInt(out.position() - start);
     byte[] r = new byte[out.position()];
     out.flip().get(r);
     return r;
+  }
+
+  /** The provenance a file records (the file owner is the file system's to say, not the file's). */
+  private static Provenance decodeProvenance(Path file, byte[] b, int off, int len) throws CorruptFileException {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(b, off, len).order(ByteOrder.LITTLE_ENDIAN);
+      long pid = in.getLong();
+      long written = in.getLong();
+      String user = getString(in);
+      String host = getString(in);
+      String jdk = getString(in);
+      String memokit = getString(in);
+      String code = getString(in);
+      if (in.hasRemaining()) throw new IllegalStateException(in.remaining() + " bytes left over");
+      return new Provenance(user, "", host, pid, written, jdk, memokit, code);
+    } catch (RuntimeException e) {
+      throw new CorruptFileException(file, "cell file provenance is not readable: " + e.getMessage());
+    }
   }
 
   private static void putString(ByteBuffer out, String s) {

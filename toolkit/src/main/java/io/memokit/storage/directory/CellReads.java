@@ -4,6 +4,7 @@ import io.memokit.function.CellKey;
 import io.memokit.function.KeyText;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -196,24 +197,34 @@ final class CellReads {
     }
   }
 
+  /** What a listing shows of a finished cell beyond its slot: its arguments in words and where it came from. */
+  record Details(String arguments, Provenance provenance) {
+    static final Details NONE = new Details(null, Provenance.UNKNOWN);
+  }
+
   /**
-   * The arguments of a finished slot's cell in words, read from the key its record holds
-   * ({@link KeyText}); {@code null} if the record cannot say (gone meanwhile, damaged, a key too
-   * large to keep). Reads the record without a lock: what it finds is checked against the slot's key hash.
+   * The arguments of a finished slot's cell in words ({@link KeyText}; {@code null} for a key too
+   * large to keep) and its provenance, read from its record without a lock: the key found is checked
+   * against the slot's key hash. A record in the values log is read whole and verified; a cell's own
+   * file is read without its value, so unverified, and its owner is the file system's answer.
+   * {@link Details#NONE} if the record cannot say (gone meanwhile, damaged).
    */
-  static String arguments(BlockFiles files, SlotTable.Slot s) {
+  static Details details(BlockFiles files, SlotTable.Slot s) {
     try {
-      byte[] key;
       if (ValuesLog.isLogged(s.location())) {
         byte[] bytes = files.log().read(s.location(), (int) Math.abs(s.size()));
-        if (bytes == null) return null;
-        key = CellFile.parse(files.log().fileOf(s.location()), bytes).key();
-      } else {
-        key = CellFile.readKey(files.cellPath(s.keyHi(), s.keyLo()));
+        if (bytes == null) return Details.NONE;
+        CellFile.Stored c = CellFile.parse(files.log().fileOf(s.location()), bytes);
+        return new Details(KeyText.arguments(c.key(), s.keyHi(), s.keyLo()), c.meta().provenance());
       }
-      return KeyText.arguments(key, s.keyHi(), s.keyLo());
+      Path file = files.cellPath(s.keyHi(), s.keyLo());
+      CellFile.Listing listing = CellFile.readListing(file);
+      if (listing == null) return Details.NONE;
+      Provenance provenance = listing.provenance();
+      if (provenance.isKnown()) provenance = provenance.withFileOwner(Files.getOwner(file).getName());
+      return new Details(KeyText.arguments(listing.key(), s.keyHi(), s.keyLo()), provenance);
     } catch (Exception | InternalError e) {
-      return null; // a listing's detail: the cell's own reads report damage
+      return Details.NONE; // a listing's detail: the cell's own reads report damage
     }
   }
 

@@ -13,6 +13,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One block of a directory store, as the cell lifecycle sees it: its identity, its files
@@ -112,8 +113,8 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   }
 
   @Override
-  public List<CellStatus> cells(boolean arguments) {
-    return statistics.cells(arguments);
+  public List<CellStatus> cells(boolean details) {
+    return statistics.cells(details);
   }
 
   long highestId() {
@@ -143,6 +144,12 @@ final class DirectoryBlock implements BlockBackend, Closeable {
   public boolean remove(CellKey key) throws IOException {
     publishHits();
     return admin.remove(key.hashHi(), key.hashLo());
+  }
+
+  @Override
+  public int removeCells(Set<Long> cellIds) throws IOException {
+    publishHits();
+    return admin.removeCells(cellIds);
   }
 
   /** Sets the block's maxsize, evicting least recently hit cells beyond it. Returns how many. */

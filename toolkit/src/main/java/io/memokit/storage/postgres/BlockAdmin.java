@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,6 +97,12 @@ final class BlockAdmin {
       q.setLong(i, key.hashHi());
       q.setLong(i + 1, key.hashLo());
     }) > 0;
+  }
+
+  /** Removes the finished cells of these numbers. Returns how many. */
+  int removeCells(Set<Long> cellIds) throws IOException {
+    return remove("remove cells of " + id.label(), " AND id = ANY (?) AND state > 0",
+        (q, i) -> q.setArray(i, q.getConnection().createArrayOf("bigint", cellIds.toArray())));
   }
 
   /** Binds the parameters of a removal's condition, from parameter {@code first}. */

@@ -4,6 +4,7 @@ import io.memokit.function.FunctionId;
 import io.memokit.function.KeyText;
 import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellStatus;
+import io.memokit.storage.Provenance;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,15 +58,18 @@ final class BlockStatistics {
     return cells(false);
   }
 
-  /** As {@link #cells()}, with each finished cell's arguments in words when {@code arguments}. */
-  List<CellStatus> cells(boolean arguments) {
+  /**
+   * As {@link #cells()}, with each finished cell's arguments in words and provenance when
+   * {@code details} (a row stored before schema version 4 has none: unknown).
+   */
+  List<CellStatus> cells(boolean details) {
     publishHits.run();
     admin.reclaimOrphans();
     try {
       return store.connections().call(c -> {
         List<CellStatus> list = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state, c.created, c.last_hit, c.hits, c.size, "
-            + "c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (arguments ? "c.key" : "NULL")
+            + "c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (details ? "c.key, " + PROVENANCE : "NULL")
             + " FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE "
             + BlockSql.IDENTITY + " ORDER BY c.id")) {
           BlockSql.bindIdentity(q, 1, id);
@@ -74,10 +78,11 @@ final class BlockStatistics {
               int state = r.getInt(2);
               CellStatus.State s = state == BlockSql.COMPUTING ? CellStatus.State.COMPUTING
                   : state == BlockSql.ERROR ? CellStatus.State.ERROR : CellStatus.State.VALUE;
-              String words = arguments && state != BlockSql.COMPUTING
-                  ? KeyText.arguments(r.getBytes(11), r.getLong(9), r.getLong(10)) : null;
+              boolean finishedDetails = details && state != BlockSql.COMPUTING;
+              String words = finishedDetails ? KeyText.arguments(r.getBytes(11), r.getLong(9), r.getLong(10)) : null;
               list.add(new CellStatus(r.getLong(1), s, r.getLong(3), r.getLong(4), r.getLong(5),
-                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8), words));
+                  state == BlockSql.COMPUTING ? 0 : r.getLong(6), r.getLong(7), r.getLong(8), words,
+                  finishedDetails ? provenance(r, 12) : Provenance.UNKNOWN));
             }
           }
         }
@@ -86,5 +91,16 @@ final class BlockStatistics {
     } catch (SQLException e) {
       throw store.failure("list the cells of " + id.label(), e);
     }
+  }
+
+  /** A cell's provenance columns ({@link Schema#PROVENANCE}), as {@link #provenance} reads them. */
+  private static final String PROVENANCE = "c.written_by, c.written_host, c.written_pid, c.written_at, c.written_jdk, "
+      + "c.written_memokit, c.written_code";
+
+  /** The provenance in the columns of {@link #PROVENANCE} from column {@code from}; unknown in a row stored before them. */
+  private static Provenance provenance(ResultSet r, int from) throws SQLException {
+    if (r.getString(from) == null) return Provenance.UNKNOWN;
+    return new Provenance(r.getString(from), "", r.getString(from + 1), r.getLong(from + 2), r.getLong(from + 3),
+        r.getString(from + 4), r.getString(from + 5), r.getString(from + 6));
   }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The cells of one function identity in a PostgreSQL store: rows of {@code memokit.cells} under
@@ -140,8 +141,8 @@ final class PostgresBlock implements BlockBackend {
   }
 
   @Override
-  public List<CellStatus> cells(boolean arguments) {
-    return statistics.cells(arguments);
+  public List<CellStatus> cells(boolean details) {
+    return statistics.cells(details);
   }
 
   @Override
@@ -157,6 +158,11 @@ final class PostgresBlock implements BlockBackend {
   @Override
   public boolean remove(CellKey key) throws IOException {
     return admin.remove(key);
+  }
+
+  @Override
+  public int removeCells(Set<Long> cellIds) throws IOException {
+    return admin.removeCells(cellIds);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import io.memokit.storage.ProcessIdentity;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
 import java.sql.Array;
@@ -161,7 +162,8 @@ final class RowClaim implements Claim {
    * Stores the result in one transaction: its chunks first (keyed by this claim's token), then one
    * call of {@code memokit.complete_cell} ({@link Schema#routines}): the block's row locked, the
    * cell's row written only if it still has this claim's token and is computing, and this claim's
-   * session still holds its lock. Otherwise rolls everything back and removes the row if it is
+   * session still holds its lock; with where it came from ({@link Schema#PROVENANCE}: the server
+   * records the session's role, this process its host, pid, time, JDK, memokit and {@code code}). Otherwise rolls everything back and removes the row if it is
    * still this claim's: lost.
    *
    * <p>If the connection breaks meanwhile (a network cut: the connections this process kept idle
@@ -169,7 +171,7 @@ final class RowClaim implements Claim {
    * this claim's result: the commit of the first run may have reached the server before the break.
    */
   @Override
-  public Presence complete(Payload result, Timing timing) throws IOException {
+  public Presence complete(Payload result, Timing timing, String code) throws IOException {
     if (!started) throw new IllegalStateException("complete() before start() for a cell of " + id.label());
     if (finished) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already finished");
     int state = result.error() ? BlockSql.ERROR : BlockSql.VALUE;
@@ -184,7 +186,8 @@ final class RowClaim implements Claim {
       boolean storedBefore = again[0] && ownResultStored(c);
       if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
       try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes FROM "
-          + "memokit.complete_cell(?, ?, ?, ?, ?, ?, ?, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "memokit.complete_cell(?, ?, ?, ?, ?, ?, ?, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          + "?, ?, ?, ?, ?)")) {
         u.setLong(1, blockId);
         u.setLong(2, key.hashHi());
         u.setLong(3, key.hashLo());
@@ -208,7 +211,14 @@ final class RowClaim implements Claim {
         u.setLong(18, timing.createdMillis());
         u.setLong(19, timing.cpuNanos());
         u.setLong(20, timing.wallNanos());
-        u.setLong(21, store.settings().clockMillis().getAsLong());
+        long now = store.settings().clockMillis().getAsLong();
+        u.setLong(21, now);
+        Provenance self = Provenance.ofThisProcess("", now, code); // the role is the server's to record
+        u.setString(22, self.host());
+        u.setLong(23, self.pid());
+        u.setString(24, self.jdk());
+        u.setString(25, self.memokit());
+        u.setString(26, self.code());
         try (ResultSet r = u.executeQuery()) {
           r.next();
           if (!r.getBoolean(1)) {

@@ -1,5 +1,6 @@
 package io.memokit.storage.postgres;
 
+import io.memokit.storage.MemokitVersion;
 import io.memokit.storage.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +28,8 @@ import java.util.List;
  *   complete_cell   and three statements ({@link #routines})
  *   give_back_      since version 3: a computation that stored nothing gives its number back
  *   cell_id         ({@link #routines})
+ *   cells.written_  since version 4: where each finished cell came from, set by complete_cell
+ *   ...             ({@link #PROVENANCE}); NULL in a row stored before
  * </pre>
  * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
  * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
@@ -35,10 +38,10 @@ import java.util.List;
 final class Schema {
 
   /**
-   * The version this memokit writes and reads; it upgrades versions 1 (no routines) and 2 (no
-   * numbers given back) in place.
+   * The version this memokit writes and reads; it upgrades versions 1 (no routines), 2 (no numbers
+   * given back) and 3 (no provenance) in place.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   static final String NAME = "memokit";
   /** Class id of memokit's own two-key advisory locks (cell claims use one 64-bit key, so never collide). */
   static final int LOCK_CLASS = 0x4D4B5047; // "MKPG"
@@ -52,9 +55,41 @@ final class Schema {
   /** The statements that create the current version, in order. */
   static List<String> create() {
     List<String> s = version1();
+    s.addAll(sinceVersion1());
+    return s;
+  }
+
+  /**
+   * What versions 2 to 4 added to version 1, in order, each statement harmless where it is already
+   * done: creating a store, upgrading one and {@code check --fix} run them.
+   */
+  static List<String> sinceVersion1() {
+    List<String> s = new ArrayList<>();
+    s.add(PROVENANCE);
+    s.add("DROP FUNCTION IF EXISTS " + COMPLETE_CELL_BEFORE_4);
     s.addAll(routines());
     return s;
   }
+
+  /**
+   * Version 4: where each finished cell came from, written by {@code complete_cell}. {@code written_by}
+   * is the role of the session that stored the cell ({@code session_user}, which the server sets:
+   * no client chooses it); the others are what the storing process said of itself: its host and
+   * pid, its clock's time (epoch milliseconds), its JDK and memokit versions, and the code that
+   * computed the cell ({@code io.memokit.storage.Provenance#codeOf}).
+   */
+  static final String PROVENANCE = "ALTER TABLE memokit.cells ADD COLUMN IF NOT EXISTS written_by text, "
+      + "ADD COLUMN IF NOT EXISTS written_host text, ADD COLUMN IF NOT EXISTS written_pid bigint, "
+      + "ADD COLUMN IF NOT EXISTS written_at bigint, ADD COLUMN IF NOT EXISTS written_jdk text, "
+      + "ADD COLUMN IF NOT EXISTS written_memokit text, ADD COLUMN IF NOT EXISTS written_code text";
+
+  /**
+   * {@code complete_cell} as versions 2 and 3 declared it: version 4 gave it the provenance's
+   * parameters, which makes a routine of its own beside it, so an upgrade drops this one.
+   */
+  static final String COMPLETE_CELL_BEFORE_4 = "memokit.complete_cell(bigint, bigint, bigint, bigint, bigint, integer, "
+      + "boolean, smallint, smallint, integer, bigint, bigint, integer, bytea, integer, bytea, text[], bigint, bigint, "
+      + "bigint, bigint)";
 
   /**
    * The routines' statements all find rows by an index. The server plans a routine's statements at
@@ -90,7 +125,9 @@ final class Schema {
    *   shared (since version 3); counts the miss.
    *   <li>{@code complete_cell}: the block's row locked; stores the result in the cell's row only if
    *   it is computing with the claim's token and the claim's session holds its lock
-   *   ({@code o_stored}); returns the block's generation, the store's byte limit and its bytes.
+   *   ({@code o_stored}), with where it came from ({@link #PROVENANCE}, since version 4: the role is
+   *   the session's, the rest the caller's word); returns the block's generation, the store's byte
+   *   limit and its bytes.
    *   <li>{@code give_back_cell_id} (version 3): called once a computation's row is removed unstored;
    *   under lock {@link #LOCK_CELL_IDS} exclusive, so that no start draws a number meanwhile, sets
    *   the sequence back by one if the number is the last one drawn and no cell holds it: the next
@@ -161,6 +198,7 @@ final class Schema {
         + "p_token bigint, p_lock_key bigint, p_backend integer, p_store boolean, p_state smallint, p_codec smallint, "
         + "p_flags integer, p_length bigint, p_size bigint, p_crc integer, p_payload bytea, p_chunks integer, p_key bytea, "
         + "p_dependencies text[], p_created bigint, p_cpu_nanos bigint, p_wall_nanos bigint, p_now bigint, "
+        + "p_host text, p_pid bigint, p_jdk text, p_memokit text, p_code text, "
         + "OUT o_stored boolean, OUT o_generation bigint, OUT o_byte_limit bigint, OUT o_bytes bigint) "
         + "LANGUAGE plpgsql " + KEYED + " AS $$ BEGIN"
         + " o_stored := false;"
@@ -173,7 +211,9 @@ final class Schema {
         + " UPDATE memokit.cells c SET state = p_state, codec = p_codec, flags = p_flags, length = p_length, size = p_size,"
         + "   crc = p_crc, payload = p_payload, chunks = p_chunks, key = p_key, dependencies = p_dependencies,"
         + "   created = p_created, cpu_nanos = p_cpu_nanos, wall_nanos = p_wall_nanos, last_hit = p_now,"
-        + "   holder_pid = NULL, holder_host = NULL, holder_host_hash = NULL, holder_backend = NULL"
+        + "   holder_pid = NULL, holder_host = NULL, holder_host_hash = NULL, holder_backend = NULL,"
+        + "   written_by = session_user::text, written_host = p_host, written_pid = p_pid, written_at = p_now,"
+        + "   written_jdk = p_jdk, written_memokit = p_memokit, written_code = p_code"
         + "   WHERE c.block_id = p_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.token = p_token"
         + "   AND c.state = 0 AND " + CLAIM_HELD + ";"
         + " o_stored := FOUND;"
@@ -297,7 +337,7 @@ final class Schema {
           try (PreparedStatement ins = c.prepareStatement(
               "INSERT INTO memokit.schema_version (version, written_by) VALUES (?, ?)")) {
             ins.setInt(1, VERSION);
-            ins.setString(2, "memokit " + memokitVersion());
+            ins.setString(2, "memokit " + MemokitVersion.get());
             ins.execute();
           }
           version = VERSION;
@@ -339,9 +379,9 @@ final class Schema {
   }
 
   /**
-   * Upgrades a schema of an older version to this one (its routines created or replaced; tables
-   * unchanged), once, under the schema's advisory lock; a role that may not names the right it
-   * lacks. Returns the version.
+   * Upgrades a schema of an older version to this one ({@link #sinceVersion1}: the provenance's
+   * columns added, routines created or replaced; cells kept), once, under the schema's advisory
+   * lock; a role that may not names the right it lacks. Returns the version.
    */
   private static int upgrade(Connection c, String store) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
@@ -352,11 +392,11 @@ final class Schema {
       version = version(c, store);
       if (version != null && version >= 1 && version < VERSION) {
         try (Statement st = c.createStatement()) {
-          for (String sql : routines()) st.execute(sql);
+          for (String sql : sinceVersion1()) st.execute(sql);
         }
         try (PreparedStatement up = c.prepareStatement("UPDATE memokit.schema_version SET version = ?, written_by = ?")) {
           up.setInt(1, VERSION);
-          up.setString(2, "memokit " + memokitVersion());
+          up.setString(2, "memokit " + MemokitVersion.get());
           up.execute();
         }
         version = VERSION;
@@ -426,10 +466,5 @@ final class Schema {
     } catch (SQLException e) {
       return "?";
     }
-  }
-
-  private static String memokitVersion() {
-    String v = Schema.class.getPackage().getImplementationVersion();
-    return v == null ? "(development build)" : v;
   }
 }

@@ -74,7 +74,7 @@ final class StoreCheck {
     }
     if (fix) {
       try (Statement st = c.createStatement()) {
-        for (String sql : Schema.routines()) st.execute(sql); // what the recorded version may lack
+        for (String sql : Schema.sinceVersion1()) st.execute(sql); // what the recorded version may lack
         st.executeUpdate("DELETE FROM memokit.schema_version");
         st.executeUpdate("INSERT INTO memokit.schema_version (version, written_by) VALUES (" + Schema.VERSION
             + ", 'memokit check')");
@@ -93,7 +93,7 @@ final class StoreCheck {
     problems.add("routines missing from schema memokit: " + String.join(", ", missing) + (fix ? " (created)" : ""));
     if (fix) {
       try (Statement st = c.createStatement()) {
-        for (String sql : Schema.routines()) st.execute(sql);
+        for (String sql : Schema.sinceVersion1()) st.execute(sql);
       }
     }
   }

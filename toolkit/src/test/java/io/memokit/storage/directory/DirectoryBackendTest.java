@@ -59,6 +59,25 @@ class DirectoryBackendTest extends StoreBackendContract {
     }
   }
 
+  @Override
+  protected String expectedWriter() {
+    return System.getProperty("user.name");
+  }
+
+  @Test
+  void aCellInItsOwnFileNamesTheFilesOwnerBesideTheUserItsProcessReported() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key("small"), payload("small"));
+    put(b, key("large"), payload("x".repeat(ValuesLog.MAX_RECORD + 1)));
+    String owner = Files.getOwner(((DirectoryBlock) b).region(key("large")).file()).getName();
+    for (var c : b.cells(true)) {
+      boolean large = c.bytes() > ValuesLog.MAX_RECORD;
+      assertEquals(System.getProperty("user.name"), c.provenance().user());
+      assertEquals(large ? owner : "", c.provenance().fileOwner(),
+          "the owner of its own file; a record of the values log has none of its own: " + c);
+    }
+  }
+
   @Test
   void aMarkerOfArbitraryBytesIsNamedAndRewritten() throws Exception {
     Path p = Files.createDirectory(dir.resolve("damaged"));

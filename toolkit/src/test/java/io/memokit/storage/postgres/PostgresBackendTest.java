@@ -12,9 +12,11 @@ import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import io.memokit.storage.Backends;
 import io.memokit.storage.BlockBackend;
+import io.memokit.storage.CellStatus;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
+import io.memokit.storage.Provenance;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreBackendContract;
 import io.memokit.storage.StoreException;
@@ -29,7 +31,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,11 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
+  @Override
+  protected String expectedWriter() {
+    return server.user();
+  }
+
   private static String text(Payload p) {
     return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
@@ -194,9 +203,9 @@ class PostgresBackendTest extends StoreBackendContract {
     Claim.Started again = second.start();
     assertTrue(again.takenOver(), "the computing row was left by a session that ended: taken over");
     assertEquals(started.cellId(), again.cellId(), "the cell keeps its number");
-    assertNotNull(second.complete(payload("second"), timing()));
+    assertNotNull(second.complete(payload("second"), timing(), CODE));
     second.close();
-    assertNull(first.complete(payload("first"), timing()), "the first claim was lost: its result is not stored");
+    assertNull(first.complete(payload("first"), timing(), CODE), "the first claim was lost: its result is not stored");
     first.close();
     assertEquals("second", text(mine.read(key(1)).payload()), "the value of the process that took over stays");
     assertEquals(1, mine.status().size(), "one cell, not two");
@@ -213,7 +222,7 @@ class PostgresBackendTest extends StoreBackendContract {
       claim.start();
       terminateClaimer(b, key(1));
       Thread.sleep(100); // the server ends the session
-      assertNull(claim.complete(payload("late"), timing()), "a claim without its lock stores nothing");
+      assertNull(claim.complete(payload("late"), timing(), CODE), "a claim without its lock stores nothing");
     }
     assertNull(b.read(key(1)));
     assertEquals(0, b.status().size(), "its computing row is removed");
@@ -323,7 +332,12 @@ class PostgresBackendTest extends StoreBackendContract {
       claim.abandon(); // gives n + 1 back, though the role may not set the sequence itself
     }
     assertEquals(n + 1, put(b, key(3), payload("next")).cellId());
-    assertEquals(2, b.clear());
+    put(store.block(fn("f")), key(4), payload("by the owner"));
+    Map<Long, String> writers = new HashMap<>();
+    for (CellStatus c : b.cells(true)) writers.put(c.id(), c.provenance().user());
+    assertEquals(Map.of(n, role, n + 1, role, n + 2, server.user()), writers,
+        "each cell names the role that stored it, as the server knows the session");
+    assertEquals(3, b.clear());
     assertEquals(List.of(), writer.check(true));
   }
 
@@ -410,7 +424,7 @@ class PostgresBackendTest extends StoreBackendContract {
     long before = allocated();
     try (Claim claim = b.tryClaim(key(1))) {
       claim.start();
-      assertNotNull(claim.complete(new Payload((byte) 2, value, size, false, true), timing()));
+      assertNotNull(claim.complete(new Payload((byte) 2, value, size, false, true), timing(), CODE));
     }
     long writing = allocated() - before;
     before = allocated();
@@ -437,7 +451,7 @@ class PostgresBackendTest extends StoreBackendContract {
     }
     try (Claim claim = b.tryClaim(key(2))) {
       claim.start();
-      claim.complete(new Payload((byte) 2, value, size, false, true), timing());
+      claim.complete(new Payload((byte) 2, value, size, false, true), timing(), CODE);
     }
     store.removeBlock(fn("big"));
     try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
@@ -481,6 +495,25 @@ class PostgresBackendTest extends StoreBackendContract {
       assertTrue(r.next());
       assertTrue(r.getString(1).contains(lock), "the upgrade replaced start_cell: " + r.getString(1));
     }
+  }
+
+  @Test
+  void aVersionThreeSchemaIsUpgradedInPlaceToRecordWhereCellsComeFrom() throws Exception {
+    // what memokit 0.3 made: no provenance columns, and complete_cell without their parameters
+    String oldCompleteCell = "CREATE FUNCTION " + Schema.COMPLETE_CELL_BEFORE_4 + " RETURNS boolean LANGUAGE sql "
+        + "AS 'SELECT false'";
+    upgradedInPlace(3, "ALTER TABLE memokit.cells DROP COLUMN written_by, DROP COLUMN written_host, "
+        + "DROP COLUMN written_pid, DROP COLUMN written_at, DROP COLUMN written_jdk, DROP COLUMN written_memokit, "
+        + "DROP COLUMN written_code; " + oldCompleteCell);
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT count(*) FROM pg_catalog.pg_proc WHERE proname = 'complete_cell'")) {
+      assertTrue(r.next());
+      assertEquals(1, r.getInt(1), "the former complete_cell went: one routine of that name");
+    }
+    List<CellStatus> cells = store.block(fn("f")).cells(true);
+    assertEquals(Provenance.UNKNOWN, cells.get(0).provenance(), "a cell stored before the upgrade: unknown");
+    assertEquals(server.user(), cells.get(1).provenance().user(), "one stored after it names its role");
+    assertEquals(CODE, cells.get(1).provenance().code());
   }
 
   /** The store's schema made as {@code sql} leaves it, at {@code version}; then opened, upgraded, and used. */

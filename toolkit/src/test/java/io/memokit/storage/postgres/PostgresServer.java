@@ -112,6 +112,11 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
+  /** The superuser's name: the role {@link #url(String)} connects as. */
+  public String user() {
+    return SUPERUSER;
+  }
+
   /** The superuser's JDBC URL of {@code database} (with its password). */
   public String url(String database) {
     return url(database, SUPERUSER, password);
