@@ -60,7 +60,7 @@ class CraftedCellsTest extends OnEachStoreKind {
     try (Claim claim = at.block().tryClaim(at.key())) {
       claim.start();
       claim.complete(new Payload(codec, Arrays.copyOf(bytes, bytes.length), bytes.length, false, false),
-          new Claim.Timing(System.currentTimeMillis(), 1, 1));
+          new Claim.Timing(System.currentTimeMillis(), 1, 1), "");
     }
   }
 

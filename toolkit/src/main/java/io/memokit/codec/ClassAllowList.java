@@ -55,7 +55,12 @@ public final class ClassAllowList implements Predicate<Class<?>> {
   public boolean test(Class<?> c) {
     while (c.isArray()) c = c.getComponentType();
     if (c.isPrimitive() || c.isRecord() || Enum.class.isAssignableFrom(c)) return true;
-    String name = io.memokit.function.TypeNames.stable(c); // a snippet's class by its own name (Box)
+    String name = c.getName();
+    String stable = io.memokit.function.TypeNames.stable(name); // a snippet's class by its own name too (Box)
+    return matches(name) || !stable.equals(name) && matches(stable);
+  }
+
+  private boolean matches(String name) {
     for (String p : patterns) {
       if (p.endsWith(".**")) {
         if (name.startsWith(p.substring(0, p.length() - 2))) return true;
