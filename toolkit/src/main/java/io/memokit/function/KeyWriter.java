@@ -284,7 +284,9 @@ public final class KeyWriter {
     pos = 0;
     streamed = false;
     depth = 0;
-    onPath.clear();
+    // Each container leaves the path as it ends: the path is empty unless a key failed midway, and
+    // IdentityHashMap.clear() fills its whole table even then (a fifth of a small hit's time).
+    if (!onPath.isEmpty()) onPath.clear();
     dependencies.clear();
     hasher.reset();
     notKeyed.clear();
