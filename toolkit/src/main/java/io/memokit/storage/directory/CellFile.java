@@ -196,26 +196,52 @@ final class CellFile {
 
   /** The dependencies, then the provenance and its length: what lies between the key and the trailer. */
   private static byte[] encodeSections(List<FunctionId> deps, Provenance provenance) {
-    ByteBuffer out = ByteBuffer.allocate(2 + deps.size() * (2 * (2 + FunctionId.MAX_NAME * 4) + 1)
-        + 16 + 5 * (2 + Provenance.MAX_TEXT * 4) + 4).order(ByteOrder.LITTLE_ENDIAN);
+    List<String> texts = List.of(provenance.user(), provenance.host(), provenance.jdk(), provenance.memokit(),
+        provenance.code());
+    byte[][] utf8 = new byte[texts.size()][];
+    int size = 16 + 4; // pid, time written; the provenance's length
+    for (int i = 0; i < utf8.length; i++) size += 2 + (utf8[i] = UTF8.of(texts.get(i))).length;
+    byte[][] depTexts = new byte[2 * deps.size()][];
+    if (!deps.isEmpty()) {
+      size += 2;
+      for (int i = 0; i < deps.size(); i++) {
+        depTexts[2 * i] = deps.get(i).name().getBytes(StandardCharsets.UTF_8);
+        depTexts[2 * i + 1] = deps.get(i).version().getBytes(StandardCharsets.UTF_8);
+        size += 2 + depTexts[2 * i].length + 2 + depTexts[2 * i + 1].length + 1;
+      }
+    }
+    byte[] r = new byte[size]; // exactly: a miss writes this once, and should allocate no more
+    ByteBuffer out = ByteBuffer.wrap(r).order(ByteOrder.LITTLE_ENDIAN);
     if (!deps.isEmpty()) {
       out.putShort((short) deps.size());
-      for (FunctionId d : deps) {
-        putString(out, d.name());
-        putString(out, d.version());
-        out.put((byte) d.arity());
+      for (int i = 0; i < deps.size(); i++) {
+        putBytes(out, depTexts[2 * i]);
+        putBytes(out, depTexts[2 * i + 1]);
+        out.put((byte) deps.get(i).arity());
       }
     }
     int start = out.position();
     out.putLong(provenance.pid()).putLong(provenance.writtenMillis());
-    for (String s : List.of(provenance.user(), provenance.host(), provenance.jdk(), provenance.memokit(),
-        provenance.code())) {
-      putString(out, s);
-    }
+    for (byte[] u : utf8) putBytes(out, u);
     out.putInt(out.position() - start);
-    byte[] r = new byte[out.position()];
-    out.flip().get(r);
     return r;
+  }
+
+  /**
+   * The UTF-8 bytes of the texts a process writes in every cell (its user, host, JDK, memokit; a
+   * function's code), kept for the last few: most misses would encode the same strings again.
+   */
+  private static final class UTF8 {
+    private static final java.util.Map<String, byte[]> RECENT = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int KEPT = 64;
+
+    static byte[] of(String s) {
+      byte[] b = RECENT.get(s);
+      if (b != null) return b;
+      b = s.getBytes(StandardCharsets.UTF_8);
+      if (RECENT.size() < KEPT) RECENT.put(s, b);
+      return b;
+    }
   }
 
   /** The provenance a file records (the file owner is the file system's to say, not the file's). */
@@ -236,8 +262,7 @@ final class CellFile {
     }
   }
 
-  private static void putString(ByteBuffer out, String s) {
-    byte[] u = s.getBytes(StandardCharsets.UTF_8);
+  private static void putBytes(ByteBuffer out, byte[] u) {
     out.putShort((short) u.length).put(u);
   }
 
