@@ -125,7 +125,9 @@ class PerCallControlTest extends OnEachStoreKind {
       clock.addAndGet(Duration.ofMinutes(9).toMillis());
       assertEquals(101, fresh.apply(1), "younger than 10 minutes: a hit (from memory)");
       assertTrue(fresh.isCached(1));
-      clock.addAndGet(Duration.ofMinutes(2).toMillis());
+      // 11.5 minutes: a cell is written when its computation ends, its wall time (real, a few ms on
+      // a slow start) after the clock's start, and ages are shown in whole minutes, rounded down.
+      clock.addAndGet(Duration.ofSeconds(150).toMillis());
       assertFalse(fresh.isCached(1), "older than 10 minutes");
       assertEquals(Optional.empty(), fresh.peek(1));
       assertEquals(101, plain.apply(1), "a handle without expiry still uses the cell");
