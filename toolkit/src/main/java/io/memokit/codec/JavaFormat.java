@@ -42,19 +42,20 @@ final class JavaFormat extends Format {
     try (in) {
       return in.readObject();
     } catch (InvalidClassException e) {
-      throw Limits.named(e, in.refused);
+      throw in.limits.named(e, in.refused);
     }
   }
 
   private final class ResolvingObjectInputStream extends ObjectInputStream {
     /** The class the filter refused, to name it. */
     private Class<?> refused;
+    private final Limits limits;
 
     ResolvingObjectInputStream(ByteArrayInputStream in, Predicate<Class<?>> allowed) throws IOException {
       super(in);
-      int length = in.available();
+      limits = new Limits(in.available());
       setObjectInputFilter(info -> {
-        if (Limits.exceeded(info, length)) return ObjectInputFilter.Status.REJECTED;
+        if (limits.exceeded(info)) return ObjectInputFilter.Status.REJECTED;
         Class<?> c = info.serialClass();
         if (c == null || allowed == null || allowed.test(c)) return ObjectInputFilter.Status.UNDECIDED;
         refused = c;

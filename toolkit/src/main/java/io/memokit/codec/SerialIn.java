@@ -73,7 +73,7 @@ final class SerialIn {
       return s.readObject();
     } catch (InvalidClassException e) {
       if (e.getCause() instanceof ClassNotFoundException missing) throw missing; // said in words by classes
-      throw Limits.named(e, s.refused);
+      throw s.limits.named(e, s.refused);
     }
   }
 
@@ -83,9 +83,11 @@ final class SerialIn {
     private Object resolving;
     /** The class the filter refused, to name it. */
     private Class<?> refused;
+    private final Limits limits;
 
     private Stream(ByteArrayInputStream in) throws IOException {
       super(in);
+      limits = new Limits(in.available());
       setObjectInputFilter(this::check);
     }
 
@@ -97,7 +99,7 @@ final class SerialIn {
     }
 
     private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
-      if (Limits.exceeded(info, bytes.length)) return ObjectInputFilter.Status.REJECTED;
+      if (limits.exceeded(info)) return ObjectInputFilter.Status.REJECTED;
       Class<?> c = info.serialClass();
       if (c == null) return ObjectInputFilter.Status.UNDECIDED;
       Object item = resolving;
