@@ -127,7 +127,7 @@ public final class Codec {
     try {
       return f.decode(bytes, length, allowed);
     } catch (StackOverflowError e) { // the reader's own frames only: the value is dropped
-      throw new IOException("a stored value is nested too deeply for this thread's stack");
+      throw tooDeep();
     }
   }
 
@@ -158,8 +158,13 @@ public final class Codec {
     try {
       return memokit.salvage(bytes, length, policy.classes());
     } catch (StackOverflowError e) {
-      throw new IOException("a stored value is nested too deeply for this thread's stack");
+      throw tooDeep();
     }
+  }
+
+  /** What a reader says of a value whose nesting exhausted its thread's stack. */
+  private static IOException tooDeep() {
+    return new IOException("a stored value is nested too deeply for this thread's stack");
   }
 
   /** A class named in a value of memokit's format: a snippet class by its stable name, others by name. */

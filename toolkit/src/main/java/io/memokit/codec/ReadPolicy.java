@@ -55,11 +55,6 @@ public final class ReadPolicy {
     return classes;
   }
 
-  /** Whether this is the default of a store others can write (what {@code trustWriters} lifts). */
-  public boolean isSafeDefault() {
-    return !serializationFormats;
-  }
-
   /** Refuses a value written with {@code codec} when this policy does not read that format. */
   void admitFormat(byte codec) throws Refused {
     if (codec != Codec.MEMOKIT && !serializationFormats) {
