@@ -417,8 +417,7 @@ public final class Block {
   /** Whether a remembered cell may answer under {@code validity} ({@code null}: every cell may). */
   private static boolean mayAnswer(CellValidity validity, CellMemory.Remembered m) {
     if (validity == null) return true;
-    Claim.Timing t = m.timing;
-    return validity.valid(m.cellId(), m.error, t.createdMillis(), t.cpuNanos(), t.wallNanos(), new StringBuilder());
+    return validity.valid(m.cellId(), m.error, m.createdMillis, m.cpuNanos, m.wallNanos, new StringBuilder());
   }
 
   /** The stored cell's value (HIT), or MISSING if there is none, it cannot be read here or is not valid. */

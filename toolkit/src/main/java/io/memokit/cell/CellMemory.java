@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * exit: every process hitting one cell would otherwise write to the store on each hit, and adding
  * processes would slow them all.
  *
- * <p>A value a caller could change is kept as its encoding (softly) and decoded afresh for each
- * hit, so no caller changes what the next one gets; larger encodings are not kept.
+ * <p>A value a caller could change is kept as its encoding and decoded afresh for each hit, so no
+ * caller changes what the next one gets; larger encodings are not kept. Values (and encodings) of
+ * more than {@value #HELD_DIRECTLY} encoded bytes are held softly.
  */
 final class CellMemory {
 
@@ -31,10 +32,16 @@ final class CellMemory {
   static final Object MISSING = new Object();
   private static final Object NULL_VALUE = new Object();
   /**
-   * Largest encoding kept in memory (softly) to be decoded afresh on each hit: values a caller could
+   * Largest encoding kept in memory to be decoded afresh on each hit: values a caller could
    * change, or holding expressions. Larger ones are read from the store on each hit.
    */
   private static final int MAX_REMEMBERED_ENCODING = 64 << 20;
+  /**
+   * Largest encoding whose value (or encoding) is held directly, not softly: memory pressure would
+   * free little, as its cell's key and bookkeeping stay, and a soft reference is one more object
+   * for every collection to copy and every hit to follow.
+   */
+  private static final int HELD_DIRECTLY = 256;
 
   private final BlockBackend storage;
   private final Codec codec;
@@ -69,16 +76,26 @@ final class CellMemory {
     storage.beforeStatistics(this::publishHits);
   }
 
-  /** A cell's value as this process last saw it, valid while the store still holds the cell. */
+  /**
+   * A cell's value as this process last saw it, valid while the store still holds the cell. One
+   * object per cell beside its key and presence (its timing inline, a small value held directly):
+   * every remembered cell is live data a garbage collection copies, and its pause grows with them.
+   */
   static final class Remembered {
     final Presence presence;
     final boolean error;
-    /** The value itself when it is shareable; else its encoding (a byte[]), decoded for each hit. */
-    final SoftReference<Object> value;
+    /**
+     * The value itself when it is shareable, else its encoding (a byte[]), decoded for each hit; held
+     * through a {@link SoftReference} when {@link #soft}, so that memory pressure can free it.
+     */
+    private final Object held;
+    private final boolean soft;
     final boolean encoded;
     final byte codecId;
     /** When the cell was computed and how long it took, for a handle's validity rule. */
-    final Claim.Timing timing;
+    final long createdMillis;
+    final long cpuNanos;
+    final long wallNanos;
     /**
      * Hits answered from memory and not yet published: a field of its own (updated through
      * {@link #PENDING}), not an adder beside it, so that a hit touches one object fewer.
@@ -89,14 +106,22 @@ final class CellMemory {
     /** Whether it waits in the queue of cells with unpublished hits. */
     volatile boolean queued;
 
-    Remembered(Presence presence, boolean error, SoftReference<Object> value, boolean encoded, byte codecId,
+    Remembered(Presence presence, boolean error, Object value, boolean soft, boolean encoded, byte codecId,
                Claim.Timing timing) {
-      this.timing = timing;
       this.presence = presence;
       this.error = error;
-      this.value = value;
+      this.held = soft ? new SoftReference<>(value) : value;
+      this.soft = soft;
       this.encoded = encoded;
       this.codecId = codecId;
+      this.createdMillis = timing.createdMillis();
+      this.cpuNanos = timing.cpuNanos();
+      this.wallNanos = timing.wallNanos();
+    }
+
+    /** The value (or its encoding, or {@code NULL_VALUE}); {@code null} if memory pressure freed it. */
+    Object value() {
+      return soft ? ((SoftReference<?>) held).get() : held;
     }
 
     long cellId() {
@@ -118,7 +143,7 @@ final class CellMemory {
       forget(lookup, m);
       return MISSING;
     }
-    Object v = m.value.get();
+    Object v = m.value();
     if (v == null) { // collected under memory pressure: the next call reads the store
       forget(lookup, m);
       return MISSING;
@@ -148,13 +173,13 @@ final class CellMemory {
   /** Keeps a finished cell's value (or its encoding, when a caller could change it) while the store holds it. */
   void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload, Claim.Timing timing) {
     Remembered r;
+    boolean soft = payload.length() > HELD_DIRECTLY;
     if (!payload.shareable()) {
       if (payload.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(presence, error, new SoftReference<>(java.util.Arrays.copyOf(payload.bytes(), payload.length())),
-          true, payload.codec(), timing);
+      r = new Remembered(presence, error, java.util.Arrays.copyOf(payload.bytes(), payload.length()), soft, true,
+          payload.codec(), timing);
     } else {
-      r = new Remembered(presence, error, new SoftReference<>(value == null ? NULL_VALUE : value), false, (byte) 0,
-          timing);
+      r = new Remembered(presence, error, value == null ? NULL_VALUE : value, soft, false, (byte) 0, timing);
     }
     Remembered previous = cells.put(key, r);
     if (previous != null) publish(previous);
