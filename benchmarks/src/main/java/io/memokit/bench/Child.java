@@ -36,6 +36,7 @@ import java.util.Random;
  *                                         memokit up on another store
  *   evict STORE N [EVICTING]              overflow a full block of maxsize N: time per miss, and per miss that
  *                                         evicts (mean, p99, worst), until EVICTING of them (default 100) were seen
+ *   evictpeer N COUNT                     the same in Caffeine (maximumSize N, filled): COUNT loads of new keys
  *   miss STORE SIZE COUNT                 alternately a miss (trivial function, SIZE-byte value) and a plain
  *                                         write-and-rename of the same bytes on the same disk (the floor)
  *   contend STORE SIDE THREADS SECONDS KEYS SEED START   warm up until START (epoch ms), then count calls (STORE: a
@@ -54,6 +55,7 @@ public final class Child {
       case "filehits" -> fileHits(Path.of(a[1]), Integer.parseInt(a[2]));
       case "open" -> open(Path.of(a[1]), Integer.parseInt(a[2]), Path.of(a[3]));
       case "evict" -> evict(Path.of(a[1]), Integer.parseInt(a[2]), a.length > 3 ? Integer.parseInt(a[3]) : 100);
+      case "evictpeer" -> evictPeer(Integer.parseInt(a[1]), Integer.parseInt(a[2]));
       case "miss" -> miss(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
       case "contend" -> contend(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]),
           Integer.parseInt(a[5]), Long.parseLong(a[6]), Long.parseLong(a[7]), a.length > 8 && a[8].equals("plain"));
@@ -427,46 +429,133 @@ public final class Child {
    * Misses on new keys in a full block of maxsize N, each timed, and told apart by whether it evicted
    * (an OVERFLOW event during the call, from the trace's listeners: whatever the eviction policy).
    * At least max(2,000, N/16) misses, and more until {@code evicting} of them evicted (at most 2N + 2,000
-   * misses). Reports the mean of all misses, and the mean, p99 and worst of those that evicted.
+   * misses). Reports the mean of all misses, and the mean, p99 and worst of those that evicted; and,
+   * to tell memokit's own stalls from the JVM's, how many evicting misses a garbage collection paused,
+   * the worst of the others, and the collections of the phase (count, total time).
    */
   static void evict(Path store, int n, int evicting) {
+    boolean[] overflowed = {false};
+    java.util.function.Consumer<Trace.Event> listener = e -> {
+      if (e.kind() == Trace.Kind.OVERFLOW) overflowed[0] = true;
+    };
+    // Listening from the fill on: a process's first event pays once for the time zone its time needs,
+    // and that is the harness's cost, not the first evicting miss's.
+    Trace.addListener(listener);
     MemoFn1<Integer, Integer> f = small(store(store));
     f.resize(n);
     for (int k = 0; k < n; k++) f.apply(k);
     int atLeast = Math.max(2000, n / 16);
     int atMost = 2 * n + 2000;
-    boolean[] overflowed = {false};
-    java.util.function.Consumer<Trace.Event> listener = e -> {
-      if (e.kind() == Trace.Kind.OVERFLOW) overflowed[0] = true;
-    };
-    long[] t = new long[atMost];
-    long[] evicted = new long[atMost];
+    Calls calls = new Calls(atMost);
     int misses = 0;
-    int evictions = 0;
-    Trace.addListener(listener);
     try {
-      while (misses < atMost && (misses < atLeast || evictions < evicting)) {
+      while (misses < atMost && (misses < atLeast || calls.marked < evicting)) {
         overflowed[0] = false;
-        long t0 = System.nanoTime();
-        f.apply(n + misses);
-        long dt = System.nanoTime() - t0;
-        t[misses++] = dt;
-        if (overflowed[0]) evicted[evictions++] = dt;
+        calls.time(f::apply, n + misses++);
+        calls.mark(overflowed[0]);
       }
     } finally {
       Trace.removeListener(listener);
     }
-    long[] worst = Arrays.copyOf(evicted, evictions);
-    Arrays.sort(worst);
-    result("evict.misses", misses);
-    result("evict.miss.mean", Arrays.stream(t, 0, misses).average().orElse(0));
-    result("evict.evicting", evictions);
-    if (evictions > 0) {
-      result("evict.overflow.mean", Arrays.stream(worst).average().orElse(0));
-      result("evict.overflow.p99", worst[(int) Math.ceil(0.99 * evictions) - 1]);
-      result("evict.overflow.max", worst[evictions - 1]);
-    }
+    calls.report("evict");
     result("evict.size.after", f.info().size());
+  }
+
+  /**
+   * The peer of {@link #evict}: Caffeine ({@code maximumSize(N)}, as a user builds it) filled with N
+   * entries of the same keys and values, then as many loads of new keys as {@code evict} makes
+   * misses (each over the limit: every one evicts), timed the same way.
+   */
+  static void evictPeer(int n, int count) {
+    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> c =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(n).build();
+    for (int k = 0; k < n; k++) c.get(k, x -> x * 3);
+    Calls calls = new Calls(count);
+    java.util.function.Function<Integer, Integer> load = x -> x * 3;
+    for (int i = 0; i < count; i++) {
+      calls.time(k -> c.get(k, load), n + i);
+      calls.mark(true);
+    }
+    calls.report("evictpeer");
+  }
+
+  /**
+   * Timed calls, some of them marked (those that evicted), each also told apart by whether a garbage
+   * collection ran during it (the collectors' counts before and after: a pause of every thread).
+   */
+  private static final class Calls {
+    private final java.util.List<java.lang.management.GarbageCollectorMXBean> collectors =
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+    private final long[] all;
+    private final long[] markedTimes;
+    private final boolean[] paused;
+    private int count;
+    int marked;
+    private long lastTime;
+    private boolean lastPaused;
+    private final long gcTimeBefore = collectionMillis();
+    private final long gcCountBefore = collections();
+
+    Calls(int capacity) {
+      all = new long[capacity];
+      markedTimes = new long[capacity];
+      paused = new boolean[capacity];
+    }
+
+    void time(java.util.function.Function<Integer, Integer> call, int key) {
+      long gc = collections();
+      long t0 = System.nanoTime();
+      call.apply(key);
+      lastTime = System.nanoTime() - t0;
+      lastPaused = collections() != gc;
+      all[count++] = lastTime;
+    }
+
+    void mark(boolean evicted) {
+      if (!evicted) return;
+      paused[marked] = lastPaused;
+      markedTimes[marked++] = lastTime;
+    }
+
+    private long collections() {
+      long sum = 0;
+      for (var c : collectors) sum += Math.max(0, c.getCollectionCount());
+      return sum;
+    }
+
+    private long collectionMillis() {
+      long sum = 0;
+      for (var c : collectors) sum += Math.max(0, c.getCollectionTime());
+      return sum;
+    }
+
+    void report(String name) {
+      result(name + ".misses", count);
+      result(name + ".miss.mean", Arrays.stream(all, 0, count).average().orElse(0));
+      result(name + ".evicting", marked);
+      if (marked == 0) return;
+      long[] sorted = Arrays.copyOf(markedTimes, marked);
+      Arrays.sort(sorted);
+      result(name + ".overflow.mean", Arrays.stream(sorted).average().orElse(0));
+      result(name + ".overflow.p99", sorted[(int) Math.ceil(0.99 * marked) - 1]);
+      result(name + ".overflow.max", sorted[marked - 1]);
+      long worstUnpaused = 0;
+      int pausedCalls = 0;
+      int worstAt = 0;
+      for (int i = 0; i < marked; i++) {
+        if (markedTimes[i] > markedTimes[worstAt]) worstAt = i;
+        if (paused[i]) pausedCalls++;
+        else worstUnpaused = Math.max(worstUnpaused, markedTimes[i]);
+      }
+      result(name + ".overflow.max.at", worstAt); // which one: the first ones run cold code
+      long worstLater = 0;
+      for (int i = 1; i < marked; i++) if (!paused[i]) worstLater = Math.max(worstLater, markedTimes[i]);
+      result(name + ".overflow.max.later.without-gc", worstLater); // a stall that recurs, not a first call's
+      result(name + ".overflow.gc-paused", pausedCalls);
+      result(name + ".overflow.max.without-gc", worstUnpaused);
+      result(name + ".gc.count", collections() - gcCountBefore);
+      result(name + ".gc.millis", collectionMillis() - gcTimeBefore);
+    }
   }
 
   /**

@@ -101,11 +101,23 @@ final class Report {
     for (int n : s.cells) {
       Double worst = f.get("evict.overflow.max." + n);
       Double evicting = f.get("evict.evicting." + n);
+      Double peerWorst = f.get("evictpeer.overflow.max." + n);
+      String peer = peerWorst == null ? "-" : "Caffeine, maximumSize " + cellCount(n) + ", full: a load that evicts (mean / p99 / worst) "
+          + time(f.get("evictpeer.overflow.mean." + n)) + " / " + time(f.get("evictpeer.overflow.p99." + n)) + " / " + time(peerWorst);
       rows.add(new Row("miss in a full block of " + cellCount(n) + " (mean) / a miss that evicts (mean / p99 / worst, of "
           + (evicting == null ? "n/a" : String.format("%.0f", evicting)) + ")",
           time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow." + n)) + " / "
-              + time(f.get("evict.overflow.p99." + n)) + " / " + time(worst), "-", "-",
+              + time(f.get("evict.overflow.p99." + n)) + " / " + time(worst), peer,
+          peerWorst == null || worst == null ? "-" : String.format("%.2f (worsts)", worst / peerWorst),
           n == big ? "worst ≤ 1 ms" : "-", n == big ? met(worst != null && worst <= 1e6) : "-"));
+      Double paused = f.get("evict.overflow.gc-paused." + n);
+      if (n == big && paused != null) {
+        Double peerPaused = f.get("evictpeer.overflow.gc-paused." + n);
+        rows.add(new Row("the same, without the misses a garbage collection paused: worst / how many it paused",
+            time(f.get("evict.overflow.max.without-gc." + n)) + " / " + String.format("%.0f", paused),
+            peerPaused == null ? "-" : "Caffeine: " + time(f.get("evictpeer.overflow.max.without-gc." + n)) + " / "
+                + String.format("%.0f", peerPaused), "-", "-", "-"));
+      }
     }
     boolean once = true;
     for (int t : new int[] {1, 2}) {
@@ -370,6 +382,10 @@ final class Report {
         reported an OVERFLOW during it (trace listener), whatever the policy. At least max(2,000, N/16) misses,
         and more until 100 of them evicted (at most 2N + 2,000): the mean of all misses, and the mean, p99 and
         worst of those that evicted. The target (a miss that evicts, at 100k cells: at most 1 ms) is on the worst.
+        Each call also notes whether a garbage collection ran during it (the collectors' counts before and after);
+        the next row gives the worst of the others. Peer, at the largest size, in a fresh JVM of the same flags:
+        Caffeine `maximumSize(N)` filled with N entries of the same keys and values, then as many `get(key, loader)`
+        of new keys as memokit made misses (each one evicts), timed the same way.
       - **small values** (peers section, and the miss rows against python-diskcache): the small-values workload, run by
         `Child small` for memokit and `benchmarks/peers/small_values.py` for diskcache and joblib (as the peers
         section says).
