@@ -224,8 +224,12 @@ public final class KeyWriter {
     }
   }
   private static void hashInPlace(KeyWriter w) {
-    w.hasher.update(w.buf, 0, w.pos);
-    w.hasher.finish(w.hashOut);
+    if (w.streamed) {
+      w.hasher.update(w.buf, 0, w.pos);
+      w.hasher.finish(w.hashOut);
+    } else {
+      w.hasher.hashWhole(w.buf, w.pos, w.hashOut); // the whole key in the buffer: no tail to copy
+    }
     w.probe.hi = w.hashOut[0];
     w.probe.lo = w.hashOut[1];
   }
@@ -688,7 +692,29 @@ public final class KeyWriter {
 
   /** Writes a string: length-prefixed, {@linkplain #utf8 UTF-8}; different strings never give equal bytes. */
   public void writeString(String s) {
-    writeBytes(utf8(s));
+    if (!writeAscii(s)) writeBytes(utf8(s));
+  }
+
+  /** Strings up to this length are tried as ASCII, written in place (no array of their bytes made). */
+  private static final int ASCII_IN_PLACE = 256;
+
+  /**
+   * Writes {@code s} as {@link #writeBytes writeBytes(utf8(s))} would, in place, if it is short and
+   * all ASCII (whose UTF-8 bytes are its chars); otherwise writes nothing and returns false.
+   */
+  private boolean writeAscii(String s) {
+    int n = s.length();
+    if (n > ASCII_IN_PLACE) return false;
+    ensure(4 + n);
+    int p = pos + 4;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) return false;
+      buf[p++] = (byte) c;
+    }
+    INT_LE.set(buf, pos, n);
+    pos = p;
+    return true;
   }
 
   /**

@@ -71,17 +71,36 @@ public final class Murmur3 {
 
   /** Finishes the hash; {@code out[0]} and {@code out[1]} receive its two halves. */
   void finish(long[] out) {
+    finish(tail, 0, tailLength, out);
+  }
+
+  /**
+   * The hash of {@code b[0..length)} in one pass, the same as {@link #reset}, {@link #update} and
+   * {@link #finish} give, without copying the last bytes aside; {@code out} receives its two halves.
+   */
+  void hashWhole(byte[] b, int length, long[] out) {
+    reset();
+    this.length = length;
+    int end = length & ~15;
+    for (int i = 0; i < end; i += 16) {
+      block((long) LONG_LE.get(b, i), (long) LONG_LE.get(b, i + 8));
+    }
+    finish(b, end, length - end, out);
+  }
+
+  /** Finishes the hash with its last {@code rest} (under 16) bytes, at {@code off} in {@code t}. */
+  private void finish(byte[] t, int off, int rest, long[] out) {
     long k1 = 0;
     long k2 = 0;
-    for (int i = tailLength - 1; i >= 8; i--) k2 = (k2 << 8) | (tail[i] & 0xffL);
-    for (int i = Math.min(tailLength, 8) - 1; i >= 0; i--) k1 = (k1 << 8) | (tail[i] & 0xffL);
-    if (tailLength > 8) {
+    for (int i = rest - 1; i >= 8; i--) k2 = (k2 << 8) | (t[off + i] & 0xffL);
+    for (int i = Math.min(rest, 8) - 1; i >= 0; i--) k1 = (k1 << 8) | (t[off + i] & 0xffL);
+    if (rest > 8) {
       k2 *= C2;
       k2 = Long.rotateLeft(k2, 33);
       k2 *= C1;
       h2 ^= k2;
     }
-    if (tailLength > 0) {
+    if (rest > 0) {
       k1 *= C1;
       k1 = Long.rotateLeft(k1, 31);
       k1 *= C2;
@@ -110,10 +129,8 @@ public final class Murmur3 {
   }
 
   static long[] hash(byte[] b) {
-    Murmur3 m = new Murmur3();
-    m.update(b, 0, b.length);
     long[] out = new long[2];
-    m.finish(out);
+    new Murmur3().hashWhole(b, b.length, out);
     return out;
   }
 }

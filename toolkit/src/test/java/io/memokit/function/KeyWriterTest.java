@@ -265,6 +265,27 @@ class KeyWriterTest {
     assertArrayEquals(wellFormed.getBytes(StandardCharsets.UTF_8), KeyWriter.utf8(wellFormed));
   }
 
+  @Test
+  void aStringIsWrittenAsItsLengthAndUtf8BytesWhicheverWayItIsWritten() {
+    // Short ASCII strings are written in place, others through their UTF-8 array: the same bytes.
+    List<String> strings = new ArrayList<>(List.of("", "abc", "a\u007f", "a\u0080", "\u00e9t\u00e9", "x\ud800",
+        "\ud83d\ude00", "tab\tnew\nline", "a".repeat(255), "a".repeat(256), "a".repeat(257), "a".repeat(256) + "\u00e9",
+        "\u00e9" + "a".repeat(300), "a".repeat(70_000)));
+    for (String s : strings) {
+      byte[] utf8 = KeyWriter.utf8(s);
+      java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(3 + 4 + utf8.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      expected.put((byte) 1).put((byte) 1).put((byte) KeyWriter.STRING).putInt(utf8.length).put(utf8); // format 1, one argument
+      CellKey k = key(s);
+      if (k.encoding() != null) {
+        assertArrayEquals(expected.array(), k.encoding(), "the key of a string of " + s.length() + " chars");
+      } else { // above the stored limit: only the hash is kept
+        long[] hash = Murmur3.hash(expected.array());
+        assertEquals(hash[0], k.hashHi());
+        assertEquals(hash[1], k.hashLo());
+      }
+    }
+  }
+
   /** Equal to {@code BigInteger.TEN} by equals, yet it prints (and could compute) otherwise. */
   static final class Shouting extends BigInteger {
     Shouting() {

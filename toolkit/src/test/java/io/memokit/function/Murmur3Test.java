@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class Murmur3Test {
   @Test
   void streamingInAnyChunksGivesTheOneShotHash() {
     Random r = new Random(1);
-    for (int n : new int[] {1, 15, 16, 17, 31, 100, 1000, 65_537}) {
+    for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 100, 1000, 65_537}) {
       byte[] b = new byte[n];
       r.nextBytes(b);
       long[] whole = Murmur3.hash(b);
@@ -36,6 +37,10 @@ class Murmur3Test {
       long[] chunked = new long[2];
       m.finish(chunked);
       assertArrayEquals(whole, chunked, "length " + n);
+      long[] again = new long[2];
+      byte[] longer = Arrays.copyOf(b, n + 7); // bytes past the length are not hashed
+      m.hashWhole(longer, n, again); // a hasher used before starts afresh
+      assertArrayEquals(whole, again, "length " + n + ", one pass on a used hasher");
     }
   }
 }
