@@ -266,7 +266,7 @@ public final class KeyWriter {
     /** A lasting copy of this key. */
     public CellKey toKey() {
       List<FunctionId> deps = w.dependencies.isEmpty() ? List.of() : List.copyOf(w.dependencies);
-      return new CellKey(w.streamed ? null : Arrays.copyOf(w.buf, w.pos), hi, lo, deps);
+      return new CellKey(w.buf, w.pos, !w.streamed, hi, lo, deps);
     }
 
     @Override
@@ -277,9 +277,8 @@ public final class KeyWriter {
     @Override
     public boolean equals(Object o) {
       if (!(o instanceof CellKey k) || k.hashHi() != hi || k.hashLo() != lo) return false;
-      byte[] e = k.encoding();
-      if (w.streamed || e == null) return w.streamed && e == null;
-      return Arrays.equals(e, 0, e.length, w.buf, 0, w.pos);
+      if (w.streamed || !k.kept()) return w.streamed && !k.kept();
+      return k.encodes(w.buf, w.pos);
     }
   }
 
