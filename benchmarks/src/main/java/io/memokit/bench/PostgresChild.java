@@ -16,7 +16,7 @@ import java.util.Properties;
  * floor, plain JDBC on the same server, on a connection opened and a statement prepared beforehand.
  * Prints {@code RESULT name value} lines (nanoseconds). Modes:
  * <pre>
- *   fill URL SIZE COUNT              COUNT cells of SIZE-byte values in block pg.first, 400 of 64 B in pg.warm,
+ *   fill URL SIZE COUNT              COUNT cells of SIZE-byte values in block pg.first, 10,000 of 64 B in pg.warm,
  *                                    and the same bytes in a new table bench_floor (id primary key, data bytea)
  *   firsthit URL SIZE FROM COUNT     first hits of cells FROM..FROM+COUNT-1 in this process, each next to a
  *                                    SELECT data FROM bench_floor WHERE id = ? of the same bytes
@@ -39,7 +39,8 @@ public final class PostgresChild {
     }
   }
 
-  static final int WARM = 400;
+  /** First hits (and plain SELECTs) before the timed ones: as many as the directory store's first-hit figure warms up on. */
+  static final int WARM = 10_000;
 
   static Connection plain(String url) throws SQLException {
     Connection c = new org.postgresql.Driver().connect(url, new Properties());

@@ -411,7 +411,8 @@ final class Report {
       - **PostgreSQL** (a server started by the suite as the tests start theirs: Debian's binaries, 127.0.0.1,
         fsync and synchronous commit off, for memokit and its floors alike; a fresh database per figure): each
         memokit call alternates in one loop, in a fresh JVM, with its floor on a plain JDBC connection opened
-        and a statement prepared beforehand, after warm-ups of both. **First hit**: a cell another process
+        and a statement prepared beforehand, after warm-ups of both. **First hit**: after 10,000 first hits and
+        SELECTs of another block's cells and rows (as the directory store's first hit warms up), a cell another process
         stored (a SELECT of its row and its block's, CRC32C, decode; the hit is counted in the next round of hit
         counts), against `SELECT data FROM bench_floor WHERE id = ?` returning the same bytes, both tables
         vacuumed and analysed after they were filled; medians over 200 cells per JVM (20 for 4 MiB), median over
