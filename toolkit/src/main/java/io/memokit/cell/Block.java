@@ -130,7 +130,7 @@ public final class Block {
     KeyWriter.Probe probe = probe(fn, args);
     CellMemory.Remembered m = memory.get(probe);
     if (m != null && mayAnswer(fn.validity(), m)) {
-      Object remembered = fromMemory(probe, m, step);
+      Object remembered = fromMemory(m, step);
       if (remembered != MISSING) return remembered;
     }
     CellKey key = probe.toKey();
@@ -211,7 +211,7 @@ public final class Block {
       KeyWriter.Probe probe = probe(fn, args);
       CellMemory.Remembered m = memory.get(probe);
       if (m != null && mayAnswer(fn.validity(), m)) {
-        Object remembered = fromMemory(probe, m, null);
+        Object remembered = fromMemory(m, null);
         if (remembered != MISSING) return remembered;
       }
       return hitStored(probe.toKey(), new Misread(fn.validity()), null);
@@ -250,15 +250,15 @@ public final class Block {
 
   private Object fromMemory(CellKey key, SweepStep step) {
     CellMemory.Remembered m = memory.get(key);
-    return m == null ? MISSING : fromMemory(key, m, step);
+    return m == null ? MISSING : fromMemory(m, step);
   }
 
   /**
    * The remembered value of a cell ({@code lookup} is its CellKey or a Probe equal to it), if the
    * store says the cell still exists; counts the hit.
    */
-  private Object fromMemory(Object lookup, CellMemory.Remembered m, SweepStep step) {
-    Object v = memory.hit(lookup, m);
+  private Object fromMemory(CellMemory.Remembered m, SweepStep step) {
+    Object v = memory.hit(m);
     if (v == MISSING) return MISSING;
     event(Trace.Kind.HIT, m.cellId());
     return deliver(v, m.error, m.cellId(), step);

@@ -77,11 +77,13 @@ final class CellMemory {
   }
 
   /**
-   * A cell's value as this process last saw it, valid while the store still holds the cell. One
-   * object per cell beside its key and presence (its timing inline, a small value held directly):
-   * every remembered cell is live data a garbage collection copies, and its pause grows with them.
+   * A cell's value as this process last saw it, valid while the store still holds the cell; it is
+   * its own key in {@link #cells} (a copy of the cell's key). One object per cell beside its
+   * presence (its key, its timing inline, a small value held directly): a hit follows one reference
+   * fewer, and every remembered cell is live data a garbage collection copies, its pause growing with them.
+   * Equal to any key of the same cell ({@link CellKey#equals}): compare remembered cells by identity.
    */
-  static final class Remembered {
+  static final class Remembered extends CellKey {
     final Presence presence;
     final boolean error;
     /**
@@ -106,8 +108,9 @@ final class CellMemory {
     /** Whether it waits in the queue of cells with unpublished hits. */
     volatile boolean queued;
 
-    Remembered(Presence presence, boolean error, Object value, boolean soft, boolean encoded, byte codecId,
-               Claim.Timing timing) {
+    Remembered(CellKey key, Presence presence, boolean error, Object value, boolean soft, boolean encoded,
+               byte codecId, Claim.Timing timing) {
+      super(key);
       this.presence = presence;
       this.error = error;
       this.held = soft ? new SoftReference<>(value) : value;
@@ -135,17 +138,17 @@ final class CellMemory {
   }
 
   /**
-   * The value of {@code m} (remembered under {@code lookup}) if the store still holds its cell,
+   * The value of {@code m} if the store still holds its cell,
    * counting a hit; {@link #MISSING} if it does not, or memory lost the value.
    */
-  Object hit(Object lookup, Remembered m) {
+  Object hit(Remembered m) {
     if (!m.presence.stillStored()) {
-      forget(lookup, m);
+      forget(m);
       return MISSING;
     }
     Object v = m.value();
     if (v == null) { // collected under memory pressure: the next call reads the store
-      forget(lookup, m);
+      forget(m);
       return MISSING;
     }
     if (m.encoded) {
@@ -153,7 +156,7 @@ final class CellMemory {
       try {
         v = codec.decode(m.codecId, bytes, bytes.length);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        forget(lookup, m);
+        forget(m);
         return MISSING;
       }
     } else if (v == NULL_VALUE) {
@@ -176,12 +179,14 @@ final class CellMemory {
     boolean soft = payload.length() > HELD_DIRECTLY;
     if (!payload.shareable()) {
       if (payload.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(presence, error, java.util.Arrays.copyOf(payload.bytes(), payload.length()), soft, true,
-          payload.codec(), timing);
+      r = new Remembered(key, presence, error, java.util.Arrays.copyOf(payload.bytes(), payload.length()), soft,
+          true, payload.codec(), timing);
     } else {
-      r = new Remembered(presence, error, value == null ? NULL_VALUE : value, soft, false, (byte) 0, timing);
+      r = new Remembered(key, presence, error, value == null ? NULL_VALUE : value, soft, false, (byte) 0, timing);
     }
-    Remembered previous = cells.put(key, r);
+    // Removed first: a map keeps the key a mapping was made with, and that key is a remembered cell too.
+    Remembered previous = cells.remove(r);
+    cells.put(r, r);
     if (previous != null) publish(previous);
     int limit = Math.max(256, 2 * storage.maxsize());
     if (cells.size() > limit) {
@@ -197,11 +202,18 @@ final class CellMemory {
   /** Forgets the copy of {@code key}'s cell, if any, publishing its hits first. */
   void forget(CellKey key) {
     Remembered m = cells.get(key);
-    if (m != null) forget(key, m);
+    if (m != null) forget(m);
   }
 
-  private void forget(Object lookup, Remembered m) {
-    if (cells.remove(lookup, m)) publish(m);
+  private void forget(Remembered m) {
+    // Not remove(lookup, m): it compares values with equals, and every remembered cell of this key is equal.
+    boolean[] removed = {false};
+    cells.computeIfPresent(m, (k, now) -> {
+      if (now != m) return now;
+      removed[0] = true;
+      return null;
+    });
+    if (removed[0]) publish(m);
   }
 
   /** Forgets every copy, publishing their hits first (after a clear, or to save memory). */

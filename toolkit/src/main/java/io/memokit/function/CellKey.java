@@ -15,7 +15,7 @@ import java.util.List;
  * fields of the key, not in an array of its own: a process remembers a key per cell, and one object
  * fewer per cell is one memory access fewer per hit and less for each garbage collection to copy.
  */
-public final class CellKey {
+public class CellKey {
 
   /** Longest encoding held in {@link #w0} and {@link #w1}. */
   static final int INLINE_MAX = 16;
@@ -53,6 +53,21 @@ public final class CellKey {
       this.w0 = 0;
       this.w1 = 0;
     }
+  }
+
+  /**
+   * A copy of {@code key}, for a subclass that is remembered under its own key (one object where a
+   * map would hold the key and its entry apart). Subclasses keep the key's {@code equals} and
+   * {@code hashCode}: a key equals every key of the same encoding and hash, whatever its class.
+   */
+  protected CellKey(CellKey key) {
+    this.encoding = key.encoding;
+    this.inlineLength = key.inlineLength;
+    this.w0 = key.w0;
+    this.w1 = key.w1;
+    this.hi = key.hi;
+    this.lo = key.lo;
+    this.dependencies = key.dependencies;
   }
 
   /** Bytes {@code off..off+7} of {@code b[0..length)}, little-endian, zero past {@code length}. */
@@ -113,13 +128,13 @@ public final class CellKey {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public final boolean equals(Object o) {
     return o instanceof CellKey k && k.hi == hi && k.lo == lo && k.inlineLength == inlineLength && k.w0 == w0
         && k.w1 == w1 && Arrays.equals(k.encoding, encoding);
   }
 
   @Override
-  public int hashCode() {
+  public final int hashCode() {
     return hashCodeOf(hi);
   }
 
