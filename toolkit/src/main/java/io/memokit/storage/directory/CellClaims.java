@@ -181,8 +181,8 @@ final class CellClaims {
         files.store().settings().clockMillis().getAsLong(), code);
     CellFile.Meta meta = new CellFile.Meta(value.error() ? CellFile.ERROR : CellFile.VALUE, value.codec(),
         value.shareable() ? CellFile.FLAG_SHAREABLE : 0, cellId, (int) slot, timing.createdMillis(),
-        timing.cpuNanos(), timing.wallNanos(), provenance);
-    var buffers = CellFile.build(meta, key, value.bytes(), value.length());
+        timing.cpuNanos(), timing.wallNanos());
+    var buffers = CellFile.build(meta, provenance, key, value.bytes(), value.length());
     long size = 0;
     for (var b : buffers) size += b.remaining();
     long fileSize = size;

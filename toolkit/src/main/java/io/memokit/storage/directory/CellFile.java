@@ -46,13 +46,20 @@ final class CellFile {
 
   private CellFile() {}
 
-  /** What a cell file records about its cell. */
-  record Meta(byte kind, byte codec, int flags, long id, int slotHint, long created, long cpuNanos, long wallNanos,
-              Provenance provenance) {}
+  /** What a cell file records about its cell (and its {@link Provenance}, written beside it). */
+  record Meta(byte kind, byte codec, int flags, long id, int slotHint, long created, long cpuNanos, long wallNanos) {}
 
-  /** A parsed, verified cell file; {@code bytes[0, payloadLength)} is the encoded value. */
+  /**
+   * A parsed, verified cell file; {@code bytes[0, payloadLength)} is the encoded value. Its
+   * provenance, whose layout the parse checked, is decoded when asked for: a hit does not need it.
+   */
   record Stored(Meta meta, long keyHi, long keyLo, byte[] key, List<FunctionId> dependencies, byte[] bytes,
-                int payloadLength) {
+                int payloadLength, int provenanceOffset, int provenanceLength) {
+    /** Where the cell came from; {@link Provenance#UNKNOWN} for a file of format 1. */
+    Provenance provenance() {
+      return provenanceLength < 0 ? Provenance.UNKNOWN : decodeProvenance(bytes, provenanceOffset, provenanceLength);
+    }
+
     boolean isError() {
       return meta.kind() == ERROR;
     }
@@ -67,9 +74,9 @@ final class CellFile {
   }
 
   /** The buffers to write, in order, for a cell holding {@code payload[0, payloadLength)}. */
-  static ByteBuffer[] build(Meta meta, CellKey key, byte[] payload, int payloadLength) {
+  static ByteBuffer[] build(Meta meta, Provenance provenance, CellKey key, byte[] payload, int payloadLength) {
     byte[] keyBytes = key.encoding();
-    byte[] sections = encodeSections(key.dependencies(), meta.provenance());
+    byte[] sections = encodeSections(key.dependencies(), provenance);
     ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
     trailer.putLong(payloadLength)
         .putInt(keyBytes == null ? -1 : keyBytes.length)
@@ -126,7 +133,7 @@ final class CellFile {
       readFully(ch, after, payloadLength);
       byte[] b = after.array();
       byte[] key = keyLength < 0 ? null : Arrays.copyOf(b, keyLength);
-      return new Listing(key, readSections(file, b, (int) keyBytes, sectionsLength, format).provenance());
+      return new Listing(key, readSections(file, b, (int) keyBytes, sectionsLength, format).provenance(b));
     }
   }
 
@@ -174,24 +181,31 @@ final class CellFile {
       System.arraycopy(b, p, key, 0, keyLength);
     }
     Sections sections = readSections(file, b, p + (int) keyBytes, sectionsLength, format);
-    return new Stored(new Meta(kind, codec, flags, id, slot, created, cpu, wall, sections.provenance()), keyHi, keyLo,
-        key, sections.dependencies(), b, p);
+    return new Stored(new Meta(kind, codec, flags, id, slot, created, cpu, wall), keyHi, keyLo, key,
+        sections.dependencies(), b, p, sections.provenanceOffset(), sections.provenanceLength());
   }
 
-  /** The sections between a cell file's key and its trailer. */
-  private record Sections(List<FunctionId> dependencies, Provenance provenance) {}
+  /**
+   * The sections between a cell file's key and its trailer: the dependencies, and where the
+   * provenance lies (its layout checked; a length of -1 in a file of format 1, which has none).
+   */
+  private record Sections(List<FunctionId> dependencies, int provenanceOffset, int provenanceLength) {
+    Provenance provenance(byte[] b) {
+      return provenanceLength < 0 ? Provenance.UNKNOWN : decodeProvenance(b, provenanceOffset, provenanceLength);
+    }
+  }
 
   /** Reads the {@code length} bytes of sections from {@code b[off]}, as a file of {@code format} lays them out. */
   private static Sections readSections(Path file, byte[] b, int off, int length, int format)
       throws CorruptFileException {
-    if (format < FORMAT_PROVENANCE) return new Sections(decodeDependencies(file, b, off, length), Provenance.UNKNOWN);
+    if (format < FORMAT_PROVENANCE) return new Sections(decodeDependencies(file, b, off, length), 0, -1);
     int provenanceLength = length < 4 ? -1 : ByteBuffer.wrap(b, off + length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (provenanceLength < 0 || provenanceLength > length - 4) {
       throw new CorruptFileException(file, "cell file has no room for its provenance (torn or corrupted)");
     }
     int depsLength = length - 4 - provenanceLength;
-    return new Sections(decodeDependencies(file, b, off, depsLength),
-        decodeProvenance(file, b, off + depsLength, provenanceLength));
+    checkProvenance(file, b, off + depsLength, provenanceLength);
+    return new Sections(decodeDependencies(file, b, off, depsLength), off + depsLength, provenanceLength);
   }
 
   /** The dependencies, then the provenance and its length: what lies between the key and the trailer. */
@@ -244,22 +258,36 @@ final class CellFile {
     }
   }
 
-  /** The provenance a file records (the file owner is the file system's to say, not the file's). */
-  private static Provenance decodeProvenance(Path file, byte[] b, int off, int len) throws CorruptFileException {
-    try {
-      ByteBuffer in = ByteBuffer.wrap(b, off, len).order(ByteOrder.LITTLE_ENDIAN);
-      long pid = in.getLong();
-      long written = in.getLong();
-      String user = getString(in);
-      String host = getString(in);
-      String jdk = getString(in);
-      String memokit = getString(in);
-      String code = getString(in);
-      if (in.hasRemaining()) throw new IllegalStateException(in.remaining() + " bytes left over");
-      return new Provenance(user, "", host, pid, written, jdk, memokit, code);
-    } catch (RuntimeException e) {
-      throw new CorruptFileException(file, "cell file provenance is not readable: " + e.getMessage());
+  /** The texts of a provenance, after its pid and time written. */
+  private static final int PROVENANCE_TEXTS = 5;
+
+  /**
+   * Checks the layout of the provenance at {@code b[off, off + len)}: its pid and time, then its
+   * texts, each whole, filling it exactly. Decoding it then cannot fail ({@link #decodeProvenance}).
+   */
+  private static void checkProvenance(Path file, byte[] b, int off, int len) throws CorruptFileException {
+    int p = 16;
+    int texts = 0;
+    for (; texts < PROVENANCE_TEXTS && p <= len - 2; texts++) {
+      p += 2 + ((b[off + p] & 0xff) | (b[off + p + 1] & 0xff) << 8);
     }
+    if (len < 16 || texts < PROVENANCE_TEXTS || p != len) {
+      throw new CorruptFileException(file, "cell file provenance is not readable: its texts do not fill its "
+          + len + " bytes");
+    }
+  }
+
+  /** The provenance a file records, its layout checked (the file owner is the file system's to say, not the file's). */
+  private static Provenance decodeProvenance(byte[] b, int off, int len) {
+    ByteBuffer in = ByteBuffer.wrap(b, off, len).order(ByteOrder.LITTLE_ENDIAN);
+    long pid = in.getLong();
+    long written = in.getLong();
+    String user = getString(in);
+    String host = getString(in);
+    String jdk = getString(in);
+    String memokit = getString(in);
+    String code = getString(in);
+    return new Provenance(user, "", host, pid, written, jdk, memokit, code);
   }
 
   private static void putBytes(ByteBuffer out, byte[] u) {

@@ -215,7 +215,7 @@ final class CellReads {
         byte[] bytes = files.log().read(s.location(), (int) Math.abs(s.size()));
         if (bytes == null) return Details.NONE;
         CellFile.Stored c = CellFile.parse(files.log().fileOf(s.location()), bytes);
-        return new Details(KeyText.arguments(c.key(), s.keyHi(), s.keyLo()), c.meta().provenance());
+        return new Details(KeyText.arguments(c.key(), s.keyHi(), s.keyLo()), c.provenance());
       }
       Path file = files.cellPath(s.keyHi(), s.keyLo());
       CellFile.Listing listing = CellFile.readListing(file);

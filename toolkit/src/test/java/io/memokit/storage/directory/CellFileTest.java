@@ -52,9 +52,8 @@ class CellFileTest {
     return key;
   }
 
-  private static CellFile.Meta meta(Provenance provenance) {
-    return new CellFile.Meta(CellFile.VALUE, (byte) 3, CellFile.FLAG_SHAREABLE, 42, 5, 1_700_000_000_000L, 10, 20,
-        provenance);
+  private static CellFile.Meta meta() {
+    return new CellFile.Meta(CellFile.VALUE, (byte) 3, CellFile.FLAG_SHAREABLE, 42, 5, 1_700_000_000_000L, 10, 20);
   }
 
   private static byte[] bytes(ByteBuffer[] buffers) {
@@ -69,7 +68,7 @@ class CellFileTest {
 
   private static byte[] written(CellKey key, Provenance provenance) {
     byte[] payload = "the value".getBytes(StandardCharsets.UTF_8);
-    return bytes(CellFile.build(meta(provenance), key, Arrays.copyOf(payload, payload.length + 5), payload.length));
+    return bytes(CellFile.build(meta(), provenance, key, Arrays.copyOf(payload, payload.length + 5), payload.length));
   }
 
   private static ByteBuffer trailer(byte[] file) {
@@ -87,8 +86,8 @@ class CellFileTest {
   void theProvenanceReadsBackWholeBesideTheValueKeyAndDependencies() throws Exception {
     CellKey key = keyWithADependency();
     CellFile.Stored s = CellFile.parse(FILE, written(key, WRITER));
-    assertEquals(WRITER, s.meta().provenance());
-    assertEquals(meta(WRITER), s.meta());
+    assertEquals(WRITER, s.provenance());
+    assertEquals(meta(), s.meta());
     assertEquals("the value", new String(s.bytes(), 0, s.payloadLength(), StandardCharsets.UTF_8));
     assertArrayEquals(key.encoding(), s.key());
     assertEquals(key.dependencies(), s.dependencies());
@@ -100,7 +99,7 @@ class CellFileTest {
     String name = "\u00e9l\u00e8ve-" + "x".repeat(300);
     Provenance p = new Provenance(name, "", name, 1, 2, name, name, name);
     assertEquals(Provenance.MAX_TEXT, p.user().length());
-    assertEquals(p, CellFile.parse(FILE, written(KeyWriter.key(new Object[] {1}), p)).meta().provenance());
+    assertEquals(p, CellFile.parse(FILE, written(KeyWriter.key(new Object[] {1}), p)).provenance());
   }
 
   @Test
@@ -108,7 +107,7 @@ class CellFileTest {
     CellKey key = keyWithADependency();
     byte[] file = formatOne(key, "old value");
     CellFile.Stored s = CellFile.parse(FILE, file);
-    assertEquals(Provenance.UNKNOWN, s.meta().provenance());
+    assertEquals(Provenance.UNKNOWN, s.provenance());
     assertEquals("old value", new String(s.bytes(), 0, s.payloadLength(), StandardCharsets.UTF_8));
     assertArrayEquals(key.encoding(), s.key());
     assertEquals(key.dependencies(), s.dependencies());
@@ -139,6 +138,21 @@ class CellFileTest {
         ByteBuffer.wrap(shorter).order(ByteOrder.LITTLE_ENDIAN).getInt(shorter.length - CellFile.TRAILER - 4) - 1);
     reseal(shorter);
     assertThrows(CorruptFileException.class, () -> CellFile.parse(FILE, shorter), "a byte left over is damage too");
+  }
+
+  @Test
+  void aTextLengthInsideTheProvenanceThatDoesNotFitIsDamageFoundByTheParse() {
+    // The parse checks the provenance's layout, though it decodes the texts only when asked for them.
+    for (int change : new int[] {+1, -1, +1000}) {
+      byte[] file = written(KeyWriter.key(new Object[] {1}), WRITER);
+      int host = indexOf(file, "host-a".getBytes(StandardCharsets.UTF_8));
+      ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+      b.putShort(host - 2, (short) (b.getShort(host - 2) + change)); // the host's length
+      reseal(file);
+      CorruptFileException e = assertThrows(CorruptFileException.class, () -> CellFile.parse(FILE, file),
+          "the host's length changed by " + change);
+      assertTrue(e.getMessage().contains("provenance is not readable"), e.getMessage());
+    }
   }
 
   @Test
