@@ -113,10 +113,12 @@ final class Report {
       Double paused = f.get("evict.overflow.gc-paused." + n);
       if (n == big && paused != null) {
         Double peerPaused = f.get("evictpeer.overflow.gc-paused." + n);
-        rows.add(new Row("the same, without the misses a garbage collection paused: worst / how many it paused",
-            time(f.get("evict.overflow.max.without-gc." + n)) + " / " + String.format("%.0f", paused),
+        rows.add(new Row("the same, without the misses a garbage collection paused: worst / how many it paused"
+            + " / the worst of all was the n-th (from 0)",
+            time(f.get("evict.overflow.max.without-gc." + n)) + " / " + String.format("%.0f", paused) + " / "
+                + String.format("%.0f", f.get("evict.overflow.max.at." + n)),
             peerPaused == null ? "-" : "Caffeine: " + time(f.get("evictpeer.overflow.max.without-gc." + n)) + " / "
-                + String.format("%.0f", peerPaused), "-", "-", "-"));
+                + String.format("%.0f / %.0f", peerPaused, f.get("evictpeer.overflow.max.at." + n)), "-", "-", "-"));
       }
     }
     boolean once = true;

@@ -263,6 +263,7 @@ public final class Suite {
       figures.put("evict.overflow.max." + n, e.get("evict.overflow.max"));
       figures.put("evict.overflow.gc-paused." + n, e.get("evict.overflow.gc-paused"));
       figures.put("evict.overflow.max.without-gc." + n, e.get("evict.overflow.max.without-gc"));
+      figures.put("evict.overflow.max.at." + n, e.get("evict.overflow.max.at"));
       if (n == cells[cells.length - 1]) { // the peer, as many loads over its limit as memokit made misses
         Map<String, Double> c = child("evictpeer", Integer.toString(n), String.format("%.0f", e.get("evict.misses")));
         figures.put("evictpeer.overflow.max." + n, c.get("evictpeer.overflow.max"));
@@ -270,6 +271,7 @@ public final class Suite {
         figures.put("evictpeer.overflow.mean." + n, c.get("evictpeer.overflow.mean"));
         figures.put("evictpeer.overflow.gc-paused." + n, c.get("evictpeer.overflow.gc-paused"));
         figures.put("evictpeer.overflow.max.without-gc." + n, c.get("evictpeer.overflow.max.without-gc"));
+        figures.put("evictpeer.overflow.max.at." + n, c.get("evictpeer.overflow.max.at"));
       }
     }
     contention();
