@@ -198,7 +198,8 @@ final class Report {
         + "hits of another function; then, in another fresh process, after 10,000 first hits of that other function, %,d first hits. Every call timed; median (mean) "
         + "per call, median of %d round(s) interleaving the libraries. memokit's tuple is `List.of(i, \"abc\", i * 0.5)`, "
         + "Python's `(i, \"abc\", i * 0.5)`; the 4 KiB value is the same prepared random bytes for every key (`byte[]`, "
-        + "`bytes`). diskcache is `diskcache.Cache(dir).memoize()`, joblib `joblib.Memory(dir, verbose=0).cache`, on "
+        + "`bytes`; memokit's function returns a new array of a string it captures, as memokit keys an array a function "
+        + "reads at each call, and every library then keys `(i, \"abc\")` alone). diskcache is `diskcache.Cache(dir).memoize()`, joblib `joblib.Memory(dir, verbose=0).cache`, on "
         + "%s: %s.", s.smallCount, s.smallCount, s.smallCount, s.smallRounds, Suite.PYTHON, s.peerVersions);
   }
 
