@@ -78,7 +78,10 @@ public class CellKey {
     return w;
   }
 
-  /** The canonical encoding (a new array), or {@code null} when it was too large to keep (the hash then stands for it). */
+  /**
+   * The canonical encoding (a short one held inline comes back as a new array at each call), or
+   * {@code null} when it was too large to keep (the hash then stands for it).
+   */
   public byte[] encoding() {
     if (inlineLength == NOT_INLINE) return encoding;
     byte[] b = new byte[inlineLength];

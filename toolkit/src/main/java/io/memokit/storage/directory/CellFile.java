@@ -57,7 +57,7 @@ final class CellFile {
                 int payloadLength, int provenanceOffset, int provenanceLength) {
     /** Where the cell came from; {@link Provenance#UNKNOWN} for a file of format 1. */
     Provenance provenance() {
-      return provenanceLength < 0 ? Provenance.UNKNOWN : decodeProvenance(bytes, provenanceOffset, provenanceLength);
+      return decodeProvenance(bytes, provenanceOffset, provenanceLength);
     }
 
     boolean isError() {
@@ -133,7 +133,8 @@ final class CellFile {
       readFully(ch, after, payloadLength);
       byte[] b = after.array();
       byte[] key = keyLength < 0 ? null : Arrays.copyOf(b, keyLength);
-      return new Listing(key, readSections(file, b, (int) keyBytes, sectionsLength, format).provenance(b));
+      Sections sections = readSections(file, b, (int) keyBytes, sectionsLength, format);
+      return new Listing(key, decodeProvenance(b, sections.provenanceOffset(), sections.provenanceLength()));
     }
   }
 
@@ -189,11 +190,7 @@ final class CellFile {
    * The sections between a cell file's key and its trailer: the dependencies, and where the
    * provenance lies (its layout checked; a length of -1 in a file of format 1, which has none).
    */
-  private record Sections(List<FunctionId> dependencies, int provenanceOffset, int provenanceLength) {
-    Provenance provenance(byte[] b) {
-      return provenanceLength < 0 ? Provenance.UNKNOWN : decodeProvenance(b, provenanceOffset, provenanceLength);
-    }
-  }
+  private record Sections(List<FunctionId> dependencies, int provenanceOffset, int provenanceLength) {}
 
   /** Reads the {@code length} bytes of sections from {@code b[off]}, as a file of {@code format} lays them out. */
   private static Sections readSections(Path file, byte[] b, int off, int length, int format)
@@ -277,8 +274,12 @@ final class CellFile {
     }
   }
 
-  /** The provenance a file records, its layout checked (the file owner is the file system's to say, not the file's). */
+  /**
+   * The provenance a file records at {@code b[off, off + len)}, its layout checked; unknown for a
+   * length of -1 (format 1). The file owner is the file system's to say, not the file's.
+   */
   private static Provenance decodeProvenance(byte[] b, int off, int len) {
+    if (len < 0) return Provenance.UNKNOWN;
     ByteBuffer in = ByteBuffer.wrap(b, off, len).order(ByteOrder.LITTLE_ENDIAN);
     long pid = in.getLong();
     long written = in.getLong();
