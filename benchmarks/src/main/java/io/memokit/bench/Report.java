@@ -106,7 +106,7 @@ final class Report {
           + time(f.get("evictpeer.overflow.mean." + n)) + " / " + time(f.get("evictpeer.overflow.p99." + n)) + " / " + time(peerWorst);
       rows.add(new Row("miss in a full block of " + cellCount(n) + " (mean) / a miss that evicts (mean / p99 / worst, of "
           + (evicting == null ? "n/a" : String.format("%.0f", evicting)) + ")",
-          time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow." + n)) + " / "
+          time(f.get("evict.miss." + n)) + " / " + time(f.get("evict.overflow.mean." + n)) + " / "
               + time(f.get("evict.overflow.p99." + n)) + " / " + time(worst), peer,
           peerWorst == null || worst == null ? "-" : String.format("%.2f (worsts)", worst / peerWorst),
           n == big ? "worst ≤ 1 ms" : "-", n == big ? met(worst != null && worst <= 1e6) : "-"));

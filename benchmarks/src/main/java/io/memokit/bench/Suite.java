@@ -258,24 +258,20 @@ public final class Suite {
       Map<String, Double> e = child("evict", work.resolve("evict-" + n).toString(), Integer.toString(n), quick ? "20" : "100");
       figures.put("evict.miss." + n, e.get("evict.miss.mean"));
       figures.put("evict.evicting." + n, e.get("evict.evicting"));
-      figures.put("evict.overflow." + n, e.get("evict.overflow.mean"));
-      figures.put("evict.overflow.p99." + n, e.get("evict.overflow.p99"));
-      figures.put("evict.overflow.max." + n, e.get("evict.overflow.max"));
-      figures.put("evict.overflow.gc-paused." + n, e.get("evict.overflow.gc-paused"));
-      figures.put("evict.overflow.max.without-gc." + n, e.get("evict.overflow.max.without-gc"));
-      figures.put("evict.overflow.max.at." + n, e.get("evict.overflow.max.at"));
+      keepOverflow("evict", e, n);
       if (n == cells[cells.length - 1]) { // the peer, as many loads over its limit as memokit made misses
-        Map<String, Double> c = child("evictpeer", Integer.toString(n), String.format("%.0f", e.get("evict.misses")));
-        figures.put("evictpeer.overflow.max." + n, c.get("evictpeer.overflow.max"));
-        figures.put("evictpeer.overflow.p99." + n, c.get("evictpeer.overflow.p99"));
-        figures.put("evictpeer.overflow.mean." + n, c.get("evictpeer.overflow.mean"));
-        figures.put("evictpeer.overflow.gc-paused." + n, c.get("evictpeer.overflow.gc-paused"));
-        figures.put("evictpeer.overflow.max.without-gc." + n, c.get("evictpeer.overflow.max.without-gc"));
-        figures.put("evictpeer.overflow.max.at." + n, c.get("evictpeer.overflow.max.at"));
+        keepOverflow("evictpeer", child("evictpeer", Integer.toString(n), String.format("%.0f", e.get("evict.misses"))), n);
       }
     }
     contention();
     new PostgresFigures(this).run();
+  }
+
+  /** Keeps the figures of the evicting calls a child timed ({@code NAME.overflow.*}), for a block of maxsize {@code n}. */
+  private void keepOverflow(String name, Map<String, Double> child, int n) {
+    for (String figure : List.of("mean", "p99", "max", "gc-paused", "max.without-gc", "max.at")) {
+      figures.put(name + ".overflow." + figure + "." + n, child.get(name + ".overflow." + figure));
+    }
   }
 
   /** First hits in fresh JVMs against plain reads of cell files of the same size, in the same JVMs. */
