@@ -279,10 +279,10 @@ public final class Block {
     if (hit != MISSING) return hit;
     Claim claim;
     try {
-      claim = storage.tryClaim(key);
+      claim = tryClaim(key, cacheOnly);
       if (claim == null) {
         if (step != null && !step.mayWait) return step.defer();
-        claim = awaitProcess(key, mine, misread, step);
+        claim = awaitProcess(key, cacheOnly, mine, misread, step);
         if (claim == null) return mine.result;
       }
     } catch (IOException e) {
@@ -351,7 +351,8 @@ public final class Block {
    * Waits while another process computes {@code key}: returns the cell lock if that process died
    * (the caller takes over), or {@code null} with the stored result in {@code mine.result}.
    */
-  private Claim awaitProcess(CellKey key, InFlight mine, Misread misread, SweepStep step) throws IOException {
+  private Claim awaitProcess(CellKey key, boolean cacheOnly, InFlight mine, Misread misread, SweepStep step)
+      throws IOException {
     try (ProcessWait wait = new ProcessWait(store, storage, key, mine, clockMillis, ticker)) {
       long backoff = 1;
       for (;;) {
@@ -374,10 +375,15 @@ public final class Block {
           mine.result = hit;
           return null;
         }
-        Claim claim = storage.tryClaim(key);
+        Claim claim = tryClaim(key, cacheOnly);
         if (claim != null) return claim;
       }
     }
+  }
+
+  /** A claim of {@code key}'s cell, made to compute it unless the call may only read (cache-only). */
+  private Claim tryClaim(CellKey key, boolean cacheOnly) throws IOException {
+    return cacheOnly ? storage.tryClaim(key) : storage.tryClaimToCompute(key);
   }
 
   /**

@@ -35,6 +35,16 @@ public interface BlockBackend {
   Claim tryClaim(CellKey key) throws IOException;
 
   /**
+   * As {@link #tryClaim}, for a caller that computes the cell unless the claim finds it stored
+   * ({@link Claim#stored}): the backend may then start the computation in the claim's own round trip
+   * to its server, and {@link Claim#start} returns what it started; a claim closed unstarted gives
+   * that start up ({@link Claim#abandon}). A caller that may not compute (cache-only) uses tryClaim.
+   */
+  default Claim tryClaimToCompute(CellKey key) throws IOException {
+    return tryClaim(key);
+  }
+
+  /**
    * Who computes {@code key}'s cell, as the block records it; {@code null} if no computation is
    * visible (none yet, or finished). Only a failed {@link #tryClaim} says that someone computes it.
    */

@@ -19,7 +19,8 @@ public interface Claim extends AutoCloseable {
 
   /**
    * Makes the computation visible (cell number, computing process) before it runs, evicting the least
-   * recently hit cells if the block is full, or taking over the cell of a process that died.
+   * recently hit cells if the block is full, or taking over the cell of a process that died; or
+   * returns what the claim did so ({@link BlockBackend#tryClaimToCompute}).
    */
   Started start() throws IOException;
 

@@ -72,9 +72,12 @@ public abstract class StoreBackendContract {
     return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
 
-  /** Computes {@code key}'s cell in {@code block} with {@code result}; returns its presence. */
+  /**
+   * Computes {@code key}'s cell in {@code block} with {@code result}, claimed as the cell lifecycle
+   * claims a cell it computes; returns its presence.
+   */
   protected Presence put(BlockBackend block, CellKey key, Payload result) throws Exception {
-    try (Claim claim = block.tryClaim(key)) {
+    try (Claim claim = block.tryClaimToCompute(key)) {
       assertNotNull(claim, "an unclaimed cell can be claimed");
       claim.start();
       return claim.complete(result, new Claim.Timing(now.get(), 1_000, 2_000), CODE);
@@ -177,6 +180,40 @@ public abstract class StoreBackendContract {
     assertNull(b.read(key(1)));
     assertEquals(0, b.status().size());
     assertEquals(List.of(), b.cells());
+  }
+
+  @Test
+  void aClaimToComputeThatIsClosedUnstartedLeavesNothingAndGivesItsNumberBack() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    long first = put(b, key(0), payload("before")).cellId();
+    try (Claim claim = b.tryClaimToCompute(key(1))) {
+      assertNotNull(claim);
+      assertNull(claim.stored());
+    }
+    assertNull(b.read(key(1)));
+    assertEquals(0, b.status().computing());
+    assertEquals(1, b.status().size());
+    assertEquals(List.of(first), b.cells().stream().map(CellStatus::id).toList(), "only the stored cell is there");
+    assertEquals(first + 1, put(b, key(1), payload("stored")).cellId(), "its number, if it drew one, is drawn again");
+    try (Claim again = b.tryClaimToCompute(key(1))) {
+      assertNotNull(again, "a closed claim is released");
+      assertEquals("stored", text(again.stored().payload()), "a claim to compute reads a stored cell first");
+    }
+    assertEquals("stored", text(b.read(key(1)).payload()), "and leaves it as it is when closed unstarted");
+  }
+
+  @Test
+  void aClaimToComputeOfAStoredCellReplacesItOnlyWhenStarted() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("old"));
+    try (Claim claim = b.tryClaimToCompute(key(1))) {
+      assertEquals("old", text(claim.stored().payload()));
+      Claim.Started started = claim.start(); // the caller found it stale (expired, or unreadable to it)
+      assertFalse(started.takenOver());
+      assertNotNull(claim.complete(payload("new"), new Claim.Timing(now.get(), 1, 1), CODE));
+    }
+    assertEquals("new", text(b.read(key(1)).payload()));
+    assertEquals(1, b.status().size(), "one entry for the key");
   }
 
   /** Claims and starts {@code key}'s cell of {@code block}, held open; returns the claim. */

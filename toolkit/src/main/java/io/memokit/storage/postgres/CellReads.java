@@ -55,30 +55,12 @@ final class CellReads {
   }
 
   /**
-   * The claim of {@code key}'s cell and the read of its finished row, in one call of
-   * {@code memokit.claim_cell} ({@link Schema#routines}): its read's snapshot is taken once the lock
-   * is held, so it sees what the lock's last holder stored before releasing it.
+   * The key's finished row as {@code memokit.claim_cell} reads it once its claim is held
+   * ({@link Schema#routines}), from its columns 2 to 13, or {@code null} if it found none.
    */
-  LockSession.Then<Row> claimAndRead(CellKey key) {
-    return new LockSession.Then<>() {
-      @Override
-      public String sql() {
-        return "SELECT * FROM memokit.claim_cell(?, ?, ?, ?, ?, ?, ?)";
-      }
-
-      @Override
-      public void bind(PreparedStatement p) throws SQLException {
-        int i = BlockSql.bindIdentity(p, 2, id);
-        p.setLong(i, key.hashHi());
-        p.setLong(i + 1, key.hashLo());
-      }
-
-      @Override
-      public Row read(ResultSet r) throws SQLException {
-        r.getLong(2);
-        return r.wasNull() ? null : row(r, 2, false);
-      }
-    };
+  static Row claimedRow(ResultSet r) throws SQLException {
+    r.getLong(2);
+    return r.wasNull() ? null : row(r, 2, false);
   }
 
   /**

@@ -16,7 +16,9 @@ import java.sql.Statement;
  * process from claiming one cell ({@link PostgresBackend}'s claim map); the server keeps processes
  * apart. When the session breaks, a new one is opened with a new epoch: the claims of the old
  * epoch are lost (another process may have taken their cells over), which {@code start} and
- * {@code complete} find by asking the server whether that session still holds the lock.
+ * {@code complete} find by asking the server whether that session still holds the lock. A claim
+ * that starts its computation, and a completion that releases its claim, run in this session
+ * ({@link #tryLock}, {@link #call}): there, that question costs nothing.
  *
  * <p><b>A host that vanishes.</b> A process that dies closes its session (its operating system
  * does), and the server releases its claims at once. A host that crashes or is cut off from the
@@ -92,7 +94,11 @@ final class LockSession implements AutoCloseable {
           return new Locked<>(new Hold(epoch, backendPid), then.read(r));
         }
       } catch (SQLException e) {
-        if (!SqlErrors.isConnectionLost(e, connection)) throw e;
+        if (!SqlErrors.isConnectionLost(e, connection)) {
+          // A session lock outlives the failed statement's transaction: give it back, if taken.
+          unlockQuietly(key);
+          throw e;
+        }
         discard();
         if (attempt >= 2) throw e;
       } catch (Error e) {
@@ -102,14 +108,41 @@ final class LockSession implements AutoCloseable {
     }
   }
 
-  /** Releases {@code key} if {@code hold} is of the current session (an ended session released it already). */
-  synchronized void unlock(long key, Hold hold) {
-    if (connection == null || hold.epoch() != epoch) return;
+  /**
+   * Runs {@code work}, one statement, in the session that took {@code hold}: the statement that
+   * completes a claim and releases it ({@link RowClaim#complete}). If that session has ended, or
+   * breaks now (the session is then dropped), throws as a broken connection does (SQLSTATE class
+   * 08): its claims are lost.
+   */
+  synchronized <T> T call(Hold hold, Connections.Work<T> work) throws SQLException {
+    if (connection == null || hold.epoch() != epoch) {
+      throw new SQLException("the session that held the claim with the server has ended", "08003");
+    }
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      if (SqlErrors.isConnectionLost(e, connection)) discard();
+      throw e;
+    } catch (Error e) {
+      discard();
+      throw e;
+    }
+  }
+
+  private void unlockQuietly(long key) {
     try (PreparedStatement p = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
       p.setLong(1, key);
       p.execute();
     } catch (SQLException e) {
       if (SqlErrors.isConnectionLost(e, connection)) discard();
+    }
+  }
+
+  /** Releases {@code key} if {@code hold} is of the current session (an ended session released it already). */
+  synchronized void unlock(long key, Hold hold) {
+    if (connection == null || hold.epoch() != epoch) return;
+    try {
+      unlockQuietly(key);
     } catch (Error e) {
       discard();
       throw e;

@@ -122,7 +122,12 @@ final class PostgresBlock implements BlockBackend {
 
   @Override
   public Claim tryClaim(CellKey key) throws IOException {
-    return RowClaim.tryClaim(this, key);
+    return RowClaim.tryClaim(this, key, false);
+  }
+
+  @Override
+  public Claim tryClaimToCompute(CellKey key) throws IOException {
+    return RowClaim.tryClaim(this, key, true);
   }
 
   @Override

@@ -25,12 +25,19 @@ import java.util.List;
  * <p><b>Claims and fencing.</b> A claim is an advisory lock on a 64-bit key mixed from the block's
  * identity and the key's hash ({@link PostgresBlock#lockKey}), held in the process's
  * {@link LockSession}, taken with a read of the key's row made once it is held ({@link #stored}).
- * {@code start} inserts the cell's row (state computing) with a new token from
- * {@code memokit.tokens}, or gives a computing row whose claimer's session ended a new token (a
- * takeover). {@code complete} stores the result only if the row still has the claim's token and the
- * claim's session still holds the lock, both checked in the statement that stores it: a process
- * whose session ended, and whose cell another took over, finds its result lost and overwrites nothing.
- * Each step is one call of a routine of the schema ({@link Schema#routines}).
+ * A start inserts the cell's row (state computing) with a new token from {@code memokit.tokens},
+ * or gives a computing row whose claimer's session ended a new token (a takeover). A completion
+ * stores the result only if the row still has the claim's token and the claim's session still
+ * holds the lock, both checked in the statement that stores it: a process whose session ended, and
+ * whose cell another took over, finds its result lost and overwrites nothing.
+ *
+ * <p><b>Round trips.</b> A claim made to compute ({@link #tryClaim} with {@code toStart}) starts
+ * the computation in the claim's own call when it finds no finished row; {@link #start} then only
+ * returns it (a claim that found a row it could not use starts in a call of its own). A result held
+ * in the row ({@link Payloads#INLINE_MAX}) is stored in the claim's session, in a call that also
+ * releases the claim; larger ones, and a completion whose session broke, are stored on another
+ * connection and released by {@link #close}. Each step is one call of a routine of the schema
+ * ({@link Schema#routines}): a miss is the read, the claim and the completion.
  */
 final class RowClaim implements Claim {
 
@@ -45,17 +52,21 @@ final class RowClaim implements Claim {
   private long blockId;
   private long cellId;
   private long token;
+  /** The computation the claim's call started, which {@link #start} returns; {@code null} if none. */
+  private final Started startedWithClaim;
   private boolean started;
   /** Whether starting removed a finished cell of the key (stale: damaged, or unreadable here). */
   private boolean removedFinished;
   private boolean finished;
+  /** Whether the completion released the claim (in the claim's session). */
+  private boolean released;
   private boolean closed;
 
   /** The key's finished row as read right after the lock was taken, and when that read began. */
   private final CellReads.Row afterClaim;
   private final long claimedAt;
 
-  private RowClaim(PostgresBlock block, CellKey key, long lockKey, LockSession.Locked<CellReads.Row> locked,
+  private RowClaim(PostgresBlock block, CellKey key, long lockKey, LockSession.Locked<Claimed> locked,
                    long claimedAt) {
     this.block = block;
     this.store = block.store();
@@ -63,8 +74,28 @@ final class RowClaim implements Claim {
     this.key = key;
     this.lockKey = lockKey;
     this.hold = locked.hold();
-    this.afterClaim = locked.read();
+    this.afterClaim = locked.read().row();
     this.claimedAt = claimedAt;
+    this.startedWithClaim = locked.read().begun() == null ? null : adopt(locked.read().begun());
+  }
+
+  /** What a start did, as {@code claim_cell} or {@code start_cell} returns it. */
+  private record Begun(long blockId, long cellId, long token, int evicted, boolean takenOver, boolean removedFinished,
+                       int maxsize, int cells) {}
+
+  /** What the claim's call read, and what it started ({@code null} if it started nothing). */
+  private record Claimed(CellReads.Row row, Begun begun) {}
+
+  /** Takes on the computation {@code b} started: its row's block, number and token. */
+  private Started adopt(Begun b) {
+    blockId = b.blockId();
+    cellId = b.cellId();
+    token = b.token();
+    removedFinished = b.removedFinished();
+    if (b.evicted() > 0 || removedFinished) store.watches().refresh(blockId);
+    if (b.takenOver()) return new Started(cellId, 0, true);
+    block.admin().filled(b.cells(), b.maxsize());
+    return new Started(cellId, b.evicted(), false);
   }
 
   @Override
@@ -75,9 +106,10 @@ final class RowClaim implements Claim {
   /**
    * Claims {@code key}'s cell of {@code block}, or returns {@code null} if another thread of this
    * process or another process holds the claim (asked of the server at most every wait poll, see
-   * {@link Contention}).
+   * {@link Contention}). {@code toStart}: the caller will compute the cell if the claim finds it
+   * not stored, so the claim's call starts the computation then.
    */
-  static Claim tryClaim(PostgresBlock block, CellKey key) throws IOException {
+  static Claim tryClaim(PostgresBlock block, CellKey key, boolean toStart) throws IOException {
     PostgresBackend store = block.store();
     if (!store.canWrite()) throw store.readOnly(block.id());
     if (!block.contention().mayClaim(key)) return null;
@@ -85,8 +117,9 @@ final class RowClaim implements Claim {
     if (store.claims().putIfAbsent(lockKey, Boolean.TRUE) != null) return null; // another thread of this process
     boolean claimed = false;
     try {
+      if (toStart && block.admin().mayEvictNext()) block.publishHits(); // eviction reads last-hit times: make ours current
       long began = store.ticks();
-      LockSession.Locked<CellReads.Row> locked = store.lockSession().tryLock(lockKey, block.reads().claimAndRead(key));
+      LockSession.Locked<Claimed> locked = store.lockSession().tryLock(lockKey, claimCell(block, key, toStart));
       if (locked == null) {
         block.contention().claimRefused(key);
         return null;
@@ -95,21 +128,69 @@ final class RowClaim implements Claim {
       claimed = true;
       return new RowClaim(block, key, lockKey, locked, began);
     } catch (SQLException e) {
+      if (SqlErrors.isPrivilege(e)) throw store.failure("compute a cell of " + block.id().label(), e);
       throw SqlErrors.io("cannot claim a cell of " + block.id().label() + " in store " + store.location(), e);
     } finally {
       if (!claimed) store.claims().remove(lockKey);
     }
   }
 
+  /**
+   * One call of {@code memokit.claim_cell} ({@link Schema#routines}): the claim's lock, the key's
+   * finished row read once it is held, and, {@code toStart} and no finished row found, the
+   * computation started as {@link #begin} starts it.
+   */
+  private static LockSession.Then<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart) {
+    PostgresBackend store = block.store();
+    return new LockSession.Then<>() {
+      @Override
+      public String sql() {
+        return "SELECT * FROM memokit.claim_cell(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      }
+
+      @Override
+      public void bind(PreparedStatement p) throws SQLException {
+        int i = BlockSql.bindIdentity(p, 2, block.id());
+        p.setLong(i++, key.hashHi());
+        p.setLong(i++, key.hashLo());
+        p.setBoolean(i++, toStart);
+        p.setInt(i++, store.settings().maxsize());
+        bindEncoding(p, i++, key);
+        p.setLong(i++, store.settings().clockMillis().getAsLong());
+        p.setLong(i++, ProcessIdentity.PID);
+        p.setString(i++, ProcessIdentity.HOST);
+        p.setInt(i, ProcessIdentity.HOST_HASH);
+      }
+
+      @Override
+      public Claimed read(ResultSet r) throws SQLException {
+        CellReads.Row row = CellReads.claimedRow(r);
+        if (!r.getBoolean("o_started")) return new Claimed(row, null);
+        return new Claimed(row, new Begun(r.getLong("o_started_block"), r.getLong("o_started_cell"),
+            r.getLong("o_started_token"), r.getInt("o_evicted"), r.getBoolean("o_taken_over"),
+            r.getBoolean("o_removed_finished"), r.getInt("o_maxsize"), r.getInt("o_cells")));
+      }
+    };
+  }
+
+  private static void bindEncoding(PreparedStatement p, int i, CellKey key) throws SQLException {
+    byte[] encoding = key.encoding();
+    if (encoding == null) p.setNull(i, Types.BINARY);
+    else p.setBytes(i, encoding);
+  }
+
   @Override
   public Started start() throws IOException {
     if (started) throw new IllegalStateException("cell " + cellId + " of " + id.label() + " is already started");
+    if (startedWithClaim != null) {
+      started = true;
+      return startedWithClaim;
+    }
     if (block.admin().mayEvictNext()) block.publishHits(); // eviction reads last-hit times: make ours current
     try {
-      Started s = store.connections().retrying(this::begin); // one statement: its own transaction
+      Begun b = store.connections().retrying(this::begin); // one statement: its own transaction
       started = true;
-      if (s.evicted() > 0 || removedFinished) store.watches().refresh(blockId);
-      return s;
+      return adopt(b);
     } catch (SQLException e) {
       if (SqlErrors.isPrivilege(e)) throw store.failure("compute a cell of " + id.label(), e);
       throw SqlErrors.io("cannot start a cell of " + id.label() + " in store " + store.location(), e);
@@ -122,7 +203,7 @@ final class RowClaim implements Claim {
    * ended), or removes a finished one (stale: damaged, or finished after this claim's read); evicts
    * the least recently hit cells of a full block; inserts the computing row; counts the miss.
    */
-  private Started begin(Connection c) throws SQLException {
+  private Begun begin(Connection c) throws SQLException {
     long now = store.settings().clockMillis().getAsLong();
     try (PreparedStatement p = c.prepareStatement("SELECT o_block, o_cell, o_token, o_evicted, o_taken_over, "
         + "o_removed_finished, o_maxsize, o_cells FROM memokit.start_cell(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -130,23 +211,14 @@ final class RowClaim implements Claim {
       p.setInt(i++, store.settings().maxsize());
       p.setLong(i++, key.hashHi());
       p.setLong(i++, key.hashLo());
-      byte[] encoding = key.encoding();
-      if (encoding == null) p.setNull(i++, Types.BINARY);
-      else p.setBytes(i++, encoding);
+      bindEncoding(p, i++, key);
       p.setLong(i++, lockKey);
       p.setLong(i++, now);
       bindHolder(p, i);
       try (ResultSet r = p.executeQuery()) {
         r.next();
-        blockId = r.getLong(1);
-        cellId = r.getLong(2);
-        token = r.getLong(3);
-        int evicted = r.getInt(4);
-        boolean takenOver = r.getBoolean(5);
-        removedFinished = r.getBoolean(6);
-        if (takenOver) return new Started(cellId, 0, true);
-        block.admin().filled(r.getInt(8), r.getInt(7));
-        return new Started(cellId, evicted, false);
+        return new Begun(r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getBoolean(5), r.getBoolean(6),
+            r.getInt(7), r.getInt(8));
       }
     }
   }
@@ -166,9 +238,11 @@ final class RowClaim implements Claim {
    * records the session's role, this process its host, pid, time, JDK, memokit and {@code code}). Otherwise rolls everything back and removes the row if it is
    * still this claim's: lost.
    *
-   * <p>If the connection breaks meanwhile (a network cut: the connections this process kept idle
-   * through it are dead), the transaction runs once more on a new connection, which first looks for
-   * this claim's result: the commit of the first run may have reached the server before the break.
+   * <p>A result held in the row is stored in the claim's own session, by a call that also releases
+   * the claim; a larger one on another connection. If the connection breaks meanwhile (a network
+   * cut: the connections this process kept idle through it are dead), the transaction runs once
+   * more on a new connection, which first looks for this claim's result: the commit of the first run
+   * may have reached the server before the break.
    */
   @Override
   public Presence complete(Payload result, Timing timing, String code) throws IOException {
@@ -182,12 +256,13 @@ final class RowClaim implements Claim {
     long size = result.length() + (encoding == null ? 0 : encoding.length);
     long began = store.ticks();
     boolean[] again = {false};
+    boolean[] inClaimSession = {chunks == 0}; // a larger value would hold the session, and every claim, while it streams
     Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
       boolean storedBefore = again[0] && ownResultStored(c);
       if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
       try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes FROM "
           + "memokit.complete_cell(?, ?, ?, ?, ?, ?, ?, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          + "?, ?, ?, ?, ?)")) {
+          + "?, ?, ?, ?, ?, ?)")) {
         u.setLong(1, blockId);
         u.setLong(2, key.hashHi());
         u.setLong(3, key.hashLo());
@@ -219,6 +294,7 @@ final class RowClaim implements Claim {
         u.setString(24, self.jdk());
         u.setString(25, self.memokit());
         u.setString(26, self.code());
+        u.setBoolean(27, inClaimSession[0]); // there, release the claim with the completion
         try (ResultSet r = u.executeQuery()) {
           r.next();
           if (!r.getBoolean(1)) {
@@ -234,10 +310,17 @@ final class RowClaim implements Claim {
     long[] outcome;
     try {
       try {
-        outcome = store.connections().retrying(once);
+        if (inClaimSession[0]) {
+          outcome = store.lockSession().call(hold, work);
+          released = true;
+        } else {
+          outcome = store.connections().retrying(once);
+        }
       } catch (SQLException e) {
-        if (!SqlErrors.brokeConnection(e)) throw e;
-        again[0] = true;
+        boolean broke = SqlErrors.brokeConnection(e);
+        if (!broke && !(inClaimSession[0] && SqlErrors.isRetryable(e))) throw e;
+        again[0] = broke;
+        inClaimSession[0] = false;
         outcome = store.connections().retrying(once);
       }
     } catch (SQLException e) {
@@ -334,8 +417,12 @@ final class RowClaim implements Claim {
   public void close() {
     if (closed) return;
     closed = true;
+    if (startedWithClaim != null && !started) { // started by the claim, never used
+      started = true;
+      abandon();
+    }
     try {
-      store.lockSession().unlock(lockKey, hold);
+      if (!released) store.lockSession().unlock(lockKey, hold);
     } finally {
       store.claims().remove(lockKey);
     }

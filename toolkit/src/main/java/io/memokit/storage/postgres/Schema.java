@@ -30,6 +30,8 @@ import java.util.List;
  *   cell_id         ({@link #routines})
  *   cells.written_  since version 4: where each finished cell came from, set by complete_cell
  *   ...             ({@link #PROVENANCE}); NULL in a row stored before
+ *   claim_cell,     since version 5: a claim may start the computation, and a completion may
+ *   complete_cell   release its claim, each in the same call ({@link #routines})
  * </pre>
  * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
  * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
@@ -39,9 +41,10 @@ final class Schema {
 
   /**
    * The version this memokit writes and reads; it upgrades versions 1 (no routines), 2 (no numbers
-   * given back) and 3 (no provenance) in place.
+   * given back), 3 (no provenance) and 4 (claims and starts, completions and releases, in separate
+   * calls) in place.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   static final String NAME = "memokit";
   /** Class id of memokit's own two-key advisory locks (cell claims use one 64-bit key, so never collide). */
   static final int LOCK_CLASS = 0x4D4B5047; // "MKPG"
@@ -60,13 +63,15 @@ final class Schema {
   }
 
   /**
-   * What versions 2 to 4 added to version 1, in order, each statement harmless where it is already
+   * What versions 2 to 5 added to version 1, in order, each statement harmless where it is already
    * done: creating a store, upgrading one and {@code check --fix} run them.
    */
   static List<String> sinceVersion1() {
     List<String> s = new ArrayList<>();
     s.add(PROVENANCE);
-    s.add("DROP FUNCTION IF EXISTS " + COMPLETE_CELL_BEFORE_4);
+    for (String former : List.of(COMPLETE_CELL_BEFORE_4, CLAIM_CELL_BEFORE_5, COMPLETE_CELL_BEFORE_5)) {
+      s.add("DROP FUNCTION IF EXISTS " + former);
+    }
     s.addAll(routines());
     return s;
   }
@@ -92,6 +97,17 @@ final class Schema {
       + "bigint, bigint)";
 
   /**
+   * {@code claim_cell} and {@code complete_cell} as version 4 declared them: version 5 gave the first
+   * the start's parameters and the second the release's, and an upgrade drops the former ones. A
+   * process of version 4 still running then fails its claims, rather than reading a cell before the
+   * completion that released its claim has committed (see {@link #routines}).
+   */
+  static final String CLAIM_CELL_BEFORE_5 = "memokit.claim_cell(bigint, text, text, text, integer, bigint, bigint)";
+  static final String COMPLETE_CELL_BEFORE_5 = "memokit.complete_cell(bigint, bigint, bigint, bigint, bigint, integer, "
+      + "boolean, smallint, smallint, integer, bigint, bigint, integer, bytea, integer, bytea, text[], bigint, bigint, "
+      + "bigint, bigint, text, bigint, text, text, text)";
+
+  /**
    * The routines' statements all find rows by an index. The server plans a routine's statements at
    * their first runs and keeps the plans until the tables are analysed again: planned while a new
    * store's tables are nearly empty, reading the whole table looks cheapest, and such a plan would
@@ -112,22 +128,84 @@ final class Schema {
       + "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())))";
 
   /**
+   * The block's row locked, created if missing, into {@code block} (with {@code o_maxsize} and
+   * {@code o_cells}): in a routine with parameters {@code p_name ... p_arity, p_maxsize}.
+   */
+  private static String lockBlock(String block) {
+    return " LOOP"
+        + "   SELECT b.id, b.maxsize, b.cells INTO " + block + ", o_maxsize, o_cells FROM memokit.blocks b"
+        + "     WHERE b.name = p_name AND b.version = p_version AND b.code = p_code AND b.arity = p_arity FOR UPDATE;"
+        + "   EXIT WHEN FOUND;"
+        + "   INSERT INTO memokit.blocks (name, version, code, arity, maxsize) VALUES (p_name, p_version, p_code, p_arity,"
+        + "     p_maxsize) ON CONFLICT (name, version, code, arity) DO NOTHING;"
+        + " END LOOP;";
+  }
+
+  /**
+   * A computation started, the block's row {@code block} locked by {@link #lockBlock} and the claim
+   * held: takes a computing row over (new token), or removes a finished one (stale) and evicts the
+   * least recently hit cells of a full block, then inserts the computing row, its number drawn under
+   * lock {@link #LOCK_CELL_IDS} shared; counts the miss. Into {@code cell} and {@code token}, and
+   * {@code o_evicted}, {@code o_taken_over}, {@code o_removed_finished}, {@code o_cells}.
+   */
+  private static String startLocked(String block, String cell, String token) {
+    return " o_evicted := 0; o_taken_over := false; o_removed_finished := false;"
+        + " SELECT c.state INTO existing FROM memokit.cells c WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
+        + "   AND c.key_lo = p_key_lo FOR UPDATE;"
+        + " IF existing = 0 THEN"
+        + "   UPDATE memokit.cells c SET token = nextval('memokit.tokens'), lock_key = p_lock_key, created = p_now,"
+        + "     last_hit = p_now, holder_pid = p_pid, holder_host = p_host, holder_host_hash = p_host_hash,"
+        + "     holder_backend = p_backend WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
+        + "     AND c.key_lo = p_key_lo RETURNING c.id, c.token INTO " + cell + ", " + token + ";"
+        + "   o_taken_over := true;"
+        + " ELSE"
+        + "   IF existing > 0 THEN"
+        + "     DELETE FROM memokit.cells c WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
+        + "       AND c.key_lo = p_key_lo;"
+        + "     o_removed_finished := true;"
+        + "     o_cells := o_cells - 1;"
+        + "   END IF;"
+        + "   IF o_cells >= o_maxsize THEN"
+        + "     DELETE FROM memokit.cells WHERE id IN (SELECT c.id FROM memokit.cells c WHERE c.block_id = " + block
+        + "       AND c.state > 0 ORDER BY c.last_hit, c.id LIMIT o_cells - o_maxsize + 1);"
+        + "     GET DIAGNOSTICS o_evicted = ROW_COUNT;"
+        + "   END IF;"
+        + "   PERFORM pg_advisory_xact_lock_shared(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
+        + "   INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, key, created, last_hit,"
+        + "     holder_pid, holder_host, holder_host_hash, holder_backend) VALUES (" + block + ", p_key_hi, p_key_lo,"
+        + "     nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_now, p_pid, p_host,"
+        + "     p_host_hash, p_backend) RETURNING id, token INTO " + cell + ", " + token + ";"
+        + "   o_cells := o_cells - o_evicted + 1;"
+        + " END IF;"
+        + " UPDATE memokit.blocks SET misses = misses + 1 WHERE id = " + block + ";";
+  }
+
+  /**
    * The routines: since version 2, each replaces a transaction of several statements, one round
-   * trip each, by one call (a miss went from 13 round trips to 5). They run with the caller's rights,
-   * but for {@code give_back_cell_id}.
+   * trip each, by one call; since version 5, a miss is three round trips: the read, the claim that
+   * starts the computation, and the completion that releases the claim. They run with the caller's
+   * rights, but for {@code give_back_cell_id}.
    * <ul>
-   *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it, then reads the
-   *   key's finished row in a snapshot taken once the lock is held.
+   *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it; then locks the
+   *   block's row (shared, or, to start, exclusive and created if missing), and reads the key's
+   *   finished row in a snapshot taken once both are held; to start ({@code p_start}), if it found
+   *   none, starts the computation as {@code start_cell} does ({@code o_started}), its claim held
+   *   by this very session. The block's row is what orders this read after a completion that
+   *   released the claim in its own transaction (below): that transaction holds the row until it
+   *   commits.
    *   <li>{@code start_cell}: the block's row locked (created if missing), checks that the claim's
    *   session holds its lock (else SQLSTATE {@code MKLST}), then takes a computing row over (new
    *   token), or removes a finished one (stale) and evicts the least recently hit cells of a full
    *   block, then inserts the computing row, its number drawn under lock {@link #LOCK_CELL_IDS}
-   *   shared (since version 3); counts the miss.
+   *   shared (since version 3); counts the miss. For a claim that found a finished row it could
+   *   not use (damaged, refused), or one made without starting.
    *   <li>{@code complete_cell}: the block's row locked; stores the result in the cell's row only if
    *   it is computing with the claim's token and the claim's session holds its lock
    *   ({@code o_stored}), with where it came from ({@link #PROVENANCE}, since version 4: the role is
    *   the session's, the rest the caller's word); returns the block's generation, the store's byte
-   *   limit and its bytes.
+   *   limit and its bytes. Run in the claim's own session ({@code p_unlock}, since version 5), it
+   *   releases the claim once the block's row is locked, before the transaction commits: a claim
+   *   taken meanwhile waits for that row, so it reads what this one stored.
    *   <li>{@code give_back_cell_id} (version 3): called once a computation's row is removed unstored;
    *   under lock {@link #LOCK_CELL_IDS} exclusive, so that no start draws a number meanwhile, sets
    *   the sequence back by one if the number is the last one drawn and no cell holds it: the next
@@ -139,14 +217,30 @@ final class Schema {
   static List<String> routines() {
     List<String> s = new ArrayList<>();
     s.add("CREATE OR REPLACE FUNCTION memokit.claim_cell(p_lock_key bigint, p_name text, p_version text, p_code text, "
-        + "p_arity integer, p_key_hi bigint, p_key_lo bigint, OUT o_claimed boolean, OUT o_block bigint, OUT o_cell bigint, "
+        + "p_arity integer, p_key_hi bigint, p_key_lo bigint, p_start boolean, p_maxsize integer, p_key bytea, "
+        + "p_now bigint, p_pid bigint, p_host text, p_host_hash integer, "
+        + "OUT o_claimed boolean, OUT o_block bigint, OUT o_cell bigint, "
         + "OUT o_state integer, OUT o_codec integer, OUT o_flags integer, OUT o_length bigint, OUT o_crc integer, "
-        + "OUT o_key bytea, OUT o_payload bytea, OUT o_chunks integer, OUT o_token bigint, OUT o_generation bigint) "
-        + "LANGUAGE plpgsql " + KEYED + " AS $$ BEGIN"
+        + "OUT o_key bytea, OUT o_payload bytea, OUT o_chunks integer, OUT o_token bigint, OUT o_generation bigint, "
+        + "OUT o_started boolean, OUT o_started_block bigint, OUT o_started_cell bigint, OUT o_started_token bigint, "
+        + "OUT o_evicted integer, OUT o_taken_over boolean, OUT o_removed_finished boolean, OUT o_maxsize integer, "
+        + "OUT o_cells integer) "
+        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; p_backend integer := pg_backend_pid(); BEGIN"
+        + " o_started := false;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
-        + " IF o_claimed THEN" // a new snapshot: what the lock's last holder committed before releasing it
-        + "   " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
-        + "     o_token, o_generation;"
+        + " IF NOT o_claimed THEN RETURN; END IF;"
+        + " IF p_start THEN"
+        + lockBlock("o_started_block")
+        + " ELSE"
+        + "   PERFORM 1 FROM memokit.blocks b WHERE b.name = p_name AND b.version = p_version AND b.code = p_code"
+        + "     AND b.arity = p_arity FOR SHARE;"
+        + " END IF;"
+        // a new snapshot: what the lock's last holder committed
+        + " " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
+        + "   o_token, o_generation;"
+        + " IF p_start AND NOT FOUND THEN"
+        + startLocked("o_started_block", "o_started_cell", "o_started_token")
+        + "   o_started := true;"
         + " END IF;"
         + " END $$");
     s.add("CREATE OR REPLACE FUNCTION memokit.start_cell(p_name text, p_version text, p_code text, p_arity integer, "
@@ -155,68 +249,40 @@ final class Schema {
         + "OUT o_block bigint, OUT o_cell bigint, OUT o_token bigint, OUT o_evicted integer, OUT o_taken_over boolean, "
         + "OUT o_removed_finished boolean, OUT o_maxsize integer, OUT o_cells integer) "
         + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; BEGIN"
-        + " o_evicted := 0; o_taken_over := false; o_removed_finished := false;"
-        + " LOOP"
-        + "   SELECT b.id, b.maxsize, b.cells INTO o_block, o_maxsize, o_cells FROM memokit.blocks b"
-        + "     WHERE b.name = p_name AND b.version = p_version AND b.code = p_code AND b.arity = p_arity FOR UPDATE;"
-        + "   EXIT WHEN FOUND;"
-        + "   INSERT INTO memokit.blocks (name, version, code, arity, maxsize) VALUES (p_name, p_version, p_code, p_arity,"
-        + "     p_maxsize) ON CONFLICT (name, version, code, arity) DO NOTHING;"
-        + " END LOOP;"
+        + lockBlock("o_block")
         + " IF NOT " + CLAIM_HELD + " THEN"
         + "   RAISE EXCEPTION 'the claim was lost: its session with the server ended' USING ERRCODE = 'MKLST';"
         + " END IF;"
-        + " SELECT c.state INTO existing FROM memokit.cells c WHERE c.block_id = o_block AND c.key_hi = p_key_hi"
-        + "   AND c.key_lo = p_key_lo FOR UPDATE;"
-        + " IF existing = 0 THEN"
-        + "   UPDATE memokit.cells c SET token = nextval('memokit.tokens'), lock_key = p_lock_key, created = p_now,"
-        + "     last_hit = p_now, holder_pid = p_pid, holder_host = p_host, holder_host_hash = p_host_hash,"
-        + "     holder_backend = p_backend WHERE c.block_id = o_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo"
-        + "     RETURNING c.id, c.token INTO o_cell, o_token;"
-        + "   o_taken_over := true;"
-        + " ELSE"
-        + "   IF existing > 0 THEN"
-        + "     DELETE FROM memokit.cells c WHERE c.block_id = o_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo;"
-        + "     o_removed_finished := true;"
-        + "     o_cells := o_cells - 1;"
-        + "   END IF;"
-        + "   IF o_cells >= o_maxsize THEN"
-        + "     DELETE FROM memokit.cells WHERE id IN (SELECT c.id FROM memokit.cells c WHERE c.block_id = o_block"
-        + "       AND c.state > 0 ORDER BY c.last_hit, c.id LIMIT o_cells - o_maxsize + 1);"
-        + "     GET DIAGNOSTICS o_evicted = ROW_COUNT;"
-        + "   END IF;"
-        + "   PERFORM pg_advisory_xact_lock_shared(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
-        + "   INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, key, created, last_hit,"
-        + "     holder_pid, holder_host, holder_host_hash, holder_backend) VALUES (o_block, p_key_hi, p_key_lo,"
-        + "     nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_now, p_pid, p_host,"
-        + "     p_host_hash, p_backend) RETURNING id, token INTO o_cell, o_token;"
-        + "   o_cells := o_cells - o_evicted + 1;"
-        + " END IF;"
-        + " UPDATE memokit.blocks SET misses = misses + 1 WHERE id = o_block;"
+        + startLocked("o_block", "o_cell", "o_token")
         + " END $$");
     s.add("CREATE OR REPLACE FUNCTION memokit.complete_cell(p_block bigint, p_key_hi bigint, p_key_lo bigint, "
         + "p_token bigint, p_lock_key bigint, p_backend integer, p_store boolean, p_state smallint, p_codec smallint, "
         + "p_flags integer, p_length bigint, p_size bigint, p_crc integer, p_payload bytea, p_chunks integer, p_key bytea, "
         + "p_dependencies text[], p_created bigint, p_cpu_nanos bigint, p_wall_nanos bigint, p_now bigint, "
-        + "p_host text, p_pid bigint, p_jdk text, p_memokit text, p_code text, "
+        + "p_host text, p_pid bigint, p_jdk text, p_memokit text, p_code text, p_unlock boolean, "
         + "OUT o_stored boolean, OUT o_generation bigint, OUT o_byte_limit bigint, OUT o_bytes bigint) "
         + "LANGUAGE plpgsql " + KEYED + " AS $$ BEGIN"
         + " o_stored := false;"
         + " o_bytes := 0;"
         + " SELECT b.generation, coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0)"
         + "   INTO o_generation, o_byte_limit FROM memokit.blocks b WHERE b.id = p_block FOR UPDATE;"
-        + " IF NOT FOUND THEN RETURN; END IF;" // the block was removed
-        + " IF o_byte_limit > 0 THEN SELECT coalesce(sum(a.bytes), 0) INTO o_bytes FROM memokit.blocks a; END IF;"
-        + " IF NOT p_store THEN o_stored := true; RETURN; END IF;" // stored by a run whose answer was lost
-        + " UPDATE memokit.cells c SET state = p_state, codec = p_codec, flags = p_flags, length = p_length, size = p_size,"
-        + "   crc = p_crc, payload = p_payload, chunks = p_chunks, key = p_key, dependencies = p_dependencies,"
-        + "   created = p_created, cpu_nanos = p_cpu_nanos, wall_nanos = p_wall_nanos, last_hit = p_now,"
-        + "   holder_pid = NULL, holder_host = NULL, holder_host_hash = NULL, holder_backend = NULL,"
-        + "   written_by = session_user::text, written_host = p_host, written_pid = p_pid, written_at = p_now,"
-        + "   written_jdk = p_jdk, written_memokit = p_memokit, written_code = p_code"
-        + "   WHERE c.block_id = p_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.token = p_token"
-        + "   AND c.state = 0 AND " + CLAIM_HELD + ";"
-        + " o_stored := FOUND;"
+        + " IF FOUND THEN" // else the block was removed
+        + "   IF o_byte_limit > 0 THEN SELECT coalesce(sum(a.bytes), 0) INTO o_bytes FROM memokit.blocks a; END IF;"
+        + "   IF NOT p_store THEN" // stored by a run whose answer was lost
+        + "     o_stored := true;"
+        + "   ELSE"
+        + "     UPDATE memokit.cells c SET state = p_state, codec = p_codec, flags = p_flags, length = p_length,"
+        + "       size = p_size, crc = p_crc, payload = p_payload, chunks = p_chunks, key = p_key,"
+        + "       dependencies = p_dependencies, created = p_created, cpu_nanos = p_cpu_nanos, wall_nanos = p_wall_nanos,"
+        + "       last_hit = p_now, holder_pid = NULL, holder_host = NULL, holder_host_hash = NULL, holder_backend = NULL,"
+        + "       written_by = session_user::text, written_host = p_host, written_pid = p_pid, written_at = p_now,"
+        + "       written_jdk = p_jdk, written_memokit = p_memokit, written_code = p_code"
+        + "       WHERE c.block_id = p_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.token = p_token"
+        + "       AND c.state = 0 AND " + CLAIM_HELD + ";"
+        + "     o_stored := FOUND;"
+        + "   END IF;"
+        + " END IF;"
+        + " IF p_unlock THEN PERFORM pg_advisory_unlock(p_lock_key); END IF;"
         + " END $$");
     s.add("CREATE OR REPLACE FUNCTION memokit.give_back_cell_id(p_cell bigint) RETURNS boolean LANGUAGE plpgsql "
         + "SECURITY DEFINER SET search_path = pg_catalog, pg_temp " + KEYED + " AS $$ BEGIN"

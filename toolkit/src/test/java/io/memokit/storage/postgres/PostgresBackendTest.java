@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -143,10 +145,10 @@ class PostgresBackendTest extends StoreBackendContract {
   }
 
   /** Claims {@code key} as a waiter does (the backend asks the server at most every 100 ms); null after {@code millis}. */
-  private static Claim claimWithin(BlockBackend block, CellKey key, long millis) throws Exception {
+  private static Claim claimWithin(BlockBackend block, CellKey key, long millis, boolean toCompute) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < deadline) {
-      Claim c = block.tryClaim(key);
+      Claim c = claim(block, key, toCompute);
       if (c != null) return c;
       Thread.sleep(5);
     }
@@ -188,16 +190,22 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
-  @Test
-  void aClaimWhoseSessionEndedLosesItsCellToTheProcessThatTookItOver() throws Exception {
+  /** A claim as the cell lifecycle makes it to compute ({@code toCompute}: started with the claim), or not. */
+  private static Claim claim(BlockBackend b, CellKey key, boolean toCompute) throws Exception {
+    return toCompute ? b.tryClaimToCompute(key) : b.tryClaim(key);
+  }
+
+  @ParameterizedTest(name = "claimed to compute: {0}")
+  @ValueSource(booleans = {false, true})
+  void aClaimWhoseSessionEndedLosesItsCellToTheProcessThatTookItOver(boolean toCompute) throws Exception {
     BlockBackend mine = store.block(fn("f"));
     BlockBackend theirs = another().block(fn("f"));
-    Claim first = mine.tryClaim(key(1));
+    Claim first = claim(mine, key(1), toCompute);
     Claim.Started started = first.start();
-    assertNull(theirs.tryClaim(key(1)), "held by the first session");
+    assertNull(claim(theirs, key(1), toCompute), "held by the first session");
     terminateClaimer(mine, key(1));
     long ended = System.nanoTime();
-    Claim second = claimWithin(theirs, key(1), 1_000);
+    Claim second = claimWithin(theirs, key(1), 1_000, toCompute);
     assertNotNull(second, "a waiter takes the cell over within a second of the session's end");
     long tookOver = System.nanoTime() - ended;
     Claim.Started again = second.start();
@@ -215,10 +223,50 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
-  @Test
-  void aClaimWhoseSessionEndedCannotStoreEvenIfNobodyTookItOver() throws Exception {
+  /**
+   * A completion releases its claim before its transaction commits, holding the block's row: a claim
+   * taken meanwhile must read only once that transaction has ended, or it would find the cell still
+   * computing (and take it over) or a finished row the transaction changes.
+   */
+  @ParameterizedTest(name = "claimed to compute: {0}")
+  @ValueSource(booleans = {false, true})
+  void aClaimReadsOnlyOnceATransactionHoldingItsBlocksRowHasEnded(boolean toCompute) throws Exception {
     BlockBackend b = store.block(fn("f"));
-    try (Claim claim = b.tryClaim(key(1))) {
+    put(b, key(1), payload("stored"));
+    BlockBackend theirs = another().block(fn("f"));
+    try (Connection c = admin()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM memokit.blocks b WHERE " + BlockSql.IDENTITY
+          + " FOR UPDATE")) {
+        BlockSql.bindIdentity(lock, 1, b.id());
+        lock.execute();
+      }
+      try (PreparedStatement gone = onCell(c, "DELETE FROM memokit.cells WHERE id = (SELECT c.id " + CELL + ")", b,
+          key(1))) {
+        assertEquals(1, gone.executeUpdate());
+      }
+      java.util.concurrent.CompletableFuture<Claim> claiming = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return claim(theirs, key(1), toCompute);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Thread.sleep(300);
+      assertFalse(claiming.isDone(), "the claim waits for the transaction holding the block's row");
+      c.commit();
+      try (Claim claim = claiming.get(10, TimeUnit.SECONDS)) {
+        assertNotNull(claim);
+        assertNull(claim.stored(), "it read what the transaction committed: the cell removed");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "claimed to compute: {0}")
+  @ValueSource(booleans = {false, true})
+  void aClaimWhoseSessionEndedCannotStoreEvenIfNobodyTookItOver(boolean toCompute) throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    try (Claim claim = claim(b, key(1), toCompute)) {
       claim.start();
       terminateClaimer(b, key(1));
       Thread.sleep(100); // the server ends the session
@@ -514,6 +562,21 @@ class PostgresBackendTest extends StoreBackendContract {
     assertEquals(Provenance.UNKNOWN, cells.get(0).provenance(), "a cell stored before the upgrade: unknown");
     assertEquals(server.user(), cells.get(1).provenance().user(), "one stored after it names its role");
     assertEquals(CODE, cells.get(1).provenance().code());
+  }
+
+  @Test
+  void aVersionFourSchemaIsUpgradedInPlaceToStartWithTheClaimAndReleaseWithTheCompletion() throws Exception {
+    // what memokit 0.4 made: claim_cell and complete_cell without the start's and the release's parameters
+    upgradedInPlace(4, "CREATE FUNCTION " + Schema.CLAIM_CELL_BEFORE_5 + " RETURNS boolean LANGUAGE sql "
+        + "AS 'SELECT false'; CREATE FUNCTION " + Schema.COMPLETE_CELL_BEFORE_5 + " RETURNS boolean LANGUAGE sql "
+        + "AS 'SELECT false'");
+    for (String routine : List.of("claim_cell", "complete_cell")) {
+      try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+          "SELECT count(*) FROM pg_catalog.pg_proc WHERE proname = '" + routine + "'")) {
+        assertTrue(r.next());
+        assertEquals(1, r.getInt(1), "the former " + routine + " went: one routine of that name");
+      }
+    }
   }
 
   /** The store's schema made as {@code sql} leaves it, at {@code version}; then opened, upgraded, and used. */
