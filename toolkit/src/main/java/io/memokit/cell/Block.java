@@ -275,18 +275,29 @@ public final class Block {
   private Object resolve(NamedFunction fn, Object[] args, CellKey key, boolean cacheOnly, InFlight mine,
                          SweepStep step) {
     Misread misread = new Misread(fn.validity());
-    Object hit = hitStored(key, misread, step);
-    if (hit != MISSING) return hit;
-    Claim claim;
+    BlockBackend.Lookup found;
     try {
-      claim = tryClaim(key, cacheOnly);
-      if (claim == null) {
-        if (step != null && !step.mayWait) return step.defer();
-        claim = awaitProcess(key, cacheOnly, mine, misread, step);
-        if (claim == null) return mine.result;
-      }
+      found = cacheOnly ? new BlockBackend.Lookup(storage.read(key), null) : storage.readOrClaimToCompute(key);
     } catch (IOException e) {
       return withoutStore(fn, args, label + " in " + storeName, e, step);
+    }
+    Claim claim = found.claim();
+    Object hit;
+    if (claim == null) {
+      hit = hitStored(key, found.stored(), misread, step);
+      if (hit != MISSING) return hit;
+      try {
+        // A cell found that may not answer is claimed now; none found and no claim to compute it:
+        // another thread or process holds it (a cache-only call asks, to wait for it).
+        if (found.stored() != null || cacheOnly) claim = tryClaim(key, cacheOnly);
+        if (claim == null) {
+          if (step != null && !step.mayWait) return step.defer();
+          claim = awaitProcess(key, cacheOnly, mine, misread, step);
+          if (claim == null) return mine.result;
+        }
+      } catch (IOException e) {
+        return withoutStore(fn, args, label + " in " + storeName, e, step);
+      }
     }
     try (Claim held = claim) {
       hit = hitStored(key, held.stored(), misread, step);

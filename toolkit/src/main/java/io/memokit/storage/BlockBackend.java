@@ -45,6 +45,21 @@ public interface BlockBackend {
   }
 
   /**
+   * What {@link #readOrClaimToCompute} found: the key's finished cell and no claim, or no cell and
+   * the claim to compute it, or neither (another thread or process holds the claim).
+   */
+  record Lookup(StoredCell stored, Claim claim) {}
+
+  /**
+   * Reads {@code key}'s finished cell as {@link #read} does or, finding none, claims the cell as
+   * {@link #tryClaimToCompute} does; a backend may do both in one round trip to its server.
+   */
+  default Lookup readOrClaimToCompute(CellKey key) throws IOException {
+    StoredCell stored = read(key);
+    return stored != null ? new Lookup(stored, null) : new Lookup(null, tryClaimToCompute(key));
+  }
+
+  /**
    * Who computes {@code key}'s cell, as the block records it; {@code null} if no computation is
    * visible (none yet, or finished). Only a failed {@link #tryClaim} says that someone computes it.
    */

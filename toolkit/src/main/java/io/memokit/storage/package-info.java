@@ -9,8 +9,9 @@
  * whether what a process remembers is still stored ({@link io.memokit.storage.Presence}), and
  * manage a block (statistics, clear, resize, remove, check).
  *
- * <p>A call goes: {@code read} (a hit: {@code hit}), else {@code tryClaim} ({@code tryClaimToCompute}
- * when it will compute: a backend may start with the claim); a failed claim means
+ * <p>A call goes: {@code read} (a hit: {@code hit}), else {@code tryClaim}; a call that will
+ * compute asks {@code readOrClaimToCompute} for both, and a backend may do them, and the start, in
+ * one round trip to its server; a failed claim means
  * another thread or process computes the cell, so the caller waits and reads again, or claims it
  * when the other dies (the backend released the claim); a claim is followed by a second
  * {@code read} (the other may have finished just before), then {@code start},

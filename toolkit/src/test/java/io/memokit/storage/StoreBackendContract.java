@@ -202,6 +202,62 @@ public abstract class StoreBackendContract {
     assertEquals("stored", text(b.read(key(1)).payload()), "and leaves it as it is when closed unstarted");
   }
 
+  /**
+   * Lookups as the cell lifecycle makes them, in an order that takes every way a backend may have:
+   * after a lookup that found its cell and after one that found none, for a stored cell, an absent
+   * one, one another process computes, and a damaged one.
+   */
+  @Test
+  void aLookupReadsAStoredCellWithItsTimingOrClaimsAnAbsentOne() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    long created = now.get() - 5_000;
+    for (int k = 1; k <= 2; k++) {
+      BlockBackend.Lookup miss = b.readOrClaimToCompute(key(k));
+      assertNull(miss.stored());
+      try (Claim claim = miss.claim()) {
+        assertNotNull(claim, "an absent cell is claimed");
+        assertNull(claim.stored());
+        claim.start();
+        assertNotNull(claim.complete(payload("v" + k), new Claim.Timing(created, 7, 9), CODE));
+      }
+    }
+    for (int round = 0; round < 2; round++) { // after a miss, then after a hit
+      BlockBackend.Lookup hit = b.readOrClaimToCompute(key(1));
+      assertNull(hit.claim(), "a stored cell is read, not claimed");
+      assertEquals("v1", text(hit.stored().payload()));
+      assertEquals(new Claim.Timing(created, 7, 9), hit.stored().timing(), "read with its timing, for validity rules");
+    }
+    try (Claim held = b.tryClaimToCompute(key(3))) {
+      assertNotNull(held);
+      held.start();
+      java.util.concurrent.Callable<BlockBackend.Lookup> lookup = () -> b.readOrClaimToCompute(key(3));
+      assertEquals(new BlockBackend.Lookup(null, null), CompletableFuture.supplyAsync(() -> call(lookup)).get(),
+          "after a hit: computed by another thread");
+      b.readOrClaimToCompute(key(4)).claim().close();
+      assertEquals(new BlockBackend.Lookup(null, null), CompletableFuture.supplyAsync(() -> call(lookup)).get(),
+          "after a miss: computed by another thread");
+      held.abandon();
+    }
+    damage(b, key(2));
+    BlockBackend.Lookup damaged = b.readOrClaimToCompute(key(2));
+    assertNull(damaged.stored(), "damaged bytes are never returned");
+    try (Claim claim = damaged.claim()) {
+      assertNotNull(claim, "a damaged cell is claimed, to compute it again");
+      claim.start();
+      claim.complete(payload("again"), new Claim.Timing(now.get(), 1, 1), CODE);
+    }
+    assertEquals("again", text(b.read(key(2)).payload()));
+    assertEquals(2, b.status().size(), "the cells of keys 1 and 2; none of 3 and 4, given up");
+  }
+
+  private static <T> T call(java.util.concurrent.Callable<T> c) {
+    try {
+      return c.call();
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
   @Test
   void aClaimToComputeOfAStoredCellReplacesItOnlyWhenStarted() throws Exception {
     BlockBackend b = store.block(fn("f"));

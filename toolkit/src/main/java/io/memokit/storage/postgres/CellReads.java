@@ -55,12 +55,13 @@ final class CellReads {
   }
 
   /**
-   * The key's finished row as {@code memokit.claim_cell} reads it once its claim is held
-   * ({@link Schema#routines}), from its columns 2 to 13, or {@code null} if it found none.
+   * The key's finished row as {@code memokit.claim_cell} read it ({@link Schema#routines}), from its
+   * columns 2 to 16, or {@code null} if it found none. A row read once the claim was held comes
+   * without its timing: it was stored after the caller's own read began.
    */
-  static Row claimedRow(ResultSet r) throws SQLException {
+  static Row claimedRow(ResultSet r, boolean underClaim) throws SQLException {
     r.getLong(2);
-    return r.wasNull() ? null : row(r, 2, false);
+    return r.wasNull() ? null : row(r, 2, !underClaim);
   }
 
   /**
@@ -104,7 +105,7 @@ final class CellReads {
 
   /**
    * The row whose columns, as {@link #ROW} selects them, begin at column {@code from}; with its
-   * timing when {@code timed} (the claim's read, {@code memokit.claim_cell}, leaves it out).
+   * timing when {@code timed} (a read made under a claim leaves it out, see {@link #claimedRow}).
    */
   private static Row row(ResultSet r, int from, boolean timed) throws SQLException {
     int i = from - 1;

@@ -62,7 +62,8 @@ final class LockSession implements AutoCloseable {
 
   /**
    * A statement that tries to take an advisory lock (its first parameter) and, once it holds it,
-   * reads something: one row, whose first column says whether it took the lock.
+   * reads something: one row, whose first column says whether it took the lock. It may also read
+   * before it tries, and then not try.
    */
   interface Then<T> {
     /** Its SQL, whose first parameter is the lock's key. */
@@ -71,16 +72,23 @@ final class LockSession implements AutoCloseable {
     /** Binds its other parameters, the first at index 2. */
     void bind(PreparedStatement p) throws SQLException;
 
-    /** Reads what it read once it held the lock, from its row (columns 2 and up). */
-    T read(ResultSet r) throws SQLException;
+    /**
+     * Reads what it read, from its row (columns 2 and up): once it held the lock ({@code locked}),
+     * or else before it tried ({@code null} if it read nothing then).
+     */
+    T read(ResultSet r, boolean locked) throws SQLException;
   }
 
-  /** A lock taken, and what was read once it was held. */
+  /**
+   * What a {@link Then} read, and the lock it took: {@code hold} is {@code null} if it took none
+   * and read before trying.
+   */
   record Locked<T>(Hold hold, T read) {}
 
   /**
    * Takes the advisory lock {@code key} if no session holds it and reads what {@code then} reads,
-   * in one statement (one round trip); {@code null} if another session holds the lock.
+   * in one statement (one round trip); {@code null} if another session holds the lock and the
+   * statement read nothing before trying.
    */
   synchronized <T> Locked<T> tryLock(long key, Then<T> then) throws SQLException {
     for (int attempt = 1; ; attempt++) {
@@ -90,8 +98,11 @@ final class LockSession implements AutoCloseable {
         p.setLong(1, key);
         then.bind(p);
         try (ResultSet r = p.executeQuery()) {
-          if (!r.next() || !r.getBoolean(1)) return null;
-          return new Locked<>(new Hold(epoch, backendPid), then.read(r));
+          if (!r.next()) return null;
+          boolean locked = r.getBoolean(1);
+          T read = then.read(r, locked);
+          if (locked) return new Locked<>(new Hold(epoch, backendPid), read);
+          return read == null ? null : new Locked<>(null, read);
         }
       } catch (SQLException e) {
         if (!SqlErrors.isConnectionLost(e, connection)) {

@@ -130,6 +130,26 @@ final class PostgresBlock implements BlockBackend {
     return RowClaim.tryClaim(this, key, true);
   }
 
+  /**
+   * Whether this process's last lookup of the block ({@link #readOrClaimToCompute}) found no cell:
+   * then the next one reads in the claim's call, one round trip for both, in the claim's session;
+   * after one that found its cell, the next reads first on any connection, as threads reading
+   * stored cells at once share no session.
+   */
+  private volatile boolean lastLookupMissed;
+
+  @Override
+  public Lookup readOrClaimToCompute(CellKey key) throws IOException {
+    if (!lastLookupMissed || !store.canWrite()) {
+      StoredCell stored = read(key);
+      lastLookupMissed = stored == null;
+      return stored != null ? new Lookup(stored, null) : new Lookup(null, tryClaimToCompute(key));
+    }
+    Lookup found = RowClaim.readOrClaim(this, key);
+    lastLookupMissed = found.stored() == null;
+    return found;
+  }
+
   @Override
   public CellHolder holder(CellKey key) {
     return contention.holder(key);

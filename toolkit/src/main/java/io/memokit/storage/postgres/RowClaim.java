@@ -2,6 +2,7 @@ package io.memokit.storage.postgres;
 
 import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
+import io.memokit.storage.BlockBackend;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
@@ -37,7 +38,8 @@ import java.util.List;
  * in the row ({@link Payloads#INLINE_MAX}) is stored in the claim's session, in a call that also
  * releases the claim; larger ones, and a completion whose session broke, are stored on another
  * connection and released by {@link #close}. Each step is one call of a routine of the schema
- * ({@link Schema#routines}): a miss is the read, the claim and the completion.
+ * ({@link Schema#routines}): a miss is the claim (with the read before it, {@link #readOrClaim})
+ * and the completion.
  */
 final class RowClaim implements Claim {
 
@@ -66,16 +68,15 @@ final class RowClaim implements Claim {
   private final CellReads.Row afterClaim;
   private final long claimedAt;
 
-  private RowClaim(PostgresBlock block, CellKey key, long lockKey, LockSession.Locked<Claimed> locked,
-                   long claimedAt) {
+  private RowClaim(PostgresBlock block, CellKey key, LockSession.Locked<Claimed> locked) {
     this.block = block;
     this.store = block.store();
     this.id = block.id();
     this.key = key;
-    this.lockKey = lockKey;
+    this.lockKey = block.lockKey(key.hashHi(), key.hashLo());
     this.hold = locked.hold();
     this.afterClaim = locked.read().row();
-    this.claimedAt = claimedAt;
+    this.claimedAt = locked.read().began();
     this.startedWithClaim = locked.read().begun() == null ? null : adopt(locked.read().begun());
   }
 
@@ -83,8 +84,8 @@ final class RowClaim implements Claim {
   private record Begun(long blockId, long cellId, long token, int evicted, boolean takenOver, boolean removedFinished,
                        int maxsize, int cells) {}
 
-  /** What the claim's call read, and what it started ({@code null} if it started nothing). */
-  private record Claimed(CellReads.Row row, Begun begun) {}
+  /** What the claim's call read, what it started ({@code null} if nothing), and when it was sent. */
+  private record Claimed(CellReads.Row row, Begun begun, long began) {}
 
   /** Takes on the computation {@code b} started: its row's block, number and token. */
   private Started adopt(Begun b) {
@@ -110,6 +111,35 @@ final class RowClaim implements Claim {
    * not stored, so the claim's call starts the computation then.
    */
   static Claim tryClaim(PostgresBlock block, CellKey key, boolean toStart) throws IOException {
+    LockSession.Locked<Claimed> locked = claimCell(block, key, toStart, false);
+    return locked == null ? null : new RowClaim(block, key, locked);
+  }
+
+  /**
+   * Reads {@code key}'s finished cell or, finding none, claims the cell and starts its computation,
+   * in one call of {@code memokit.claim_cell} (one round trip), as
+   * {@link io.memokit.storage.BlockBackend#readOrClaimToCompute} asks. A damaged cell found is
+   * removed, and the cell then claimed in a call of its own.
+   */
+  static BlockBackend.Lookup readOrClaim(PostgresBlock block, CellKey key) throws IOException {
+    long began = block.store().ticks();
+    LockSession.Locked<Claimed> locked = claimCell(block, key, true, true);
+    if (locked == null) return new BlockBackend.Lookup(null, null); // another computes it
+    if (locked.hold() != null) return new BlockBackend.Lookup(null, new RowClaim(block, key, locked));
+    StoredCell stored = block.reads().verified(key, locked.read().row(), began);
+    return stored != null ? new BlockBackend.Lookup(stored, null)
+        : new BlockBackend.Lookup(null, tryClaim(block, key, true)); // it was damaged, and is removed
+  }
+
+  /**
+   * One call of {@code memokit.claim_cell} ({@link Schema#routines}): reads the key's finished row
+   * first if {@code readFirst} (and claims nothing if it finds one), then takes the claim's lock and
+   * reads the row once it is held; if {@code toStart} and it found none, starts the computation as
+   * {@link #begin} does. {@code null} if another thread or process holds the claim and nothing was
+   * read first; a held claim is in this process's claim map until {@link #close}.
+   */
+  private static LockSession.Locked<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart,
+                                                       boolean readFirst) throws IOException {
     PostgresBackend store = block.store();
     if (!store.canWrite()) throw store.readOnly(block.id());
     if (!block.contention().mayClaim(key)) return null;
@@ -119,14 +149,16 @@ final class RowClaim implements Claim {
     try {
       if (toStart && block.admin().mayEvictNext()) block.publishHits(); // eviction reads last-hit times: make ours current
       long began = store.ticks();
-      LockSession.Locked<Claimed> locked = store.lockSession().tryLock(lockKey, claimCell(block, key, toStart));
+      LockSession.Locked<Claimed> locked = store.lockSession().tryLock(lockKey, claimCell(block, key, toStart,
+          readFirst, began));
       if (locked == null) {
         block.contention().claimRefused(key);
         return null;
       }
+      if (locked.hold() == null) return locked; // found stored before claiming
       block.contention().claimed(key);
       claimed = true;
-      return new RowClaim(block, key, lockKey, locked, began);
+      return locked;
     } catch (SQLException e) {
       if (SqlErrors.isPrivilege(e)) throw store.failure("compute a cell of " + block.id().label(), e);
       throw SqlErrors.io("cannot claim a cell of " + block.id().label() + " in store " + store.location(), e);
@@ -135,17 +167,14 @@ final class RowClaim implements Claim {
     }
   }
 
-  /**
-   * One call of {@code memokit.claim_cell} ({@link Schema#routines}): the claim's lock, the key's
-   * finished row read once it is held, and, {@code toStart} and no finished row found, the
-   * computation started as {@link #begin} starts it.
-   */
-  private static LockSession.Then<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart) {
+  /** The statement of {@link #claimCell}; {@code began}: when it was sent, the time of what it reads. */
+  private static LockSession.Then<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart,
+                                                     boolean readFirst, long began) {
     PostgresBackend store = block.store();
     return new LockSession.Then<>() {
       @Override
       public String sql() {
-        return "SELECT * FROM memokit.claim_cell(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return "SELECT * FROM memokit.claim_cell(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
       }
 
       @Override
@@ -153,6 +182,7 @@ final class RowClaim implements Claim {
         int i = BlockSql.bindIdentity(p, 2, block.id());
         p.setLong(i++, key.hashHi());
         p.setLong(i++, key.hashLo());
+        p.setBoolean(i++, readFirst);
         p.setBoolean(i++, toStart);
         p.setInt(i++, store.settings().maxsize());
         bindEncoding(p, i++, key);
@@ -163,12 +193,13 @@ final class RowClaim implements Claim {
       }
 
       @Override
-      public Claimed read(ResultSet r) throws SQLException {
-        CellReads.Row row = CellReads.claimedRow(r);
-        if (!r.getBoolean("o_started")) return new Claimed(row, null);
+      public Claimed read(ResultSet r, boolean locked) throws SQLException {
+        CellReads.Row row = CellReads.claimedRow(r, locked);
+        if (!locked) return row == null ? null : new Claimed(row, null, began);
+        if (!r.getBoolean("o_started")) return new Claimed(row, null, began);
         return new Claimed(row, new Begun(r.getLong("o_started_block"), r.getLong("o_started_cell"),
             r.getLong("o_started_token"), r.getInt("o_evicted"), r.getBoolean("o_taken_over"),
-            r.getBoolean("o_removed_finished"), r.getInt("o_maxsize"), r.getInt("o_cells")));
+            r.getBoolean("o_removed_finished"), r.getInt("o_maxsize"), r.getInt("o_cells")), began);
       }
     };
   }

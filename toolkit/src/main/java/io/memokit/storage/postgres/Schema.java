@@ -117,7 +117,7 @@ final class Schema {
 
   /** A key's finished row, as {@link CellReads#row} reads it, in a routine (parameters {@code p_...}). */
   private static final String READ = "SELECT c.block_id, c.id, c.state::integer, c.codec::integer, c.flags, c.length, "
-      + "c.crc, c.key, c.payload, c.chunks, c.token, b.generation FROM memokit.blocks b "
+      + "c.crc, c.key, c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
       + "JOIN memokit.cells c ON c.block_id = b.id WHERE b.name = p_name AND b.version = p_version "
       + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.state > 0";
 
@@ -182,11 +182,15 @@ final class Schema {
 
   /**
    * The routines: since version 2, each replaces a transaction of several statements, one round
-   * trip each, by one call; since version 5, a miss is three round trips: the read, the claim that
-   * starts the computation, and the completion that releases the claim. They run with the caller's
+   * trip each, by one call; since version 5, a miss is two or three round trips: the read, the
+   * claim that starts the computation (the two in one call when the block's last lookup found no
+   * cell), and the completion that releases the claim. They run with the caller's
    * rights, but for {@code give_back_cell_id}.
    * <ul>
-   *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it; then locks the
+   *   <li>{@code claim_cell}: first, if asked ({@code p_read_first}), reads the key's finished row,
+   *   and returns it without claiming if there is one (a lookup that finds no cell then claims it in
+   *   the same call: a miss of two round trips). Then takes the claim's advisory lock if no session
+   *   holds it; then locks the
    *   block's row (shared, or, to start, exclusive and created if missing), and reads the key's
    *   finished row in a snapshot taken once both are held; to start ({@code p_start}), if it found
    *   none, starts the computation as {@code start_cell} does ({@code o_started}), its claim held
@@ -217,16 +221,23 @@ final class Schema {
   static List<String> routines() {
     List<String> s = new ArrayList<>();
     s.add("CREATE OR REPLACE FUNCTION memokit.claim_cell(p_lock_key bigint, p_name text, p_version text, p_code text, "
-        + "p_arity integer, p_key_hi bigint, p_key_lo bigint, p_start boolean, p_maxsize integer, p_key bytea, "
-        + "p_now bigint, p_pid bigint, p_host text, p_host_hash integer, "
+        + "p_arity integer, p_key_hi bigint, p_key_lo bigint, p_read_first boolean, p_start boolean, p_maxsize integer, "
+        + "p_key bytea, p_now bigint, p_pid bigint, p_host text, p_host_hash integer, "
         + "OUT o_claimed boolean, OUT o_block bigint, OUT o_cell bigint, "
         + "OUT o_state integer, OUT o_codec integer, OUT o_flags integer, OUT o_length bigint, OUT o_crc integer, "
         + "OUT o_key bytea, OUT o_payload bytea, OUT o_chunks integer, OUT o_token bigint, OUT o_generation bigint, "
+        + "OUT o_created bigint, OUT o_cpu_nanos bigint, OUT o_wall_nanos bigint, "
         + "OUT o_started boolean, OUT o_started_block bigint, OUT o_started_cell bigint, OUT o_started_token bigint, "
         + "OUT o_evicted integer, OUT o_taken_over boolean, OUT o_removed_finished boolean, OUT o_maxsize integer, "
         + "OUT o_cells integer) "
         + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; p_backend integer := pg_backend_pid(); BEGIN"
         + " o_started := false;"
+        + " o_claimed := false;"
+        + " IF p_read_first THEN" // a finished row answers without the claim
+        + "   " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
+        + "     o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;"
+        + "   IF FOUND THEN RETURN; END IF;"
+        + " END IF;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
         + " IF NOT o_claimed THEN RETURN; END IF;"
         + " IF p_start THEN"
@@ -237,7 +248,7 @@ final class Schema {
         + " END IF;"
         // a new snapshot: what the lock's last holder committed
         + " " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
-        + "   o_token, o_generation;"
+        + "   o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;"
         + " IF p_start AND NOT FOUND THEN"
         + startLocked("o_started_block", "o_started_cell", "o_started_token")
         + "   o_started := true;"
