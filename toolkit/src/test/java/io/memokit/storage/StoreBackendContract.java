@@ -151,13 +151,7 @@ public abstract class StoreBackendContract {
     BlockBackend b = store.block(fn("f"));
     try (Claim claim = b.tryClaim(key(1))) {
       assertNotNull(claim);
-      assertNull(CompletableFuture.supplyAsync(() -> {
-        try {
-          return b.tryClaim(key(1));
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      }).get(), "another thread cannot claim the cell");
+      assertNull(onAnotherThread(() -> b.tryClaim(key(1))), "another thread cannot claim the cell");
       claim.start();
       CellHolder holder = b.holder(key(1));
       assertNotNull(holder, "the computing process is named");
@@ -230,11 +224,10 @@ public abstract class StoreBackendContract {
     try (Claim held = b.tryClaimToCompute(key(3))) {
       assertNotNull(held);
       held.start();
-      java.util.concurrent.Callable<BlockBackend.Lookup> lookup = () -> b.readOrClaimToCompute(key(3));
-      assertEquals(new BlockBackend.Lookup(null, null), CompletableFuture.supplyAsync(() -> call(lookup)).get(),
+      assertEquals(new BlockBackend.Lookup(null, null), onAnotherThread(() -> b.readOrClaimToCompute(key(3))),
           "after a hit: computed by another thread");
       b.readOrClaimToCompute(key(4)).claim().close();
-      assertEquals(new BlockBackend.Lookup(null, null), CompletableFuture.supplyAsync(() -> call(lookup)).get(),
+      assertEquals(new BlockBackend.Lookup(null, null), onAnotherThread(() -> b.readOrClaimToCompute(key(3))),
           "after a miss: computed by another thread");
       held.abandon();
     }
@@ -250,12 +243,20 @@ public abstract class StoreBackendContract {
     assertEquals(2, b.status().size(), "the cells of keys 1 and 2; none of 3 and 4, given up");
   }
 
-  private static <T> T call(java.util.concurrent.Callable<T> c) {
-    try {
-      return c.call();
-    } catch (Exception e) {
-      throw new RuntimeException(e);
-    }
+  /** {@code work}, started now on another thread. */
+  protected static <T> CompletableFuture<T> startOnAnotherThread(java.util.concurrent.Callable<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+  }
+
+  /** What {@code work} returns when another thread runs it. */
+  protected static <T> T onAnotherThread(java.util.concurrent.Callable<T> work) throws Exception {
+    return startOnAnotherThread(work).get();
   }
 
   @Test
@@ -336,20 +337,16 @@ public abstract class StoreBackendContract {
     List<CompletableFuture<List<Long>>> runs = new java.util.ArrayList<>();
     for (int t = 0; t < threads; t++) {
       BlockBackend b = store.block(fn("f" + t));
-      runs.add(CompletableFuture.supplyAsync(() -> {
+      runs.add(startOnAnotherThread(() -> {
         List<Long> kept = new java.util.ArrayList<>();
-        try {
-          for (int i = 0; i < each; i++) {
-            try (Claim claim = started(b, key(i))) {
-              if (i % 3 == 0) {
-                kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1), CODE).cellId());
-              } else {
-                claim.abandon();
-              }
+        for (int i = 0; i < each; i++) {
+          try (Claim claim = started(b, key(i))) {
+            if (i % 3 == 0) {
+              kept.add(claim.complete(payload("v" + i), new Claim.Timing(now.get(), 1, 1), CODE).cellId());
+            } else {
+              claim.abandon();
             }
           }
-        } catch (Exception e) {
-          throw new RuntimeException(e);
         }
         return kept;
       }));

@@ -245,13 +245,7 @@ class PostgresBackendTest extends StoreBackendContract {
           key(1))) {
         assertEquals(1, gone.executeUpdate());
       }
-      java.util.concurrent.CompletableFuture<Claim> claiming = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          return claim(theirs, key(1), toCompute);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      java.util.concurrent.CompletableFuture<Claim> claiming = startOnAnotherThread(() -> claim(theirs, key(1), toCompute));
       Thread.sleep(300);
       assertFalse(claiming.isDone(), "the claim waits for the transaction holding the block's row");
       c.commit();
