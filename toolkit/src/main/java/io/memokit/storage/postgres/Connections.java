@@ -20,7 +20,8 @@ final class Connections implements AutoCloseable {
   static final int MAX = 4;
   /** An idle connection older than this is validated (one round trip) before use. */
   private static final long VALIDATE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final int RETRIES = 3;
+  /** How many times a transaction runs in all, the first included, while deadlocks or serialization failures roll it back. */
+  static final int RETRIES = 3;
 
   /** Work on one connection. */
   interface Work<T> {

@@ -88,7 +88,9 @@ final class LockSession implements AutoCloseable {
   /**
    * Takes the advisory lock {@code key} if no session holds it and reads what {@code then} reads,
    * in one statement (one round trip); {@code null} if another session holds the lock and the
-   * statement read nothing before trying.
+   * statement read nothing before trying. A statement that fails gives back the lock it may have
+   * taken; after a deadlock or a serialization failure, which rolled it back, it runs again (at
+   * most {@link Connections#RETRIES} times in all, as {@link Connections#retrying} does).
    */
   synchronized <T> Locked<T> tryLock(long key, Then<T> then) throws SQLException {
     for (int attempt = 1; ; attempt++) {
@@ -108,6 +110,7 @@ final class LockSession implements AutoCloseable {
         if (!SqlErrors.isConnectionLost(e, connection)) {
           // A session lock outlives the failed statement's transaction: give it back, if taken.
           unlockQuietly(key);
+          if (SqlErrors.isRetryable(e) && attempt < Connections.RETRIES) continue; // rolled back whole: run it again
           throw e;
         }
         discard();

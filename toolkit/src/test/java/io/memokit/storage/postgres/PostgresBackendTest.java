@@ -224,6 +224,50 @@ class PostgresBackendTest extends StoreBackendContract {
   }
 
   /**
+   * A claim's statement that a deadlock rolls back runs again; one that fails for good gives back
+   * the session lock it took, which a rolled-back transaction would otherwise leave held until the
+   * session ends.
+   */
+  @ParameterizedTest(name = "failures: {0}")
+  @ValueSource(ints = {1, 100})
+  void aClaimThatADeadlockRollsBackIsMadeAgainOrGivesItsLockBack(int failures) throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(0), payload("the block exists"));
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute("CREATE SEQUENCE public.failures");
+      st.execute("CREATE FUNCTION public.fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " IF nextval('public.failures') <= " + failures + " THEN"
+          + "   RAISE EXCEPTION 'deadlock detected (a test''s)' USING ERRCODE = '40P01';"
+          + " END IF; RETURN NEW; END $$");
+      st.execute("CREATE TRIGGER fail BEFORE INSERT ON memokit.cells FOR EACH ROW EXECUTE FUNCTION public.fail()");
+    }
+    try {
+      if (failures == 1) {
+        try (Claim claim = b.tryClaimToCompute(key(1))) {
+          assertNotNull(claim, "claimed on the second run of its statement");
+          claim.start();
+          assertNotNull(claim.complete(payload("v"), timing(), CODE));
+        }
+        assertEquals("v", text(b.read(key(1)).payload()));
+      } else {
+        assertThrows(java.io.IOException.class, () -> b.tryClaimToCompute(key(1)));
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+          st.execute("DROP TRIGGER fail ON memokit.cells");
+        }
+        try (Claim theirs = another().block(fn("f")).tryClaimToCompute(key(1))) {
+          assertNotNull(theirs, "the failed claim gave its lock back: another process claims the cell at once");
+        }
+      }
+    } finally {
+      try (Connection c = admin(); Statement st = c.createStatement()) {
+        st.execute("DROP TRIGGER IF EXISTS fail ON memokit.cells");
+        st.execute("DROP FUNCTION public.fail()");
+        st.execute("DROP SEQUENCE public.failures");
+      }
+    }
+  }
+
+  /**
    * A completion releases its claim before its transaction commits, holding the block's row: a claim
    * taken meanwhile must read only once that transaction has ended, or it would find the cell still
    * computing (and take it over) or a finished row the transaction changes.
