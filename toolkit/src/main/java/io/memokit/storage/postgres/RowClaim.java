@@ -122,11 +122,10 @@ final class RowClaim implements Claim {
    * removed, and the cell then claimed in a call of its own.
    */
   static BlockBackend.Lookup readOrClaim(PostgresBlock block, CellKey key) throws IOException {
-    long began = block.store().ticks();
     LockSession.Locked<Claimed> locked = claimCell(block, key, true, true);
     if (locked == null) return new BlockBackend.Lookup(null, null); // another computes it
     if (locked.hold() != null) return new BlockBackend.Lookup(null, new RowClaim(block, key, locked));
-    StoredCell stored = block.reads().verified(key, locked.read().row(), began);
+    StoredCell stored = block.reads().verified(key, locked.read().row(), locked.read().began());
     return stored != null ? new BlockBackend.Lookup(stored, null)
         : new BlockBackend.Lookup(null, tryClaim(block, key, true)); // it was damaged, and is removed
   }
@@ -149,7 +148,7 @@ final class RowClaim implements Claim {
     try {
       if (toStart && block.admin().mayEvictNext()) block.publishHits(); // eviction reads last-hit times: make ours current
       long began = store.ticks();
-      LockSession.Locked<Claimed> locked = store.lockSession().tryLock(lockKey, claimCell(block, key, toStart,
+      LockSession.Locked<Claimed> locked = store.lockSession().tryLock(lockKey, claimStatement(block, key, toStart,
           readFirst, began));
       if (locked == null) {
         block.contention().claimRefused(key);
@@ -168,8 +167,8 @@ final class RowClaim implements Claim {
   }
 
   /** The statement of {@link #claimCell}; {@code began}: when it was sent, the time of what it reads. */
-  private static LockSession.Then<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart,
-                                                     boolean readFirst, long began) {
+  private static LockSession.Then<Claimed> claimStatement(PostgresBlock block, CellKey key, boolean toStart,
+                                                          boolean readFirst, long began) {
     PostgresBackend store = block.store();
     return new LockSession.Then<>() {
       @Override

@@ -121,6 +121,10 @@ final class Schema {
       + "JOIN memokit.cells c ON c.block_id = b.id WHERE b.name = p_name AND b.version = p_version "
       + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.state > 0";
 
+  /** {@link #READ} into {@code claim_cell}'s row columns ({@code o_block} to {@code o_wall_nanos}). */
+  private static final String READ_INTO_OUT = READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, "
+      + "o_crc, o_key, o_payload, o_chunks, o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;";
+
   /** Whether the claim of lock key {@code p_lock_key} is held by the session with server pid {@code p_backend}. */
   private static final String CLAIM_HELD = "(pg_backend_pid() = p_backend OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks l "
       + "WHERE l.locktype = 'advisory' AND l.granted AND l.pid = p_backend AND l.objsubid = 1 "
@@ -234,9 +238,7 @@ final class Schema {
         + " o_started := false;"
         + " o_claimed := false;"
         + " IF p_read_first THEN" // a finished row answers without the claim
-        + "   " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
-        + "     o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;"
-        + "   IF FOUND THEN RETURN; END IF;"
+        + "   " + READ_INTO_OUT + "   IF FOUND THEN RETURN; END IF;"
         + " END IF;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
         + " IF NOT o_claimed THEN RETURN; END IF;"
@@ -247,8 +249,7 @@ final class Schema {
         + "     AND b.arity = p_arity FOR SHARE;"
         + " END IF;"
         // a new snapshot: what the lock's last holder committed
-        + " " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc, o_key, o_payload, o_chunks,"
-        + "   o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;"
+        + " " + READ_INTO_OUT
         + " IF p_start AND NOT FOUND THEN"
         + startLocked("o_started_block", "o_started_cell", "o_started_token")
         + "   o_started := true;"
