@@ -2,9 +2,11 @@ package io.memokit.storage.directory;
 
 import io.memokit.storage.StoreException;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A directory store's path as a user writes it, read as a shell would: a leading {@code ~} or
@@ -37,11 +39,29 @@ final class StorePath {
    */
   static void refuseFileInTheWay(Path absolute) {
     for (Path p = absolute; p != null; p = p.getParent()) {
-      if (Files.isDirectory(p)) return;
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
+      BasicFileAttributes seen = attributes(p);
+      if (seen == null) continue;
+      if (seen.isDirectory()) return;
       String which = p.equals(absolute) ? "" : p.equals(absolute.getParent()) ? " " + absolute + ": its parent"
           : " " + absolute + ": a folder above it";
       throw new StoreException("store path" + which + " is a file, not a directory: " + p);
+    }
+  }
+
+  /**
+   * What {@code p} is, from one look at it: through a symbolic link, or the link itself where its target is
+   * missing; null where nothing is there. One look, not "is it a directory?" then "does it exist?": another
+   * process may create the directory between two looks, and the path would be refused as a file.
+   */
+  private static BasicFileAttributes attributes(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (IOException missingOrDangling) {
+      try {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException missing) {
+        return null;
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -155,5 +156,33 @@ class StoreRulesTest {
     Files.write(p.resolve("counters"), new byte[64]);
     assertEquals(2, memo(store(p), "rules.h", (Integer x) -> x * 2).apply(1));
     assertEquals(java.util.Optional.of(1), StoreMarker.parse(Files.readString(p.resolve("memokit.store"))));
+  }
+
+  @Test
+  void aStorePathThatAnotherProcessCreatesMeanwhileIsNeverTakenForAFile() throws Exception {
+    // Eight processes creating one new store at once: one looked at the path before another created it
+    // and again just after, and refused the store as "a file, not a directory".
+    Path appearing = dir.resolve("appearing");
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread creator = new Thread(() -> {
+      try {
+        while (!stop.get()) {
+          Files.createDirectory(appearing);
+          Files.delete(appearing);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    creator.start();
+    try {
+      long end = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < end) StorePath.refuseFileInTheWay(appearing);
+    } finally {
+      stop.set(true);
+      creator.join();
+    }
+    Files.writeString(appearing, "a file");
+    assertThrows(io.memokit.storage.StoreException.class, () -> StorePath.refuseFileInTheWay(appearing));
   }
 }
