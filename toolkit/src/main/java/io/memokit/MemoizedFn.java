@@ -44,10 +44,15 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private volatile Bound bound;
 
   /**
-   * A function, its block (null until first used) and what it reads as this handle keys it, as one
-   * value so that they never mismatch.
+   * A function, its block (null until first used), what it reads as this handle keys it, and the
+   * function as this handle calls it through its block ({@link #storing}), as one value so that they
+   * never mismatch; made when the function is bound, not on each call.
    */
-  private record Bound(NamedFunction target, Block block, ImplicitArgs reads) {}
+  private record Bound(NamedFunction target, Block block, ImplicitArgs reads, NamedFunction handled) {
+    Bound withBlock(Block opened) {
+      return new Bound(target, opened, reads, handled);
+    }
+  }
 
   /**
    * How this handle calls its function; each view ({@link #cacheOnly}, {@link #notStoring},
@@ -112,7 +117,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     if (!options.ignoredVariables().isEmpty() || options.ignoredArgs().length > 0) {
       reads = reads.ignoring(options.ignoredVariables(), options.ignoredArgs());
     }
-    return new Bound(target, block, reads);
+    return new Bound(target, block, reads, handled(target, reads));
   }
 
   /**
@@ -219,7 +224,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
         Block block = store.block(b.target().id());
         tellIfCodeChanged(b.target().id(), block);
         FunctionRegistry.usedHere(b.target().id());
-        bound = new Bound(b.target(), block, b.reads());
+        bound = b.withBlock(block);
       }
       return bound;
     }
@@ -289,11 +294,16 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     return OpenStore.unchecked(() -> b.block().call(storing(b), args, options.cacheOnly()));
   }
 
-  /** The function as this handle calls it through its block (see {@link AsHandled}). */
-  private NamedFunction storing(Bound b) {
-    boolean callsItself = b.target() instanceof NamedFn named && named.callsItself();
-    if (!options.changesCalls() && b.reads() == b.target().implicitArgs() && !callsItself) return b.target();
-    return new AsHandled(b.target(), options.notStored(), b.reads(), validity, this);
+  /** The function as this handle calls it through its block. */
+  private static NamedFunction storing(Bound b) {
+    return b.handled();
+  }
+
+  /** {@code target} as this handle calls it, reading {@code reads} (see {@link AsHandled}). */
+  private NamedFunction handled(NamedFunction target, ImplicitArgs reads) {
+    boolean callsItself = target instanceof NamedFn named && named.callsItself();
+    if (!options.changesCalls() && reads == target.implicitArgs() && !callsItself) return target;
+    return new AsHandled(target, options.notStored(), reads, validity, this);
   }
 
   /** What this handle's function reads, as this handle keys it: a memoized function inside a key counts with it. */
