@@ -168,6 +168,24 @@ class PerCallControlTest extends OnEachStoreKind {
   }
 
   @Test
+  void aRuleThatCallsAnotherMemoizedFunctionLeavesTheCallsKeyAsItWas() {
+    // The rule runs between the call's key and the store's lookup; a memoized call inside it keys its own
+    // arguments on the same thread, and must not change the key of the call being answered.
+    var f = memo(s, "pc.outer", (Integer x) -> x * 10);
+    var g = memo(s, "pc.inner", (Integer x) -> x + 1);
+    assertEquals(10, f.apply(1));
+    var refusing = f.validIf(cell -> g.apply(99) < 0);
+    assertEquals(10, refusing.apply(1), "computed again, as f(1)");
+    assertEquals(990, f.apply(99), "f(99) is its own cell, not the one f(1) computed under the rule");
+    assertEquals(10, f.cacheOnly().apply(1));
+    assertEquals(Optional.of(10), f.peek(1));
+    var refusingPeek = f.validIf(cell -> g.apply(7) < 0);
+    assertEquals(Optional.empty(), refusingPeek.peek(1));
+    assertFalse(refusingPeek.isCached(1));
+    assertEquals(Optional.empty(), f.peek(7), "f(7) was never computed");
+  }
+
+  @Test
   void expiryAndRulesAreCheckedWhereTheyAreGiven() {
     var f = memo(s, "pc.args", (Integer x) -> x);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

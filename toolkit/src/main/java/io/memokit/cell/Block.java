@@ -125,15 +125,9 @@ public final class Block {
   }
 
   private Object callOnce(NamedFunction fn, Object[] args, boolean cacheOnly, SweepStep step) {
-    // The key is first computed in place, to look the cell up in memory without allocating; it is
-    // copied into a lasting CellKey only when the call goes further.
-    KeyWriter.Probe probe = probe(fn, args);
-    CellMemory.Remembered m = memory.get(probe);
-    if (m != null && mayAnswer(fn.validity(), m)) {
-      Object remembered = fromMemory(m, step);
-      if (remembered != MISSING) return remembered;
-    }
-    CellKey key = probe.toKey();
+    Object answered = fromMemoryOrKey(fn, args, step);
+    if (!(answered instanceof Unanswered u)) return answered;
+    CellKey key = u.key();
     Object remembered;
     for (;;) {
       InFlight mine = new InFlight(() -> describe(fn, args));
@@ -174,15 +168,45 @@ public final class Block {
     }
   }
 
-  /** The key of {@code fn(args)}, computed in place; says once which values read are not keyed. */
-  /** The key of {@code fn(args)}'s cell, as every process computes it. */
-  public CellKey keyOf(NamedFunction fn, Object[] args) {
-    return probe(fn, args).toKey();
+  /** A call memory could not answer, with its key: what {@link #fromMemoryOrKey} returns then. */
+  private record Unanswered(CellKey key) {}
+
+  /**
+   * The answer to {@code fn(args)} from memory (counted as a hit), or, if memory cannot answer, the call's
+   * key as an {@link Unanswered}. The key is first computed in place, to look the cell up without
+   * allocating, and copied into a lasting CellKey only when the call goes further. The probe holds the
+   * thread's key buffer until closed: a validity rule, or a value's decoding, that calls a memoized
+   * function keys that call in a buffer of its own.
+   */
+  private Object fromMemoryOrKey(NamedFunction fn, Object[] args, SweepStep step) {
+    try (KeyWriter.Probe probe = probe(fn, args)) {
+      CellMemory.Remembered m = memory.get(probe);
+      if (m != null && mayAnswer(fn.validity(), m)) {
+        Object remembered = fromMemory(m, step);
+        if (remembered != MISSING) return remembered;
+      }
+      return new Unanswered(probe.toKey());
+    }
   }
 
+  /** The key of {@code fn(args)}'s cell, as every process computes it. */
+  public CellKey keyOf(NamedFunction fn, Object[] args) {
+    try (KeyWriter.Probe probe = probe(fn, args)) {
+      return probe.toKey();
+    }
+  }
+
+  /** The key of {@code fn(args)}, computed in place (to be closed); says once which values read are not keyed. */
   private KeyWriter.Probe probe(NamedFunction fn, Object[] args) {
     KeyWriter.Probe probe = KeyWriter.probe(label, args, fn.implicitArgs());
-    if (!probe.notKeyed().isEmpty()) notices.notKeyed(probe.notKeyed());
+    if (!probe.notKeyed().isEmpty()) {
+      try {
+        notices.notKeyed(probe.notKeyed());
+      } catch (RuntimeException | Error e) {
+        probe.close();
+        throw e;
+      }
+    }
     return probe;
   }
 
@@ -192,11 +216,14 @@ public final class Block {
    */
   public boolean isCached(NamedFunction fn, Object[] args) {
     return repairing(() -> {
-      KeyWriter.Probe probe = probe(fn, args);
       CellValidity validity = fn.validity();
-      CellMemory.Remembered m = memory.get(probe);
-      if (m != null && m.presence.stillStored() && mayAnswer(validity, m)) return true;
-      StoredCell stored = storage.read(probe.toKey());
+      CellKey key;
+      try (KeyWriter.Probe probe = probe(fn, args)) {
+        CellMemory.Remembered m = memory.get(probe);
+        if (m != null && m.presence.stillStored() && mayAnswer(validity, m)) return true;
+        key = probe.toKey();
+      }
+      StoredCell stored = storage.read(key);
       return stored != null && new Misread(validity).accepts(stored);
     });
   }
@@ -208,13 +235,9 @@ public final class Block {
    */
   public Optional<Object> peek(NamedFunction fn, Object[] args) {
     Object v = repairing(() -> {
-      KeyWriter.Probe probe = probe(fn, args);
-      CellMemory.Remembered m = memory.get(probe);
-      if (m != null && mayAnswer(fn.validity(), m)) {
-        Object remembered = fromMemory(m, null);
-        if (remembered != MISSING) return remembered;
-      }
-      return hitStored(probe.toKey(), new Misread(fn.validity()), null);
+      Object answered = fromMemoryOrKey(fn, args, null);
+      if (!(answered instanceof Unanswered u)) return answered;
+      return hitStored(u.key(), new Misread(fn.validity()), null);
     });
     return v == MISSING ? Optional.empty() : Optional.ofNullable(v);
   }

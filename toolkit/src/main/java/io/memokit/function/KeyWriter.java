@@ -119,13 +119,17 @@ public final class KeyWriter {
    * the path inside it and the type when an argument cannot be keyed.
    */
   public static CellKey key(Object[] args) {
-    return probe(args).toKey();
+    try (Probe p = probe(args)) {
+      return p.toKey();
+    }
   }
 
   /**
    * The key of {@code args} computed into this thread's buffer without copying it: to look a cell up
    * in memory right away ({@link Probe#equals} matches the equal {@link CellKey}); {@link Probe#toKey}
-   * copies it into a lasting key. Valid until the next key is computed on this thread.
+   * copies it into a lasting key. The probe holds this thread's buffer until it is {@linkplain Probe#close
+   * closed}: a key computed meanwhile on the thread (by code the caller runs, such as a validity rule calling
+   * a memoized function) is written into a buffer of its own, never over this one.
    */
   public static Probe probe(Object[] args) {
     return probe(null, args);
@@ -171,13 +175,16 @@ public final class KeyWriter {
         if (reads.size() > 0) w.writeReads(reads);
         hashInPlace(w);
         w.probe.notKeyed = w.notKeyed.isEmpty() ? List.of() : List.copyOf(w.notKeyed);
-        return w.probe;
+        w.probe.open = true;
+        return w.probe; // the writer stays in use until the probe is closed
       } catch (Unkeyable u) {
+        w.inUse = false;
         List<ImplicitArgs.Source> more = new ArrayList<>(byType);
         more.add(u.source);
         byType = more;
-      } finally {
+      } catch (RuntimeException | Error e) {
         w.inUse = false;
+        throw e;
       }
     }
   }
@@ -224,6 +231,10 @@ public final class KeyWriter {
     }
   }
   private static void hashInPlace(KeyWriter w) {
+    hash(w);
+  }
+
+  private static void hash(KeyWriter w) {
     if (w.streamed) {
       w.hasher.update(w.buf, 0, w.pos);
       w.hasher.finish(w.hashOut);
@@ -232,13 +243,20 @@ public final class KeyWriter {
     }
     w.probe.hi = w.hashOut[0];
     w.probe.lo = w.hashOut[1];
+    w.probe.hashed = true;
   }
 
   private final Probe probe = new Probe(this);
 
-  /** A key still in a {@link KeyWriter}'s buffer; see {@link #probe}. */
-  public static final class Probe {
+  /**
+   * A key still in a {@link KeyWriter}'s buffer; see {@link #probe}. It equals, and hashes as, the
+   * {@link CellKey} {@link #toKey} makes of it; it holds its writer's buffer until {@link #close}.
+   */
+  public static final class Probe implements AutoCloseable {
     private final KeyWriter w;
+    /** Whether the probe still holds its writer's buffer (until {@link #close}). */
+    private boolean open;
+    private boolean hashed;
     private long hi;
     private long lo;
     private List<String> notKeyed = List.of();
@@ -247,11 +265,31 @@ public final class KeyWriter {
       this.w = w;
     }
 
+    private void ensureHashed() {
+      ensureOpen();
+      if (!hashed) hash(w);
+    }
+
+    private void ensureOpen() {
+      if (!open) throw new IllegalStateException("a key probe was used after it was closed: its buffer may hold another key");
+    }
+
+    /** Gives the writer's buffer back to the thread's next key. */
+    @Override
+    public void close() {
+      if (open) {
+        open = false;
+        w.inUse = false;
+      }
+    }
+
     public long hashHi() {
+      ensureHashed();
       return hi;
     }
 
     public long hashLo() {
+      ensureHashed();
       return lo;
     }
 
@@ -265,6 +303,7 @@ public final class KeyWriter {
 
     /** A lasting copy of this key. */
     public CellKey toKey() {
+      ensureHashed();
       List<FunctionId> deps = w.dependencies.isEmpty() ? List.of() : List.copyOf(w.dependencies);
       return new CellKey(w.buf, w.pos, !w.streamed, hi, lo, deps);
     }
@@ -276,7 +315,9 @@ public final class KeyWriter {
 
     @Override
     public boolean equals(Object o) {
-      if (!(o instanceof CellKey k) || k.hashHi() != hi || k.hashLo() != lo) return false;
+      if (!(o instanceof CellKey k)) return false;
+      ensureOpen();
+      if (k.hashHi() != hi || k.hashLo() != lo) return false;
       if (w.streamed || !k.kept()) return w.streamed && !k.kept();
       return k.encodes(w.buf, w.pos);
     }
@@ -426,6 +467,7 @@ public final class KeyWriter {
     w.writeByte(1);
     w.writeFunction(id);
     hashInPlace(w);
+    w.probe.open = true; // a writer of its own, no thread's: nothing to give back
     return w.probe.toKey();
   }
 

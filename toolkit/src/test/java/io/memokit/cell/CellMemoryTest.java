@@ -66,9 +66,9 @@ class CellMemoryTest {
     FakePresence first = new FakePresence(1);
     FakePresence second = new FakePresence(2);
     memory.remember(key, first, false, "one", shareable(), new Claim.Timing(0, 0, 0));
-    CellMemory.Remembered old = memory.get(KeyWriter.probe(new Object[] {1, "abc"}));
+    CellMemory.Remembered old = lookUp(memory, 1, "abc");
     memory.remember(key, second, false, "two", shareable(), new Claim.Timing(0, 0, 0));
-    CellMemory.Remembered now = memory.get(KeyWriter.probe(new Object[] {1, "abc"}));
+    CellMemory.Remembered now = lookUp(memory, 1, "abc");
     assertEquals(2, now.cellId(), "a lookup finds the cell remembered last");
     assertEquals("two", memory.hit(now));
 
@@ -81,5 +81,12 @@ class CellMemoryTest {
     assertSame(CellMemory.MISSING, memory.hit(now));
     assertNull(memory.get(key));
     assertEquals(List.of(2L), second.published, "its two hits were published as it was forgotten");
+  }
+
+  /** The remembered cell of {@code args}, looked up by a probe as a call looks it up. */
+  private static CellMemory.Remembered lookUp(CellMemory memory, Object... args) {
+    try (KeyWriter.Probe probe = KeyWriter.probe(args)) {
+      return memory.get(probe);
+    }
   }
 }

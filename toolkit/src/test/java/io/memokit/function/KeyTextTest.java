@@ -21,7 +21,7 @@ class KeyTextTest {
   record Point(int x, String label) {}
 
   private static String text(Object... args) {
-    CellKey k = KeyWriter.probe(args).toKey();
+    CellKey k = KeyWriter.key(args);
     return KeyText.arguments(k.encoding(), k.hashHi(), k.hashLo());
   }
 
@@ -57,7 +57,7 @@ class KeyTextTest {
 
   @Test
   void aCraftedKeyIsCutNeverReadBeyondItsBytesOrDeeperThanTheLimit() {
-    byte[] format = KeyWriter.probe(new Object[] {1}).toKey().encoding();
+    byte[] format = KeyWriter.key(new Object[] {1}).encoding();
     byte[] huge = {format[0], 1, KeyWriter.STRING, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 'x'};
     assertEquals("(...", crafted(huge), "a string claiming 2 GiB allocates nothing");
     byte[] deep = new byte[2 + 1_000_000 + 1];
@@ -72,7 +72,7 @@ class KeyTextTest {
 
   @Test
   void aKeyThatDoesNotHashToTheCellIsNotRead() {
-    CellKey k = KeyWriter.probe(new Object[] {7}).toKey();
+    CellKey k = KeyWriter.key(new Object[] {7});
     assertNull(KeyText.arguments(k.encoding(), k.hashHi() ^ 1, k.hashLo()));
     assertNull(KeyText.arguments(null, 0, 0));
   }

@@ -2,6 +2,7 @@ package io.memokit.function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -91,12 +92,28 @@ class KeyWriterTest {
   }
 
   @Test
+  void aClosedProbeRefusesToBeRead() {
+    KeyWriter.Probe closed = KeyWriter.probe(new Object[] {1});
+    closed.close();
+    assertThrows(IllegalStateException.class, closed::toKey, "a closed probe's buffer may hold another key");
+  }
+
+  @Test
+  void aKeyComputedWhileAProbeIsOpenLeavesTheProbesKeyAsItWas() {
+    try (KeyWriter.Probe probe = KeyWriter.probe(new Object[] {1, "abc"})) {
+      CellKey other = KeyWriter.key(new Object[] {2, "def"});
+      assertEquals(KeyWriter.key(new Object[] {1, "abc"}), probe.toKey());
+      assertNotEquals(other, probe.toKey());
+    }
+  }
+
+  @Test
   void anIgnoredArgumentAndValuesReadAtCallTimeNeverMeetAnArgumentsKey() {
     ImplicitArgs none = ImplicitArgs.NONE;
     ImplicitArgs ignoreSecond = none.ignoring(List.of(), new boolean[] {false, true});
-    CellKey plain = KeyWriter.probe(null, new Object[] {1, 2}, none).toKey();
-    CellKey ignored = KeyWriter.probe(null, new Object[] {1, 2}, ignoreSecond).toKey();
-    assertEquals(ignored, KeyWriter.probe(null, new Object[] {1, 99}, ignoreSecond).toKey());
+    CellKey plain = keyReading(none, 1, 2);
+    CellKey ignored = keyReading(ignoreSecond, 1, 2);
+    assertEquals(ignored, keyReading(ignoreSecond, 1, 99));
     assertNotEquals(plain, ignored);
     for (Object second : new Object[] {null, 0, "", List.of(), false}) {
       assertNotEquals(ignored, key(1, second), "an ignored argument's mark is no value's encoding");
@@ -643,5 +660,11 @@ class KeyWriterTest {
     assertEquals(Optional.of(id), FunctionId.fromStoredName(dir));
     assertEquals(Optional.of(FunctionId.of("plain", 0)), FunctionId.fromStoredName("plain(0)"));
     assertEquals(Optional.empty(), FunctionId.fromStoredName("not a block"));
+  }
+
+  private static CellKey keyReading(ImplicitArgs reads, Object... args) {
+    try (KeyWriter.Probe probe = KeyWriter.probe(null, args, reads)) {
+      return probe.toKey();
+    }
   }
 }
