@@ -138,11 +138,26 @@ public class CellKey {
 
   @Override
   public final int hashCode() {
-    return hashCodeOf(hi);
+    return inlineLength != NOT_INLINE ? inlineHashCode(w0, w1, inlineLength) : hashCodeOf(hi);
   }
 
+  /** The hash code of a key held by its hash. */
   static int hashCodeOf(long hi) {
     return (int) (hi ^ (hi >>> 32));
+  }
+
+  /**
+   * The hash code of a key held inline, from its bytes: a lookup by a short key (a {@link KeyWriter.Probe})
+   * need not compute the 128-bit hash, which is a function of the same bytes.
+   */
+  static int inlineHashCode(long w0, long w1, int length) {
+    long h = Murmur3.fmix(w0 ^ Long.rotateLeft(w1 * 0x9E3779B97F4A7C15L, 29) ^ length);
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /** Whether this key is held inline with these bytes ({@code w0}, {@code w1}, as {@link #word} reads them). */
+  boolean holdsInline(int length, long w0, long w1) {
+    return inlineLength == length && this.w0 == w0 && this.w1 == w1;
   }
 
   @Override

@@ -230,7 +230,20 @@ public final class KeyWriter {
       }
     }
   }
+  /**
+   * Readies the probe of {@code w}'s key. A short key (held inline by a {@link CellKey}) is looked up
+   * by its bytes alone, and its 128-bit hash is computed only when asked for (a hit from memory never
+   * asks); a longer key is hashed now, since its hash is part of its equality.
+   */
   private static void hashInPlace(KeyWriter w) {
+    Probe p = w.probe;
+    p.inline = !w.streamed && w.pos <= CellKey.INLINE_MAX;
+    if (p.inline) {
+      p.w0 = CellKey.word(w.buf, 0, w.pos);
+      p.w1 = CellKey.word(w.buf, 8, w.pos);
+      p.hashed = false;
+      return;
+    }
     hash(w);
   }
 
@@ -256,6 +269,11 @@ public final class KeyWriter {
     private final KeyWriter w;
     /** Whether the probe still holds its writer's buffer (until {@link #close}). */
     private boolean open;
+    /** Whether the key is short enough to be held inline ({@link #w0}, {@link #w1}) and compared by its bytes. */
+    private boolean inline;
+    private long w0;
+    private long w1;
+    /** Whether {@link #hi} and {@link #lo} hold this key's hash (computed at the first need for a short key). */
     private boolean hashed;
     private long hi;
     private long lo;
@@ -310,12 +328,14 @@ public final class KeyWriter {
 
     @Override
     public int hashCode() {
+      if (inline) return CellKey.inlineHashCode(w0, w1, w.pos);
       return CellKey.hashCodeOf(hi);
     }
 
     @Override
     public boolean equals(Object o) {
       if (!(o instanceof CellKey k)) return false;
+      if (inline) return k.holdsInline(w.pos, w0, w1); // the hash is a function of these bytes
       ensureOpen();
       if (k.hashHi() != hi || k.hashLo() != lo) return false;
       if (w.streamed || !k.kept()) return w.streamed && !k.kept();

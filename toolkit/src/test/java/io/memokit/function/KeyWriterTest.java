@@ -92,7 +92,29 @@ class KeyWriterTest {
   }
 
   @Test
-  void aClosedProbeRefusesToBeRead() {
+  void aProbeEqualsAndHashesAsItsKeyWhateverTheKeysLength() {
+    // Short keys (16 encoded bytes or fewer) are looked up by their bytes and hashed only when asked;
+    // longer ones by their 128-bit hash; keys too long to keep (streamed) by the hash alone.
+    String nine = "x".repeat(9); // with the format, count, tag and length bytes: 16 and 17 encoded bytes
+    Object[][] calls = {{}, {1}, {1, "abc"}, {nine}, {nine + "y"}, {"z".repeat(1000)},
+        {"w".repeat(KeyWriter.STORED_LIMIT + 10)}, {List.of(1, 2, 3), 4.5}};
+    java.util.Set<Integer> lengths = new java.util.TreeSet<>();
+    for (Object[] call : calls) {
+      CellKey key = KeyWriter.key(call);
+      byte[] encoding = key.encoding();
+      if (encoding != null) lengths.add(encoding.length);
+      try (KeyWriter.Probe probe = KeyWriter.probe(call)) {
+        assertEquals(key.hashCode(), probe.hashCode(), java.util.Arrays.toString(call));
+        assertTrue(probe.equals(key), java.util.Arrays.toString(call));
+        assertEquals(key.hashHi(), probe.hashHi());
+        assertEquals(key.hashLo(), probe.hashLo());
+        for (Object[] other : calls) {
+          if (other != call) assertFalse(probe.equals(KeyWriter.key(other)), java.util.Arrays.toString(other));
+        }
+        assertEquals(key, probe.toKey());
+      }
+    }
+    assertTrue(lengths.contains(CellKey.INLINE_MAX) && lengths.contains(CellKey.INLINE_MAX + 1), lengths.toString());
     KeyWriter.Probe closed = KeyWriter.probe(new Object[] {1});
     closed.close();
     assertThrows(IllegalStateException.class, closed::toKey, "a closed probe's buffer may hold another key");
