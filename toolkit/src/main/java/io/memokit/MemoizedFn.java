@@ -45,7 +45,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
 
   /**
    * A function, its block (null until first used), what it reads as this handle keys it, and the
-   * function as this handle calls it through its block ({@link #storing}), as one value so that they
+   * function as this handle calls it through its block ({@link #handled}), as one value so that they
    * never mismatch; made when the function is bound, not on each call.
    */
   private record Bound(NamedFunction target, Block block, ImplicitArgs reads, NamedFunction handled) {
@@ -240,7 +240,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   /** Where {@code args}' cell is stored (for tests that write a cell as another process would). */
   StoredAt storedAt(Object... args) {
     Bound b = opened();
-    return new StoredAt(store.backend().block(b.target().id()), b.block().keyOf(storing(b), args));
+    return new StoredAt(store.backend().block(b.target().id()), b.block().keyOf(b.handled(), args));
   }
 
   /**
@@ -291,12 +291,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     }
     // A store's refusal (a role that may only read, on a miss) reaches the caller as a MemoException,
     // which a calling memoized function does not store.
-    return OpenStore.unchecked(() -> b.block().call(storing(b), args, options.cacheOnly()));
-  }
-
-  /** The function as this handle calls it through its block. */
-  private static NamedFunction storing(Bound b) {
-    return b.handled();
+    return OpenStore.unchecked(() -> b.block().call(b.handled(), args, options.cacheOnly()));
   }
 
   /** {@code target} as this handle calls it, reading {@code reads} (see {@link AsHandled}). */
@@ -318,7 +313,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
    */
   private NamedFunction withoutStore(MemoException e) {
     if (options.cacheOnly()) throw e;
-    return storing(bound());
+    return bound().handled();
   }
 
   /** The function and its store, as a warning about the store names them. */
@@ -388,7 +383,7 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
     } catch (MemoException e) {
       return Sweep.withoutStore(withoutStore(e), calls, where(), e, listener);
     }
-    return Sweep.through(b.block(), storing(b), calls, options.cacheOnly(), listener);
+    return Sweep.through(b.block(), b.handled(), calls, options.cacheOnly(), listener);
   }
 
   @Override
@@ -454,20 +449,20 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
   private boolean cached(Object... args) {
     checkArity(args);
     Bound b = opened();
-    return managed(() -> b.block().isCached(storing(b), args));
+    return managed(() -> b.block().isCached(b.handled(), args));
   }
 
   /** {@code args}' stored value, counted as a hit; never computes or waits. */
   private Optional<Object> peeked(Object... args) {
     checkArity(args);
     Bound b = opened();
-    return OpenStore.unchecked(() -> b.block().peek(storing(b), args));
+    return OpenStore.unchecked(() -> b.block().peek(b.handled(), args));
   }
 
   private boolean forgot(Object... args) {
     checkArity(args);
     Bound b = opened();
-    return managed(() -> b.block().forget(storing(b), args));
+    return managed(() -> b.block().forget(b.handled(), args));
   }
 
   @Override
