@@ -230,6 +230,7 @@ public final class KeyWriter {
       }
     }
   }
+
   /**
    * Readies the probe of {@code w}'s key. A short key (held inline by a {@link CellKey}) is looked up
    * by its bytes alone, and its 128-bit hash is computed only when asked for (a hit from memory never
