@@ -140,12 +140,8 @@ final class PostgresBlock implements BlockBackend {
 
   @Override
   public Lookup readOrClaimToCompute(CellKey key) throws IOException {
-    if (!lastLookupMissed || !store.canWrite()) {
-      StoredCell stored = read(key);
-      lastLookupMissed = stored == null;
-      return stored != null ? new Lookup(stored, null) : new Lookup(null, tryClaimToCompute(key));
-    }
-    Lookup found = RowClaim.readOrClaim(this, key);
+    Lookup found = lastLookupMissed && store.canWrite() ? RowClaim.readOrClaim(this, key)
+        : BlockBackend.super.readOrClaimToCompute(key); // read first, then claim
     lastLookupMissed = found.stored() == null;
     return found;
   }

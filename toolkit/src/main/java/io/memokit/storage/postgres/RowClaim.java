@@ -186,9 +186,7 @@ final class RowClaim implements Claim {
         p.setInt(i++, store.settings().maxsize());
         bindEncoding(p, i++, key);
         p.setLong(i++, store.settings().clockMillis().getAsLong());
-        p.setLong(i++, ProcessIdentity.PID);
-        p.setString(i++, ProcessIdentity.HOST);
-        p.setInt(i, ProcessIdentity.HOST_HASH);
+        bindProcess(p, i);
       }
 
       @Override
@@ -254,10 +252,15 @@ final class RowClaim implements Claim {
   }
 
   private void bindHolder(PreparedStatement p, int i) throws SQLException {
+    p.setInt(bindProcess(p, i), hold.backendPid());
+  }
+
+  /** Binds this process's pid, host and host hash from index {@code i}; returns the next index. */
+  private static int bindProcess(PreparedStatement p, int i) throws SQLException {
     p.setLong(i, ProcessIdentity.PID);
     p.setString(i + 1, ProcessIdentity.HOST);
     p.setInt(i + 2, ProcessIdentity.HOST_HASH);
-    p.setInt(i + 3, hold.backendPid());
+    return i + 3;
   }
 
   /**
