@@ -240,6 +240,7 @@ public final class KeyWriter {
     Probe p = w.probe;
     p.inline = !w.streamed && w.pos <= CellKey.INLINE_MAX;
     if (p.inline) {
+      p.length = w.pos;
       p.w0 = CellKey.word(w.buf, 0, w.pos);
       p.w1 = CellKey.word(w.buf, 8, w.pos);
       p.hashed = false;
@@ -272,6 +273,11 @@ public final class KeyWriter {
     private boolean open;
     /** Whether the key is short enough to be held inline ({@link #w0}, {@link #w1}) and compared by its bytes. */
     private boolean inline;
+    /**
+     * A short key's length and bytes, the probe's own: its equality and hash code never read the
+     * writer's buffer, which another key may hold once the probe is closed.
+     */
+    private int length;
     private long w0;
     private long w1;
     /** Whether {@link #hi} and {@link #lo} hold this key's hash (computed at the first need for a short key). */
@@ -329,14 +335,14 @@ public final class KeyWriter {
 
     @Override
     public int hashCode() {
-      if (inline) return CellKey.inlineHashCode(w0, w1, w.pos);
+      if (inline) return CellKey.inlineHashCode(w0, w1, length);
       return CellKey.hashCodeOf(hi);
     }
 
     @Override
     public boolean equals(Object o) {
       if (!(o instanceof CellKey k)) return false;
-      if (inline) return k.holdsInline(w.pos, w0, w1); // the hash is a function of these bytes
+      if (inline) return k.holdsInline(length, w0, w1); // the hash is a function of these bytes
       ensureOpen();
       if (k.hashHi() != hi || k.hashLo() != lo) return false;
       if (w.streamed || !k.kept()) return w.streamed && !k.kept();
