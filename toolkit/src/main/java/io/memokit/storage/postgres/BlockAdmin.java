@@ -91,9 +91,23 @@ final class BlockAdmin {
     return remove("clear the errors of " + id.label(), " AND state = " + BlockSql.ERROR);
   }
 
+  /** The condition of {@link #removal} on the finished cell of one key (hash high, low). */
+  static final String FORGET = " AND c.key_hi = ? AND c.key_lo = ? AND " + BlockSql.finished("c");
+  /** The condition of {@link #removal} on the finished cells of these numbers (an array). */
+  static final String REMOVE_CELLS = " AND c.id = ANY (?) AND " + BlockSql.finished("c");
+
+  /**
+   * Deletes the cells {@code c} of a block (its id the first parameter) that meet {@code condition}
+   * (parameters from the second); selects how many of them were finished.
+   */
+  static String removal(String condition) {
+    return "WITH gone AS (DELETE FROM memokit.cells c WHERE c.block_id = ?" + condition
+        + " RETURNING state) SELECT count(*) FILTER (WHERE state > 0) FROM gone";
+  }
+
   /** Removes the finished cell of {@code key}, if any. Returns whether one was removed. */
   boolean remove(CellKey key) throws IOException {
-    return remove("forget a cell of " + id.label(), " AND key_hi = ? AND key_lo = ? AND state > 0", (q, i) -> {
+    return remove("forget a cell of " + id.label(), FORGET, (q, i) -> {
       q.setLong(i, key.hashHi());
       q.setLong(i + 1, key.hashLo());
     }) > 0;
@@ -101,7 +115,7 @@ final class BlockAdmin {
 
   /** Removes the finished cells of these numbers. Returns how many. */
   int removeCells(Set<Long> cellIds) throws IOException {
-    return remove("remove cells of " + id.label(), " AND id = ANY (?) AND state > 0",
+    return remove("remove cells of " + id.label(), REMOVE_CELLS,
         (q, i) -> q.setArray(i, q.getConnection().createArrayOf("bigint", cellIds.toArray())));
   }
 
@@ -119,8 +133,7 @@ final class BlockAdmin {
     return manage(what, c -> {
       BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
       if (b == null) return new long[] {0, -1};
-      try (PreparedStatement d = c.prepareStatement("WITH gone AS (DELETE FROM memokit.cells WHERE block_id = ?"
-          + condition + " RETURNING state) SELECT count(*) FILTER (WHERE state > 0) FROM gone")) {
+      try (PreparedStatement d = c.prepareStatement(removal(condition))) {
         d.setLong(1, b.id());
         parameters.bind(d, 2);
         try (ResultSet r = d.executeQuery()) {

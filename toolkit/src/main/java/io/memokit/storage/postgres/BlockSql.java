@@ -29,6 +29,20 @@ final class BlockSql {
       + " AND l.granted AND l.objsubid = 1 AND l.classid::bigint = ((c.lock_key >> 32) & 4294967295)"
       + " AND l.objid::bigint = (c.lock_key & 4294967295)"
       + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))";
+  /**
+   * The test that row {@code row} is finished (a value or an error), for a statement that finds one
+   * row by its key or its number. Not {@code state > 0}: the two last-hit indexes hold only the rows
+   * that pass that test, so a plan made while a store is small may read one of them whole to find one
+   * row, and a session keeps such a plan while the store grows (a routine until the tables are
+   * analysed, a prepared statement for its session's life): each read would then scan every
+   * finished cell. No index is limited to the rows this test passes, so the row is found by its key
+   * or its number whatever statistics the plan was made with. Statements that walk cells in last-hit
+   * order test {@code state > 0}, to use those indexes.
+   */
+  static String finished(String row) {
+    return row + ".state <> " + COMPUTING;
+  }
+
   /** A block's row as a transaction locked it. */
   record Locked(long id, int maxsize, int cells) {}
 

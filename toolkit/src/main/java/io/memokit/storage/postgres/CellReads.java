@@ -36,11 +36,11 @@ final class CellReads {
    */
   private static final String ROW = "SELECT b.id, c.id, c.state, c.codec, c.flags, c.length, c.crc, c.key, "
       + "c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
-      + "LEFT JOIN memokit.cells c "
-      + "ON c.block_id = b.id AND c.key_hi = ? AND c.key_lo = ? AND c.state > 0 WHERE ";
+      + "LEFT JOIN memokit.cells c ON c.block_id = b.id AND c.key_hi = ? AND c.key_lo = ? AND " + BlockSql.finished("c")
+      + " WHERE ";
   /** By the block's id, as last read here: two lookups by primary key (a fifth of the time by identity). */
-  private static final String BY_ID = ROW + "b.id = ?";
-  private static final String BY_IDENTITY = ROW + BlockSql.IDENTITY;
+  static final String BY_ID = ROW + "b.id = ?";
+  static final String BY_IDENTITY = ROW + BlockSql.IDENTITY;
   /** The block's id as this process last read it; 0 if unknown. */
   private volatile long blockId;
 

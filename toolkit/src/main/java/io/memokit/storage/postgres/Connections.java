@@ -2,6 +2,7 @@ package io.memokit.storage.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
@@ -48,11 +49,26 @@ final class Connections implements AutoCloseable {
     properties.setProperty("ApplicationName", "memokit");
   }
 
+  /**
+   * What every session of this process sets once connected. A session keeps the plans of its
+   * prepared statements for its life, and a plan made while a store is small may read the whole
+   * cells table to find one row, which would then cost a scan of the whole store at every read as it
+   * grows: with sequential scans off, the server finds rows by an index wherever one serves (the
+   * routines set the same, {@link Schema#routines}; and see {@link BlockSql#finished}).
+   */
+  static final String SESSION = "SET enable_seqscan = off";
+
   /** A new connection of its own (the lock session's; work connections come through {@link #call}). */
   Connection open() throws SQLException {
     if (closed) throw new SQLException("store " + location + " was closed in this process", "08003");
     Connection c = driver.connect(url, properties);
     if (c == null) throw new SQLException("not a PostgreSQL JDBC URL: " + location, "08001");
+    try (Statement st = c.createStatement()) {
+      st.execute(SESSION);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
     return c;
   }
 

@@ -93,11 +93,16 @@ final class Hits {
     }
   }
 
+  /** Adds hit counts and last-hit times (three arrays: cell numbers, counts, times) to the cells still stored. */
+  static final String COUNT_ON_CELLS = "UPDATE memokit.cells c SET hits = c.hits + v.n, "
+      + "last_hit = GREATEST(c.last_hit, v.last) FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS v(id, n, last) "
+      + "WHERE c.id = v.id AND " + BlockSql.finished("c") + " RETURNING c.id";
+  /** Whether the store still holds the finished cell of this number. */
+  static final String HOLDS_CELL = "SELECT 1 FROM memokit.cells c WHERE c.id = ? AND " + BlockSql.finished("c");
+
   /** Adds the hits to the cells still stored; returns the ids of those cells. One statement. */
   private static List<Long> countOnCells(Connection c, Collection<long[]> hits) throws SQLException {
-    try (PreparedStatement u = c.prepareStatement("UPDATE memokit.cells c SET hits = c.hits + v.n, "
-        + "last_hit = GREATEST(c.last_hit, v.last) FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS v(id, n, last) "
-        + "WHERE c.id = v.id AND c.state > 0 RETURNING c.id")) {
+    try (PreparedStatement u = c.prepareStatement(COUNT_ON_CELLS)) {
       u.setArray(1, c.createArrayOf("bigint", column(hits, 1)));
       u.setArray(2, c.createArrayOf("bigint", column(hits, 2)));
       u.setArray(3, c.createArrayOf("bigint", column(hits, 3)));
@@ -157,7 +162,7 @@ final class Hits {
     protected boolean holdsCell() {
       try {
         return store.connections().call(c -> {
-          try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM memokit.cells WHERE id = ? AND state > 0")) {
+          try (PreparedStatement q = c.prepareStatement(HOLDS_CELL)) {
             q.setLong(1, cellId());
             try (ResultSet r = q.executeQuery()) {
               return r.next();

@@ -384,7 +384,7 @@ final class RowClaim implements Claim {
 
   /** Whether the cell's row holds a result stored with this claim's token (by a run whose answer was lost). */
   private boolean ownResultStored(Connection c) throws SQLException {
-    try (PreparedStatement q = onOwnRow(c, "SELECT 1 FROM memokit.cells WHERE " + OWN_ROW + " AND state > 0");
+    try (PreparedStatement q = onOwnRow(c, "SELECT 1 FROM memokit.cells c WHERE " + OWN_ROW + " AND " + BlockSql.finished("c"));
          ResultSet r = q.executeQuery()) {
       return r.next();
     }

@@ -32,6 +32,8 @@ import java.util.List;
  *   ...             ({@link #PROVENANCE}); NULL in a row stored before
  *   claim_cell,     since version 5: a claim may start the computation, and a completion may
  *   complete_cell   release its claim, each in the same call ({@link #routines})
+ *   claim_cell      since version 6: finds the key's row by its key alone, whatever the
+ *                   statistics the server planned its reads with ({@link BlockSql#finished})
  * </pre>
  * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
  * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
@@ -41,10 +43,10 @@ final class Schema {
 
   /**
    * The version this memokit writes and reads; it upgrades versions 1 (no routines), 2 (no numbers
-   * given back), 3 (no provenance) and 4 (claims and starts, completions and releases, in separate
-   * calls) in place.
+   * given back), 3 (no provenance), 4 (claims and starts, completions and releases, in separate
+   * calls) and 5 (reads that a plan may make scan every finished cell) in place.
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
   static final String NAME = "memokit";
   /** Class id of memokit's own two-key advisory locks (cell claims use one 64-bit key, so never collide). */
   static final int LOCK_CLASS = 0x4D4B5047; // "MKPG"
@@ -63,7 +65,7 @@ final class Schema {
   }
 
   /**
-   * What versions 2 to 5 added to version 1, in order, each statement harmless where it is already
+   * What versions 2 to 6 added to version 1, in order, each statement harmless where it is already
    * done: creating a store, upgrading one and {@code check --fix} run them.
    */
   static List<String> sinceVersion1() {
@@ -115,11 +117,15 @@ final class Schema {
    */
   private static final String KEYED = "SET enable_seqscan = off";
 
-  /** A key's finished row, as {@link CellReads#row} reads it, in a routine (parameters {@code p_...}). */
-  private static final String READ = "SELECT c.block_id, c.id, c.state::integer, c.codec::integer, c.flags, c.length, "
+  /**
+   * A key's finished row, as {@link CellReads#row} reads it, in a routine (parameters {@code p_...}):
+   * found by its key whatever the statistics ({@link BlockSql#finished}).
+   */
+  static final String READ = "SELECT c.block_id, c.id, c.state::integer, c.codec::integer, c.flags, c.length, "
       + "c.crc, c.key, c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
       + "JOIN memokit.cells c ON c.block_id = b.id WHERE b.name = p_name AND b.version = p_version "
-      + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.state > 0";
+      + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND "
+      + BlockSql.finished("c");
 
   /** {@link #READ} into {@code claim_cell}'s row columns ({@code o_block} to {@code o_wall_nanos}). */
   private static final String READ_INTO_OUT = READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, "

@@ -617,6 +617,87 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
+  @Test
+  void aVersionFiveSchemaIsUpgradedInPlaceToReadRowsByTheirKeyAlone() throws Exception {
+    // what memokit 0.5 made: claim_cell reading with the row's state tested in the scan
+    String claimCell = Schema.routines().stream().filter(r -> r.contains("memokit.claim_cell(")).findFirst()
+        .orElseThrow();
+    assertTrue(claimCell.contains(Schema.READ), claimCell);
+    upgradedInPlace(5, claimCell.replace(Schema.READ, READ_BEFORE_6));
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = 'claim_cell'")) {
+      assertTrue(r.next());
+      assertTrue(r.getString(1).contains(Schema.READ), "the upgrade replaced claim_cell: " + r.getString(1));
+    }
+  }
+
+  /** {@code claim_cell}'s read as version 5 made it. */
+  private static final String READ_BEFORE_6 = "SELECT c.block_id, c.id, c.state::integer, c.codec::integer, c.flags, "
+      + "c.length, c.crc, c.key, c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos "
+      + "FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE b.name = p_name AND b.version = p_version "
+      + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.state > 0";
+
+  /**
+   * Every statement that finds cells by their key or their number, planned as a session keeps it (a
+   * generic plan) on a small store the server has not analysed, where the two last-hit indexes
+   * (finished rows only) look cheapest: each finds its rows by a unique index, never by reading one
+   * of those whole, nor the table. Planned as memokit's sessions and routines plan them
+   * ({@code enable_seqscan} off).
+   */
+  @Test
+  void cellsAreFoundByTheirKeyOrNumberWhateverStatisticsTheStatementWasPlannedWith() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    for (int i = 0; i < 40; i++) put(b, key(i), payload("value " + i));
+    long blockId;
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT id FROM memokit.blocks")) {
+      assertTrue(r.next());
+      blockId = r.getLong(1);
+    }
+    CellKey k = key(7);
+    String hash = k.hashHi() + ", " + k.hashLo();
+    String identity = "'" + b.id().name() + "', '" + b.id().version() + "', '" + b.id().code() + "', " + b.id().arity();
+    String routine = Schema.READ.replace("p_name", "$1").replace("p_version", "$2").replace("p_code", "$3")
+        .replace("p_arity", "$4").replace("p_key_hi", "$5").replace("p_key_lo", "$6");
+    Map<String, String> plans = new HashMap<>();
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute(Connections.SESSION);
+      plans.put("read by the block's number", plan(st, "bigint, bigint, bigint", CellReads.BY_ID,
+          hash + ", " + blockId));
+      plans.put("read by the block's identity", plan(st, "bigint, bigint, text, text, text, integer",
+          CellReads.BY_IDENTITY, hash + ", " + identity));
+      plans.put("hit counts", plan(st, "bigint[], bigint[], bigint[]", Hits.COUNT_ON_CELLS,
+          "'{3, 4}', '{1, 1}', '{9, 9}'"));
+      plans.put("presence", plan(st, "bigint", Hits.HOLDS_CELL, "3"));
+      plans.put("forget", plan(st, "bigint, bigint, bigint", BlockAdmin.removal(BlockAdmin.FORGET),
+          blockId + ", " + hash));
+      plans.put("remove by number", plan(st, "bigint, bigint[]", BlockAdmin.removal(BlockAdmin.REMOVE_CELLS),
+          blockId + ", '{3, 4}'"));
+      plans.put("claim_cell's read", plan(st, "text, text, text, integer, bigint, bigint", routine,
+          identity + ", " + hash));
+    }
+    plans.forEach((what, plan) -> assertTrue(!plan.contains("lru")
+        && (plan.contains("cells_pkey") || plan.contains("cells_id_key")), what + ": " + plan));
+  }
+
+  /** The plan of {@code sql} with its {@code ?} or {@code $n} parameters of {@code types} bound to {@code values}. */
+  private static String plan(Statement st, String types, String sql, String values) throws SQLException {
+    StringBuilder numbered = new StringBuilder();
+    int n = 0;
+    for (char ch : sql.toCharArray()) {
+      if (ch == '?') numbered.append('$').append(++n);
+      else numbered.append(ch);
+    }
+    st.execute("DEALLOCATE ALL");
+    st.execute("PREPARE q (" + types + ") AS " + numbered);
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet r = st.executeQuery("EXPLAIN EXECUTE q(" + values + ")")) {
+      while (r.next()) plan.append(r.getString(1).trim()).append(" | ");
+    }
+    return plan.toString();
+  }
+
   /** The store's schema made as {@code sql} leaves it, at {@code version}; then opened, upgraded, and used. */
   private void upgradedInPlace(int version, String sql) throws Exception {
     BlockBackend b = store.block(fn("f"));
