@@ -80,15 +80,15 @@ final class LockSession implements AutoCloseable {
   }
 
   /**
-   * What a {@link Then} read, and the lock it took: {@code hold} is {@code null} if it took none
-   * and read before trying.
+   * What a {@link Then} read, and the lock it took: {@code hold} is {@code null} if it holds none
+   * (it found what it read without keeping a claim).
    */
   record Locked<T>(Hold hold, T read) {}
 
   /**
    * Takes the advisory lock {@code key} if no session holds it and reads what {@code then} reads,
    * in one statement (one round trip); {@code null} if another session holds the lock and the
-   * statement read nothing before trying. A statement that fails gives back the lock it may have
+   * statement found nothing. A statement that fails gives back the lock it may have
    * taken; after a deadlock or a serialization failure, which rolled it back, it runs again (at
    * most {@link Connections#RETRIES} times in all, as {@link Connections#retrying} does).
    */

@@ -38,7 +38,7 @@ import java.util.List;
  * in the row ({@link Payloads#INLINE_MAX}) is stored in the claim's session, in a call that also
  * releases the claim; larger ones, and a completion whose session broke, are stored on another
  * connection and released by {@link #close}. Each step is one call of a routine of the schema
- * ({@link Schema#routines}): a miss is the claim (with the read before it, {@link #readOrClaim})
+ * ({@link Schema#routines}): a miss is the claim (with the lookup's read, {@link #readOrClaim})
  * and the completion.
  */
 final class RowClaim implements Claim {
@@ -131,11 +131,12 @@ final class RowClaim implements Claim {
   }
 
   /**
-   * One call of {@code memokit.claim_cell} ({@link Schema#routines}): reads the key's finished row
-   * first if {@code readFirst} (and claims nothing if it finds one), then takes the claim's lock and
-   * reads the row once it is held; if {@code toStart} and it found none, starts the computation as
-   * {@link #begin} does. {@code null} if another thread or process holds the claim and nothing was
-   * read first; a held claim is in this process's claim map until {@link #close}.
+   * One call of {@code memokit.claim_cell} ({@link Schema#routines}): takes the claim's lock and
+   * reads the key's finished row once it is held; if {@code toStart} and it found none, starts the
+   * computation as {@link #begin} does. A lookup ({@code readFirst}) that finds the row gives the
+   * lock back in the same call and claims nothing, as it does if another session holds the lock and
+   * the row is there. {@code null} if another thread or process holds the claim and nothing was
+   * found; a held claim is in this process's claim map until {@link #close}.
    */
   private static LockSession.Locked<Claimed> claimCell(PostgresBlock block, CellKey key, boolean toStart,
                                                        boolean readFirst) throws IOException {

@@ -32,8 +32,10 @@ import java.util.List;
  *   ...             ({@link #PROVENANCE}); NULL in a row stored before
  *   claim_cell,     since version 5: a claim may start the computation, and a completion may
  *   complete_cell   release its claim, each in the same call ({@link #routines})
- *   claim_cell      since version 6: finds the key's row by its key alone, whatever the
- *                   statistics the server planned its reads with ({@link BlockSql#finished})
+ *   claim_cell      since version 6: finds the key's row by its key, whatever the statistics
+ *                   the server planned its reads with ({@link BlockSql#finished}), and reads it
+ *                   once per miss; a miss updates the block's row twice, not three times
+ *                   ({@link #CELLS_INSERTED})
  * </pre>
  * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
  * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
@@ -44,7 +46,8 @@ final class Schema {
   /**
    * The version this memokit writes and reads; it upgrades versions 1 (no routines), 2 (no numbers
    * given back), 3 (no provenance), 4 (claims and starts, completions and releases, in separate
-   * calls) and 5 (reads that a plan may make scan every finished cell) in place.
+   * calls) and 5 (reads that a plan may make scan every finished cell, and one read more per miss)
+   * in place.
    */
   static final int VERSION = 6;
   static final String NAME = "memokit";
@@ -71,6 +74,7 @@ final class Schema {
   static List<String> sinceVersion1() {
     List<String> s = new ArrayList<>();
     s.add(PROVENANCE);
+    s.add(CELLS_INSERTED);
     for (String former : List.of(COMPLETE_CELL_BEFORE_4, CLAIM_CELL_BEFORE_5, COMPLETE_CELL_BEFORE_5)) {
       s.add("DROP FUNCTION IF EXISTS " + former);
     }
@@ -89,6 +93,18 @@ final class Schema {
       + "ADD COLUMN IF NOT EXISTS written_host text, ADD COLUMN IF NOT EXISTS written_pid bigint, "
       + "ADD COLUMN IF NOT EXISTS written_at bigint, ADD COLUMN IF NOT EXISTS written_jdk text, "
       + "ADD COLUMN IF NOT EXISTS written_memokit text, ADD COLUMN IF NOT EXISTS written_code text";
+
+  /**
+   * Version 6: the trigger that counts an inserted row in its block's cells and bytes also counts a
+   * computing row's insertion as the block's miss (a computation started), in the same update of
+   * the block's row; {@code claim_cell} and {@code start_cell} count only a takeover themselves.
+   */
+  static final String CELLS_INSERTED = "CREATE OR REPLACE FUNCTION memokit.cells_inserted() RETURNS trigger "
+      + "LANGUAGE plpgsql AS $$ BEGIN"
+      + " UPDATE memokit.blocks SET cells = cells + 1,"
+      + "   bytes = bytes + CASE WHEN NEW.state > 0 THEN NEW.size ELSE 0 END,"
+      + "   misses = misses + CASE WHEN NEW.state = 0 THEN 1 ELSE 0 END WHERE id = NEW.block_id;"
+      + " RETURN NULL; END $$";
 
   /**
    * {@code complete_cell} as versions 2 and 3 declared it: version 4 gave it the provenance's
@@ -168,6 +184,7 @@ final class Schema {
         + "     holder_backend = p_backend WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
         + "     AND c.key_lo = p_key_lo RETURNING c.id, c.token INTO " + cell + ", " + token + ";"
         + "   o_taken_over := true;"
+        + "   UPDATE memokit.blocks SET misses = misses + 1 WHERE id = " + block + ";"
         + " ELSE"
         + "   IF existing > 0 THEN"
         + "     DELETE FROM memokit.cells c WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
@@ -185,9 +202,8 @@ final class Schema {
         + "     holder_pid, holder_host, holder_host_hash, holder_backend) VALUES (" + block + ", p_key_hi, p_key_lo,"
         + "     nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_now, p_pid, p_host,"
         + "     p_host_hash, p_backend) RETURNING id, token INTO " + cell + ", " + token + ";"
-        + "   o_cells := o_cells - o_evicted + 1;"
-        + " END IF;"
-        + " UPDATE memokit.blocks SET misses = misses + 1 WHERE id = " + block + ";";
+        + "   o_cells := o_cells - o_evicted + 1;" // the insert's trigger counted the miss
+        + " END IF;";
   }
 
   /**
@@ -197,21 +213,23 @@ final class Schema {
    * cell), and the completion that releases the claim. They run with the caller's
    * rights, but for {@code give_back_cell_id}.
    * <ul>
-   *   <li>{@code claim_cell}: first, if asked ({@code p_read_first}), reads the key's finished row,
-   *   and returns it without claiming if there is one (a lookup that finds no cell then claims it in
-   *   the same call: a miss of two round trips). Then takes the claim's advisory lock if no session
-   *   holds it; then locks the
-   *   block's row (shared, or, to start, exclusive and created if missing), and reads the key's
-   *   finished row in a snapshot taken once both are held; to start ({@code p_start}), if it found
-   *   none, starts the computation as {@code start_cell} does ({@code o_started}), its claim held
-   *   by this very session. The block's row is what orders this read after a completion that
+   *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it (if one does,
+   *   a lookup, {@code p_read_first}, still reads the key's finished row, and returns it unclaimed);
+   *   then locks the block's row (shared, or, to start, exclusive and created if missing), and
+   *   reads the key's finished row in a snapshot taken once both are held. A lookup that finds it
+   *   there gives the claim back in the same call and returns the row unclaimed (since version 6;
+   *   before, a lookup read first, then claimed: one read more per miss); so a lookup that finds no
+   *   cell claims it in the same call, a miss of two round trips. To start ({@code p_start}), if it
+   *   found none, starts the computation as {@code start_cell} does ({@code o_started}), its claim
+   *   held by this very session. The block's row is what orders this read after a completion that
    *   released the claim in its own transaction (below): that transaction holds the row until it
    *   commits.
    *   <li>{@code start_cell}: the block's row locked (created if missing), checks that the claim's
    *   session holds its lock (else SQLSTATE {@code MKLST}), then takes a computing row over (new
    *   token), or removes a finished one (stale) and evicts the least recently hit cells of a full
    *   block, then inserts the computing row, its number drawn under lock {@link #LOCK_CELL_IDS}
-   *   shared (since version 3); counts the miss. For a claim that found a finished row it could
+   *   shared (since version 3); the miss is counted by the insertion's trigger
+   *   ({@link #CELLS_INSERTED}), or here for a takeover. For a claim that found a finished row it could
    *   not use (damaged, refused), or one made without starting.
    *   <li>{@code complete_cell}: the block's row locked; stores the result in the cell's row only if
    *   it is computing with the claim's token and the claim's session holds its lock
@@ -242,12 +260,11 @@ final class Schema {
         + "OUT o_cells integer) "
         + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; p_backend integer := pg_backend_pid(); BEGIN"
         + " o_started := false;"
-        + " o_claimed := false;"
-        + " IF p_read_first THEN" // a finished row answers without the claim
-        + "   " + READ_INTO_OUT + "   IF FOUND THEN RETURN; END IF;"
-        + " END IF;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
-        + " IF NOT o_claimed THEN RETURN; END IF;"
+        + " IF NOT o_claimed THEN" // another session holds the claim: for a lookup, a finished row still answers
+        + "   IF p_read_first THEN " + READ_INTO_OUT + " END IF;"
+        + "   RETURN;"
+        + " END IF;"
         + " IF p_start THEN"
         + lockBlock("o_started_block")
         + " ELSE"
@@ -256,6 +273,11 @@ final class Schema {
         + " END IF;"
         // a new snapshot: what the lock's last holder committed
         + " " + READ_INTO_OUT
+        + " IF FOUND AND p_read_first THEN" // a lookup's finished row: answered without the claim
+        + "   PERFORM pg_advisory_unlock(p_lock_key);"
+        + "   o_claimed := false;"
+        + "   RETURN;"
+        + " END IF;"
         + " IF p_start AND NOT FOUND THEN"
         + startLocked("o_started_block", "o_started_cell", "o_started_token")
         + "   o_started := true;"

@@ -12,9 +12,9 @@
  * <p><b>Claims.</b> A session-level advisory lock per claimed cell, all of a process's claims in one
  * dedicated session ({@link io.memokit.storage.postgres.LockSession}): the server releases them when
  * the session ends (process killed, connection lost, {@code pg_terminate_backend}), and a waiter of
- * any host then takes the cell over. Reading the key's row (and claiming nothing if it is there),
- * taking the lock, reading the row again in a snapshot taken after it and, finding none, starting
- * the computation is one call ({@code memokit.claim_cell}); storing the result and releasing the
+ * any host then takes the cell over. Taking the lock, reading the key's row in a snapshot taken
+ * after it (a lookup that finds the row gives the lock back and claims nothing) and, finding none,
+ * starting the computation is one call ({@code memokit.claim_cell}); storing the result and releasing the
  * claim, in the claim's session, is another ({@code complete_cell}): a miss is two round trips, or
  * three after a lookup that found its cell, which reads first on its own
  * ({@link io.memokit.storage.postgres.Schema#routines}). The session asks the server to probe it (TCP keepalives), so that

@@ -617,18 +617,49 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
+  /**
+   * After a miss, the next lookup reads in the claim's call, which takes the claim before it reads:
+   * finding the cell stored, it gives the claim back in that call, so another process may claim the
+   * key at once.
+   */
+  @Test
+  void aLookupThatFindsItsCellInTheClaimsCallLeavesNoClaimHeld() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("one"));
+    BlockBackend.Lookup miss = b.readOrClaimToCompute(key(2));
+    assertNull(miss.stored());
+    try (Claim claim = miss.claim()) {
+      claim.start();
+      claim.complete(payload("two"), timing(), CODE);
+    }
+    BlockBackend.Lookup hit = b.readOrClaimToCompute(key(1));
+    assertNull(hit.claim());
+    assertEquals("one", text(hit.stored().payload()));
+    try (Claim other = another().block(fn("f")).tryClaim(key(1))) {
+      assertNotNull(other, "another process claims the key the lookup found stored");
+    }
+  }
+
   @Test
   void aVersionFiveSchemaIsUpgradedInPlaceToReadRowsByTheirKeyAlone() throws Exception {
-    // what memokit 0.5 made: claim_cell reading with the row's state tested in the scan
+    // what memokit 0.5 made: claim_cell reading with the row's state tested in the scan, and counting misses itself
     String claimCell = Schema.routines().stream().filter(r -> r.contains("memokit.claim_cell(")).findFirst()
         .orElseThrow();
     assertTrue(claimCell.contains(Schema.READ), claimCell);
-    upgradedInPlace(5, claimCell.replace(Schema.READ, READ_BEFORE_6));
-    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
-        "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = 'claim_cell'")) {
-      assertTrue(r.next());
-      assertTrue(r.getString(1).contains(Schema.READ), "the upgrade replaced claim_cell: " + r.getString(1));
+    // and the insertion's trigger counting cells and bytes only
+    String cellsInserted = Schema.CELLS_INSERTED.replace("misses = misses + CASE WHEN NEW.state = 0 THEN 1 ELSE 0 END",
+        "misses = misses");
+    assertFalse(cellsInserted.equals(Schema.CELLS_INSERTED));
+    upgradedInPlace(5, claimCell.replace(Schema.READ, READ_BEFORE_6) + "; " + cellsInserted);
+    for (String[] replaced : new String[][] {{"claim_cell", Schema.READ}, {"cells_inserted", "NEW.state = 0 THEN 1"}}) {
+      try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+          "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = '" + replaced[0] + "'")) {
+        assertTrue(r.next());
+        assertTrue(r.getString(1).contains(replaced[1]), "the upgrade replaced " + replaced[0] + ": " + r.getString(1));
+      }
     }
+    assertEquals(3, store.block(fn("f")).status().misses(),
+        "each start counted once: one before the upgrade, two after it (one abandoned)");
   }
 
   /** {@code claim_cell}'s read as version 5 made it. */
