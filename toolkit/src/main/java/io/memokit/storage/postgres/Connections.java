@@ -54,7 +54,8 @@ final class Connections implements AutoCloseable {
    * prepared statements for its life, and a plan made while a store is small may read the whole
    * cells table to find one row, which would then cost a scan of the whole store at every read as it
    * grows: with sequential scans off, the server finds rows by an index wherever one serves (the
-   * routines set the same, {@link Schema#routines}; and see {@link BlockSql#finished}).
+   * routines set the same in their own declaration, {@link Schema#routines}; and see
+   * {@link BlockSql#finished}).
    */
   static final String SESSION = "SET enable_seqscan = off";
 

@@ -129,9 +129,11 @@ final class Schema {
    * The routines' statements all find rows by an index. The server plans a routine's statements at
    * their first runs and keeps the plans until the tables are analysed again: planned while a new
    * store's tables are nearly empty, reading the whole table looks cheapest, and such a plan would
-   * stay and make every read of a cell cost a scan that grows with the store.
+   * stay and make every read of a cell cost a scan that grows with the store. The setting every
+   * memokit session makes ({@link Connections#SESSION}), made again by each routine, so that it
+   * plans alike in any session.
    */
-  private static final String KEYED = "SET enable_seqscan = off";
+  private static final String KEYED = Connections.SESSION;
 
   /**
    * A key's finished row, as {@link CellReads#row} reads it, in a routine (parameters {@code p_...}):

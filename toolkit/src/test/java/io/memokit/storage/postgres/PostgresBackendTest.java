@@ -641,8 +641,8 @@ class PostgresBackendTest extends StoreBackendContract {
   }
 
   @Test
-  void aVersionFiveSchemaIsUpgradedInPlaceToReadRowsByTheirKeyAlone() throws Exception {
-    // what memokit 0.5 made: claim_cell reading with the row's state tested in the scan, and counting misses itself
+  void aVersionFiveSchemaIsUpgradedInPlaceToFindRowsByKeyAndCountEachMissOnce() throws Exception {
+    // what memokit 0.5 made: claim_cell testing finished rows as the last-hit indexes do, and counting misses itself
     String claimCell = Schema.routines().stream().filter(r -> r.contains("memokit.claim_cell(")).findFirst()
         .orElseThrow();
     assertTrue(claimCell.contains(Schema.READ), claimCell);
