@@ -8,9 +8,8 @@ import io.memokit.storage.Payload;
 import io.memokit.storage.Presence;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
@@ -46,7 +45,7 @@ final class CellMemory {
   private final BlockBackend storage;
   private final Codec codec;
   private final LongSupplier clockMillis;
-  private final Map<CellKey, Remembered> cells = new ConcurrentHashMap<>();
+  private final RememberedCells cells = new RememberedCells();
 
   private static final java.lang.invoke.VarHandle PENDING;
 
@@ -78,9 +77,10 @@ final class CellMemory {
 
   /**
    * A cell's value as this process last saw it, valid while the store still holds the cell; it is
-   * its own key in {@link #cells} (a copy of the cell's key). One object per cell beside its
-   * presence (its key, its timing inline, a small value held directly): a hit follows one reference
-   * fewer, and every remembered cell is live data a garbage collection copies, its pause growing with them.
+   * its own key in {@link #cells} (a copy of the cell's key), which holds the cells themselves, no
+   * node between. One object per cell beside its presence (its key, its timing inline, a small value
+   * held directly): a hit follows one reference fewer, and every remembered cell is live data a
+   * garbage collection copies, its pause growing with them.
    * Equal to any key of the same cell ({@link CellKey#equals}): compare remembered cells by identity.
    */
   static final class Remembered extends CellKey {
@@ -184,18 +184,13 @@ final class CellMemory {
     } else {
       r = new Remembered(key, presence, error, value == null ? NULL_VALUE : value, soft, false, (byte) 0, timing);
     }
-    // Removed first: a map keeps the key a mapping was made with, and that key is a remembered cell too.
-    Remembered previous = cells.remove(r);
-    cells.put(r, r);
+    Remembered previous = cells.put(r);
     if (previous != null) publish(previous);
     int limit = Math.max(256, 2 * storage.maxsize());
     if (cells.size() > limit) {
-      Iterator<Map.Entry<CellKey, Remembered>> it = cells.entrySet().iterator();
-      for (int drop = cells.size() - limit * 3 / 4; drop > 0 && it.hasNext(); drop--) {
-        Map.Entry<CellKey, Remembered> e = it.next();
-        it.remove();
-        publish(e.getValue());
-      }
+      List<Remembered> dropped = new ArrayList<>();
+      cells.removeSome(cells.size() - limit * 3 / 4, dropped::add);
+      dropped.forEach(this::publish); // outside the table's lock: publishing reaches the backend
     }
   }
 
@@ -206,14 +201,7 @@ final class CellMemory {
   }
 
   private void forget(Remembered m) {
-    // Not remove(lookup, m): it compares values with equals, and every remembered cell of this key is equal.
-    boolean[] removed = {false};
-    cells.computeIfPresent(m, (k, now) -> {
-      if (now != m) return now;
-      removed[0] = true;
-      return null;
-    });
-    if (removed[0]) publish(m);
+    if (cells.remove(m)) publish(m); // m itself: a newer copy of its cell stays
   }
 
   /** Forgets every copy, publishing their hits first (after a clear, or to save memory). */
