@@ -323,29 +323,33 @@ public final class Block {
       }
     }
     try (Claim held = claim) {
-      hit = hitStored(key, held.stored(), misread, step);
-      if (hit != MISSING) return hit;
-      if (misread.unreadable) {
-        // The cell is whole but this process cannot read its value (a class missing from this class
-        // path, refused by the store's allow-list, a codec this JVM cannot run): other processes may
-        // read it, so it is computed here and left as it is.
-        if (cacheOnly) {
-          throw new MemoException(describe(fn, args) + " is stored in " + storeName + " but cannot be read in this "
-              + "process (see the warning above); cache-only mode does not compute it");
+      Claim.Started p = null;
+      while (p == null) {
+        hit = hitStored(key, held.stored(), misread, step);
+        if (hit != MISSING) return hit;
+        if (misread.unreadable) {
+          // The cell is whole but this process cannot read its value (a class missing from this class
+          // path, refused by the store's allow-list, a codec this JVM cannot run): other processes may
+          // read it, so it is computed here and left as it is.
+          if (cacheOnly) {
+            throw new MemoException(describe(fn, args) + " is stored in " + storeName + " but cannot be read in this "
+                + "process (see the warning above); cache-only mode does not compute it");
+          }
+          return invokeUncached(fn, args, step);
         }
-        return invokeUncached(fn, args, step);
-      }
-      if (cacheOnly) {
-        throw new MemoException(describe(fn, args) + (misread.expired == 0 ? " is not in the cache of " + storeName
-            : " is stored in " + storeName + " but " + misread.why) + " (cache-only mode: misses are not computed)");
-      }
-      Claim.Started p;
-      try {
-        p = held.start();
-      } catch (IOException e) {
-        // Nothing computed yet: the store cannot take a new cell (disk full, files removed, database down...).
-        // Only storage calls are in this try: the function's own IOException must never land here.
-        return withoutStore(fn, args, label + " in " + storeName, e, step);
+        if (cacheOnly) {
+          throw new MemoException(describe(fn, args) + (misread.expired == 0 ? " is not in the cache of " + storeName
+              : " is stored in " + storeName + " but " + misread.why) + " (cache-only mode: misses are not computed)");
+        }
+        try {
+          p = held.start();
+        } catch (Claim.StoredMeanwhile e) {
+          // The read above missed a cell the block holds (its index was being repaired): read it again.
+        } catch (IOException e) {
+          // Nothing computed yet: the store cannot take a new cell (disk full, files removed, database down...).
+          // Only storage calls are in this try: the function's own IOException must never land here.
+          return withoutStore(fn, args, label + " in " + storeName, e, step);
+        }
       }
       if (p.takenOver()) {
         event(Trace.Kind.TAKEOVER, p.cellId());

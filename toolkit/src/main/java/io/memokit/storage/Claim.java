@@ -20,7 +20,10 @@ public interface Claim extends AutoCloseable {
   /**
    * Makes the computation visible (cell number, computing process) before it runs, evicting the least
    * recently hit cells if the block is full, or taking over the cell of a process that died; or
-   * returns what the claim did so ({@link BlockBackend#tryClaimToCompute}).
+   * returns what the claim did so ({@link BlockBackend#tryClaimToCompute}). A finished cell of the key
+   * is replaced, as the caller found it unusable; but if this claim's last {@link #stored} found
+   * none, or another, a backend may throw {@link StoredMeanwhile} instead, once: that read was not
+   * one to trust.
    */
   Started start() throws IOException;
 
@@ -51,6 +54,20 @@ public interface Claim extends AutoCloseable {
    * @param takenOver whether it was left by a process that died and is taken over here
    */
   record Started(long cellId, int evicted, boolean takenOver) {}
+
+  /**
+   * What {@link #start} throws, having started nothing, when it finds the key's cell finished where
+   * the claim's last {@link #stored} found none or another: a read made while the block's index was
+   * being repaired (a fault the JVM reports late, after the read went on with what it had). The
+   * caller reads {@link #stored} again; the claim's next {@code start} replaces the cell.
+   */
+  final class StoredMeanwhile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public StoredMeanwhile(long cellId) {
+      super("cell " + cellId + " is stored: read it again", null, false, false);
+    }
+  }
 
   /**
    * When and how long a cell was computed.

@@ -53,6 +53,10 @@ final class CellClaims {
     private final CellKey key;
     private long slot = -1;
     private long cellId;
+    /** The finished cell the last {@link #stored} found: its number, 0 for none, -1 before any read. */
+    private long seen = -1;
+    /** Whether {@link #begin} said once that the key's cell is stored after all. */
+    private boolean toldStored;
 
     LockClaim(FileLock lock, CellKey key) {
       this.lock = lock;
@@ -61,7 +65,9 @@ final class CellClaims {
 
     @Override
     public StoredCell stored() {
-      return reads.read(key);
+      StoredCell c = reads.read(key);
+      seen = c == null ? 0 : c.cellId();
+      return c;
     }
 
     @Override
@@ -101,8 +107,10 @@ final class CellClaims {
     /**
      * Starts the cell under the admin lock: takes over the pending slot of the key if there is one
      * (this claim proves its process died), frees any finished slot of the key (stale: its file is
-     * gone or damaged, or it would have been read), so that a key never has two slots; else
-     * allocates a slot, evicting the least recently hit cells of a full block first.
+     * gone or damaged, or it was read and refused), so that a key never has two slots; else
+     * allocates a slot, evicting the least recently hit cells of a full block first. A finished
+     * slot the claim's last read did not find is not freed the first time: {@link
+     * Claim.StoredMeanwhile} has the caller read again.
      */
     private Started begin() throws IOException {
       if (files.table().live() >= files.table().maxsize()) hits.publishHits(); // eviction reads last-hit times: make ours current
@@ -119,6 +127,12 @@ final class CellClaims {
           if (s != null && s.state() == SlotTable.PENDING) {
             pending = existing;
           } else if (s != null && s.isFinished()) {
+            if (seen >= 0 && s.id() != seen && !toldStored) {
+              // The claim's read missed it: made on an index being repaired (a truncated mapping
+              // faults late, and the read went on with what it had). Read again rather than replace it.
+              toldStored = true;
+              throw new Claim.StoredMeanwhile(s.id());
+            }
             admin.discard(s); // its own file too, if it has one: a cell a validity rule refused is replaced
           } else if (s != null) {
             files.table().free(existing);

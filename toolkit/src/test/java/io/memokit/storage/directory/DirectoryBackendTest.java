@@ -3,21 +3,34 @@ package io.memokit.storage.directory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memokit.cell.Block;
+import io.memokit.cell.HitPublisher;
+import io.memokit.codec.ReadPolicy;
 import io.memokit.function.CellKey;
+import io.memokit.function.FunctionId;
+import io.memokit.function.NamedFunction;
 import io.memokit.storage.Backends;
 import io.memokit.storage.BlockBackend;
+import io.memokit.storage.Claim;
+import io.memokit.storage.Payload;
 import io.memokit.storage.StoreBackend;
 import io.memokit.storage.StoreBackendContract;
 import io.memokit.storage.StoreException;
 import io.memokit.storage.StoreSettings;
 import io.memokit.storage.StoredCell;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +75,98 @@ class DirectoryBackendTest extends StoreBackendContract {
   @Override
   protected String expectedWriter() {
     return System.getProperty("user.name");
+  }
+
+  @Test
+  void aClaimWhoseReadMissedAStoredCellIsToldToReadItAgainNotToReplaceIt() throws Exception {
+    // A read made on an index being repaired can miss a cell (a truncated mapping faults late, and
+    // the read goes on with what it had). Here the claim's read misses it because its file is away
+    // (moved aside, then back): the claim's start must not replace a cell its caller never saw.
+    BlockBackend b = store.block(fn("f"));
+    String big = "x".repeat(ValuesLog.MAX_RECORD + 1); // in a file of its own
+    put(b, key(1), payload(big));
+    Path file = ((DirectoryBlock) b).region(key(1)).file();
+    Path aside = dir.resolve("aside");
+    try (Claim claim = b.tryClaimToCompute(key(1))) {
+      Files.move(file, aside);
+      assertNull(claim.stored(), "its file is away");
+      Files.move(aside, file);
+      assertThrows(Claim.StoredMeanwhile.class, claim::start, "not replaced unseen");
+      assertEquals(big, textOf(claim.stored().payload()), "read again, it is found");
+    }
+    assertEquals(big, textOf(b.read(key(1)).payload()), "still stored");
+    // A cell that stays unreadable is replaced by the second start.
+    Files.move(file, aside);
+    try (Claim claim = b.tryClaimToCompute(key(1))) {
+      assertNull(claim.stored());
+      assertThrows(Claim.StoredMeanwhile.class, claim::start);
+      assertNull(claim.stored());
+      assertFalse(claim.start().takenOver());
+      claim.complete(payload("replaced"), new Claim.Timing(now.get(), 1, 1), CODE);
+    }
+    assertEquals("replaced", textOf(b.read(key(1)).payload()));
+    assertEquals(1, b.status().size(), "one entry for the key");
+  }
+
+  @Test
+  void aCallWhoseClaimIsToldItsCellIsStoredReadsItAgainAndComputesNothing() throws Exception {
+    BlockBackend real = store.block(fn("g"));
+    AtomicInteger computed = new AtomicInteger();
+    NamedFunction g = new NamedFunction() {
+      @Override
+      public FunctionId id() {
+        return fn("g");
+      }
+
+      @Override
+      public Object invoke(Object[] args) {
+        computed.incrementAndGet();
+        return "g of " + args[0];
+      }
+    };
+    Block first = Block.of(store, real, new HitPublisher(),
+        ReadPolicy::anyClass, now::get, System::nanoTime);
+    assertEquals("g of 1", first.call(g, new Object[] {1}, false));
+    assertEquals(1, computed.get());
+    // A second process's call, whose lookup and claim's first read miss the stored cell (as reads of
+    // an index being repaired can), and whose claim's start says so.
+    boolean[] told = {false};
+    BlockBackend missing = (BlockBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {BlockBackend.class}, (proxy, method, args) -> {
+          if (!method.getName().equals("readOrClaimToCompute")) return invoke(method, real, args);
+          Claim claim = real.tryClaimToCompute((CellKey) args[0]);
+          boolean[] readOnce = {false};
+          Claim wrapped = (Claim) Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {Claim.class}, (p, m, a) -> {
+                if (m.getName().equals("stored") && !readOnce[0]) {
+                  readOnce[0] = true;
+                  return null;
+                }
+                if (m.getName().equals("start") && !told[0]) {
+                  told[0] = true;
+                  throw new Claim.StoredMeanwhile(1);
+                }
+                return invoke(m, claim, a);
+              });
+          return new BlockBackend.Lookup(null, wrapped);
+        });
+    Block second = Block.of(store, missing, new HitPublisher(),
+        ReadPolicy::anyClass, now::get, System::nanoTime);
+    assertEquals("g of 1", second.call(g, new Object[] {1}, false));
+    assertTrue(told[0], "the claim's start said the cell is stored");
+    assertEquals(1, computed.get(), "read again, not computed again");
+  }
+
+  private static Object invoke(Method m, Object target, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static String textOf(Payload p) {
+    return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -157,7 +262,7 @@ class DirectoryBackendTest extends StoreBackendContract {
   }
 
   private static String textOf(io.memokit.storage.StoredCell c) {
-    return new String(c.payload().bytes(), 0, c.payload().length(), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(c.payload().bytes(), 0, c.payload().length(), StandardCharsets.UTF_8);
   }
 
   private long logBytes(BlockBackend b) throws Exception {
@@ -182,9 +287,9 @@ class DirectoryBackendTest extends StoreBackendContract {
     BlockBackend b = store.block(fn("churn"));
     int max = 100;
     int value = 2_000;
-    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger(-1);
+    AtomicInteger written = new AtomicInteger(-1);
     java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
     Thread reader = new Thread(() -> {
       java.util.Random random = new java.util.Random(1);
       while (written.get() < 3_000 && wrong.get() == null) {
