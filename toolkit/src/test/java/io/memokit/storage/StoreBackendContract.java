@@ -68,7 +68,7 @@ public abstract class StoreBackendContract {
     return new Payload((byte) 3, Arrays.copyOf(b, b.length + 7), b.length, false, false);
   }
 
-  private static String text(Payload p) {
+  protected static String text(Payload p) {
     return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
 

@@ -25,7 +25,6 @@ import io.memokit.storage.StoredCell;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,9 +91,9 @@ class DirectoryBackendTest extends StoreBackendContract {
       assertNull(claim.stored(), "its file is away");
       Files.move(aside, file);
       assertThrows(Claim.StoredMeanwhile.class, claim::start, "not replaced unseen");
-      assertEquals(big, textOf(claim.stored().payload()), "read again, it is found");
+      assertEquals(big, text(claim.stored().payload()), "read again, it is found");
     }
-    assertEquals(big, textOf(b.read(key(1)).payload()), "still stored");
+    assertEquals(big, text(b.read(key(1)).payload()), "still stored");
     // A cell that stays unreadable is replaced by the second start.
     Files.move(file, aside);
     try (Claim claim = b.tryClaimToCompute(key(1))) {
@@ -104,7 +103,7 @@ class DirectoryBackendTest extends StoreBackendContract {
       assertFalse(claim.start().takenOver());
       claim.complete(payload("replaced"), new Claim.Timing(now.get(), 1, 1), CODE);
     }
-    assertEquals("replaced", textOf(b.read(key(1)).payload()));
+    assertEquals("replaced", text(b.read(key(1)).payload()));
     assertEquals(1, b.status().size(), "one entry for the key");
   }
 
@@ -163,10 +162,6 @@ class DirectoryBackendTest extends StoreBackendContract {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
-  }
-
-  private static String textOf(Payload p) {
-    return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -261,10 +256,6 @@ class DirectoryBackendTest extends StoreBackendContract {
     return payload(i + ":" + "x".repeat(bytes));
   }
 
-  private static String textOf(io.memokit.storage.StoredCell c) {
-    return new String(c.payload().bytes(), 0, c.payload().length(), StandardCharsets.UTF_8);
-  }
-
   private long logBytes(BlockBackend b) throws Exception {
     try (var files = Files.list(((DirectoryBlock) b).directory())) {
       return files.filter(f -> f.getFileName().toString().startsWith("values.")).mapToLong(f -> f.toFile().length()).sum();
@@ -278,8 +269,8 @@ class DirectoryBackendTest extends StoreBackendContract {
     put(b, key(2), sized(2, ValuesLog.MAX_RECORD + 1));
     assertTrue(((DirectoryBlock) b).region(key(1)).file().getFileName().toString().startsWith("values."));
     assertTrue(((DirectoryBlock) b).region(key(2)).file().getFileName().toString().endsWith(".cell"));
-    assertEquals("1:" + "x".repeat(100), textOf(b.read(key(1))));
-    assertEquals("2:" + "x".repeat(ValuesLog.MAX_RECORD + 1), textOf(b.read(key(2))));
+    assertEquals("1:" + "x".repeat(100), text(b.read(key(1)).payload()));
+    assertEquals("2:" + "x".repeat(ValuesLog.MAX_RECORD + 1), text(b.read(key(2)).payload()));
   }
 
   @Test
@@ -299,7 +290,7 @@ class DirectoryBackendTest extends StoreBackendContract {
         io.memokit.storage.StoredCell c = b.read(key(i));
         if (c == null) continue; // evicted meanwhile: a miss, never a wrong value
         reads.incrementAndGet();
-        if (!textOf(c).equals(i + ":" + "x".repeat(value))) wrong.set("key " + i + " read " + textOf(c));
+        if (!text(c.payload()).equals(i + ":" + "x".repeat(value))) wrong.set("key " + i + " read " + text(c.payload()));
       }
     });
     reader.start();
@@ -322,7 +313,7 @@ class DirectoryBackendTest extends StoreBackendContract {
     // 3,000 records of 2 KiB were written (6 MB); compaction keeps the log within live + dead allowance.
     assertTrue(onDisk <= 2 * live + ValuesLog.COMPACT_MIN_DEAD + ValuesLog.MAX_RECORD,
         "the log holds " + onDisk + " bytes for " + live + " live");
-    for (int i = 3_000 - max / 2; i < 3_000; i++) assertEquals(i + ":" + "x".repeat(value), textOf(b.read(key(i))));
+    for (int i = 3_000 - max / 2; i < 3_000; i++) assertEquals(i + ":" + "x".repeat(value), text(b.read(key(i)).payload()));
   }
 
   @Test
@@ -335,7 +326,7 @@ class DirectoryBackendTest extends StoreBackendContract {
       raf.seek(128 + 96 * 3 + 8); // slot 3's id: a damaged slot no longer says where its record is
       raf.write(new byte[] {1, 2, 3});
     }
-    for (int i = 0; i < 30; i++) assertEquals(i + ":" + "x".repeat(50), textOf(b.read(key(i))), "cell " + i);
+    for (int i = 0; i < 30; i++) assertEquals(i + ":" + "x".repeat(50), text(b.read(key(i)).payload()), "cell " + i);
     assertEquals(30, b.status().size());
     assertEquals(40, b.maxsize(), "a rebuilt index keeps the block's maxsize");
   }
@@ -365,7 +356,7 @@ class DirectoryBackendTest extends StoreBackendContract {
     for (int i = 0; i < 60; i++) {
       StoredCell c = b.read(key(i));
       if (c != null) {
-        assertEquals(i + ":" + "x".repeat(50), textOf(c), "cell " + i + " is whole or absent, never wrong");
+        assertEquals(i + ":" + "x".repeat(50), text(c.payload()), "cell " + i + " is whole or absent, never wrong");
         found++;
       } else {
         assertTrue(i >= 15 && i < 30, "cell " + i + " is far from the damage, and lost");
@@ -387,8 +378,8 @@ class DirectoryBackendTest extends StoreBackendContract {
       raf.write(new byte[8]);
     }
     assertTrue(store.check(false).stream().anyMatch(p -> p.contains("half-written")), store.check(false).toString());
-    assertEquals("1:" + "x".repeat(ValuesLog.MAX_RECORD + 10), textOf(b.read(key(1))), "the published file is found again");
-    assertEquals("2:" + "x".repeat(100), textOf(b.read(key(2))));
+    assertEquals("1:" + "x".repeat(ValuesLog.MAX_RECORD + 10), text(b.read(key(1)).payload()), "the published file is found again");
+    assertEquals("2:" + "x".repeat(100), text(b.read(key(2)).payload()));
     assertEquals(2, b.status().size());
   }
 }

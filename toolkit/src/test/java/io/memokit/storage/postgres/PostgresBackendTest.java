@@ -24,7 +24,6 @@ import io.memokit.storage.StoreSettings;
 import io.memokit.storage.StoredCell;
 import io.memokit.storage.WaitBoard;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,10 +124,6 @@ class PostgresBackendTest extends StoreBackendContract {
   @Override
   protected String expectedWriter() {
     return server.user();
-  }
-
-  private static String text(Payload p) {
-    return new String(p.bytes(), 0, p.length(), StandardCharsets.UTF_8);
   }
 
   private Claim.Timing timing() {
