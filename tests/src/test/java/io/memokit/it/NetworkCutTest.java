@@ -62,7 +62,7 @@ class NetworkCutTest {
         throughTheCut, 7, "A", side, go)) {
       String miss = a.await(l -> l.contains("> MISS("), Duration.ofSeconds(30), "MISS").text();
       long cell = Long.parseLong(miss.substring(miss.lastIndexOf('(') + 1, miss.lastIndexOf(')')));
-      int backendOfA = (int) number("SELECT holder_backend FROM memokit.cells WHERE state = 0 AND id = " + cell);
+      int backendOfA = (int) number("SELECT holder_backend FROM memokit.computing WHERE id = " + cell);
       assertTrue(sessionAlive(backendOfA), "A's claim is held by a live session of the server");
       try (Jvm b = Jvm.start(CutWorker.class, local, 7, "B", side, "-")) {
         b.await(l -> l.contains("> WAIT("), Duration.ofSeconds(30), "WAIT");

@@ -66,12 +66,11 @@ final class BlockAdmin {
   int reclaimOrphans() {
     if (!store.canWrite()) return 0;
     try {
-      return store.connections().transaction(c -> {
-        BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
-        if (b == null) return 0;
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.cells c WHERE c.block_id = ? "
-            + "AND c.state = 0 AND NOT " + BlockSql.LOCK_HELD_BY_ANYONE)) {
-          d.setLong(1, b.id());
+      return store.connections().retrying(c -> { // one statement: the counters count no computing row
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.computing c WHERE c.block_id = "
+            + "(SELECT b.id FROM memokit.blocks b WHERE " + BlockSql.IDENTITY + ") AND NOT "
+            + BlockSql.LOCK_HELD_BY_ANYONE)) {
+          BlockSql.bindIdentity(d, 1, id);
           return d.executeUpdate();
         }
       });
@@ -83,7 +82,7 @@ final class BlockAdmin {
 
   /** Removes every cell (a process computing one then finds it lost). Returns the finished cells removed. */
   int clear() throws IOException {
-    return remove("clear " + id.label(), "");
+    return remove("clear " + id.label(), "", (q, i) -> {}, true);
   }
 
   /** Removes the cells holding a stored exception. Returns how many. */
@@ -125,14 +124,26 @@ final class BlockAdmin {
   }
 
   private int remove(String what, String condition) throws IOException {
-    return remove(what, condition, (q, i) -> {});
+    return remove(what, condition, (q, i) -> {}, false);
   }
 
   private int remove(String what, String condition, ConditionParameters parameters) throws IOException {
+    return remove(what, condition, parameters, false);
+  }
+
+  /** Removes the cells that meet {@code condition}, and every computing row of the block too if {@code computing}. */
+  private int remove(String what, String condition, ConditionParameters parameters, boolean computing)
+      throws IOException {
     publishHits.run();
     return manage(what, c -> {
       BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
       if (b == null) return new long[] {0, -1};
+      if (computing) {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.computing WHERE block_id = ?")) {
+          d.setLong(1, b.id());
+          d.executeUpdate();
+        }
+      }
       try (PreparedStatement d = c.prepareStatement(removal(condition))) {
         d.setLong(1, b.id());
         parameters.bind(d, 2);

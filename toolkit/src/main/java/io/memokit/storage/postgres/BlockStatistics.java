@@ -36,10 +36,11 @@ final class BlockStatistics {
     try {
       BlockStatus s = store.connections().call(c -> {
         try (PreparedStatement q = c.prepareStatement("SELECT b.removed_hits + coalesce(sum(c.hits), 0), b.misses, "
-            + "b.maxsize, count(c.id), count(c.id) FILTER (WHERE c.state = 2), count(c.id) FILTER (WHERE c.state = 0), "
+            + "b.maxsize, count(c.id) + k.n, count(c.id) FILTER (WHERE c.state = 2), k.n, "
             + "coalesce(sum(c.size) FILTER (WHERE c.state > 0), 0) "
-            + "FROM memokit.blocks b LEFT JOIN memokit.cells c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
-            + " GROUP BY b.id")) {
+            + "FROM memokit.blocks b LEFT JOIN memokit.cells c ON c.block_id = b.id CROSS JOIN LATERAL "
+            + "(SELECT count(*)::integer AS n FROM memokit.computing w WHERE w.block_id = b.id) k WHERE "
+            + BlockSql.IDENTITY + " GROUP BY b.id, k.n")) {
           BlockSql.bindIdentity(q, 1, id);
           try (ResultSet r = q.executeQuery()) {
             if (!r.next()) return null;
@@ -68,11 +69,14 @@ final class BlockStatistics {
     try {
       return store.connections().call(c -> {
         List<CellStatus> list = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state, c.created, c.last_hit, c.hits, c.size, "
-            + "c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (details ? "c.key, " + PROVENANCE : "NULL")
-            + " FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE "
-            + BlockSql.IDENTITY + " ORDER BY c.id")) {
-          BlockSql.bindIdentity(q, 1, id);
+        try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state::integer, c.created, c.last_hit, c.hits, "
+            + "c.size, c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (details ? "c.key, " + PROVENANCE : "NULL")
+            + " FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
+            + " UNION ALL SELECT w.id, " + BlockSql.COMPUTING + ", w.created, w.created, 0, 0, 0, 0, w.key_hi, w.key_lo, "
+            + (details ? "NULL::bytea, " + NO_PROVENANCE : "NULL")
+            + " FROM memokit.blocks b JOIN memokit.computing w ON w.block_id = b.id WHERE " + BlockSql.IDENTITY
+            + " ORDER BY 1")) {
+          BlockSql.bindIdentity(q, BlockSql.bindIdentity(q, 1, id), id);
           try (ResultSet r = q.executeQuery()) {
             while (r.next()) {
               int state = r.getInt(2);
@@ -96,6 +100,10 @@ final class BlockStatistics {
   /** A cell's provenance columns ({@link Schema#PROVENANCE}), as {@link #provenance} reads them. */
   private static final String PROVENANCE = "c.written_by, c.written_host, c.written_pid, c.written_at, c.written_jdk, "
       + "c.written_memokit, c.written_code";
+
+  /** The columns of {@link #PROVENANCE} for a computing row: none. */
+  private static final String NO_PROVENANCE = "NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::text, "
+      + "NULL::text, NULL::text";
 
   /** The provenance in the columns of {@link #PROVENANCE} from column {@code from}; unknown in a row stored before them. */
   private static Provenance provenance(ResultSet r, int from) throws SQLException {

@@ -91,8 +91,8 @@ final class Contention {
     try {
       return store.connections().call(c -> {
         try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.holder_pid, c.holder_host_hash, c.holder_host, "
-            + "c.created FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
-            + " AND c.key_hi = ? AND c.key_lo = ? AND c.state = 0")) {
+            + "c.created FROM memokit.blocks b JOIN memokit.computing c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
+            + " AND c.key_hi = ? AND c.key_lo = ?")) {
           int i = BlockSql.bindIdentity(q, 1, id);
           q.setLong(i, hi);
           q.setLong(i + 1, lo);

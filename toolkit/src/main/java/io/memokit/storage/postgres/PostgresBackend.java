@@ -231,7 +231,13 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
             + " RETURNING id")) {
           BlockSql.bindIdentity(d, 1, id);
           try (ResultSet r = d.executeQuery()) {
-            return r.next() ? r.getLong(1) : null;
+            if (!r.next()) return null;
+            long blockId = r.getLong(1);
+            try (PreparedStatement k = c.prepareStatement("DELETE FROM memokit.computing WHERE block_id = ?")) {
+              k.setLong(1, blockId); // its computations: each finds its result lost
+              k.executeUpdate();
+            }
+            return blockId;
           }
         }
       });

@@ -26,11 +26,12 @@ import java.util.List;
  * <p><b>Claims and fencing.</b> A claim is an advisory lock on a 64-bit key mixed from the block's
  * identity and the key's hash ({@link PostgresBlock#lockKey}), held in the process's
  * {@link LockSession}, taken with a read of the key's row made once it is held ({@link #stored}).
- * A start inserts the cell's row (state computing) with a new token from {@code memokit.tokens},
- * or gives a computing row whose claimer's session ended a new token (a takeover). A completion
- * stores the result only if the row still has the claim's token and the claim's session still
- * holds the lock, both checked in the statement that stores it: a process whose session ended, and
- * whose cell another took over, finds its result lost and overwrites nothing.
+ * A start inserts the computation's row ({@code memokit.computing}) with a new token from
+ * {@code memokit.tokens}, or gives a computing row whose claimer's session ended a new token (a
+ * takeover). A completion stores the result, in the cell's row it inserts, only if the computing
+ * row still has the claim's token and the claim's session still holds the lock, both checked in
+ * the statement that stores it: a process whose session ended, and whose cell another took over,
+ * finds its result lost and overwrites nothing.
  *
  * <p><b>Round trips.</b> A claim made to compute ({@link #tryClaim} with {@code toStart}) starts
  * the computation in the claim's own call when it finds no finished row; {@link #start} then only
@@ -228,9 +229,9 @@ final class RowClaim implements Claim {
 
   /**
    * One call of {@code memokit.start_cell} ({@link Schema#routines}): the block's row locked, checks
-   * that this claim's session still holds its lock; takes over a computing row (its claimer's session
-   * ended), or removes a finished one (stale: damaged, or finished after this claim's read); evicts
-   * the least recently hit cells of a full block; inserts the computing row; counts the miss.
+   * that this claim's session still holds its lock; removes the key's finished cell (stale: damaged,
+   * or finished after this claim's read); takes over a computing row (its claimer's session ended),
+   * or evicts the least recently hit cells of a full block and inserts the computing row.
    */
   private Begun begin(Connection c) throws SQLException {
     long now = store.settings().clockMillis().getAsLong();
@@ -267,10 +268,10 @@ final class RowClaim implements Claim {
   /**
    * Stores the result in one transaction: its chunks first (keyed by this claim's token), then one
    * call of {@code memokit.complete_cell} ({@link Schema#routines}): the block's row locked, the
-   * cell's row written only if it still has this claim's token and is computing, and this claim's
+   * cell's row written only if the computing row still has this claim's token and this claim's
    * session still holds its lock; with where it came from ({@link Schema#PROVENANCE}: the server
-   * records the session's role, this process its host, pid, time, JDK, memokit and {@code code}). Otherwise rolls everything back and removes the row if it is
-   * still this claim's: lost.
+   * records the session's role, this process its host, pid, time, JDK, memokit and {@code code}).
+   * Otherwise rolls everything back and removes the computing row if it is still this claim's: lost.
    *
    * <p>A result held in the row is stored in the claim's own session, by a call that also releases
    * the claim; a larger one on another connection. If the connection breaks meanwhile (a network
@@ -294,7 +295,7 @@ final class RowClaim implements Claim {
     Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
       boolean storedBefore = again[0] && ownResultStored(c);
       if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
-      try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes FROM "
+      try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes, o_evicted FROM "
           + "memokit.complete_cell(?, ?, ?, ?, ?, ?, ?, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
           + "?, ?, ?, ?, ?, ?)")) {
         u.setLong(1, blockId);
@@ -335,7 +336,7 @@ final class RowClaim implements Claim {
             if (!c.getAutoCommit()) c.rollback(); // its chunks too
             return null; // block removed, cell cleared or taken over, or this claim's session ended
           }
-          return new long[] {r.getLong(2), r.getLong(3), r.getLong(4)};
+          return new long[] {r.getLong(2), r.getLong(3), r.getLong(4), r.getInt(5)};
         }
       }
     };
@@ -363,9 +364,12 @@ final class RowClaim implements Claim {
     }
     finished = true;
     if (outcome == null) {
-      removeOwnRow(); // lost: its number was shown as LOST(n), and is not drawn again
+      // Lost: its number was shown as LOST(n), and is not drawn again. A completion in one statement
+      // counted its miss; one in a transaction with chunks was rolled back, and counts it now.
+      removeOwnRow(chunks > 0);
       return null;
     }
+    if (outcome[3] > 0) store.watches().refresh(blockId); // it evicted: this process sees it at once
     if (outcome[1] > 0 && outcome[2] + size > outcome[1]) store.enforceByteLimit();
     return block.hits().presence(blockId, cellId, outcome[0], began);
   }
@@ -399,25 +403,36 @@ final class RowClaim implements Claim {
     return c.createArrayOf("text", names);
   }
 
-  /** Removes the computing row, then gives its number back ({@link Schema#routines}: {@code give_back_cell_id}). */
+  /**
+   * Removes the computing row, counting the miss, then gives its number back ({@link Schema#routines}:
+   * {@code give_back_cell_id}).
+   */
   @Override
   public void abandon() {
     if (started && !finished) {
       finished = true;
-      if (removeOwnRow()) giveBackNumber();
+      if (removeOwnRow(true)) giveBackNumber();
     }
   }
 
   /**
-   * Deletes the cell's row if it is still this claim's computing row (nobody took it over); returns
-   * whether it did. Never throws.
+   * Deletes the computing row if it is still this claim's (nobody took it over), and counts the
+   * computation as the block's miss if {@code countMiss}; returns whether it deleted the row. Never
+   * throws.
    */
-  private boolean removeOwnRow() {
+  private boolean removeOwnRow(boolean countMiss) {
     try {
       return store.connections().transaction(c -> {
         if (!BlockSql.lockById(c, blockId)) return false;
-        try (PreparedStatement d = onOwnRow(c, "DELETE FROM memokit.cells WHERE " + OWN_ROW + " AND state = 0")) {
-          return d.executeUpdate() > 0;
+        try (PreparedStatement d = onOwnRow(c, "DELETE FROM memokit.computing WHERE " + OWN_ROW)) {
+          boolean deleted = d.executeUpdate() > 0;
+          if (countMiss) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE memokit.blocks SET misses = misses + 1 WHERE id = ?")) {
+              u.setLong(1, blockId);
+              u.executeUpdate();
+            }
+          }
+          return deleted;
         }
       });
     } catch (SQLException | RuntimeException e) {

@@ -34,22 +34,26 @@ import java.util.List;
  *   complete_cell   release its claim, each in the same call ({@link #routines})
  *   claim_cell      since version 6: finds the key's row by its key, whatever the statistics
  *                   the server planned its reads with ({@link BlockSql#finished}), and reads it
- *                   once per miss; a miss updates the block's row twice, not three times
- *                   ({@link #CELLS_INSERTED})
+ *                   once per miss
+ *   computing       since version 7: the computations in progress, apart from the finished cells
+ *                   ({@link #COMPUTING}: unlogged); a finished cell's row is written once, by its
+ *                   completion, which also counts it in its block's row
  * </pre>
- * Triggers on {@code cells} keep each block's counters and generation, and delete the chunks of a
- * removed cell, in the transaction that changes the cell, whoever changes it: an administrator's
- * {@code DELETE} invalidates what processes remember as a clear would.
+ * Triggers on {@code cells} keep each block's counters and generation when its cells change or go,
+ * and delete the chunks of a removed cell, in the transaction that changes the cell, whoever changes
+ * it: an administrator's {@code DELETE} invalidates what processes remember as a clear would. The
+ * one insertion of a finished row, {@code complete_cell}'s, counts the cell itself, in the update of
+ * the block's row it makes anyway.
  */
 final class Schema {
 
   /**
    * The version this memokit writes and reads; it upgrades versions 1 (no routines), 2 (no numbers
    * given back), 3 (no provenance), 4 (claims and starts, completions and releases, in separate
-   * calls) and 5 (reads that a plan may make scan every finished cell, and one read more per miss)
-   * in place.
+   * calls), 5 (reads that a plan may make scan every finished cell, and one read more per miss)
+   * and 6 (computing rows among the finished ones, each cell's row written twice) in place.
    */
-  static final int VERSION = 6;
+  static final int VERSION = 7;
   static final String NAME = "memokit";
   /** Class id of memokit's own two-key advisory locks (cell claims use one 64-bit key, so never collide). */
   static final int LOCK_CLASS = 0x4D4B5047; // "MKPG"
@@ -68,16 +72,24 @@ final class Schema {
   }
 
   /**
-   * What versions 2 to 6 added to version 1, in order, each statement harmless where it is already
+   * What versions 2 to 7 added to version 1, in order, each statement harmless where it is already
    * done: creating a store, upgrading one and {@code check --fix} run them.
    */
   static List<String> sinceVersion1() {
     List<String> s = new ArrayList<>();
     s.add(PROVENANCE);
-    s.add(CELLS_INSERTED);
+    s.add(COMPUTING);
+    s.add(COMPUTING_GRANTS);
+    s.add(COMPUTING_MOVED);
+    s.add("DROP TRIGGER IF EXISTS cells_inserted ON memokit.cells");
+    s.add("DROP FUNCTION IF EXISTS memokit.cells_inserted()");
     for (String former : List.of(COMPLETE_CELL_BEFORE_4, CLAIM_CELL_BEFORE_5, COMPLETE_CELL_BEFORE_5)) {
       s.add("DROP FUNCTION IF EXISTS " + former);
     }
+    // Its parameters are today's: dropped only as version 6 declared it, not under running processes each time.
+    s.add("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = to_regprocedure('"
+        + COMPLETE_CELL_BEFORE_7 + "') AND NOT 'o_evicted' = ANY (p.proargnames)) THEN DROP FUNCTION "
+        + COMPLETE_CELL_BEFORE_7 + "; END IF; END $$");
     s.addAll(routines());
     return s;
   }
@@ -95,16 +107,39 @@ final class Schema {
       + "ADD COLUMN IF NOT EXISTS written_memokit text, ADD COLUMN IF NOT EXISTS written_code text";
 
   /**
-   * Version 6: the trigger that counts an inserted row in its block's cells and bytes also counts a
-   * computing row's insertion as the block's miss (a computation started), in the same update of
-   * the block's row; {@code claim_cell} and {@code start_cell} count only a takeover themselves.
+   * Version 7: the computations in progress, one row each: the claim's token and lock key, the cell's
+   * number, and who computes it. A row here means that its claim is held, and every claim ends with
+   * the server's sessions; so the table is {@code UNLOGGED}: writing a row costs no write-ahead log,
+   * and a server restarting after a crash starts it empty, as it starts with no session and so no
+   * claim. A computation whose process died leaves its row until a claim takes it over, or a
+   * statistics or check finds its claim released. Lock order: a block's row, then its cells' rows,
+   * then its computing rows.
    */
-  static final String CELLS_INSERTED = "CREATE OR REPLACE FUNCTION memokit.cells_inserted() RETURNS trigger "
-      + "LANGUAGE plpgsql AS $$ BEGIN"
-      + " UPDATE memokit.blocks SET cells = cells + 1,"
-      + "   bytes = bytes + CASE WHEN NEW.state > 0 THEN NEW.size ELSE 0 END,"
-      + "   misses = misses + CASE WHEN NEW.state = 0 THEN 1 ELSE 0 END WHERE id = NEW.block_id;"
-      + " RETURN NULL; END $$";
+  static final String COMPUTING = "CREATE UNLOGGED TABLE IF NOT EXISTS memokit.computing ("
+      + " block_id bigint NOT NULL, key_hi bigint NOT NULL, key_lo bigint NOT NULL, id bigint NOT NULL,"
+      + " token bigint NOT NULL, lock_key bigint NOT NULL, key bytea, created bigint NOT NULL,"
+      + " holder_pid bigint, holder_host text, holder_host_hash integer, holder_backend integer,"
+      + " PRIMARY KEY (block_id, key_hi, key_lo))";
+
+  /**
+   * Version 7's upgrade: the roles granted rights on {@code cells} get the same on {@code computing},
+   * so that a team's roles compute after the upgrade as before it.
+   */
+  static final String COMPUTING_GRANTS = "DO $$ DECLARE g record; BEGIN"
+      + " FOR g IN SELECT a.grantee, a.privilege_type FROM pg_catalog.pg_class k, aclexplode(k.relacl) a"
+      + "   WHERE k.oid = 'memokit.cells'::regclass AND a.grantee <> k.relowner"
+      + "   AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') LOOP"
+      + "   EXECUTE format('GRANT %s ON memokit.computing TO %s', g.privilege_type,"
+      + "     CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END);"
+      + " END LOOP; END $$";
+
+  /**
+   * Version 7's upgrade: version 6's computing rows, moved out of {@code cells} (the statement trigger
+   * of deletions takes them out of their blocks' cell counts, which now count finished cells only).
+   */
+  static final String COMPUTING_MOVED = "WITH moved AS (DELETE FROM memokit.cells WHERE state = 0 RETURNING block_id,"
+      + " key_hi, key_lo, id, token, lock_key, key, created, holder_pid, holder_host, holder_host_hash, holder_backend)"
+      + " INSERT INTO memokit.computing SELECT * FROM moved ON CONFLICT DO NOTHING";
 
   /**
    * {@code complete_cell} as versions 2 and 3 declared it: version 4 gave it the provenance's
@@ -124,6 +159,14 @@ final class Schema {
   static final String COMPLETE_CELL_BEFORE_5 = "memokit.complete_cell(bigint, bigint, bigint, bigint, bigint, integer, "
       + "boolean, smallint, smallint, integer, bigint, bigint, integer, bytea, integer, bytea, text[], bigint, bigint, "
       + "bigint, bigint, text, bigint, text, text, text)";
+
+  /**
+   * {@code complete_cell} as versions 5 and 6 declared it: version 7 returns the cells its eviction
+   * removed too, which a routine cannot change in place, so an upgrade drops it first.
+   */
+  static final String COMPLETE_CELL_BEFORE_7 = "memokit.complete_cell(bigint, bigint, bigint, bigint, bigint, integer, "
+      + "boolean, smallint, smallint, integer, bigint, bigint, integer, bytea, integer, bytea, text[], bigint, bigint, "
+      + "bigint, bigint, text, bigint, text, text, text, boolean)";
 
   /**
    * The routines' statements all find rows by an index. The server plans a routine's statements at
@@ -156,13 +199,15 @@ final class Schema {
       + "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())))";
 
   /**
-   * The block's row locked, created if missing, into {@code block} (with {@code o_maxsize} and
-   * {@code o_cells}): in a routine with parameters {@code p_name ... p_arity, p_maxsize}.
+   * The block's row, created if missing, into {@code block} (with {@code o_maxsize} and
+   * {@code o_cells}), locked if {@code locked}: in a routine with parameters
+   * {@code p_name ... p_arity, p_maxsize}.
    */
-  private static String lockBlock(String block) {
+  private static String findBlock(String block, boolean locked) {
     return " LOOP"
         + "   SELECT b.id, b.maxsize, b.cells INTO " + block + ", o_maxsize, o_cells FROM memokit.blocks b"
-        + "     WHERE b.name = p_name AND b.version = p_version AND b.code = p_code AND b.arity = p_arity FOR UPDATE;"
+        + "     WHERE b.name = p_name AND b.version = p_version AND b.code = p_code AND b.arity = p_arity"
+        + (locked ? " FOR UPDATE;" : ";")
         + "   EXIT WHEN FOUND;"
         + "   INSERT INTO memokit.blocks (name, version, code, arity, maxsize) VALUES (p_name, p_version, p_code, p_arity,"
         + "     p_maxsize) ON CONFLICT (name, version, code, arity) DO NOTHING;"
@@ -170,41 +215,36 @@ final class Schema {
   }
 
   /**
-   * A computation started, the block's row {@code block} locked by {@link #lockBlock} and the claim
-   * held: takes a computing row over (new token), or removes a finished one (stale) and evicts the
-   * least recently hit cells of a full block, then inserts the computing row, its number drawn under
-   * lock {@link #LOCK_CELL_IDS} shared; counts the miss. Into {@code cell} and {@code token}, and
-   * {@code o_evicted}, {@code o_taken_over}, {@code o_removed_finished}, {@code o_cells}.
+   * A computation started, its claim held, in block {@code block} found by {@link #findBlock}
+   * ({@code blockLocked} if it locked the row): takes a computing row of the key over (new token:
+   * its claim was released, as this one holds it), or else evicts the least recently hit cells of
+   * a full block (its row locked then) and inserts the computing row, its number drawn under lock
+   * {@link #LOCK_CELL_IDS} shared. Into {@code cell} and {@code token}, and {@code o_evicted},
+   * {@code o_taken_over} and {@code o_cells} (the block's finished cells once this one is stored).
    */
-  private static String startLocked(String block, String cell, String token) {
-    return " o_evicted := 0; o_taken_over := false; o_removed_finished := false;"
-        + " SELECT c.state INTO existing FROM memokit.cells c WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
-        + "   AND c.key_lo = p_key_lo FOR UPDATE;"
-        + " IF existing = 0 THEN"
-        + "   UPDATE memokit.cells c SET token = nextval('memokit.tokens'), lock_key = p_lock_key, created = p_now,"
-        + "     last_hit = p_now, holder_pid = p_pid, holder_host = p_host, holder_host_hash = p_host_hash,"
-        + "     holder_backend = p_backend WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
-        + "     AND c.key_lo = p_key_lo RETURNING c.id, c.token INTO " + cell + ", " + token + ";"
+  private static String startHeld(String block, String cell, String token, boolean blockLocked) {
+    return " o_evicted := 0; o_taken_over := false;"
+        + " UPDATE memokit.computing k SET token = nextval('memokit.tokens'), lock_key = p_lock_key, key = p_key,"
+        + "   created = p_now, holder_pid = p_pid, holder_host = p_host, holder_host_hash = p_host_hash,"
+        + "   holder_backend = p_backend WHERE k.block_id = " + block + " AND k.key_hi = p_key_hi AND k.key_lo = p_key_lo"
+        + "   RETURNING k.id, k.token INTO " + cell + ", " + token + ";"
+        + " IF FOUND THEN"
         + "   o_taken_over := true;"
-        + "   UPDATE memokit.blocks SET misses = misses + 1 WHERE id = " + block + ";"
         + " ELSE"
-        + "   IF existing > 0 THEN"
-        + "     DELETE FROM memokit.cells c WHERE c.block_id = " + block + " AND c.key_hi = p_key_hi"
-        + "       AND c.key_lo = p_key_lo;"
-        + "     o_removed_finished := true;"
-        + "     o_cells := o_cells - 1;"
-        + "   END IF;"
         + "   IF o_cells >= o_maxsize THEN"
-        + "     DELETE FROM memokit.cells WHERE id IN (SELECT c.id FROM memokit.cells c WHERE c.block_id = " + block
-        + "       AND c.state > 0 ORDER BY c.last_hit, c.id LIMIT o_cells - o_maxsize + 1);"
-        + "     GET DIAGNOSTICS o_evicted = ROW_COUNT;"
+        + (blockLocked ? "" : "     SELECT b.cells INTO o_cells FROM memokit.blocks b WHERE b.id = " + block + " FOR UPDATE;")
+        + "     IF o_cells >= o_maxsize THEN"
+        + "       DELETE FROM memokit.cells WHERE id IN (SELECT c.id FROM memokit.cells c WHERE c.block_id = " + block
+        + "         AND c.state > 0 ORDER BY c.last_hit, c.id LIMIT o_cells - o_maxsize + 1);"
+        + "       GET DIAGNOSTICS o_evicted = ROW_COUNT;"
+        + "     END IF;"
         + "   END IF;"
         + "   PERFORM pg_advisory_xact_lock_shared(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
-        + "   INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, key, created, last_hit,"
-        + "     holder_pid, holder_host, holder_host_hash, holder_backend) VALUES (" + block + ", p_key_hi, p_key_lo,"
-        + "     nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_now, p_pid, p_host,"
+        + "   INSERT INTO memokit.computing (block_id, key_hi, key_lo, id, token, lock_key, key, created, holder_pid,"
+        + "     holder_host, holder_host_hash, holder_backend) VALUES (" + block + ", p_key_hi, p_key_lo,"
+        + "     nextval('memokit.cell_ids'), nextval('memokit.tokens'), p_lock_key, p_key, p_now, p_pid, p_host,"
         + "     p_host_hash, p_backend) RETURNING id, token INTO " + cell + ", " + token + ";"
-        + "   o_cells := o_cells - o_evicted + 1;" // the insert's trigger counted the miss
+        + "   o_cells := o_cells - o_evicted + 1;"
         + " END IF;";
   }
 
@@ -212,34 +252,34 @@ final class Schema {
    * The routines: since version 2, each replaces a transaction of several statements, one round
    * trip each, by one call; since version 5, a miss is two or three round trips: the read, the
    * claim that starts the computation (the two in one call when the block's last lookup found no
-   * cell), and the completion that releases the claim. They run with the caller's
+   * cell), and the completion that releases the claim. Since version 7 a computation's row is in
+   * {@link #COMPUTING} until its completion writes the cell's row, once. They run with the caller's
    * rights, but for {@code give_back_cell_id}.
    * <ul>
    *   <li>{@code claim_cell}: takes the claim's advisory lock if no session holds it (if one does,
    *   a lookup, {@code p_read_first}, still reads the key's finished row, and returns it unclaimed);
-   *   then locks the block's row (shared, or, to start, exclusive and created if missing), and
-   *   reads the key's finished row in a snapshot taken once both are held. A lookup that finds it
-   *   there gives the claim back in the same call and returns the row unclaimed (since version 6;
-   *   before, a lookup read first, then claimed: one read more per miss); so a lookup that finds no
-   *   cell claims it in the same call, a miss of two round trips. To start ({@code p_start}), if it
-   *   found none, starts the computation as {@code start_cell} does ({@code o_started}), its claim
-   *   held by this very session. The block's row is what orders this read after a completion that
-   *   released the claim in its own transaction (below): that transaction holds the row until it
-   *   commits.
+   *   then reads the key's finished row in a snapshot taken once it holds the claim: whatever the
+   *   claim's last holder stored, as a completion keeps its claim until its transaction commits
+   *   (below). A lookup that finds it there gives the claim back in the same call and returns the
+   *   row unclaimed (since version 6; before, a lookup read first, then claimed: one read more per
+   *   miss); so a lookup that finds no cell claims it in the same call, a miss of two round trips.
+   *   To start ({@code p_start}), if it found none, starts the computation ({@code o_started}),
+   *   reading the block's row without locking it unless the block is full.
    *   <li>{@code start_cell}: the block's row locked (created if missing), checks that the claim's
-   *   session holds its lock (else SQLSTATE {@code MKLST}), then takes a computing row over (new
-   *   token), or removes a finished one (stale) and evicts the least recently hit cells of a full
-   *   block, then inserts the computing row, its number drawn under lock {@link #LOCK_CELL_IDS}
-   *   shared (since version 3); the miss is counted by the insertion's trigger
-   *   ({@link #CELLS_INSERTED}), or here for a takeover. For a claim that found a finished row it could
-   *   not use (damaged, refused), or one made without starting.
-   *   <li>{@code complete_cell}: the block's row locked; stores the result in the cell's row only if
-   *   it is computing with the claim's token and the claim's session holds its lock
-   *   ({@code o_stored}), with where it came from ({@link #PROVENANCE}, since version 4: the role is
-   *   the session's, the rest the caller's word); returns the block's generation, the store's byte
-   *   limit and its bytes. Run in the claim's own session ({@code p_unlock}, since version 5), it
-   *   releases the claim once the block's row is locked, before the transaction commits: a claim
-   *   taken meanwhile waits for that row, so it reads what this one stored.
+   *   session holds its lock (else SQLSTATE {@code MKLST}), removes the key's finished row (stale:
+   *   the caller found it unusable) and starts the computation as {@code claim_cell} does. For a
+   *   claim that found a finished row it could not use (damaged, refused), or one made without
+   *   starting.
+   *   <li>{@code complete_cell}: stores the result only if the key's computing row has the claim's
+   *   token and the claim's session holds its lock ({@code o_stored}): counts the cell, its bytes
+   *   and the miss in the block's row (which it locks first), moves the computation's number and
+   *   token from the computing row into the cell's row, which it inserts with where the result came
+   *   from ({@link #PROVENANCE}, since version 4: the role is the session's, the rest the caller's
+   *   word), and evicts the least recently hit cells if computations started meanwhile overfilled
+   *   the block ({@code o_evicted}); returns the block's generation, the store's byte limit and its
+   *   bytes. Run in the claim's own session ({@code p_unlock}, since version 5), it releases the
+   *   claim, having first taken the claim's lock again for its transaction: another session takes
+   *   the claim only once this transaction has committed, and so reads what it stored.
    *   <li>{@code give_back_cell_id} (version 3): called once a computation's row is removed unstored;
    *   under lock {@link #LOCK_CELL_IDS} exclusive, so that no start draws a number meanwhile, sets
    *   the sequence back by one if the number is the last one drawn and no cell holds it: the next
@@ -247,6 +287,9 @@ final class Schema {
    *   path fixed), as {@code setval} needs UPDATE on the sequence, which computing roles do not
    *   have (USAGE draws numbers); it can do nothing else, whoever calls it.
    * </ul>
+   * A miss is counted when its computation ends: by the completion, whether it stores the result or
+   * finds it lost, or by the removal of the computing row that gives it up ({@link RowClaim#abandon}).
+   * A computation whose process died is counted once, by the process that takes it over.
    */
   static List<String> routines() {
     List<String> s = new ArrayList<>();
@@ -260,20 +303,15 @@ final class Schema {
         + "OUT o_started boolean, OUT o_started_block bigint, OUT o_started_cell bigint, OUT o_started_token bigint, "
         + "OUT o_evicted integer, OUT o_taken_over boolean, OUT o_removed_finished boolean, OUT o_maxsize integer, "
         + "OUT o_cells integer) "
-        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; p_backend integer := pg_backend_pid(); BEGIN"
+        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE p_backend integer := pg_backend_pid(); BEGIN"
         + " o_started := false;"
+        + " o_removed_finished := false;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
         + " IF NOT o_claimed THEN" // another session holds the claim: for a lookup, a finished row still answers
         + "   IF p_read_first THEN " + READ_INTO_OUT + " END IF;"
         + "   RETURN;"
         + " END IF;"
-        + " IF p_start THEN"
-        + lockBlock("o_started_block")
-        + " ELSE"
-        + "   PERFORM 1 FROM memokit.blocks b WHERE b.name = p_name AND b.version = p_version AND b.code = p_code"
-        + "     AND b.arity = p_arity FOR SHARE;"
-        + " END IF;"
-        // a new snapshot: what the lock's last holder committed
+        // a new snapshot, taken once the claim is held: what the claim's last holder committed
         + " " + READ_INTO_OUT
         + " IF FOUND AND p_read_first THEN" // a lookup's finished row: answered without the claim
         + "   PERFORM pg_advisory_unlock(p_lock_key);"
@@ -281,7 +319,8 @@ final class Schema {
         + "   RETURN;"
         + " END IF;"
         + " IF p_start AND NOT FOUND THEN"
-        + startLocked("o_started_block", "o_started_cell", "o_started_token")
+        + findBlock("o_started_block", false)
+        + startHeld("o_started_block", "o_started_cell", "o_started_token", false)
         + "   o_started := true;"
         + " END IF;"
         + " END $$");
@@ -290,39 +329,60 @@ final class Schema {
         + "p_pid bigint, p_host text, p_host_hash integer, p_backend integer, "
         + "OUT o_block bigint, OUT o_cell bigint, OUT o_token bigint, OUT o_evicted integer, OUT o_taken_over boolean, "
         + "OUT o_removed_finished boolean, OUT o_maxsize integer, OUT o_cells integer) "
-        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE existing smallint; BEGIN"
-        + lockBlock("o_block")
+        + "LANGUAGE plpgsql " + KEYED + " AS $$ BEGIN"
+        + findBlock("o_block", true)
         + " IF NOT " + CLAIM_HELD + " THEN"
         + "   RAISE EXCEPTION 'the claim was lost: its session with the server ended' USING ERRCODE = 'MKLST';"
         + " END IF;"
-        + startLocked("o_block", "o_cell", "o_token")
+        + " DELETE FROM memokit.cells c WHERE c.block_id = o_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo;"
+        + " o_removed_finished := FOUND;"
+        + " IF o_removed_finished THEN o_cells := o_cells - 1; END IF;"
+        + startHeld("o_block", "o_cell", "o_token", true)
         + " END $$");
     s.add("CREATE OR REPLACE FUNCTION memokit.complete_cell(p_block bigint, p_key_hi bigint, p_key_lo bigint, "
         + "p_token bigint, p_lock_key bigint, p_backend integer, p_store boolean, p_state smallint, p_codec smallint, "
         + "p_flags integer, p_length bigint, p_size bigint, p_crc integer, p_payload bytea, p_chunks integer, p_key bytea, "
         + "p_dependencies text[], p_created bigint, p_cpu_nanos bigint, p_wall_nanos bigint, p_now bigint, "
         + "p_host text, p_pid bigint, p_jdk text, p_memokit text, p_code text, p_unlock boolean, "
-        + "OUT o_stored boolean, OUT o_generation bigint, OUT o_byte_limit bigint, OUT o_bytes bigint) "
-        + "LANGUAGE plpgsql " + KEYED + " AS $$ BEGIN"
+        + "OUT o_stored boolean, OUT o_generation bigint, OUT o_byte_limit bigint, OUT o_bytes bigint, "
+        + "OUT o_evicted integer) "
+        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE v_cell bigint; v_cells integer; v_maxsize integer; BEGIN"
         + " o_stored := false;"
         + " o_bytes := 0;"
-        + " SELECT b.generation, coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0)"
-        + "   INTO o_generation, o_byte_limit FROM memokit.blocks b WHERE b.id = p_block FOR UPDATE;"
-        + " IF FOUND THEN" // else the block was removed
-        + "   IF o_byte_limit > 0 THEN SELECT coalesce(sum(a.bytes), 0) INTO o_bytes FROM memokit.blocks a; END IF;"
-        + "   IF NOT p_store THEN" // stored by a run whose answer was lost
-        + "     o_stored := true;"
-        + "   ELSE"
-        + "     UPDATE memokit.cells c SET state = p_state, codec = p_codec, flags = p_flags, length = p_length,"
-        + "       size = p_size, crc = p_crc, payload = p_payload, chunks = p_chunks, key = p_key,"
-        + "       dependencies = p_dependencies, created = p_created, cpu_nanos = p_cpu_nanos, wall_nanos = p_wall_nanos,"
-        + "       last_hit = p_now, holder_pid = NULL, holder_host = NULL, holder_host_hash = NULL, holder_backend = NULL,"
-        + "       written_by = session_user::text, written_host = p_host, written_pid = p_pid, written_at = p_now,"
-        + "       written_jdk = p_jdk, written_memokit = p_memokit, written_code = p_code"
-        + "       WHERE c.block_id = p_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND c.token = p_token"
-        + "       AND c.state = 0 AND " + CLAIM_HELD + ";"
-        + "     o_stored := FOUND;"
+        + " o_byte_limit := 0;"
+        + " o_evicted := 0;"
+        + " IF p_unlock THEN PERFORM pg_advisory_xact_lock(p_lock_key); END IF;" // the claim held until this commits
+        + " IF NOT p_store THEN" // stored by a run whose answer was lost
+        + "   SELECT b.generation INTO o_generation FROM memokit.blocks b WHERE b.id = p_block;"
+        + "   o_stored := FOUND;"
+        + " ELSE"
+        + "   UPDATE memokit.blocks b SET cells = b.cells + 1, bytes = b.bytes + p_size, misses = b.misses + 1"
+        + "     WHERE b.id = p_block RETURNING b.generation, b.cells, b.maxsize INTO o_generation, v_cells, v_maxsize;"
+        + "   IF FOUND THEN" // else the block was removed
+        + "     DELETE FROM memokit.computing k WHERE k.block_id = p_block AND k.key_hi = p_key_hi AND k.key_lo = p_key_lo"
+        + "       AND k.token = p_token AND " + CLAIM_HELD + " RETURNING k.id INTO v_cell;"
+        + "     IF FOUND THEN"
+        + "       INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, key, dependencies, codec,"
+        + "         flags, length, size, crc, payload, chunks, created, last_hit, cpu_nanos, wall_nanos, written_by,"
+        + "         written_host, written_pid, written_at, written_jdk, written_memokit, written_code) VALUES (p_block,"
+        + "         p_key_hi, p_key_lo, v_cell, p_state, p_token, p_lock_key, p_key, p_dependencies, p_codec, p_flags,"
+        + "         p_length, p_size, p_crc, p_payload, p_chunks, p_created, p_now, p_cpu_nanos, p_wall_nanos,"
+        + "         session_user::text, p_host, p_pid, p_now, p_jdk, p_memokit, p_code);"
+        + "       o_stored := true;"
+        + "       IF v_cells > v_maxsize THEN" // computations started while the block was not yet full
+        + "         DELETE FROM memokit.cells WHERE id IN (SELECT c.id FROM memokit.cells c WHERE c.block_id = p_block"
+        + "           AND c.state > 0 AND c.id <> v_cell ORDER BY c.last_hit, c.id LIMIT v_cells - v_maxsize);"
+        + "         GET DIAGNOSTICS o_evicted = ROW_COUNT;"
+        + "         SELECT b.generation INTO o_generation FROM memokit.blocks b WHERE b.id = p_block;"
+        + "       END IF;"
+        + "     ELSE" // cleared or taken over, or this claim's session ended: lost, its miss counted all the same
+        + "       UPDATE memokit.blocks b SET cells = b.cells - 1, bytes = b.bytes - p_size WHERE b.id = p_block;"
+        + "     END IF;"
         + "   END IF;"
+        + " END IF;"
+        + " IF o_stored THEN"
+        + "   o_byte_limit := coalesce((SELECT value FROM memokit.settings WHERE name = 'byte_limit'), 0);"
+        + "   IF o_byte_limit > 0 THEN SELECT coalesce(sum(a.bytes), 0) INTO o_bytes FROM memokit.blocks a; END IF;"
         + " END IF;"
         + " IF p_unlock THEN PERFORM pg_advisory_unlock(p_lock_key); END IF;"
         + " END $$");
@@ -331,7 +391,8 @@ final class Schema {
         + " PERFORM pg_advisory_xact_lock(" + LOCK_CLASS + ", " + LOCK_CELL_IDS + ");"
         + " IF NOT EXISTS (SELECT 1 FROM memokit.cell_ids q WHERE p_cell > 0"
         + "     AND p_cell = CASE WHEN q.is_called THEN q.last_value ELSE q.last_value - 1 END)"
-        + "   OR EXISTS (SELECT 1 FROM memokit.cells c WHERE c.id = p_cell) THEN"
+        + "   OR EXISTS (SELECT 1 FROM memokit.cells c WHERE c.id = p_cell)"
+        + "   OR EXISTS (SELECT 1 FROM memokit.computing k WHERE k.id = p_cell) THEN"
         + "   RETURN false;"
         + " END IF;"
         + " PERFORM setval('memokit.cell_ids', p_cell, false);"

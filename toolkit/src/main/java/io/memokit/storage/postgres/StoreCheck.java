@@ -117,7 +117,7 @@ final class StoreCheck {
 
   private static void checkBlock(Connection c, Block b, List<String> problems, boolean fix) throws SQLException {
     List<Long> orphans = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement("SELECT c.id FROM memokit.cells c WHERE c.block_id = ? AND c.state = 0 "
+    try (PreparedStatement q = c.prepareStatement("SELECT c.id FROM memokit.computing c WHERE c.block_id = ? "
         + "AND NOT " + BlockSql.LOCK_HELD_BY_ANYONE + " ORDER BY c.id")) {
       q.setLong(1, b.id());
       try (ResultSet r = q.executeQuery()) {
@@ -126,7 +126,7 @@ final class StoreCheck {
     }
     for (long id : orphans) {
       problems.add(b.label() + ": cell " + id + " was left computing by a process that died" + (fix ? " (removed)" : ""));
-      if (fix) delete(c, id);
+      if (fix) delete(c, "computing", id);
     }
     List<Long> finished = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(
@@ -140,7 +140,7 @@ final class StoreCheck {
       String wrong = damage(c, id);
       if (wrong == null) continue;
       problems.add(b.label() + ": cell " + id + " is damaged (" + wrong + ")" + (fix ? " (removed)" : ""));
-      if (fix) delete(c, id);
+      if (fix) delete(c, "cells", id);
     }
     try (PreparedStatement q = c.prepareStatement("SELECT b.cells, b.bytes, (SELECT count(*) FROM memokit.cells c "
         + "WHERE c.block_id = b.id), (SELECT coalesce(sum(size), 0) FROM memokit.cells c WHERE c.block_id = b.id "
@@ -185,8 +185,9 @@ final class StoreCheck {
     }
   }
 
-  private static void delete(Connection c, long id) throws SQLException {
-    try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.cells WHERE id = ?")) {
+  /** Deletes row {@code id} of {@code memokit.}{@code table}. */
+  private static void delete(Connection c, String table, long id) throws SQLException {
+    try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit." + table + " WHERE id = ?")) {
       d.setLong(1, id);
       d.executeUpdate();
     }

@@ -5,9 +5,11 @@
  * <h2>Design note</h2>
  *
  * <p><b>Tables.</b> {@link io.memokit.storage.postgres.Schema}: blocks (identity, maxsize, counters,
- * generation), cells (state, payload or chunks, CRC32C, statistics, computing process, token),
- * chunks, waits, settings, and the version. Triggers keep each block's counters and generation in
- * the transaction that changes its cells, whoever changes them.
+ * generation), cells (finished: state, payload or chunks, CRC32C, statistics, token), computing
+ * (the computations in progress: number, token, computing process; unlogged, as a claim ends with
+ * the server's sessions), chunks, waits, settings, and the version. A cell's row is written once,
+ * by the completion that stores it, which counts it in its block's row; triggers keep each
+ * block's counters and generation when cells change or go, whoever changes them.
  *
  * <p><b>Claims.</b> A session-level advisory lock per claimed cell, all of a process's claims in one
  * dedicated session ({@link io.memokit.storage.postgres.LockSession}): the server releases them when
@@ -15,7 +17,8 @@
  * any host then takes the cell over. Taking the lock, reading the key's row in a snapshot taken
  * after it (a lookup that finds the row gives the lock back and claims nothing) and, finding none,
  * starting the computation is one call ({@code memokit.claim_cell}); storing the result and releasing the
- * claim, in the claim's session, is another ({@code complete_cell}): a miss is two round trips, or
+ * claim, in the claim's session, is another ({@code complete_cell}), which keeps the lock until its
+ * transaction commits, so that the next claim's read sees what it stored: a miss is two round trips, or
  * three after a lookup that found its cell, which reads first on its own
  * ({@link io.memokit.storage.postgres.Schema#routines}). The session asks the server to probe it (TCP keepalives), so that
  * a host that crashes or is cut off from the network loses its claims 10 s later, not hours later. Work runs on at most {@code Connections.MAX} other connections;

@@ -12,6 +12,7 @@ import io.memokit.function.CellKey;
 import io.memokit.function.FunctionId;
 import io.memokit.storage.Backends;
 import io.memokit.storage.BlockBackend;
+import io.memokit.storage.BlockStatus;
 import io.memokit.storage.CellStatus;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
@@ -90,6 +91,9 @@ class PostgresBackendTest extends StoreBackendContract {
   private static final String CELL = "FROM memokit.cells c JOIN memokit.blocks b ON b.id = c.block_id "
       + "WHERE b.name = ? AND b.version = ? AND b.code = ? AND b.arity = ? AND c.key_hi = ? AND c.key_lo = ?";
 
+  /** The key's computation in progress, as {@link #CELL} finds its cell. */
+  private static final String COMPUTATION = CELL.replace("memokit.cells", "memokit.computing");
+
   private PreparedStatement onCell(Connection c, String sql, BlockBackend block, CellKey key) throws SQLException {
     PreparedStatement p = c.prepareStatement(sql);
     int i = BlockSql.bindIdentity(p, 1, block.id());
@@ -133,7 +137,7 @@ class PostgresBackendTest extends StoreBackendContract {
   /** Ends the session that holds {@code key}'s claim, as the server does when a process dies or its network goes. */
   private void terminateClaimer(BlockBackend block, CellKey key) throws SQLException {
     try (Connection c = admin();
-         PreparedStatement p = onCell(c, "SELECT pg_terminate_backend(c.holder_backend) " + CELL, block, key);
+         PreparedStatement p = onCell(c, "SELECT pg_terminate_backend(c.holder_backend) " + COMPUTATION, block, key);
          ResultSet r = p.executeQuery()) {
       assertTrue(r.next() && r.getBoolean(1), "the claiming session was ended");
     }
@@ -234,7 +238,7 @@ class PostgresBackendTest extends StoreBackendContract {
           + " IF nextval('public.failures') <= " + failures + " THEN"
           + "   RAISE EXCEPTION 'deadlock detected (a test''s)' USING ERRCODE = '40P01';"
           + " END IF; RETURN NEW; END $$");
-      st.execute("CREATE TRIGGER fail BEFORE INSERT ON memokit.cells FOR EACH ROW EXECUTE FUNCTION public.fail()");
+      st.execute("CREATE TRIGGER fail BEFORE INSERT ON memokit.computing FOR EACH ROW EXECUTE FUNCTION public.fail()");
     }
     try {
       if (failures == 1) {
@@ -247,7 +251,7 @@ class PostgresBackendTest extends StoreBackendContract {
       } else {
         assertThrows(java.io.IOException.class, () -> b.tryClaimToCompute(key(1)));
         try (Connection c = admin(); Statement st = c.createStatement()) {
-          st.execute("DROP TRIGGER fail ON memokit.cells");
+          st.execute("DROP TRIGGER fail ON memokit.computing");
         }
         try (Claim theirs = another().block(fn("f")).tryClaimToCompute(key(1))) {
           assertNotNull(theirs, "the failed claim gave its lock back: another process claims the cell at once");
@@ -255,7 +259,7 @@ class PostgresBackendTest extends StoreBackendContract {
       }
     } finally {
       try (Connection c = admin(); Statement st = c.createStatement()) {
-        st.execute("DROP TRIGGER IF EXISTS fail ON memokit.cells");
+        st.execute("DROP TRIGGER IF EXISTS fail ON memokit.computing");
         st.execute("DROP FUNCTION public.fail()");
         st.execute("DROP SEQUENCE public.failures");
       }
@@ -263,35 +267,45 @@ class PostgresBackendTest extends StoreBackendContract {
   }
 
   /**
-   * A completion releases its claim before its transaction commits, holding the block's row: a claim
-   * taken meanwhile must read only once that transaction has ended, or it would find the cell still
-   * computing (and take it over) or a finished row the transaction changes.
+   * A completion in the claim's session releases the claim in its own transaction: another process
+   * must get the claim only once that transaction has committed, or its read would find no cell
+   * and compute it again. The commit is slowed by a deferred trigger (it runs after the routine
+   * has released the claim): meanwhile the other process's claims are refused, then the first one
+   * granted reads the stored cell.
    */
   @ParameterizedTest(name = "claimed to compute: {0}")
   @ValueSource(booleans = {false, true})
-  void aClaimReadsOnlyOnceATransactionHoldingItsBlocksRowHasEnded(boolean toCompute) throws Exception {
-    BlockBackend b = store.block(fn("f"));
-    put(b, key(1), payload("stored"));
+  void aClaimReleasedByACompletionIsTakenAgainOnlyOnceItsTransactionHasCommitted(boolean toCompute)
+      throws Exception {
+    BlockBackend mine = store.block(fn("f"));
     BlockBackend theirs = another().block(fn("f"));
-    try (Connection c = admin()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM memokit.blocks b WHERE " + BlockSql.IDENTITY
-          + " FOR UPDATE")) {
-        BlockSql.bindIdentity(lock, 1, b.id());
-        lock.execute();
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute("CREATE FUNCTION memokit.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "PERFORM pg_sleep(1.5); RETURN NULL; END $$");
+      st.execute("CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON memokit.cells DEFERRABLE INITIALLY DEFERRED "
+          + "FOR EACH ROW EXECUTE FUNCTION memokit.slow_commit()");
+    }
+    Claim claim = mine.tryClaimToCompute(key(1));
+    claim.start();
+    java.util.concurrent.CompletableFuture<Presence> completing =
+        startOnAnotherThread(() -> claim.complete(payload("one"), timing(), CODE));
+    Thread.sleep(500);
+    assertFalse(completing.isDone(), "the completion is committing");
+    while (!completing.isDone()) {
+      try (Claim other = claim(theirs, key(1), toCompute)) {
+        if (other == null) continue;
+        assertTrue(completing.isDone(), "claimed while the completion was still committing");
+        assertNotNull(other.stored(), "the claim taken after the commit reads the cell");
       }
-      try (PreparedStatement gone = onCell(c, "DELETE FROM memokit.cells WHERE id = (SELECT c.id " + CELL + ")", b,
-          key(1))) {
-        assertEquals(1, gone.executeUpdate());
-      }
-      java.util.concurrent.CompletableFuture<Claim> claiming = startOnAnotherThread(() -> claim(theirs, key(1), toCompute));
-      Thread.sleep(300);
-      assertFalse(claiming.isDone(), "the claim waits for the transaction holding the block's row");
-      c.commit();
-      try (Claim claim = claiming.get(10, TimeUnit.SECONDS)) {
-        assertNotNull(claim);
-        assertNull(claim.stored(), "it read what the transaction committed: the cell removed");
-      }
+    }
+    assertNotNull(completing.get());
+    claim.close();
+    try (Claim other = claimWithin(theirs, key(1), 1000, toCompute)) {
+      assertNotNull(other);
+      assertEquals("one", text(other.stored().payload()));
+    }
+    try (Connection c = admin(); Statement st = c.createStatement()) {
+      st.execute("DROP TRIGGER slow_commit ON memokit.cells");
     }
   }
 
@@ -636,25 +650,57 @@ class PostgresBackendTest extends StoreBackendContract {
   }
 
   @Test
-  void aVersionFiveSchemaIsUpgradedInPlaceToFindRowsByKeyAndCountEachMissOnce() throws Exception {
-    // what memokit 0.5 made: claim_cell testing finished rows as the last-hit indexes do, and counting misses itself
+  void aVersionFiveSchemaIsUpgradedInPlaceToFindRowsByKey() throws Exception {
+    // what memokit 0.5 made: claim_cell testing finished rows as the last-hit indexes do
     String claimCell = Schema.routines().stream().filter(r -> r.contains("memokit.claim_cell(")).findFirst()
         .orElseThrow();
     assertTrue(claimCell.contains(Schema.READ), claimCell);
-    // and the insertion's trigger counting cells and bytes only
-    String cellsInserted = Schema.CELLS_INSERTED.replace("misses = misses + CASE WHEN NEW.state = 0 THEN 1 ELSE 0 END",
-        "misses = misses");
-    assertFalse(cellsInserted.equals(Schema.CELLS_INSERTED));
-    upgradedInPlace(5, claimCell.replace(Schema.READ, READ_BEFORE_6) + "; " + cellsInserted);
-    for (String[] replaced : new String[][] {{"claim_cell", Schema.READ}, {"cells_inserted", "NEW.state = 0 THEN 1"}}) {
-      try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
-          "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = '" + replaced[0] + "'")) {
-        assertTrue(r.next());
-        assertTrue(r.getString(1).contains(replaced[1]), "the upgrade replaced " + replaced[0] + ": " + r.getString(1));
-      }
+    upgradedInPlace(5, claimCell.replace(Schema.READ, READ_BEFORE_6));
+    try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT prosrc FROM pg_catalog.pg_proc WHERE proname = 'claim_cell'")) {
+      assertTrue(r.next());
+      assertTrue(r.getString(1).contains(Schema.READ), "the upgrade replaced claim_cell: " + r.getString(1));
     }
     assertEquals(3, store.block(fn("f")).status().misses(),
-        "each start counted once: one before the upgrade, two after it (one abandoned)");
+        "each computation counted once: one before the upgrade, two after it (one abandoned)");
+  }
+
+  @Test
+  void aVersionSixSchemaIsUpgradedInPlaceMovingItsComputationsOutOfTheCells() throws Exception {
+    // what memokit 0.6 made: computing rows among the cells, each counted (and its miss) by an insertion
+    // trigger, and complete_cell returning four columns; here with a computation in progress, its claim held
+    String v6 = "DROP TABLE memokit.computing; DROP FUNCTION " + Schema.COMPLETE_CELL_BEFORE_7 + "; "
+        + "CREATE FUNCTION " + Schema.COMPLETE_CELL_BEFORE_7.replace(")", ", OUT o_stored boolean, "
+        + "OUT o_generation bigint, OUT o_byte_limit bigint, OUT o_bytes bigint)") + " LANGUAGE sql "
+        + "AS 'SELECT false, 0::bigint, 0::bigint, 0::bigint'; "
+        + "CREATE FUNCTION memokit.cells_inserted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        + " UPDATE memokit.blocks SET cells = cells + 1, bytes = bytes + CASE WHEN NEW.state > 0 THEN NEW.size ELSE 0"
+        + " END, misses = misses + CASE WHEN NEW.state = 0 THEN 1 ELSE 0 END WHERE id = NEW.block_id;"
+        + " RETURN NULL; END $$; "
+        + "CREATE TRIGGER cells_inserted AFTER INSERT ON memokit.cells FOR EACH ROW "
+        + "EXECUTE FUNCTION memokit.cells_inserted(); "
+        + "INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, created, last_hit, "
+        + "holder_pid) SELECT id, 5, 6, 1000000, 0, nextval('memokit.tokens'), 42, 0, 0, 77 FROM memokit.blocks";
+    try (Connection holder = admin(); Statement hold = holder.createStatement()) {
+      hold.execute("SELECT pg_advisory_lock(42)"); // the computation's claim, held across the upgrade
+      upgradedInPlace(6, v6);
+      try (Connection c = admin(); Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+          "SELECT (SELECT count(*) FROM memokit.cells WHERE state = 0), (SELECT string_agg(id || ' ' || holder_pid, "
+              + "',') FROM memokit.computing), (SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = "
+              + "'cells_inserted'), (SELECT count(*) FROM pg_catalog.pg_proc WHERE proname = 'complete_cell')")) {
+        assertTrue(r.next());
+        assertEquals(0, r.getInt(1), "no computing row left among the cells");
+        assertEquals("1000000 77", r.getString(2), "the computation in progress, moved with its holder");
+        assertEquals(0, r.getInt(3), "the insertion's trigger went: the completion counts its cell");
+        assertEquals(1, r.getInt(4), "the former complete_cell went: one routine of that name");
+      }
+      BlockStatus status = store.block(fn("f")).status();
+      assertEquals(1, status.computing(), status.toString());
+      assertEquals(3, status.size(), "two cells stored and one in progress: " + status);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // the server ends the closed session soon after
+    while (store.block(fn("f")).status().computing() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+    assertEquals(0, store.block(fn("f")).status().computing(), "its claim released: the computation is reclaimed");
   }
 
   /** {@code claim_cell}'s read as version 5 made it. */
@@ -800,9 +846,8 @@ class PostgresBackendTest extends StoreBackendContract {
     damage(b, key(1));
     try (Connection c = admin(); Statement st = c.createStatement()) {
       st.executeUpdate("UPDATE memokit.blocks SET cells = 7");
-      st.executeUpdate("INSERT INTO memokit.cells (block_id, key_hi, key_lo, id, state, token, lock_key, created, "
-          + "last_hit) SELECT id, 5, 6, nextval('memokit.cell_ids'), 0, nextval('memokit.tokens'), 42, 0, 0 "
-          + "FROM memokit.blocks");
+      st.executeUpdate("INSERT INTO memokit.computing (block_id, key_hi, key_lo, id, token, lock_key, created) "
+          + "SELECT id, 5, 6, nextval('memokit.cell_ids'), nextval('memokit.tokens'), 42, 0 FROM memokit.blocks");
       st.executeUpdate("INSERT INTO memokit.chunks (token, seq, data) VALUES (-1, 0, '\\x00')");
       st.execute("DROP FUNCTION memokit.give_back_cell_id");
     }
