@@ -309,6 +309,31 @@ class PostgresBackendTest extends StoreBackendContract {
     }
   }
 
+  /**
+   * A completion that finds the key's cell already stored (by a process that claimed the cell in
+   * the moment between this claim's end and its completion's commit) keeps that cell and stores
+   * nothing: its result is lost, not an error, and its miss is counted.
+   */
+  @Test
+  void aCompletionThatFindsItsCellStoredKeepsItAndIsLost() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    Claim claim = b.tryClaimToCompute(key(1));
+    claim.start();
+    try (Connection c = admin(); PreparedStatement p = c.prepareStatement("INSERT INTO memokit.cells (block_id, key_hi, "
+        + "key_lo, id, state, token, lock_key, created, last_hit) SELECT b.id, ?, ?, 1000000, 1, nextval('memokit.tokens'), "
+        + "0, 0, 0 FROM memokit.blocks b")) {
+      p.setLong(1, key(1).hashHi());
+      p.setLong(2, key(1).hashLo());
+      assertEquals(1, p.executeUpdate(), "stored meanwhile, by hand");
+    }
+    assertNull(claim.complete(payload("mine"), timing(), CODE), "lost: the cell stored meanwhile stays");
+    claim.close();
+    assertEquals(List.of(1000000L), b.cells().stream().map(CellStatus::id).toList());
+    assertEquals(1, b.status().misses(), "the computation is counted");
+    assertEquals(0, b.status().computing());
+    store.check(true); // the row made by hand holds no payload, and its block does not count it
+  }
+
   @ParameterizedTest(name = "claimed to compute: {0}")
   @ValueSource(booleans = {false, true})
   void aClaimWhoseSessionEndedCannotStoreEvenIfNobodyTookItOver(boolean toCompute) throws Exception {
