@@ -82,12 +82,12 @@ final class BlockAdmin {
 
   /** Removes every cell (a process computing one then finds it lost). Returns the finished cells removed. */
   int clear() throws IOException {
-    return remove("clear " + id.label(), "", (q, i) -> {}, true);
+    return remove("clear " + id.label(), "", NONE, true);
   }
 
   /** Removes the cells holding a stored exception. Returns how many. */
   int clearErrors() throws IOException {
-    return remove("clear the errors of " + id.label(), " AND state = " + BlockSql.ERROR);
+    return remove("clear the errors of " + id.label(), " AND state = " + BlockSql.ERROR, NONE, false);
   }
 
   /** The condition of {@link #removal} on the finished cell of one key (hash high, low). */
@@ -109,13 +109,13 @@ final class BlockAdmin {
     return remove("forget a cell of " + id.label(), FORGET, (q, i) -> {
       q.setLong(i, key.hashHi());
       q.setLong(i + 1, key.hashLo());
-    }) > 0;
+    }, false) > 0;
   }
 
   /** Removes the finished cells of these numbers. Returns how many. */
   int removeCells(Set<Long> cellIds) throws IOException {
     return remove("remove cells of " + id.label(), REMOVE_CELLS,
-        (q, i) -> q.setArray(i, q.getConnection().createArrayOf("bigint", cellIds.toArray())));
+        (q, i) -> q.setArray(i, q.getConnection().createArrayOf("bigint", cellIds.toArray())), false);
   }
 
   /** Binds the parameters of a removal's condition, from parameter {@code first}. */
@@ -123,13 +123,8 @@ final class BlockAdmin {
     void bind(PreparedStatement q, int first) throws SQLException;
   }
 
-  private int remove(String what, String condition) throws IOException {
-    return remove(what, condition, (q, i) -> {}, false);
-  }
-
-  private int remove(String what, String condition, ConditionParameters parameters) throws IOException {
-    return remove(what, condition, parameters, false);
-  }
+  /** A condition without parameters. */
+  private static final ConditionParameters NONE = (q, i) -> {};
 
   /** Removes the cells that meet {@code condition}, and every computing row of the block too if {@code computing}. */
   private int remove(String what, String condition, ConditionParameters parameters, boolean computing)

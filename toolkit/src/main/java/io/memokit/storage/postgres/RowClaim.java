@@ -292,7 +292,8 @@ final class RowClaim implements Claim {
     long began = store.ticks();
     boolean[] again = {false};
     boolean[] inClaimSession = {chunks == 0}; // a larger value would hold the session, and every claim, while it streams
-    Connections.Work<long[]> work = c -> { // generation, byte limit, bytes of every block before this cell
+    // generation, byte limit, bytes of every block before this cell, cells evicted
+    Connections.Work<long[]> work = c -> {
       boolean storedBefore = again[0] && ownResultStored(c);
       if (chunks > 0 && !storedBefore) Payloads.writeChunks(c, token, result);
       try (PreparedStatement u = c.prepareStatement("SELECT o_stored, o_generation, o_byte_limit, o_bytes, o_evicted FROM "
@@ -334,7 +335,7 @@ final class RowClaim implements Claim {
           r.next();
           if (!r.getBoolean(1)) {
             if (!c.getAutoCommit()) c.rollback(); // its chunks too
-            return null; // block removed, cell cleared or taken over, or this claim's session ended
+            return null; // block removed, cell cleared, taken over or stored meanwhile, or this claim's session ended
           }
           return new long[] {r.getLong(2), r.getLong(3), r.getLong(4), r.getInt(5)};
         }
