@@ -112,8 +112,9 @@ final class Schema {
    * the server's sessions; so the table is {@code UNLOGGED}: writing a row costs no write-ahead log,
    * and a server restarting after a crash starts it empty, as it starts with no session and so no
    * claim. A computation whose process died leaves its row until a claim takes it over, or a
-   * statistics or check finds its claim released. Lock order: a block's row, then its cells' rows,
-   * then its computing rows.
+   * statistics or check finds its claim released. Lock order: a statement or routine that changes
+   * several of a block's rows takes the block's row first (a completion, a clear, an eviction); a
+   * claim changes only its own key's computing row, which no other claim can hold.
    */
   static final String COMPUTING = "CREATE UNLOGGED TABLE IF NOT EXISTS memokit.computing ("
       + " block_id bigint NOT NULL, key_hi bigint NOT NULL, key_lo bigint NOT NULL, id bigint NOT NULL,"
