@@ -180,18 +180,25 @@ final class Schema {
   private static final String KEYED = Connections.SESSION;
 
   /**
-   * A key's finished row, as {@link CellReads#row} reads it, in a routine (parameters {@code p_...}):
-   * found by its key whatever the statistics ({@link BlockSql#finished}).
+   * A key's finished row, as {@link CellReads#row} reads it, in a routine: in block {@code v_block},
+   * found by its key whatever the statistics ({@link BlockSql#finished}), the block's id in the
+   * index condition. A join on the block's name instead may be planned, in a fresh store, as a scan
+   * of the whole index of cells filtered by the block's id, a cost that grows with the store.
    */
   static final String READ = "SELECT c.block_id, c.id, c.state::integer, c.codec::integer, c.flags, c.length, "
-      + "c.crc, c.key, c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
-      + "JOIN memokit.cells c ON c.block_id = b.id WHERE b.name = p_name AND b.version = p_version "
-      + "AND b.code = p_code AND b.arity = p_arity AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND "
-      + BlockSql.finished("c");
+      + "c.crc, c.key, c.payload, c.chunks, c.token, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.cells c "
+      + "WHERE c.block_id = v_block AND c.key_hi = p_key_hi AND c.key_lo = p_key_lo AND " + BlockSql.finished("c");
 
-  /** {@link #READ} into {@code claim_cell}'s row columns ({@code o_block} to {@code o_wall_nanos}). */
-  private static final String READ_INTO_OUT = READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, "
-      + "o_crc, o_key, o_payload, o_chunks, o_token, o_generation, o_created, o_cpu_nanos, o_wall_nanos;";
+  /**
+   * The block's row found by its identity (into {@code v_block}, {@code o_maxsize}, {@code o_cells},
+   * {@code o_generation}; {@code v_block} {@code NULL} if none), then the key's finished row in it
+   * ({@link #READ}) into {@code claim_cell}'s row columns ({@code o_block} to {@code o_wall_nanos}).
+   */
+  private static final String READ_INTO_OUT = " SELECT b.id, b.maxsize, b.cells, b.generation INTO v_block, o_maxsize,"
+      + " o_cells, o_generation FROM memokit.blocks b WHERE b.name = p_name AND b.version = p_version"
+      + " AND b.code = p_code AND b.arity = p_arity;"
+      + " IF v_block IS NOT NULL THEN " + READ + " INTO o_block, o_cell, o_state, o_codec, o_flags, o_length, o_crc,"
+      + " o_key, o_payload, o_chunks, o_token, o_created, o_cpu_nanos, o_wall_nanos; END IF;";
 
   /** Whether the claim of lock key {@code p_lock_key} is held by the session with server pid {@code p_backend}. */
   private static final String CLAIM_HELD = "(pg_backend_pid() = p_backend OR " + Schema.claimHeldElsewhere() + ")";
@@ -314,7 +321,7 @@ final class Schema {
         + "OUT o_started boolean, OUT o_started_block bigint, OUT o_started_cell bigint, OUT o_started_token bigint, "
         + "OUT o_evicted integer, OUT o_taken_over boolean, OUT o_removed_finished boolean, OUT o_maxsize integer, "
         + "OUT o_cells integer) "
-        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE p_backend integer := pg_backend_pid(); BEGIN"
+        + "LANGUAGE plpgsql " + KEYED + " AS $$ DECLARE p_backend integer := pg_backend_pid(); v_block bigint; BEGIN"
         + " o_started := false;"
         + " o_removed_finished := false;"
         + " o_claimed := pg_try_advisory_lock(p_lock_key);"
@@ -323,14 +330,15 @@ final class Schema {
         + "   RETURN;"
         + " END IF;"
         // a new snapshot, taken once the claim is held: what the claim's last holder committed
-        + " " + READ_INTO_OUT
-        + " IF FOUND AND p_read_first THEN" // a lookup's finished row: answered without the claim
+        + READ_INTO_OUT
+        + " IF o_block IS NOT NULL AND p_read_first THEN" // a lookup's finished row: answered without the claim
         + "   PERFORM pg_advisory_unlock(p_lock_key);"
         + "   o_claimed := false;"
         + "   RETURN;"
         + " END IF;"
-        + " IF p_start AND NOT FOUND THEN"
-        + findBlock("o_started_block", false)
+        + " IF p_start AND o_block IS NULL THEN"
+        + "   IF v_block IS NULL THEN " + findBlock("v_block", false) + " END IF;"
+        + "   o_started_block := v_block;"
         + startHeld("o_started_block", "o_started_cell", "o_started_token", false)
         + "   o_started := true;"
         + " END IF;"
