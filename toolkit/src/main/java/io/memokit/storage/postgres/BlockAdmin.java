@@ -133,12 +133,7 @@ final class BlockAdmin {
     return manage(what, c -> {
       BlockSql.Locked b = BlockSql.lock(c, id, false, store.settings().maxsize());
       if (b == null) return new long[] {0, -1};
-      if (computing) {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.computing WHERE block_id = ?")) {
-          d.setLong(1, b.id());
-          d.executeUpdate();
-        }
-      }
+      if (computing) BlockSql.removeComputations(c, b.id());
       try (PreparedStatement d = c.prepareStatement(removal(condition))) {
         d.setLong(1, b.id());
         parameters.bind(d, 2);

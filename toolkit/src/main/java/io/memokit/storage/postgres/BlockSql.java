@@ -83,6 +83,17 @@ final class BlockSql {
     throw new SQLException("block " + id.label() + " vanished while it was being created");
   }
 
+  /**
+   * Deletes every computation in progress of block {@code blockId} (its row locked by the caller,
+   * which removes the block or clears it): each finds its result lost.
+   */
+  static void removeComputations(Connection c, long blockId) throws SQLException {
+    try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.computing WHERE block_id = ?")) {
+      d.setLong(1, blockId);
+      d.executeUpdate();
+    }
+  }
+
   /** Locks the block row {@code blockId} for this transaction; {@code false} if it no longer exists. */
   static boolean lockById(Connection c, long blockId) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM memokit.blocks WHERE id = ? FOR UPDATE")) {

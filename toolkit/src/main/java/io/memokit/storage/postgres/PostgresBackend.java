@@ -233,10 +233,7 @@ public final class PostgresBackend implements StoreBackend, AutoCloseable {
           try (ResultSet r = d.executeQuery()) {
             if (!r.next()) return null;
             long blockId = r.getLong(1);
-            try (PreparedStatement k = c.prepareStatement("DELETE FROM memokit.computing WHERE block_id = ?")) {
-              k.setLong(1, blockId); // its computations: each finds its result lost
-              k.executeUpdate();
-            }
+            BlockSql.removeComputations(c, blockId);
             return blockId;
           }
         }
