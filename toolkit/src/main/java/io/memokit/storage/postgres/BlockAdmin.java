@@ -68,8 +68,7 @@ final class BlockAdmin {
     try {
       return store.connections().retrying(c -> { // one statement: the counters count no computing row
         try (PreparedStatement d = c.prepareStatement("DELETE FROM memokit.computing c WHERE c.block_id = "
-            + "(SELECT b.id FROM memokit.blocks b WHERE " + BlockSql.IDENTITY + ") AND NOT "
-            + BlockSql.LOCK_HELD_BY_ANYONE)) {
+            + BlockSql.ID_OF_IDENTITY + " AND NOT " + BlockSql.LOCK_HELD_BY_ANYONE)) {
           BlockSql.bindIdentity(d, 1, id);
           return d.executeUpdate();
         }

@@ -21,6 +21,17 @@ final class BlockSql {
 
   /** The block's row found by identity, as {@code b}: bind with {@link #bindIdentity}. */
   static final String IDENTITY = "b.name = ? AND b.version = ? AND b.code = ? AND b.arity = ?";
+  /**
+   * The block's id found by identity, as a value ({@code NULL} if the block has no row): bind with
+   * {@link #bindIdentity}. A statement that reads a block's cells (or computations) compares their
+   * block's id with it, rather than joining the block's row by identity: the server finds the id first
+   * (an init plan), so the block's id is in the index condition of the cells' read whatever statistics
+   * the statement was planned with. Joined by identity, a plan made while a store is small (not yet
+   * analysed) scans {@code cells_pkey} by the key's hash alone, the block's id a join filter: every
+   * block's cells read at each execution, for as long as a session keeps the plan.
+   */
+  static final String ID_OF_IDENTITY = "(SELECT i.id FROM memokit.blocks i WHERE i.name = ? AND i.version = ? "
+      + "AND i.code = ? AND i.arity = ?)";
   static final int COMPUTING = 0;
   static final int VALUE = 1;
   static final int ERROR = 2;

@@ -35,12 +35,7 @@ final class BlockStatistics {
     admin.reclaimOrphans();
     try {
       BlockStatus s = store.connections().call(c -> {
-        try (PreparedStatement q = c.prepareStatement("SELECT b.removed_hits + coalesce(sum(c.hits), 0), b.misses, "
-            + "b.maxsize, count(c.id) + k.n, count(c.id) FILTER (WHERE c.state = 2), k.n, "
-            + "coalesce(sum(c.size) FILTER (WHERE c.state > 0), 0) "
-            + "FROM memokit.blocks b LEFT JOIN memokit.cells c ON c.block_id = b.id CROSS JOIN LATERAL "
-            + "(SELECT count(*)::integer AS n FROM memokit.computing w WHERE w.block_id = b.id) k WHERE "
-            + BlockSql.IDENTITY + " GROUP BY b.id, k.n")) {
+        try (PreparedStatement q = c.prepareStatement(STATUS)) {
           BlockSql.bindIdentity(q, 1, id);
           try (ResultSet r = q.executeQuery()) {
             if (!r.next()) return null;
@@ -69,13 +64,7 @@ final class BlockStatistics {
     try {
       return store.connections().call(c -> {
         List<CellStatus> list = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.state::integer, c.created, c.last_hit, c.hits, "
-            + "c.size, c.cpu_nanos, c.wall_nanos, c.key_hi, c.key_lo, " + (details ? "c.key, " + PROVENANCE : "NULL")
-            + " FROM memokit.blocks b JOIN memokit.cells c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
-            + " UNION ALL SELECT w.id, " + BlockSql.COMPUTING + ", w.created, w.created, 0, 0, 0, 0, w.key_hi, w.key_lo, "
-            + (details ? "NULL::bytea, " + NO_PROVENANCE : "NULL")
-            + " FROM memokit.blocks b JOIN memokit.computing w ON w.block_id = b.id WHERE " + BlockSql.IDENTITY
-            + " ORDER BY 1")) {
+        try (PreparedStatement q = c.prepareStatement(cellsSql(details))) {
           BlockSql.bindIdentity(q, BlockSql.bindIdentity(q, 1, id), id);
           try (ResultSet r = q.executeQuery()) {
             while (r.next()) {
@@ -100,6 +89,22 @@ final class BlockStatistics {
   /** A cell's provenance columns ({@link Schema#PROVENANCE}), as {@link #provenance} reads them. */
   private static final String PROVENANCE = "c.written_by, c.written_host, c.written_pid, c.written_at, c.written_jdk, "
       + "c.written_memokit, c.written_code";
+
+  /** The block's counters, its cells and computations counted, and its finished cells' bytes; bind its identity. */
+  static final String STATUS = "SELECT b.removed_hits + coalesce(sum(c.hits), 0), b.misses, b.maxsize, "
+      + "count(c.id) + k.n, count(c.id) FILTER (WHERE c.state = 2), k.n, coalesce(sum(c.size) FILTER (WHERE c.state > 0), 0) "
+      + "FROM memokit.blocks b LEFT JOIN memokit.cells c ON c.block_id = b.id CROSS JOIN LATERAL "
+      + "(SELECT count(*)::integer AS n FROM memokit.computing w WHERE w.block_id = b.id) k WHERE b.id = "
+      + BlockSql.ID_OF_IDENTITY + " GROUP BY b.id, k.n";
+
+  /** The block's cells, finished then computing, by number; bind its identity twice. */
+  static String cellsSql(boolean details) {
+    return "SELECT c.id, c.state::integer, c.created, c.last_hit, c.hits, c.size, c.cpu_nanos, c.wall_nanos, c.key_hi, "
+        + "c.key_lo, " + (details ? "c.key, " + PROVENANCE : "NULL") + " FROM memokit.cells c WHERE c.block_id = "
+        + BlockSql.ID_OF_IDENTITY + " UNION ALL SELECT w.id, " + BlockSql.COMPUTING + ", w.created, w.created, 0, 0, 0, "
+        + "0, w.key_hi, w.key_lo, " + (details ? "NULL::bytea, " + NO_PROVENANCE : "NULL")
+        + " FROM memokit.computing w WHERE w.block_id = " + BlockSql.ID_OF_IDENTITY + " ORDER BY 1";
+  }
 
   /** The columns of {@link #PROVENANCE} for a computing row: none. */
   private static final String NO_PROVENANCE = "NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::text, "

@@ -40,7 +40,7 @@ final class CellReads {
       + " WHERE ";
   /** By the block's id, as last read here: two lookups by primary key (a fifth of the time by identity). */
   static final String BY_ID = ROW + "b.id = ?";
-  static final String BY_IDENTITY = ROW + BlockSql.IDENTITY;
+  static final String BY_IDENTITY = ROW + "b.id = " + BlockSql.ID_OF_IDENTITY;
   /** The block's id as this process last read it; 0 if unknown. */
   private volatile long blockId;
 

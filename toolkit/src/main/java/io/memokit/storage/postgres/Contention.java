@@ -86,13 +86,15 @@ final class Contention {
     return holder(key.hashHi(), key.hashLo());
   }
 
+  /** The computation of a key, its number and who computes it; bind the block's identity, then the key's hash. */
+  static final String HOLDER = "SELECT c.id, c.holder_pid, c.holder_host_hash, c.holder_host, c.created "
+      + "FROM memokit.computing c WHERE c.block_id = " + BlockSql.ID_OF_IDENTITY + " AND c.key_hi = ? AND c.key_lo = ?";
+
   /** Who computes the cell of key hash {@code hi}, {@code lo}, asked of the server; {@code null} if none is visible. */
   CellHolder holder(long hi, long lo) {
     try {
       return store.connections().call(c -> {
-        try (PreparedStatement q = c.prepareStatement("SELECT c.id, c.holder_pid, c.holder_host_hash, c.holder_host, "
-            + "c.created FROM memokit.blocks b JOIN memokit.computing c ON c.block_id = b.id WHERE " + BlockSql.IDENTITY
-            + " AND c.key_hi = ? AND c.key_lo = ?")) {
+        try (PreparedStatement q = c.prepareStatement(HOLDER)) {
           int i = BlockSql.bindIdentity(q, 1, id);
           q.setLong(i, hi);
           q.setLong(i + 1, lo);

@@ -738,8 +738,9 @@ class PostgresBackendTest extends StoreBackendContract {
    * Every statement that finds cells by their key or their number, planned as a session keeps it (a
    * generic plan) on a small store the server has not analysed, where the two last-hit indexes
    * (finished rows only) look cheapest: each finds its rows by a unique index, never by reading one
-   * of those whole, nor the table. Planned as memokit's sessions and routines plan them
-   * ({@code enable_seqscan} off).
+   * of those whole, nor the table, and a read by key or of a block's rows holds the block's id in
+   * its index condition (a condition on the key's hash alone reads every block's rows). Planned as
+   * memokit's sessions and routines plan them ({@code enable_seqscan} off).
    */
   @Test
   void cellsAreFoundByTheirKeyOrNumberWhateverStatisticsTheStatementWasPlannedWith() throws Exception {
@@ -770,12 +771,33 @@ class PostgresBackendTest extends StoreBackendContract {
           blockId + ", " + hash));
       plans.put("remove by number", plan(st, "bigint, bigint[]", BlockAdmin.removal(BlockAdmin.REMOVE_CELLS),
           blockId + ", '{3, 4}'"));
-      String claimed = plan(st, "bigint, bigint, bigint", routine, blockId + ", " + hash);
-      assertTrue(claimed.contains("Index Cond: ((block_id = "), "claim_cell's read, by the block's id: " + claimed);
-      plans.put("claim_cell's read", claimed);
+      plans.put("claim_cell's read", plan(st, "bigint, bigint, bigint", routine, blockId + ", " + hash));
+      String identities = identity + ", " + identity;
+      plans.put("the block's statistics", plan(st, "text, text, text, integer", BlockStatistics.STATUS, identity));
+      plans.put("the block's cells", plan(st, "text, text, text, integer, text, text, text, integer",
+          BlockStatistics.cellsSql(true), identities));
+      String holder = plan(st, "text, text, text, integer, bigint, bigint", Contention.HOLDER, identity + ", " + hash);
+      assertTrue(holder.contains("computing_pkey") && keyScansHoldTheBlock(holder), "who computes a key: " + holder);
     }
-    plans.forEach((what, plan) -> assertTrue(!plan.contains("lru")
-        && (plan.contains("cells_pkey") || plan.contains("cells_id_key")), what + ": " + plan));
+    plans.forEach((what, plan) -> {
+      assertTrue(!plan.contains("lru") && (plan.contains("cells_pkey") || plan.contains("cells_id_key")), what + ": " + plan);
+      assertTrue(keyScansHoldTheBlock(plan), what + ", a scan by key without the block's id: " + plan);
+    });
+  }
+
+  /**
+   * Whether every scan of {@code cells_pkey} or {@code computing_pkey} in {@code plan} has the
+   * block's id in its index condition: a condition on the key's hash alone reads the whole index
+   * (every block's rows).
+   */
+  private static boolean keyScansHoldTheBlock(String plan) {
+    String[] lines = plan.split(" \\| ");
+    for (int i = 0; i < lines.length; i++) {
+      boolean keyScan = lines[i].contains("Scan") && (lines[i].contains("cells_pkey") || lines[i].contains("computing_pkey"));
+      if (!keyScan) continue;
+      if (i + 1 >= lines.length || !lines[i + 1].replace("((", "(").startsWith("Index Cond: (block_id = ")) return false;
+    }
+    return true;
   }
 
   /** The plan of {@code sql} with its {@code ?} or {@code $n} parameters of {@code types} bound to {@code values}. */
