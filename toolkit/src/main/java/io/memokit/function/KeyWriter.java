@@ -674,28 +674,63 @@ public final class KeyWriter {
     } else if (a instanceof double[] d) {
       writeByte(DOUBLE_ARRAY);
       writeInt(d.length);
-      for (int i = 0; i < d.length; ) {
+      int i = 0;
+      if (hashesWordsDirectly(8L * d.length)) {
+        for (int end = d.length & ~1; i < end; i += 2) {
+          hasher.words(Double.doubleToLongBits(d[i]), Double.doubleToLongBits(d[i + 1]));
+        }
+        if (i < d.length) hasher.word(Double.doubleToLongBits(d[i++]));
+        hasher.endWords();
+      }
+      while (i < d.length) {
         int n = room(8, d.length - i);
         for (int end = i + n; i < end; i++, pos += 8) LONG_LE.set(buf, pos, Double.doubleToLongBits(d[i]));
       }
     } else if (a instanceof long[] l) {
       writeByte(LONG_ARRAY);
       writeInt(l.length);
-      for (int i = 0; i < l.length; ) {
+      int i = 0;
+      if (hashesWordsDirectly(8L * l.length)) {
+        for (int end = l.length & ~1; i < end; i += 2) hasher.words(l[i], l[i + 1]);
+        if (i < l.length) hasher.word(l[i++]);
+        hasher.endWords();
+      }
+      while (i < l.length) {
         int n = room(8, l.length - i);
         for (int end = i + n; i < end; i++, pos += 8) LONG_LE.set(buf, pos, l[i]);
       }
     } else if (a instanceof int[] v) {
       writeByte(INT_ARRAY);
       writeInt(v.length);
-      for (int i = 0; i < v.length; ) {
+      int i = 0;
+      if (hashesWordsDirectly(4L * v.length)) {
+        for (int end = v.length & ~3; i < end; i += 4) hasher.words(word(v[i], v[i + 1]), word(v[i + 2], v[i + 3]));
+        if (v.length - i >= 2) {
+          hasher.word(word(v[i], v[i + 1]));
+          i += 2;
+        }
+        hasher.endWords(); // an int left over goes through the buffer
+      }
+      while (i < v.length) {
         int n = room(4, v.length - i);
         for (int end = i + n; i < end; i++, pos += 4) INT_LE.set(buf, pos, v[i]);
       }
     } else if (a instanceof float[] f) {
       writeByte(FLOAT_ARRAY);
       writeInt(f.length);
-      for (int i = 0; i < f.length; ) {
+      int i = 0;
+      if (hashesWordsDirectly(4L * f.length)) {
+        for (int end = f.length & ~3; i < end; i += 4) {
+          hasher.words(word(Float.floatToIntBits(f[i]), Float.floatToIntBits(f[i + 1])),
+              word(Float.floatToIntBits(f[i + 2]), Float.floatToIntBits(f[i + 3])));
+        }
+        if (f.length - i >= 2) {
+          hasher.word(word(Float.floatToIntBits(f[i]), Float.floatToIntBits(f[i + 1])));
+          i += 2;
+        }
+        hasher.endWords(); // a float left over goes through the buffer
+      }
+      while (i < f.length) {
         int n = room(4, f.length - i);
         for (int end = i + n; i < end; i++, pos += 4) INT_LE.set(buf, pos, Float.floatToIntBits(f[i]));
       }
@@ -726,6 +761,35 @@ public final class KeyWriter {
     } else {
       throw unsupported(a);
     }
+  }
+
+  /**
+   * Whether the next {@code bytes} bytes of an array go straight into the hash as words
+   * ({@link Murmur3#beginWords}), read from the array itself: when the key is streamed anyway (it
+   * outgrows {@link #STORED_LIMIT}, and is not a part kept whole), after what the buffer holds. The
+   * hash is that of the same bytes written through the buffer; the copy into it is saved.
+   */
+  private boolean hashesWordsDirectly(long bytes) {
+    if (!streamsFrom(bytes)) return false;
+    hasher.beginWords();
+    return true;
+  }
+
+  /**
+   * Whether a key that has {@code bytes} more bytes to write is streamed: if so, what the buffer
+   * holds goes into the hash now, and the buffer starts again empty.
+   */
+  private boolean streamsFrom(long bytes) {
+    if (keepWhole || pos + bytes <= STORED_LIMIT) return false;
+    hasher.update(buf, 0, pos);
+    streamed = true;
+    pos = 0;
+    return true;
+  }
+
+  /** Two ints as the word of their 8 little-endian bytes, {@code first} in the low half. */
+  private static long word(int first, int second) {
+    return (first & 0xFFFFFFFFL) | (long) second << 32;
   }
 
   /** Makes room for up to {@code count} elements of {@code width} bytes; returns how many fit now. */
@@ -838,6 +902,10 @@ public final class KeyWriter {
   /** Writes a length-prefixed byte string. */
   public void writeBytes(byte[] b) {
     writeInt(b.length);
+    if (streamsFrom(b.length)) {
+      hasher.update(b, 0, b.length); // straight from the array: no copy through the buffer
+      return;
+    }
     for (int off = 0; off < b.length; ) {
       int n = Math.min(b.length - off, 1 << 16);
       ensure(n);

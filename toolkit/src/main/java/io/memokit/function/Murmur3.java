@@ -27,6 +27,8 @@ public final class Murmur3 {
     h2 = 0;
     length = 0;
     tailLength = 0;
+    carried = 0;
+    halfPending = false;
   }
 
   void update(byte[] b, int off, int len) {
@@ -50,6 +52,80 @@ public final class Murmur3 {
       System.arraycopy(b, end, tail, 0, rest);
       tailLength = rest;
     }
+  }
+
+  // ---- words: 8 bytes at a time, read from the caller's values, never copied into a buffer -------
+
+  /** Bytes of the stream pending below a word boundary (0 to 7), and their count, while words are fed. */
+  private long carry;
+  private int carried;
+  /** A block's first word, waiting for its second, while words are fed. */
+  private long half;
+  private boolean halfPending;
+
+  /**
+   * Starts feeding words ({@link #words}, {@link #word}): whatever bytes wait in the tail become a
+   * pending half block and carried bytes, so that the words hash as their little-endian bytes would.
+   */
+  void beginWords() {
+    halfPending = tailLength >= 8;
+    half = halfPending ? (long) LONG_LE.get(tail, 0) : 0;
+    carried = tailLength & 7;
+    carry = 0;
+    int from = tailLength - carried;
+    for (int i = carried - 1; i >= 0; i--) carry = (carry << 8) | (tail[from + i] & 0xffL);
+    tailLength = 0;
+  }
+
+  /** Two words, as their 16 little-endian bytes. */
+  void words(long a, long b) {
+    long w1;
+    long w2;
+    if (carried == 0) {
+      w1 = a;
+      w2 = b;
+    } else {
+      int up = carried << 3;
+      w1 = carry | a << up;
+      w2 = a >>> (64 - up) | b << up;
+      carry = b >>> (64 - up);
+    }
+    if (halfPending) {
+      block(half, w1);
+      half = w2;
+    } else {
+      block(w1, w2);
+    }
+    length += 16;
+  }
+
+  /** One word, as its 8 little-endian bytes. */
+  void word(long a) {
+    long w;
+    if (carried == 0) {
+      w = a;
+    } else {
+      int up = carried << 3;
+      w = carry | a << up;
+      carry = a >>> (64 - up);
+    }
+    if (halfPending) block(half, w);
+    else half = w;
+    halfPending = !halfPending;
+    length += 8;
+  }
+
+  /** Ends feeding words: the pending half block and carried bytes go back to the tail. */
+  void endWords() {
+    int n = 0;
+    if (halfPending) {
+      LONG_LE.set(tail, 0, half);
+      n = 8;
+    }
+    for (int i = 0; i < carried; i++) tail[n++] = (byte) (carry >>> (i << 3));
+    tailLength = n;
+    halfPending = false;
+    carried = 0;
   }
 
   private void block(long k1, long k2) {

@@ -58,6 +58,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -321,6 +322,63 @@ class KeyWriterTest {
         long[] hash = Murmur3.hash(expected.array());
         assertEquals(hash[0], k.hashHi());
         assertEquals(hash[1], k.hashLo());
+      }
+    }
+  }
+
+  /**
+   * Arrays too long for a key to keep are hashed straight from the array: the hash is still that
+   * of the key's bytes (the format's), at every alignment the bytes before them leave and every
+   * length, for each element type.
+   */
+  @Test
+  void aLongArrayIsHashedAsTheBytesOfItsKey() {
+    Random r = new Random(3);
+    int limit = KeyWriter.STORED_LIMIT;
+    for (int prefix = 0; prefix < 16; prefix++) {
+      for (int bytes : new int[] {limit - 8, limit + 1, limit + 12, 3 * limit + 4}) {
+        String text = "p".repeat(prefix); // shifts the array's bytes against the hash's 16-byte blocks
+        double[] d = new double[bytes / 8];
+        long[] l = new long[bytes / 8];
+        int[] v = new int[bytes / 4 + prefix % 4];
+        float[] f = new float[bytes / 4 + prefix % 3];
+        byte[] b = new byte[bytes + prefix];
+        for (int i = 0; i < d.length; i++) d[i] = i % 97 == 0 ? Double.NaN : r.nextGaussian();
+        for (int i = 0; i < l.length; i++) l[i] = r.nextLong();
+        for (int i = 0; i < v.length; i++) v[i] = r.nextInt();
+        for (int i = 0; i < f.length; i++) f[i] = i % 89 == 0 ? Float.intBitsToFloat(0x7fc00001) : r.nextFloat();
+        r.nextBytes(b);
+        for (Object array : new Object[] {d, l, v, f, b}) {
+          java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(3 + 4 + prefix + 5 + 8 * d.length + 8 * l.length
+              + b.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          expected.put((byte) 1).put((byte) 2).put((byte) KeyWriter.STRING).putInt(prefix).put(text.getBytes(StandardCharsets.US_ASCII));
+          if (array instanceof double[]) {
+            expected.put((byte) KeyWriter.DOUBLE_ARRAY).putInt(d.length);
+            for (double x : d) expected.putLong(Double.doubleToLongBits(x));
+          } else if (array instanceof long[]) {
+            expected.put((byte) KeyWriter.LONG_ARRAY).putInt(l.length);
+            for (long x : l) expected.putLong(x);
+          } else if (array instanceof int[]) {
+            expected.put((byte) KeyWriter.INT_ARRAY).putInt(v.length);
+            for (int x : v) expected.putInt(x);
+          } else if (array instanceof float[]) {
+            expected.put((byte) KeyWriter.FLOAT_ARRAY).putInt(f.length);
+            for (float x : f) expected.putInt(Float.floatToIntBits(x));
+          } else {
+            expected.put((byte) KeyWriter.BYTE_ARRAY).putInt(b.length).put(b);
+          }
+          byte[] keyBytes = Arrays.copyOf(expected.array(), expected.position());
+          CellKey k = key(text, array);
+          String what = array.getClass().getSimpleName() + " of " + (keyBytes.length - 12 - prefix) + " bytes after "
+              + prefix;
+          if (k.encoding() != null) {
+            assertArrayEquals(keyBytes, k.encoding(), what);
+          } else {
+            long[] hash = Murmur3.hash(keyBytes);
+            assertEquals(hash[0], k.hashHi(), what);
+            assertEquals(hash[1], k.hashLo(), what);
+          }
+        }
       }
     }
   }

@@ -43,4 +43,35 @@ class Murmur3Test {
       assertArrayEquals(whole, again, "length " + n + ", one pass on a used hasher");
     }
   }
+
+  @Test
+  void wordsFedAtAnyOffsetHashAsTheirLittleEndianBytes() {
+    Random r = new Random(2);
+    for (int before = 0; before <= 33; before++) {
+      for (int words = 0; words <= 9; words++) {
+        for (int after = 0; after <= 17; after += 17 - after > 9 ? 9 : 1) {
+          byte[] head = new byte[before];
+          byte[] tail = new byte[after];
+          r.nextBytes(head);
+          r.nextBytes(tail);
+          long[] w = new long[words];
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(before + 8 * words + after)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(head);
+          for (int i = 0; i < words; i++) bytes.putLong(w[i] = r.nextLong());
+          bytes.put(tail);
+          Murmur3 m = new Murmur3();
+          m.update(head, 0, before);
+          m.beginWords();
+          int i = 0;
+          for (; i + 2 <= words && r.nextBoolean(); i += 2) m.words(w[i], w[i + 1]); // pairs, then singles
+          for (; i < words; i++) m.word(w[i]);
+          m.endWords();
+          m.update(tail, 0, after);
+          long[] fed = new long[2];
+          m.finish(fed);
+          assertArrayEquals(Murmur3.hash(bytes.array()), fed, before + " bytes, " + words + " words, " + after + " bytes");
+        }
+      }
+    }
+  }
 }
