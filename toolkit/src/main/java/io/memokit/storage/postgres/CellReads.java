@@ -38,8 +38,12 @@ final class CellReads {
       + "c.payload, c.chunks, c.token, b.generation, c.created, c.cpu_nanos, c.wall_nanos FROM memokit.blocks b "
       + "LEFT JOIN memokit.cells c ON c.block_id = b.id AND c.key_hi = ? AND c.key_lo = ? AND " + BlockSql.finished("c")
       + " WHERE ";
-  /** By the block's id, as last read here: two lookups by primary key (a fifth of the time by identity). */
+  /** By the block's id, as last read here: two lookups by primary key. */
   static final String BY_ID = ROW + "b.id = ?";
+  /**
+   * By the block's identity: its id looked up by its name first ({@link BlockSql#ID_OF_IDENTITY}),
+   * then as {@link #BY_ID}.
+   */
   static final String BY_IDENTITY = ROW + "b.id = " + BlockSql.ID_OF_IDENTITY;
   /** The block's id as this process last read it; 0 if unknown. */
   private volatile long blockId;
