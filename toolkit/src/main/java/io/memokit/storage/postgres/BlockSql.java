@@ -28,10 +28,10 @@ final class BlockSql {
    * (an init plan), so the block's id is in the index condition of the cells' read whatever statistics
    * the statement was planned with. Joined by identity, a plan made while a store is small (not yet
    * analysed) scans {@code cells_pkey} by the key's hash alone, the block's id a join filter: every
-   * block's cells read at each execution, for as long as a session keeps the plan.
+   * block's cells read at each execution, for as long as a session keeps the plan. (Its {@code b}
+   * is its own: inside the subquery it hides a {@code b} of the statement around it.)
    */
-  static final String ID_OF_IDENTITY = "(SELECT i.id FROM memokit.blocks i WHERE i.name = ? AND i.version = ? "
-      + "AND i.code = ? AND i.arity = ?)";
+  static final String ID_OF_IDENTITY = "(SELECT b.id FROM memokit.blocks b WHERE " + IDENTITY + ")";
   static final int COMPUTING = 0;
   static final int VALUE = 1;
   static final int ERROR = 2;
