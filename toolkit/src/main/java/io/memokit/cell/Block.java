@@ -487,7 +487,7 @@ public final class Block {
     Presence presence = storage.hit(key, stored);
     if (!memory.hitsPending()) memory.markHitsPending(); // a backend may have queued the hit: the next round writes it
     event(Trace.Kind.HIT, stored.cellId());
-    if (presence != null) memory.remember(key, presence, payload.error(), v, payload, timingOf(stored));
+    if (presence != null) memory.remember(key, presence, payload.error(), v, payload, timingOf(stored), true);
     return deliver(v, payload.error(), stored.cellId(), step);
   }
 

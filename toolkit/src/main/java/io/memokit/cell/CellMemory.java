@@ -93,6 +93,8 @@ final class CellMemory {
     private final Object held;
     private final boolean soft;
     final boolean encoded;
+    /** The encoding's length, when {@link #encoded}: the array holding it may be longer. */
+    final int encodedLength;
     final byte codecId;
     /** When the cell was computed and how long it took, for a handle's validity rule. */
     final long createdMillis;
@@ -109,13 +111,14 @@ final class CellMemory {
     volatile boolean queued;
 
     Remembered(CellKey key, Presence presence, boolean error, Object value, boolean soft, boolean encoded,
-               byte codecId, Claim.Timing timing) {
+               int encodedLength, byte codecId, Claim.Timing timing) {
       super(key);
       this.presence = presence;
       this.error = error;
       this.held = soft ? new SoftReference<>(value) : value;
       this.soft = soft;
       this.encoded = encoded;
+      this.encodedLength = encodedLength;
       this.codecId = codecId;
       this.createdMillis = timing.createdMillis();
       this.cpuNanos = timing.cpuNanos();
@@ -154,7 +157,7 @@ final class CellMemory {
     if (m.encoded) {
       byte[] bytes = (byte[]) v;
       try {
-        v = codec.decode(m.codecId, bytes, bytes.length);
+        v = codec.decode(m.codecId, bytes, m.encodedLength);
       } catch (IOException | ClassNotFoundException | RuntimeException e) {
         forget(m);
         return MISSING;
@@ -173,16 +176,25 @@ final class CellMemory {
     return v;
   }
 
-  /** Keeps a finished cell's value (or its encoding, when a caller could change it) while the store holds it. */
-  void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload, Claim.Timing timing) {
+  /**
+   * Keeps a finished cell's value (or its encoding, when a caller could change it) while the store
+   * holds it. An encoding is copied, unless {@code ownArray} says that nobody else holds or changes
+   * the payload's array (a store's read: {@link io.memokit.storage.StoredCell#payload}) and that
+   * array is at most an eighth longer than the encoding: then it is kept as it is, one allocation
+   * and copy of the value's size fewer for a first hit.
+   */
+  void remember(CellKey key, Presence presence, boolean error, Object value, Payload payload, Claim.Timing timing,
+                boolean ownArray) {
     Remembered r;
-    boolean soft = payload.length() > HELD_DIRECTLY;
+    int length = payload.length();
+    boolean soft = length > HELD_DIRECTLY;
     if (!payload.shareable()) {
-      if (payload.length() > MAX_REMEMBERED_ENCODING) return;
-      r = new Remembered(key, presence, error, java.util.Arrays.copyOf(payload.bytes(), payload.length()), soft,
-          true, payload.codec(), timing);
+      if (length > MAX_REMEMBERED_ENCODING) return;
+      byte[] bytes = payload.bytes();
+      byte[] kept = ownArray && bytes.length - length <= length / 8 ? bytes : java.util.Arrays.copyOf(bytes, length);
+      r = new Remembered(key, presence, error, kept, soft, true, length, payload.codec(), timing);
     } else {
-      r = new Remembered(key, presence, error, value == null ? NULL_VALUE : value, soft, false, (byte) 0, timing);
+      r = new Remembered(key, presence, error, value == null ? NULL_VALUE : value, soft, false, 0, (byte) 0, timing);
     }
     Remembered previous = cells.put(r);
     if (previous != null) publish(previous);

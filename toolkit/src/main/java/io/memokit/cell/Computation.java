@@ -66,7 +66,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
         if (presence == null) {
           Trace.event(storeName, id.label(), Trace.Kind.LOST, cellId, "");
         } else {
-          memory.remember(key, presence, thrown != null, thrown != null ? error : value, payload, timing);
+          memory.remember(key, presence, thrown != null, thrown != null ? error : value, payload, timing, false);
         }
       } catch (IOException | RuntimeException e) {
         BlockNotices.storeProblem(id.label() + " in " + storeName, "could not store " + Block.describe(fn, args) + " ("

@@ -10,7 +10,10 @@ public interface StoredCell {
   /** The cell's number, unique in the store. */
   long cellId();
 
-  /** What was stored. */
+  /**
+   * What was stored, in an array this read made: nobody else holds or changes it, so the cell
+   * lifecycle may keep it as this process's copy of the cell.
+   */
   Payload payload();
 
   /**

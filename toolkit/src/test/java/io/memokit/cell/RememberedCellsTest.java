@@ -32,7 +32,7 @@ class RememberedCellsTest {
 
   private static CellMemory.Remembered cell(Object[] args, long id) {
     CellKey key = KeyWriter.key(args);
-    return new CellMemory.Remembered(key, new CellMemoryTest.FakePresence(id), false, id, false, false, (byte) 0,
+    return new CellMemory.Remembered(key, new CellMemoryTest.FakePresence(id), false, id, false, false, 0, (byte) 0,
         new Claim.Timing(0, 0, 0));
   }
 
