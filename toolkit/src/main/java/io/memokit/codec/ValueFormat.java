@@ -34,12 +34,19 @@ final class ValueFormat {
       FLOAT_ARRAY = 38, DOUBLE_ARRAY = 39,
       UUID = 28, OPTIONAL_INT = 29, OPTIONAL_LONG = 30, OPTIONAL_DOUBLE = 31, BIT_SET = 40, MAP_ENTRY = 41, URI = 42;
 
-  /** Collection kinds: which class a list (or an {@code ArrayDeque}, under the list tag), set or map is read back as. */
+  /**
+   * Collection kinds: which class a list (or an {@code ArrayDeque}, under the list tag), set or map is
+   * read back as. An {@code EnumSet} or {@code EnumMap} is {@code ENUM_ORDINALS}: its enum's class, the
+   * names of all its constants in their order ({@link EnumNames#table}), then each element (key) as its
+   * ordinal in that table, so that a reader matches names once per value, not once per element, and a
+   * reordered or changed enum still maps each element to the constant of its name. {@code ENUM_KIND},
+   * each element an {@code ENUM} item, is read as stored before.
+   */
   static final int ARRAY_LIST = 1, LINKED_LIST = 2, UNMODIFIABLE = 3, HASH = 4, LINKED_HASH = 5, TREE = 6,
       TREE_REVERSED = 7, CONCURRENT_HASH = 8, ENUM_KIND = 9, COPY_ON_WRITE = 10, EMPTY = 11, ARRAY_DEQUE = 12,
       IMMUTABLE = 13, COPIES = 14, VECTOR = 15, STACK = 16, PRIORITY_QUEUE = 17, CONCURRENT_QUEUE = 18,
       CONCURRENT_DEQUE = 19, UNMODIFIABLE_COLLECTION = 20, CONCURRENT_SKIP = 21, UNMODIFIABLE_SORTED = 22,
-      HASHTABLE = 23, IDENTITY_HASH = 24, UNMODIFIABLE_NAVIGABLE = 25;
+      HASHTABLE = 23, IDENTITY_HASH = 24, UNMODIFIABLE_NAVIGABLE = 25, ENUM_ORDINALS = 26;
 
   /** Map entry kinds: {@code Map.entry}, {@code AbstractMap.SimpleImmutableEntry}, {@code AbstractMap.SimpleEntry}. */
   static final int ENTRY_IMMUTABLE = 1, ENTRY_SIMPLE_IMMUTABLE = 2, ENTRY_SIMPLE = 3;

@@ -272,7 +272,7 @@ public final class ValueReader {
         in.position(in.position() + length);
         return constant;
       }
-      in.position(start); // not a name of this enum here (or too many to scan): read as text, and say so
+      in.position(start); // not a name of this enum here: read as text, and say so
     }
     String name = text();
     if (c == Salvaged.class) return new Salvaged(missingName, Map.of("name", name));
@@ -282,6 +282,47 @@ public final class ValueReader {
     } catch (IllegalArgumentException e) {
       throw new IncompatibleClassException("enum " + name(c) + " has no constant " + name + " here");
     }
+  }
+
+  /**
+   * The constants of {@code type} by the writer's ordinals, from the names its table stores: this
+   * enum's own constants when the writer's names are this enum's, in the same order (one comparison
+   * of the table's bytes); else each looked up by its name, a name this enum lacks kept as such.
+   */
+  private Object[] enumTable(Class<?> type) throws IOException {
+    if (!type.isEnum()) throw new IncompatibleClassException(name(type) + " is stored as an enum, but is not one here");
+    EnumNames names = EnumNames.of(type);
+    int at = in.arrayOffset() + in.position();
+    if (names.tableAt(in.array(), at, in.remaining())) {
+      in.position(in.position() + names.table().length);
+      return names.constants();
+    }
+    Object[] byOrdinal = new Object[length(1)];
+    for (int i = 0; i < byOrdinal.length; i++) {
+      int length = length(1);
+      int from = in.arrayOffset() + in.position();
+      Object constant = names.find(in.array(), from, length);
+      byOrdinal[i] = constant != null ? constant : new MissingConstant(new String(in.array(), from, length,
+          StandardCharsets.UTF_8));
+      in.position(in.position() + length);
+    }
+    return byOrdinal;
+  }
+
+  /** A name an enum's stored table holds that the enum here has no constant of. */
+  private record MissingConstant(String name) {}
+
+  /** The constant of writer's ordinal {@code ordinal} in {@code byOrdinal} ({@link #enumTable}). */
+  private Object enumConstant(Class<?> type, Object[] byOrdinal, int ordinal) throws IOException {
+    if (ordinal >= byOrdinal.length) {
+      throw new IOException("a stored value is corrupted: ordinal " + ordinal + " of an enum of " + byOrdinal.length
+          + " constants");
+    }
+    Object constant = byOrdinal[ordinal];
+    if (constant instanceof MissingConstant m) {
+      throw new IncompatibleClassException("enum " + name(type) + " has no constant " + m.name() + " here");
+    }
+    return constant;
   }
 
   private Object record() throws IOException, ClassNotFoundException {
@@ -401,6 +442,14 @@ public final class ValueReader {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object set(int kind) throws IOException, ClassNotFoundException {
+    if (kind == ENUM_ORDINALS) {
+      Class<?> type = type();
+      Object[] byOrdinal = enumTable(type);
+      Set<Object> s = register((Set) EnumSet.noneOf((Class) type));
+      int n = length(1);
+      for (int i = 0; i < n; i++) s.add(enumConstant(type, byOrdinal, varint()));
+      return s;
+    }
     Set<Object> s = switch (kind) {
       case HASH -> new HashSet<>();
       case LINKED_HASH -> new LinkedHashSet<>();
@@ -459,6 +508,17 @@ public final class ValueReader {
       Map<Object, Object> copy = Map.copyOf(entries);
       objects.set(index, copy);
       return copy;
+    }
+    if (kind == ENUM_ORDINALS) {
+      Class<?> type = type();
+      Object[] byOrdinal = enumTable(type);
+      Map<Object, Object> m = register(new EnumMap(type));
+      int n = length(1);
+      for (int i = 0; i < n; i++) {
+        Object k = enumConstant(type, byOrdinal, varint());
+        m.put(k, item());
+      }
+      return m;
     }
     Map<Object, Object> m = switch (kind) {
       case HASH -> new HashMap<>();

@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
@@ -257,18 +258,27 @@ public final class ValueWriter {
       int kind = setKind(s);
       byte1(kind);
       noteKind(kind);
-      if (kind == ENUM_KIND) className(enumType(s));
-      elements(s);
+      if (kind == ENUM_ORDINALS) {
+        enumTable(enumType(s));
+        varint(s.size());
+        for (Object e : s) varint(((Enum<?>) e).ordinal());
+      } else {
+        elements(s);
+      }
     } else if (v instanceof Map<?, ?> m && mapKind(m) > 0) {
       seen.put(v, objects++);
       byte1(MAP);
       int kind = mapKind(m);
       byte1(kind);
       noteKind(kind);
-      if (kind == ENUM_KIND) className(enumKeyType(m));
+      if (kind == ENUM_ORDINALS) enumTable(enumKeyType(m));
       varint(m.size());
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        item(e.getKey());
+        if (kind == ENUM_ORDINALS) {
+          varint(((Enum<?>) e.getKey()).ordinal());
+        } else {
+          item(e.getKey());
+        }
         item(e.getValue());
       }
     } else if (Shapes.isJdk(c) && !(v instanceof Throwable)) {
@@ -456,7 +466,7 @@ public final class ValueWriter {
     if (c == HashSet.class) return HASH;
     if (c == LinkedHashSet.class) return LINKED_HASH;
     if (c == TreeSet.class) return orderKind(((SortedSet<?>) s).comparator());
-    if (s instanceof EnumSet<?>) return ENUM_KIND;
+    if (s instanceof EnumSet<?>) return ENUM_ORDINALS;
     if (c == java.util.concurrent.CopyOnWriteArraySet.class) return COPY_ON_WRITE;
     if (c == java.util.concurrent.ConcurrentSkipListSet.class) return naturalOrder(((SortedSet<?>) s).comparator(), CONCURRENT_SKIP);
     if (c.getName().equals("java.util.Collections$UnmodifiableSortedSet")) {
@@ -474,7 +484,7 @@ public final class ValueWriter {
     if (c == LinkedHashMap.class) return LINKED_HASH;
     if (c == TreeMap.class) return orderKind(((SortedMap<?, ?>) m).comparator());
     if (c == ConcurrentHashMap.class) return CONCURRENT_HASH;
-    if (c == EnumMap.class) return ENUM_KIND;
+    if (c == EnumMap.class) return ENUM_ORDINALS;
     if (c == java.util.Hashtable.class) return HASHTABLE;
     if (c == IdentityHashMap.class) return IDENTITY_HASH;
     if (c == java.util.concurrent.ConcurrentSkipListMap.class) return naturalOrder(((SortedMap<?, ?>) m).comparator(), CONCURRENT_SKIP);
@@ -505,18 +515,38 @@ public final class ValueWriter {
     return comparator == Collections.reverseOrder() || comparator == Comparator.reverseOrder() ? TREE_REVERSED : 0;
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Class<?> enumType(Set<?> s) throws Unsupported {
-    EnumSet<?> complement = EnumSet.complementOf((EnumSet) s);
-    Object any = !s.isEmpty() ? s.iterator().next() : !complement.isEmpty() ? complement.iterator().next() : null;
-    if (any == null) throw new Unsupported("an EnumSet of an enum with no constants");
-    return ((Enum<?>) any).getDeclaringClass();
+  /** An enum's class and the names of its constants in their order: what an {@code ENUM_ORDINALS} collection's ordinals index. */
+  private void enumTable(Class<?> enumClass) throws IOException {
+    className(enumClass);
+    byte[] table = EnumNames.of(enumClass).table();
+    ensure(table.length);
+    System.arraycopy(table, 0, buf, pos, table.length);
+    pos += table.length;
   }
 
+  /** The enum of an {@code EnumSet}: its first element's, or for an empty set, that of its complement's first. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Class<?> enumType(Set<?> s) throws Unsupported {
+    Iterator<?> i = s.iterator();
+    if (!i.hasNext()) i = EnumSet.complementOf((EnumSet) s).iterator();
+    if (!i.hasNext()) throw new Unsupported("an EnumSet of an enum with no constants");
+    return ((Enum<?>) i.next()).getDeclaringClass();
+  }
+
+  /** {@code EnumMap.keyType}, asked only of an empty map: a map's key is of its key type. */
+  private static volatile Field enumMapKeyType;
+
+  /** The enum of an {@code EnumMap}'s keys. */
   private static Class<?> enumKeyType(Map<?, ?> m) throws Unsupported {
+    Iterator<?> keys = m.keySet().iterator();
+    if (keys.hasNext()) return ((Enum<?>) keys.next()).getDeclaringClass();
     try {
-      Field keyType = EnumMap.class.getDeclaredField("keyType");
-      keyType.setAccessible(true);
+      Field keyType = enumMapKeyType;
+      if (keyType == null) {
+        keyType = EnumMap.class.getDeclaredField("keyType");
+        keyType.setAccessible(true);
+        enumMapKeyType = keyType;
+      }
       return (Class<?>) keyType.get(m);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new Unsupported("the key type of an EnumMap cannot be read (" + e + ")");
