@@ -37,21 +37,7 @@ final class EnumNames {
       while (table[at] != 0) at = (at + 1) & mask;
       table[at] = i + 1;
     }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    varint(out, constants.length);
-    for (byte[] name : utf8) {
-      varint(out, name.length);
-      out.writeBytes(name);
-    }
-    stored = out.toByteArray();
-  }
-
-  private static void varint(java.io.ByteArrayOutputStream out, int v) {
-    while ((v & ~0x7F) != 0) {
-      out.write((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    out.write(v);
+    stored = ValueWriter.byteStrings(utf8);
   }
 
   /** The names of {@code enumClass} (an enum's own class, as {@code getDeclaringClass()} gives it). */

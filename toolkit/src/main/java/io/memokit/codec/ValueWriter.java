@@ -78,6 +78,14 @@ public final class ValueWriter {
   /** An encoding: {@code buffer[0, length)}, the buffer the writer grew (not copied). */
   public record Written(byte[] buffer, int length, boolean mutable) {}
 
+  /** {@code strings} as the format writes a count of byte strings: the count, then each one's length and bytes. */
+  static byte[] byteStrings(byte[][] strings) {
+    ValueWriter w = new ValueWriter(new byte[64]);
+    w.varint(strings.length);
+    for (byte[] s : strings) w.bytes(s);
+    return Arrays.copyOf(w.buf, w.pos);
+  }
+
   /** The encoding of {@code value}; {@link ValueFormat.Unsupported} if the format cannot hold it. */
   public static byte[] write(Object value) throws IOException {
     Written w = encode(value);
