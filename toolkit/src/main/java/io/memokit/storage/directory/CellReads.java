@@ -170,11 +170,13 @@ final class CellReads {
     }
   }
 
-  /** The cell of {@code key} from its own file, or {@code null}. */
+  /**
+   * The cell of {@code key} from its own file, or {@code null}. Asked only once the index names a
+   * finished cell of this key in a file of its own ({@link #readLogged}): the file is there but when
+   * it is removed meanwhile, so it is read without asking first (a stat more for every such hit).
+   */
   private StoredCell readOwnFile(CellKey key) {
     Path file = files.cellPath(key.hashHi(), key.hashLo());
-    // Absent is the common case on a miss: ask with a stat, which costs no exception.
-    if (!file.toFile().exists()) return null;
     try {
       byte[] bytes = Uninterruptibly.call(() -> Files.readAllBytes(file));
       CellFile.Stored s = CellFile.parse(file, bytes);

@@ -274,6 +274,17 @@ class DirectoryBackendTest extends StoreBackendContract {
   }
 
   @Test
+  void aLargeCellWhoseFileWasRemovedByHandReadsAsAbsentAndIsStoredAgainAsOneEntry() throws Exception {
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), sized(1, ValuesLog.MAX_RECORD + 1));
+    lose(b, key(1)); // its index still names it, in a file of its own
+    assertNull(b.read(key(1)));
+    put(b, key(1), sized(3, ValuesLog.MAX_RECORD + 1));
+    assertEquals("3:" + "x".repeat(ValuesLog.MAX_RECORD + 1), text(b.read(key(1)).payload()));
+    assertEquals(1, b.status().size());
+  }
+
+  @Test
   void theValuesLogIsCompactedAsCellsAreEvictedWhileReadersReadEveryLiveCellWhole() throws Exception {
     BlockBackend b = store.block(fn("churn"));
     int max = 100;
