@@ -66,7 +66,8 @@ public final class Block {
     this.readPolicy = readPolicy;
     this.memory = new CellMemory(storage, codec, clockMillis, publisher);
     this.notices = new BlockNotices(storage.id(), storeName);
-    this.computation = new Computation(storage.id(), storeName, codec, clockMillis, ticker, memory, notices);
+    this.computation = new Computation(storage.id(), storage.id().storedName(), storeName, codec, clockMillis, ticker,
+        memory, notices);
   }
 
   /**

@@ -22,10 +22,11 @@ import java.util.function.LongSupplier;
  * A miss: the function computed under its cell's claim, timed (CPU and wall), and its value or
  * exception stored and remembered. What says nothing about the function's value is not stored: an
  * {@link Error}, an interrupt, memokit's own exceptions, or an exception type the function does not
- * store; the claim is then given up and the cell stays free.
+ * store; the claim is then given up and the cell stays free. {@code blockName} is the block's
+ * {@link FunctionId#storedName}, built once per block rather than at each miss.
  */
-record Computation(FunctionId id, String storeName, Codec codec, LongSupplier clockMillis, LongSupplier ticker,
-                   CellMemory memory, BlockNotices notices) {
+record Computation(FunctionId id, String blockName, String storeName, Codec codec, LongSupplier clockMillis,
+                   LongSupplier ticker, CellMemory memory, BlockNotices notices) {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -37,7 +38,7 @@ record Computation(FunctionId id, String storeName, Codec codec, LongSupplier cl
     long wall0 = ticker.getAsLong();
     Object value = null;
     Throwable thrown = null;
-    WaitBoard.CellRef held = new WaitBoard.CellRef(id.storedName(), key.hashHi(), key.hashLo(), cellId);
+    WaitBoard.CellRef held = new WaitBoard.CellRef(blockName, key.hashHi(), key.hashLo(), cellId);
     Holdings.enter(held); // for waits of this thread on other processes: what they hold up
     try {
       value = StackHops.invoke(fn, args);

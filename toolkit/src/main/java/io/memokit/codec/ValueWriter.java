@@ -54,10 +54,14 @@ public final class ValueWriter {
   private byte[] buf;
   private int pos;
   private final Map<Class<?>, Integer> classes = new HashMap<>();
-  private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
-  private final IdentityHashMap<Object, Boolean> recordsInProgress = new IdentityHashMap<>();
+  /**
+   * The shared values written so far, by number. Sized for a small value (most are): it grows as a
+   * value holds more, and the records and replacements below are made only for a value that needs them.
+   */
+  private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>(8);
+  private IdentityHashMap<Object, Boolean> recordsInProgress;
   /** Objects whose writeReplace's result is being written in their place. */
-  private final IdentityHashMap<Object, Boolean> replacing = new IdentityHashMap<>();
+  private IdentityHashMap<Object, Boolean> replacing;
   private int objects;
   /** The Java-serialization streams of the objects that define their serialized form; null until one is written. */
   private SerialOut serial;
@@ -210,7 +214,7 @@ public final class ValueWriter {
   private boolean reference(Object v) throws IOException {
     Integer id = seen.get(v);
     if (id == null) return false;
-    if (recordsInProgress.containsKey(v)) {
+    if (recordsInProgress != null && recordsInProgress.containsKey(v)) {
       throw new Unsupported("the value holds record " + v.getClass().getName() + " inside itself, which a record "
           + "cannot be rebuilt with");
     }
@@ -226,6 +230,7 @@ public final class ValueWriter {
       Shapes.RecordShape shape = Shapes.record(c);
       if (replaced(v, shape.writeReplace())) return;
       seen.put(v, objects++);
+      if (recordsInProgress == null) recordsInProgress = new IdentityHashMap<>(8);
       recordsInProgress.put(v, Boolean.TRUE);
       record(r, shape);
       recordsInProgress.remove(v);
@@ -307,6 +312,7 @@ public final class ValueWriter {
    */
   private boolean replaced(Object v, java.lang.reflect.Method writeReplace) throws IOException {
     if (writeReplace == null) return false;
+    if (replacing == null) replacing = new IdentityHashMap<>(8);
     if (replacing.containsKey(v)) throw heldByItsReplacement(v);
     Object replacement = invoke(writeReplace, v);
     if (replacement == v) return false;
