@@ -35,7 +35,12 @@ import org.apache.commons.io.FileUtils;
  * Every admin section first checks that the files are still the ones this process opened (one
  * stat of the index) and that the index header is sound, reopening or rebuilding them from the
  * cell files if not ({@link BlockRepair}); a section that finds files removed under it runs again
- * on the reopened files.
+ * on the reopened files. A completion's section may instead trust a stat made by an admin section
+ * of this process less than {@value #RECENT_CHECK_NANOS} ns before ({@link #withAdminAfterRecentCheck}):
+ * the start of a short computation made one. Only files removed or replaced by hand in that
+ * millisecond go unnoticed (the cell is then lost, never wrong: its record is checked whole at
+ * every read); memokit's own clearing and removal reset the index in place, which every process
+ * sees through its mapping.
  */
 final class BlockFiles implements Closeable {
 
@@ -57,6 +62,12 @@ final class BlockFiles implements Closeable {
   private final BlockRepair repair;
   /** Identity (inode) of the index this process maps, to notice the block being deleted or replaced. */
   private volatile Object indexIdentity;
+  /** How long a stat that found the files current vouches for them in {@link #withAdminAfterRecentCheck}. */
+  static final long RECENT_CHECK_NANOS = 1_000_000;
+  /** When ({@link io.memokit.storage.StoreSettings#ticker}) an admin section last found the files current. */
+  private volatile long checkedAt;
+  /** The index's size that stat gave, or -1 if no stat vouches for the files (opened or reopened since). */
+  private volatile long checkedSize = -1;
 
   private BlockFiles(DirectoryBackend store, FunctionId id, Path dir) {
     this.store = store;
@@ -113,6 +124,7 @@ final class BlockFiles implements Closeable {
     }
     table.attach(keys);
     indexIdentity = identity(indexFile);
+    checkedSize = -1;
     if (oldTable != null) oldTable.close();
     if (oldKeys != null) oldKeys.close();
     log.close(); // channels of a replaced directory's files
@@ -196,6 +208,20 @@ final class BlockFiles implements Closeable {
    * Admin sections are short: slot allocation, completion, eviction, clearing.
    */
   <T> T withAdmin(AdminAction<T> action) throws IOException {
+    return withAdmin(action, false);
+  }
+
+  /**
+   * {@link #withAdmin}, trusting a stat of the index that an admin section of this process made
+   * less than {@value #RECENT_CHECK_NANOS} ns ago, if the index it maps fits in the size that stat
+   * gave (else, as when another process grew it, the section stats again). For a completion: the
+   * start of its computation made such a stat, and a short computation need not pay a second.
+   */
+  <T> T withAdminAfterRecentCheck(AdminAction<T> action) throws IOException {
+    return withAdmin(action, true);
+  }
+
+  private <T> T withAdmin(AdminAction<T> action, boolean trustRecentCheck) throws IOException {
     admin.lock();
     try {
       boolean damaged = false;
@@ -208,18 +234,25 @@ final class BlockFiles implements Closeable {
         }
         boolean stale = false;
         try {
-          var attributes = current();
-          if (attributes == null) {
-            if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
-            stale = true;
-            continue; // released below; reopen, then lock the new lock file
+          long size = trustRecentCheck && attempt == 0 ? recentlyCheckedSize() : -1;
+          if (size < 0) {
+            var attributes = current();
+            if (attributes == null) {
+              checkedSize = -1;
+              if (attempt > 2) throw new IOException("the files of block " + id.label() + " keep changing");
+              stale = true;
+              continue; // released below; reopen, then lock the new lock file
+            }
+            size = attributes.size();
+            checkedAt = store.settings().ticker().getAsLong();
+            checkedSize = size;
           }
           try {
             if (damaged) {
               repair.rebuildIndex(); // also rewrites the key directory, trusting nothing of either file
               damaged = false;
             } else {
-              repair.bringInStep(attributes.size());
+              repair.bringInStep(size);
             }
             return action.run();
           } catch (RuntimeException | InternalError e) {
@@ -251,6 +284,16 @@ final class BlockFiles implements Closeable {
     } finally {
       admin.unlock();
     }
+  }
+
+  /**
+   * The index's size as a stat gave it less than {@value #RECENT_CHECK_NANOS} ns ago, when the index
+   * this process maps fits in it; else -1 (admin lock held).
+   */
+  private long recentlyCheckedSize() {
+    long size = checkedSize;
+    if (size < 0 || store.settings().ticker().getAsLong() - checkedAt >= RECENT_CHECK_NANOS) return -1;
+    return table.fitsIn(size) ? size : -1;
   }
 
   /**

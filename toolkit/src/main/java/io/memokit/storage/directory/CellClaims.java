@@ -203,7 +203,7 @@ final class CellClaims {
     long state = value.error() ? SlotTable.ERROR : SlotTable.VALUE;
     if (size <= ValuesLog.MAX_RECORD) {
       byte[] record = ValuesLog.record(buffers, (int) size);
-      boolean stored = files.withAdmin(() -> {
+      boolean stored = files.withAdminAfterRecentCheck(() -> {
         SlotTable.Slot s = stillPending(slot, cellId, key);
         if (s == null) return false;
         long location = files.log().append(files.table(), record);
@@ -218,7 +218,7 @@ final class CellClaims {
     Path tmp = files.store().files().writeTemporary(buffers);
     boolean renamed = false;
     try {
-      renamed = files.withAdmin(() -> {
+      renamed = files.withAdminAfterRecentCheck(() -> {
         SlotTable.Slot s = stillPending(slot, cellId, key);
         if (s == null) return false;
         Files.move(tmp, files.cellPath(key.hashHi(), key.hashLo()), StandardCopyOption.ATOMIC_MOVE,

@@ -93,6 +93,16 @@ final class SlotTable implements Closeable {
     }
   }
 
+  /** Whether the slots the header counts fit in an index file of {@code size} bytes (a read of the mapped header). */
+  boolean fitsIn(long size) {
+    try {
+      long capacity = (long) LONGS.getVolatile(map, H_CAPACITY);
+      return capacity >= 0 && bytesFor(capacity) <= size;
+    } catch (RuntimeException | InternalError e) {
+      return false; // a truncated mapping: the caller stats the file
+    }
+  }
+
   /**
    * The maxsize this table's header holds if the header is sound (of this format or an earlier
    * one, which keeps it at the same place), else {@code fallback}: a rebuilt index keeps it.

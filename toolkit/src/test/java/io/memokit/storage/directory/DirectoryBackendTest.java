@@ -199,6 +199,50 @@ class DirectoryBackendTest extends StoreBackendContract {
     assertNotNull(Backends.open(dir.resolve("local").toString(), StoreSettings.defaults().withFileSystemType(p -> "ext4")));
   }
 
+  /** A store whose ticker stands still unless the test moves it: every completion is "right after" its start. */
+  private StoreBackend storeWithTicker(java.util.concurrent.atomic.AtomicLong ticks) {
+    store.close();
+    store = openFresh(StoreSettings.defaults().withMaxsize(100).withClock(now::get).withTicker(ticks::get));
+    return store;
+  }
+
+  @Test
+  void aCompletionRightAfterItsStartChecksTheFilesAgainWhenTheIndexGrewMeanwhile() throws Exception {
+    BlockBackend b = storeWithTicker(new java.util.concurrent.atomic.AtomicLong()).block(fn("f"));
+    try (Claim first = b.tryClaimToCompute(key(0))) {
+      first.start(); // its section's stat saw an index of 64 slots
+      for (int i = 1; i < 64; i++) put(b, key(i), payload("v" + i));
+      try (Claim grows = b.tryClaimToCompute(key(64))) {
+        grows.start(); // the 65th slot: the index grows after this section's stat
+        assertNotNull(first.complete(payload("v0"), new Claim.Timing(now.get(), 1, 1), CODE),
+            "stored: the index's growth is not taken for damage");
+        assertNotNull(grows.complete(payload("v64"), new Claim.Timing(now.get(), 1, 1), CODE));
+      }
+    }
+    assertEquals(65, b.status().misses(), "no rebuild: the statistics are whole");
+    for (int i = 0; i <= 64; i++) assertEquals("v" + i, text(b.read(key(i)).payload()), "cell " + i);
+  }
+
+  @Test
+  void aBlockRemovedByHandIsNoticedByTheNextStartAndByACompletionAMillisecondAfterItsStart() throws Exception {
+    var ticks = new java.util.concurrent.atomic.AtomicLong();
+    BlockBackend b = storeWithTicker(ticks).block(fn("f"));
+    put(b, key(1), payload("a"));
+    FileUtils.deleteDirectory(((DirectoryBlock) b).directory().toFile());
+    put(b, key(2), payload("b")); // at the same instant: a start always checks the files
+    assertEquals(1, b.cells().size(), "stored in the recreated block, not in the removed files");
+    try (Claim claim = b.tryClaimToCompute(key(3))) {
+      claim.start();
+      FileUtils.deleteDirectory(((DirectoryBlock) b).directory().toFile());
+      ticks.addAndGet(BlockFiles.RECENT_CHECK_NANOS);
+      assertNull(claim.complete(payload("c"), new Claim.Timing(now.get(), 1, 1), CODE),
+          "a millisecond on, the completion checks the files: its cell went with them");
+    }
+    put(b, key(3), payload("c"));
+    assertEquals(1, b.cells().size(), "stored again, in the block recreated once more");
+    assertEquals("c", text(b.read(key(3)).payload()));
+  }
+
   @Test
   void aStoreRemovedWhileInUseKeepsWorkingAtOnce() throws Exception {
     BlockBackend b = store.block(fn("f"));
