@@ -9,6 +9,7 @@ import io.memokit.storage.ProcessIdentity;
 import io.memokit.storage.Provenance;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -202,7 +203,7 @@ final class CellClaims {
     long fileSize = size;
     long state = value.error() ? SlotTable.ERROR : SlotTable.VALUE;
     if (size <= ValuesLog.MAX_RECORD) {
-      byte[] record = ValuesLog.record(buffers, (int) size);
+      ByteBuffer record = ValuesLog.record(buffers, (int) size);
       boolean stored = files.withAdminAfterRecentCheck(() -> {
         SlotTable.Slot s = stillPending(slot, cellId, key);
         if (s == null) return false;

@@ -88,13 +88,23 @@ final class ValuesLog implements Closeable {
     return file(generationOf(location));
   }
 
-  /** A record as it is appended: header, then the cell file's buffers. Built outside any lock. */
-  static byte[] record(ByteBuffer[] cellFile, int length) {
-    byte[] r = new byte[RECORD_HEADER + length];
-    ByteBuffer out = ByteBuffer.wrap(r).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Each thread's buffer for the record it appends next: reused, so that a miss allocates no array
+   * of its value's size for it, and direct, so that the write copies nothing before the system call.
+   */
+  private static final ThreadLocal<ByteBuffer> RECORDS = ThreadLocal.withInitial(
+      () -> ByteBuffer.allocateDirect(RECORD_HEADER + MAX_RECORD).order(ByteOrder.LITTLE_ENDIAN));
+
+  /**
+   * A record as it is appended: header, then the cell file's buffers, {@code length} bytes of them.
+   * Built outside any lock, in this thread's buffer: valid until the thread's next record.
+   */
+  static ByteBuffer record(ByteBuffer[] cellFile, int length) {
+    ByteBuffer out = length <= MAX_RECORD ? RECORDS.get().clear()
+        : ByteBuffer.allocate(RECORD_HEADER + length).order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(RECORD_MAGIC).putInt(length);
     for (ByteBuffer b : cellFile) out.put(b.duplicate());
-    return r;
+    return out.flip();
   }
 
   /**
@@ -102,16 +112,17 @@ final class ValuesLog implements Closeable {
    * lock held), and returns its location; the index's end moves past it. A write cut short (a full
    * disk, a kill) is written over by the next record, as the end has not moved.
    */
-  long append(SlotTable table, byte[] record) throws IOException {
+  long append(SlotTable table, ByteBuffer record) throws IOException {
     int generation = table.logGeneration();
     FileChannel ch = channel(generation, true);
     long at = table.logEnd();
+    ByteBuffer b = record.duplicate(); // the record itself stays whole, for an admin section run again
+    int length = b.remaining();
     Uninterruptibly.call(() -> {
-      ByteBuffer b = ByteBuffer.wrap(record);
       for (long pos = at; b.hasRemaining(); ) pos += ch.write(b, pos);
       return null;
     });
-    table.setLogEnd(at + record.length);
+    table.setLogEnd(at + length);
     return location(generation, at);
   }
 
