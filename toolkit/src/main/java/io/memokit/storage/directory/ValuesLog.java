@@ -116,9 +116,9 @@ final class ValuesLog implements Closeable {
     int generation = table.logGeneration();
     FileChannel ch = channel(generation, true);
     long at = table.logEnd();
-    ByteBuffer b = record.duplicate(); // the record itself stays whole, for an admin section run again
-    int length = b.remaining();
+    int length = record.remaining();
     Uninterruptibly.call(() -> {
+      ByteBuffer b = record.duplicate(); // the record itself stays whole, for an admin section run again
       for (long pos = at; b.hasRemaining(); ) pos += ch.write(b, pos);
       return null;
     });
