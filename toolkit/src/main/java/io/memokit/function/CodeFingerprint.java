@@ -159,7 +159,18 @@ public final class CodeFingerprint {
     }
   }
 
-  private record MethodRef(String owner, String name, String desc) {}
+  /** A method to visit; equals and hashCode written out as {@link FunctionId}'s are, for the same reason. */
+  private record MethodRef(String owner, String name, String desc) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof MethodRef m && owner.equals(m.owner) && name.equals(m.name) && desc.equals(m.desc);
+    }
+
+    @Override
+    public int hashCode() {
+      return (owner.hashCode() * 31 + name.hashCode()) * 31 + desc.hashCode();
+    }
+  }
 
   /** One fingerprint computation: the canonical text, the methods still to visit, what was not keyed. */
   private static final class Run {

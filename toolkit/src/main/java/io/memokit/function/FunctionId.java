@@ -156,6 +156,22 @@ public record FunctionId(String name, String version, String code, int arity) {
     return label();
   }
 
+  /**
+   * Every component, as a record's own equals compares them; written out because the record's own is
+   * made by a method-handle bootstrap at its first call, which spins classes in a new JVM
+   * (RecordEqualityTest checks that each component still counts).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FunctionId f && arity == f.arity && name.equals(f.name) && version.equals(f.version)
+        && code.equals(f.code);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((name.hashCode() * 31 + version.hashCode()) * 31 + code.hashCode()) * 31 + arity;
+  }
+
   static String printable(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {

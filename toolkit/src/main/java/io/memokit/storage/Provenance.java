@@ -64,7 +64,10 @@ public record Provenance(String user, String fileOwner, String host, long pid, l
 
   /** Whether anything was recorded. */
   public boolean isKnown() {
-    return !equals(UNKNOWN);
+    // Component by component, not equals(UNKNOWN): a record's own equals is made by a method-handle
+    // bootstrap at its first call, which spins classes in a new JVM (listing cells calls this).
+    return !(pid == 0 && writtenMillis == 0 && user.isEmpty() && fileOwner.isEmpty() && host.isEmpty() && jdk.isEmpty()
+        && memokit.isEmpty() && code.isEmpty());
   }
 
   /** This provenance, with the owner of the cell's own file. */

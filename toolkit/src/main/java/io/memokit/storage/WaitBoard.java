@@ -43,6 +43,17 @@ public interface WaitBoard {
       return new CellRef(f[0], Long.parseUnsignedLong(f[1].substring(0, 16), 16),
           Long.parseUnsignedLong(f[1].substring(16), 16), Long.parseLong(f[2]));
     }
+
+    /** Every component; written out as {@link FunctionId#equals}'s are, for the same reason (each miss compares). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CellRef c && keyHi == c.keyHi && keyLo == c.keyLo && cellId == c.cellId && block.equals(c.block);
+    }
+
+    @Override
+    public int hashCode() {
+      return ((block.hashCode() * 31 + Long.hashCode(keyHi)) * 31 + Long.hashCode(keyLo)) * 31 + Long.hashCode(cellId);
+    }
   }
 
   /**
