@@ -68,11 +68,14 @@ public final class ValueReader {
   private final ClassFinder finder;
   private final Predicate<Class<?>> allowed;
   private final boolean salvaging;
-  private final List<Class<?>> classes = new ArrayList<>();
-  private final Map<Integer, String> missing = new HashMap<>();
+  /** The classes named so far, by number; made at the first (a value of JDK types names none). */
+  private List<Class<?>> classes;
+  /** The stored names of the classes missing here, by number (salvaging only); made at the first. */
+  private Map<Integer, String> missing;
   /** The stored name of the class {@link #type()} last returned, when it is missing here (salvaging). */
   private String lastMissing;
-  private final List<Object> objects = new ArrayList<>();
+  /** The objects read so far, by number, for references to them; made at the first. */
+  private List<Object> objects;
   /** The value's Java-serialization streams, if it has any. */
   private SerialIn serial;
   /** How many items enclose the one being read ({@link ValueFormat#MAX_DEPTH}). */
@@ -170,7 +173,7 @@ public final class ValueReader {
       case URI -> java.net.URI.create(text());
       case BIT_SET -> bitSet();
       case MAP_ENTRY -> entry(in.get());
-      case REF -> objects.get(varint());
+      case REF -> objects().get(varint());
       case RECORD -> record();
       case LIST -> list(in.get());
       case SET -> set(in.get());
@@ -203,8 +206,18 @@ public final class ValueReader {
   }
 
   private <T> T register(T o) {
-    objects.add(o);
+    objects().add(o);
     return o;
+  }
+
+  private List<Object> objects() {
+    if (objects == null) objects = new ArrayList<>(4);
+    return objects;
+  }
+
+  private List<Class<?>> classes() {
+    if (classes == null) classes = new ArrayList<>(4);
+    return classes;
   }
 
   private String text() throws IOException {
@@ -224,8 +237,8 @@ public final class ValueReader {
   private Class<?> type() throws IOException, ClassNotFoundException {
     int n = varint();
     if (n > 0) {
-      lastMissing = missing.isEmpty() ? null : missing.get(n - 1);
-      return classes.get(n - 1);
+      lastMissing = missing == null ? null : missing.get(n - 1);
+      return classes().get(n - 1);
     }
     String name = text();
     Class<?> c;
@@ -233,12 +246,13 @@ public final class ValueReader {
       c = admitted(name);
     } catch (ClassNotFoundException e) {
       if (!salvaging) throw e;
-      missing.put(classes.size(), name);
+      if (missing == null) missing = new HashMap<>();
+      missing.put(classes().size(), name);
       classes.add(Salvaged.class);
       lastMissing = name;
       return Salvaged.class;
     }
-    classes.add(c);
+    classes().add(c);
     lastMissing = null;
     return c;
   }
@@ -328,7 +342,7 @@ public final class ValueReader {
   private Object record() throws IOException, ClassNotFoundException {
     Class<?> c = type();
     String missingName = lastMissing;
-    int index = objects.size();
+    int index = objects().size();
     objects.add(null);
     int n = length(2);
     String[] names = new String[n];
@@ -371,7 +385,7 @@ public final class ValueReader {
   }
 
   private Object entry(int kind) throws IOException, ClassNotFoundException {
-    int index = objects.size();
+    int index = objects().size();
     objects.add(null);
     Object k = item();
     Object v = item();
@@ -387,7 +401,7 @@ public final class ValueReader {
 
   private Object list(int kind) throws IOException, ClassNotFoundException {
     if (kind == COPIES) {
-      int index = objects.size();
+      int index = objects().size();
       objects.add(null);
       int n = varint();
       List<Object> copies = Collections.nCopies(n, item());
@@ -417,7 +431,7 @@ public final class ValueReader {
       return result;
     }
     if (kind == IMMUTABLE) {
-      int index = objects.size();
+      int index = objects().size();
       objects.add(null);
       int n = length(1);
       List<Object> elements = new ArrayList<>(n);
@@ -473,7 +487,7 @@ public final class ValueReader {
         yield register(Collections.emptySet());
       }
       case IMMUTABLE -> {
-        int index = objects.size();
+        int index = objects().size();
         objects.add(null);
         int n = length(1);
         Set<Object> elements = new LinkedHashSet<>();
@@ -497,7 +511,7 @@ public final class ValueReader {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object map(int kind) throws IOException, ClassNotFoundException {
     if (kind == IMMUTABLE) {
-      int index = objects.size();
+      int index = objects().size();
       objects.add(null);
       int n = length(1);
       Map<Object, Object> entries = new LinkedHashMap<>();
@@ -637,7 +651,7 @@ public final class ValueReader {
     } catch (ReflectiveOperationException e) {
       throw new IOException(name(c) + " could not be instantiated: " + e.getCause(), e);
     }
-    int index = objects.size();
+    int index = objects().size();
     register(o);
     int n = length(1);
     for (int i = 0; i < n; i++) {
