@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and blocks) make no record build its equals or hashCode through {@code ObjectMethods}: that
  * bootstrap spins dozens of method-handle classes, tens of milliseconds of a notebook's first call
  * after a restart. The records those calls compare have their equality written out
- * ({@code NewJvmCostTest} checks that it still counts every component).
+ * ({@code NewJvmCostTest} checks that it still counts every component). And a JVM that computes
+ * nothing does not look up the thread bean a computation's CPU time needs (some 20 ms).
  */
 @Tag("both-jdks")
 class FirstCallsTest {
@@ -41,6 +42,9 @@ class FirstCallsTest {
       assertFalse(loaded.stream().anyMatch(l -> l.contains(" java.lang.runtime.ObjectMethods ")),
           run + ": a record's equals, hashCode or toString was bootstrapped (" + spun + " method-handle classes "
               + "spun in all): write it out, or compare otherwise");
+      boolean management = loaded.stream().anyMatch(l -> l.contains(" java.lang.management.ManagementFactory "));
+      assertEquals(run.equals("misses"), management, run + ": the thread bean (for a computation's CPU time) is "
+          + "looked up by the first computation, and only then");
     }
   }
 }

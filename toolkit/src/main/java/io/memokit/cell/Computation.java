@@ -28,7 +28,6 @@ import java.util.function.LongSupplier;
 record Computation(FunctionId id, String blockName, String storeName, Codec codec, LongSupplier clockMillis,
                    LongSupplier ticker, CellMemory memory, BlockNotices notices) {
 
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** Computes {@code fn(args)} as cell {@code cellId} under {@code claim}; returns its value or throws its exception. */
   Object run(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId, SweepStep step) {
@@ -106,6 +105,16 @@ record Computation(FunctionId id, String blockName, String storeName, Codec code
   }
 
   private static long cpuTime() {
-    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    ThreadMXBean threads = Threads.BEAN;
+    return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
+  }
+
+  /**
+   * The JVM's thread bean, looked up at the first computation rather than when a block is made:
+   * the lookup loads the platform's management beans (20 to 28 ms in a new JVM on a 2-core VM),
+   * which a process that only reads stored cells need not pay.
+   */
+  private static final class Threads {
+    static final ThreadMXBean BEAN = ManagementFactory.getThreadMXBean();
   }
 }
