@@ -28,7 +28,7 @@ class FirstCallsTest {
   Path tmp;
 
   @Test
-  void aNewJvmsFirstCallsBootstrapNoRecordMethods() throws Exception {
+  void aNewJvmsFirstCallsBootstrapNoRecordMethodsAndOnlyAComputationLooksUpTheThreadBean() throws Exception {
     Path store = tmp.resolve("store");
     for (String run : List.of("misses", "first-hits")) {
       Path log = tmp.resolve(run + ".classes");

@@ -28,7 +28,6 @@ import java.util.function.LongSupplier;
 record Computation(FunctionId id, String blockName, String storeName, Codec codec, LongSupplier clockMillis,
                    LongSupplier ticker, CellMemory memory, BlockNotices notices) {
 
-
   /** Computes {@code fn(args)} as cell {@code cellId} under {@code claim}; returns its value or throws its exception. */
   Object run(NamedFunction fn, Object[] args, CellKey key, Claim claim, long cellId, SweepStep step) {
     if (step != null) step.computed = true;

@@ -159,7 +159,7 @@ public record FunctionId(String name, String version, String code, int arity) {
   /**
    * Every component, as a record's own equals compares them; written out because the record's own is
    * made by a method-handle bootstrap at its first call, which spins classes in a new JVM
-   * (RecordEqualityTest checks that each component still counts).
+   * (NewJvmCostTest checks that each component still counts).
    */
   @Override
   public boolean equals(Object o) {
