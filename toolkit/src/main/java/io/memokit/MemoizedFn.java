@@ -16,6 +16,7 @@ import io.memokit.function.FunctionId;
 import io.memokit.function.FunctionRegistry;
 import io.memokit.function.ImplicitArgs;
 import io.memokit.function.NamedFunction;
+import io.memokit.storage.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -290,8 +291,13 @@ final class MemoizedFn implements NamedFunction, Memoized, MemoFn0, MemoFn1, Mem
       return Block.withoutStore(withoutStore(e), args, where(), e);
     }
     // A store's refusal (a role that may only read, on a miss) reaches the caller as a MemoException,
-    // which a calling memoized function does not store.
-    return OpenStore.unchecked(() -> b.block().call(b.handled(), args, options.cacheOnly()));
+    // which a calling memoized function does not store. Not through OpenStore.unchecked: the lambda it
+    // takes would capture three values, an allocation on each hit the compiler does not always remove.
+    try {
+      return b.block().call(b.handled(), args, options.cacheOnly());
+    } catch (StoreException e) {
+      throw OpenStore.userFacing(e);
+    }
   }
 
   /** {@code target} as this handle calls it, reading {@code reads} (see {@link AsHandled}). */

@@ -67,8 +67,13 @@ final class OpenStore implements MemoStore, io.memokit.function.KeyNeutral {
     try {
       return call.run();
     } catch (StoreException e) {
-      throw new MemoException(e.getMessage(), e.getCause());
+      throw userFacing(e);
     }
+  }
+
+  /** A backend's {@link StoreException} as the user gets it: a {@link MemoException} with the same words. */
+  static MemoException userFacing(StoreException e) {
+    return new MemoException(e.getMessage(), e.getCause());
   }
 
   boolean isClosed() {

@@ -122,6 +122,47 @@ class KeyWriterTest {
   }
 
   @Test
+  void threadsKeyingAtOnceEachWriteInABufferOfTheirOwn() throws Exception {
+    // Each thread finds its own writer, through the last-taken writer or the thread-local one; a
+    // writer shared by two threads would mix their keys' bytes. Keys of 40 to 80 bytes are read
+    // from the writer's buffer when the probe is copied, after a pause that lets the others write.
+    int threads = 4;
+    int rounds = 20_000;
+    Object[][][] calls = new Object[threads][8][];
+    CellKey[][] expected = new CellKey[threads][8];
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < 8; i++) {
+        calls[t][i] = new Object[] {t, String.valueOf((char) ('a' + t)).repeat(30 + 5 * i), i};
+        expected[t][i] = KeyWriter.key(calls[t][i]);
+      }
+    }
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> running = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+          for (int r = 0; r < rounds; r++) {
+            int i = r % 8;
+            try (KeyWriter.Probe probe = KeyWriter.probe(calls[me][i])) {
+              if (r % 64 == 0) Thread.yield();
+              if (!probe.toKey().equals(expected[me][i]) || !probe.equals(expected[me][i])) wrong.incrementAndGet();
+            }
+          }
+        } catch (Exception e) {
+          wrong.addAndGet(1_000_000);
+        }
+      });
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) thread.join();
+    assertEquals(0, wrong.get(), "keys mixed between threads");
+  }
+
+  @Test
   void aKeyComputedWhileAProbeIsOpenLeavesTheProbesKeyAsItWas() {
     try (KeyWriter.Probe probe = KeyWriter.probe(new Object[] {1, "abc"})) {
       CellKey other = KeyWriter.key(new Object[] {2, "def"});
