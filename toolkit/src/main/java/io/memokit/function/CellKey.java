@@ -73,6 +73,10 @@ public class CellKey {
   /** Bytes {@code off..off+7} of {@code b[0..length)}, little-endian, zero past {@code length}. */
   static long word(byte[] b, int off, int length) {
     if (off + 8 <= length) return (long) LONG_LE.get(b, off);
+    if (off >= length) return 0;
+    if (off + 8 <= b.length) { // a writer's buffer, longer than its key: one read, the bytes past length masked off
+      return (long) LONG_LE.get(b, off) & (-1L >>> (64 - 8 * (length - off)));
+    }
     long w = 0;
     for (int i = Math.min(length, off + 8) - 1; i >= off; i--) w = (w << 8) | (b[i] & 0xffL);
     return w;
