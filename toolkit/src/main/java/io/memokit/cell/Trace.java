@@ -30,12 +30,19 @@ public final class Trace {
    */
   public record Event(long pid, LocalTime time, String store, String block, Kind kind, long n, String detail) {
     public String line() {
-      return "[proc " + pid + " @ " + time.format(CLOCK) + "] Cache<" + shown(store) + ":" + block + "> " + kind + "(" + n + ")"
+      return "[proc " + pid + " @ " + time.format(Clock.FORMAT) + "] Cache<" + shown(store) + ":" + block + "> " + kind + "(" + n + ")"
           + (detail.isEmpty() ? "" : " " + detail);
     }
   }
 
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  /**
+   * The clock's format, made when the first line is written, not when the first call is traced: a
+   * process that neither prints nor logs its trace never loads the JDK's formatting machinery.
+   */
+  private static final class Clock {
+    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("HH:mm:ss");
+  }
+
   private static final System.Logger LOG = System.getLogger("io.memokit.trace");
   private static final long PID = ProcessHandle.current().pid();
   private static final List<Consumer<Event>> LISTENERS = new CopyOnWriteArrayList<>();
