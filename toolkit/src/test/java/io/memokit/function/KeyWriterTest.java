@@ -123,16 +123,17 @@ class KeyWriterTest {
 
   @Test
   void threadsKeyingAtOnceEachWriteInABufferOfTheirOwn() throws Exception {
-    // Each thread finds its own writer, through the last-taken writer or the thread-local one; a
-    // writer shared by two threads would mix their keys' bytes. Keys of 40 to 80 bytes are read
-    // from the writer's buffer when the probe is copied, after a pause that lets the others write.
-    int threads = 4;
-    int rounds = 20_000;
+    // Each thread finds its own writer, through the slot of its thread id or the thread-local one; a
+    // writer shared by two threads would mix their keys' bytes. 70 threads: some share a slot (64
+    // slots, by consecutive thread ids). Keys of 40 to 80 bytes are read from the writer's buffer
+    // when the probe is copied, after a pause that lets the others write.
+    int threads = 70;
+    int rounds = 3_000;
     Object[][][] calls = new Object[threads][8][];
     CellKey[][] expected = new CellKey[threads][8];
     for (int t = 0; t < threads; t++) {
       for (int i = 0; i < 8; i++) {
-        calls[t][i] = new Object[] {t, String.valueOf((char) ('a' + t)).repeat(30 + 5 * i), i};
+        calls[t][i] = new Object[] {t, String.valueOf((char) ('a' + t % 26)).repeat(30 + 5 * i), i};
         expected[t][i] = KeyWriter.key(calls[t][i]);
       }
     }
@@ -147,7 +148,7 @@ class KeyWriterTest {
           for (int r = 0; r < rounds; r++) {
             int i = r % 8;
             try (KeyWriter.Probe probe = KeyWriter.probe(calls[me][i])) {
-              if (r % 64 == 0) Thread.yield();
+              if (r % 16 == 0) Thread.yield();
               if (!probe.toKey().equals(expected[me][i]) || !probe.equals(expected[me][i])) wrong.incrementAndGet();
             }
           }
