@@ -210,6 +210,16 @@ public final class ValueReader {
     return o;
   }
 
+  /**
+   * Numbers the object read next before its parts are read (they may refer back to it): its slot
+   * holds {@code null} until {@code objects.set(index, ...)}.
+   */
+  private int reserve() {
+    List<Object> o = objects();
+    o.add(null);
+    return o.size() - 1;
+  }
+
   private List<Object> objects() {
     if (objects == null) objects = new ArrayList<>(4);
     return objects;
@@ -342,8 +352,7 @@ public final class ValueReader {
   private Object record() throws IOException, ClassNotFoundException {
     Class<?> c = type();
     String missingName = lastMissing;
-    int index = objects().size();
-    objects.add(null);
+    int index = reserve();
     int n = length(2);
     String[] names = new String[n];
     Object[] values = new Object[n];
@@ -385,8 +394,7 @@ public final class ValueReader {
   }
 
   private Object entry(int kind) throws IOException, ClassNotFoundException {
-    int index = objects().size();
-    objects.add(null);
+    int index = reserve();
     Object k = item();
     Object v = item();
     Map.Entry<Object, Object> e = switch (kind) {
@@ -401,8 +409,7 @@ public final class ValueReader {
 
   private Object list(int kind) throws IOException, ClassNotFoundException {
     if (kind == COPIES) {
-      int index = objects().size();
-      objects.add(null);
+      int index = reserve();
       int n = varint();
       List<Object> copies = Collections.nCopies(n, item());
       objects.set(index, copies);
@@ -431,8 +438,7 @@ public final class ValueReader {
       return result;
     }
     if (kind == IMMUTABLE) {
-      int index = objects().size();
-      objects.add(null);
+      int index = reserve();
       int n = length(1);
       List<Object> elements = new ArrayList<>(n);
       for (int i = 0; i < n; i++) elements.add(item());
@@ -487,8 +493,7 @@ public final class ValueReader {
         yield register(Collections.emptySet());
       }
       case IMMUTABLE -> {
-        int index = objects().size();
-        objects.add(null);
+        int index = reserve();
         int n = length(1);
         Set<Object> elements = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) elements.add(item());
@@ -511,8 +516,7 @@ public final class ValueReader {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object map(int kind) throws IOException, ClassNotFoundException {
     if (kind == IMMUTABLE) {
-      int index = objects().size();
-      objects.add(null);
+      int index = reserve();
       int n = length(1);
       Map<Object, Object> entries = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {

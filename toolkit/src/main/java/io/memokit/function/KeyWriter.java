@@ -70,10 +70,11 @@ public final class KeyWriter {
    * Writers found by their thread's id, so that a call finds its thread's writer without the
    * thread-local lookup (8% of a hit from memory, in a profile): slot {@code (1 + (id & 63)) * SPREAD},
    * one slot per cache line, none in the array's header. A slot is written only when it holds another
-   * thread's writer or none, so threads of distinct slots never write a line another thread reads. Read and written without
-   * synchronization: a thread trusts only a writer whose {@link #ownerId} (final, so seen whole) is
-   * its own, which it made itself; any other, or none, sends it to {@link #POOL}. At most 64 writers
-   * of ended threads stay here, until a thread of the same slot takes it.
+   * thread's writer or none, so threads of distinct slots never write a line another thread reads.
+   * Read and written without synchronization: a thread trusts only a writer whose {@link #ownerId}
+   * (final, so seen whole) is its own, which it made itself; any other, or none, sends it to
+   * {@link #POOL}. At most 64 writers of ended threads stay here, until a thread of the same slot
+   * takes it.
    */
   private static final KeyWriter[] BY_THREAD = new KeyWriter[65 * SPREAD];
   /**
