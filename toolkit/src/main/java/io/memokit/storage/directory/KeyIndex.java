@@ -135,9 +135,7 @@ final class KeyIndex implements Closeable {
 
   /** Rebuilds from the table's slots, with room for {@code expected} keys (admin lock held). */
   void rebuild(SlotTable table, long expected) throws IOException {
-    long capacity = MIN_CAPACITY;
-    while (capacity < 2 * Math.max(expected, table.live())) capacity *= 2;
-    rewriteEmpty(capacity);
+    rewriteEmpty(capacityFor(Math.max(expected, table.live())));
     long used = table.used();
     long count = 0;
     for (long i = 0; i < used; i++) {
@@ -168,6 +166,13 @@ final class KeyIndex implements Closeable {
     LONGS.setVolatile(map, K_CAPACITY, capacity);
     LONGS.setVolatile(map, K_COUNT, 0L);
     LONGS.setVolatile(map, K_MAGIC, MAGIC);
+  }
+
+  /** The entries of a directory built for {@code keys} keys: a power of two, at most half of them used. */
+  private static long capacityFor(long keys) {
+    long capacity = MIN_CAPACITY;
+    while (capacity < 2 * keys) capacity *= 2;
+    return capacity;
   }
 
   /** Where a key's probe starts: from the high 32 bits of its hash, which its entry keeps. */
@@ -232,8 +237,7 @@ final class KeyIndex implements Closeable {
       entries[n++] = e;
     }
     if (n != count) return false;
-    long grown = MIN_CAPACITY;
-    while (grown < 2 * expected) grown *= 2;
+    long grown = capacityFor(expected);
     rewriteEmpty(grown);
     for (long e : entries) {
       long i = home(e, grown);
