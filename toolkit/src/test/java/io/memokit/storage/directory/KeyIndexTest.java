@@ -44,15 +44,9 @@ class KeyIndexTest {
           table.free(slotOf.remove(hi));
           assertEquals(-1, table.find(hi, ~hi), "a freed key is not found");
         }
-        if (op % 397 == 0) { // between changes too: the directory grows many times on the way
-          for (Map.Entry<Long, Long> e : slotOf.entrySet()) {
-            assertEquals((long) e.getValue(), table.find(e.getKey(), ~e.getKey()), "after op " + op);
-          }
-        }
+        if (op % 397 == 0) assertEveryKeyAtItsSlot(table, slotOf, "after op " + op); // the directory grows many times on the way
       }
-      for (Map.Entry<Long, Long> e : slotOf.entrySet()) {
-        assertEquals((long) e.getValue(), table.find(e.getKey(), ~e.getKey()), "key " + Long.toHexString(e.getKey()));
-      }
+      assertEveryKeyAtItsSlot(table, slotOf, "after every change");
       assertEquals(-1, table.find(12345, 6789));
       // A change the directory missed (a process killed between the index and the directory): rebuilt.
       table.attach(null);
@@ -61,7 +55,14 @@ class KeyIndexTest {
       table.attach(keys);
       keys.syncWith(table);
       assertEquals(slot, table.find(lost, ~lost));
-      for (Map.Entry<Long, Long> e : slotOf.entrySet()) assertEquals((long) e.getValue(), table.find(e.getKey(), ~e.getKey()));
+      assertEveryKeyAtItsSlot(table, slotOf, "after the rebuild");
+    }
+  }
+
+  /** Every key of {@code slotOf} (its high word; its low word is its complement) is found at its slot. */
+  private static void assertEveryKeyAtItsSlot(SlotTable table, Map<Long, Long> slotOf, String when) throws Exception {
+    for (Map.Entry<Long, Long> e : slotOf.entrySet()) {
+      assertEquals((long) e.getValue(), table.find(e.getKey(), ~e.getKey()), "key " + Long.toHexString(e.getKey()) + ", " + when);
     }
   }
 }
