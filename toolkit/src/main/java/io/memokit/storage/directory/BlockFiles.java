@@ -35,10 +35,9 @@ import org.apache.commons.io.FileUtils;
  * Every admin section first checks that the files are still the ones this process opened (one
  * stat of the index) and that the index header is sound, reopening or rebuilding them from the
  * cell files if not ({@link BlockRepair}); a section that finds files removed under it runs again
- * on the reopened files. A computation's two sections, its start and its completion, may instead
- * trust a stat made by an admin section of this process less than {@value #RECENT_CHECK_NANOS} ns
- * before ({@link #withAdminAfterRecentCheck}): the start of a short computation made one, or the
- * previous miss of a loop of short calls. Only files removed or replaced by hand in that
+ * on the reopened files. A completion's section may instead trust a stat made by an admin section
+ * of this process less than {@value #RECENT_CHECK_NANOS} ns before ({@link #withAdminAfterRecentCheck}):
+ * the start of a short computation made one. Only files removed or replaced by hand in that
  * millisecond go unnoticed (the cell is then lost, never wrong: its record is checked whole at
  * every read); memokit's own clearing and removal reset the index in place, which every process
  * sees through its mapping.
@@ -215,9 +214,8 @@ final class BlockFiles implements Closeable {
   /**
    * {@link #withAdmin}, trusting a stat of the index that an admin section of this process made
    * less than {@value #RECENT_CHECK_NANOS} ns ago, if the index it maps fits in the size that stat
-   * gave (else, as when another process grew it, the section stats again). For a computation's start
-   * and completion: in a loop of short calls, one stat a millisecond vouches for the sections of
-   * every miss in it, not one stat each (a stat is a tenth of such a miss).
+   * gave (else, as when another process grew it, the section stats again). For a completion: the
+   * start of its computation made such a stat, and a short computation need not pay a second.
    */
   <T> T withAdminAfterRecentCheck(AdminAction<T> action) throws IOException {
     return withAdmin(action, true);

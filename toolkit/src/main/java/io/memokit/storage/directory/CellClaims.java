@@ -117,7 +117,7 @@ final class CellClaims {
       if (files.table().live() >= files.table().maxsize()) hits.publishHits(); // eviction reads last-hit times: make ours current
       files.store().hosts().register();
       long now = files.store().settings().clockMillis().getAsLong();
-      return files.withAdminAfterRecentCheck(() -> {
+      return files.withAdmin(() -> {
         // A key has at most one slot: a pending one is left by a process that died (this claim
         // proves it), a finished one is stale (its file is gone or damaged, or it was read and
         // refused: expired, or not valid for the caller).
