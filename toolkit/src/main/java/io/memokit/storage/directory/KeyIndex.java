@@ -50,7 +50,7 @@ final class KeyIndex implements Closeable {
     long size = Uninterruptibly.call(channel::size);
     if (size < HEADER) size = HEADER;
     long mapped = size;
-    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, mapped));
+    map = Uninterruptibly.call(() -> Mappings.readWrite(channel, mapped));
   }
 
   private long capacity() {
@@ -162,7 +162,7 @@ final class KeyIndex implements Closeable {
       }
       return null;
     });
-    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(bytes, channel.size())));
+    map = Uninterruptibly.call(() -> Mappings.readWrite(channel, Math.max(bytes, channel.size())));
     LONGS.setVolatile(map, K_CAPACITY, capacity);
     LONGS.setVolatile(map, K_COUNT, 0L);
     LONGS.setVolatile(map, K_MAGIC, MAGIC);
@@ -185,7 +185,7 @@ final class KeyIndex implements Closeable {
   }
 
   private long at(long i) {
-    return (long) LONGS.get(map, (int) (HEADER + i * 8));
+    return map.getLong((int) (HEADER + i * 8));
   }
 
   private void set(long i, long e) {

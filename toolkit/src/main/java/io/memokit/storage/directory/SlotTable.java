@@ -73,7 +73,7 @@ final class SlotTable implements Closeable {
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
       MappedByteBuffer m = map;
       long magic = (long) LONGS.getVolatile(m, H_MAGIC);
-      if ((magic >>> 32) != MAGIC || (long) LONGS.get(m, H_CHECK) != headerCheck(magic)) {
+      if ((magic >>> 32) != MAGIC || m.getLong(H_CHECK) != headerCheck(magic)) {
         throw new CorruptFileException(file, "index header is not valid");
       }
       if ((int) magic > FORMAT) throw new NewerFormatException(file, (int) magic, FORMAT);
@@ -128,7 +128,7 @@ final class SlotTable implements Closeable {
 
   private synchronized void remap() throws IOException {
     long size = Uninterruptibly.call(channel::size);
-    map = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+    map = Uninterruptibly.call(() -> Mappings.readWrite(channel, size));
   }
 
   /**
@@ -146,11 +146,11 @@ final class SlotTable implements Closeable {
     long size = bytesFor(capacity);
     ch.truncate(0);
     fillZeros(ch, 0, size);
-    MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-    LONGS.set(m, H_CAPACITY, capacity);
-    LONGS.set(m, H_MAXSIZE, (long) maxsize);
-    LONGS.set(m, H_GENERATION, System.nanoTime() | 1); // a rebuilt table never matches an old generation
-    LONGS.set(m, H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
+    MappedByteBuffer m = Mappings.readWrite(ch, size);
+    m.putLong(H_CAPACITY, capacity);
+    m.putLong(H_MAXSIZE, (long) maxsize);
+    m.putLong(H_GENERATION, System.nanoTime() | 1); // a rebuilt table never matches an old generation
+    m.putLong(H_CHECK, headerCheck((MAGIC << 32) | FORMAT));
     LONGS.setVolatile(m, H_MAGIC, (MAGIC << 32) | FORMAT);
     return m;
   }
@@ -166,7 +166,7 @@ final class SlotTable implements Closeable {
   /** Maps a table whose content is about to be rebuilt (no validation). */
   static SlotTable openForRebuild(Path file) throws IOException {
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new SlotTable(file, ch, ch.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(ch.size(), HEADER_BYTES)));
+    return new SlotTable(file, ch, Mappings.readWrite(ch, Math.max(ch.size(), HEADER_BYTES)));
   }
 
   /** Maps an existing table; throws {@link CorruptFileException} when its header is not valid. */
@@ -175,7 +175,7 @@ final class SlotTable implements Closeable {
     try {
       long size = ch.size();
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
-      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+      MappedByteBuffer m = Mappings.readWrite(ch, size);
       SlotTable t = new SlotTable(file, ch, m);
       t.validate();
       return t;
@@ -323,7 +323,7 @@ final class SlotTable implements Closeable {
       if (end <= m.capacity()) return m;
       long size = Uninterruptibly.call(channel::size);
       if (end > size) throw new IOException("slot " + slot + " is beyond the index (" + size + " bytes)");
-      m = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+      m = Uninterruptibly.call(() -> Mappings.readWrite(channel, size));
       map = m;
       return m;
     }
@@ -341,8 +341,8 @@ final class SlotTable implements Closeable {
     int b = (int) base;
     try {
       long state = (long) LONGS.getVolatile(m, b + S_STATE);
-      return (state == VALUE || state == ERROR) && (long) LONGS.get(m, b + S_ID) == id
-          && (long) LONGS.get(m, b + S_KEY_HI) == keyHi && (long) LONGS.get(m, b + S_KEY_LO) == keyLo;
+      return (state == VALUE || state == ERROR) && m.getLong(b + S_ID) == id
+          && m.getLong(b + S_KEY_HI) == keyHi && m.getLong(b + S_KEY_LO) == keyLo;
     } catch (InternalError truncated) {
       return false; // the file was truncated under this mapping: the caller reads the cell's file instead
     }
@@ -385,11 +385,11 @@ final class SlotTable implements Closeable {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long state = (long) LONGS.getVolatile(m, b + S_STATE);
     if (state == FREE) return null;
-    Slot s = new Slot(slot, state, (long) LONGS.get(m, b + S_ID), (long) LONGS.get(m, b + S_KEY_HI),
-        (long) LONGS.get(m, b + S_KEY_LO), (long) LONGS.get(m, b + S_CREATED), (long) LONGS.get(m, b + S_LAST_HIT),
-        (long) LONGS.get(m, b + S_HITS), (long) LONGS.get(m, b + S_SIZE), (long) LONGS.get(m, b + S_CPU),
-        (long) LONGS.get(m, b + S_WALL), (long) LONGS.get(m, b + S_LOCATION));
-    if (state > ERROR || (long) LONGS.get(m, b + S_CHECK) != s.check()) return Slot.corrupt(slot);
+    Slot s = new Slot(slot, state, m.getLong(b + S_ID), m.getLong(b + S_KEY_HI),
+        m.getLong(b + S_KEY_LO), m.getLong(b + S_CREATED), m.getLong(b + S_LAST_HIT),
+        m.getLong(b + S_HITS), m.getLong(b + S_SIZE), m.getLong(b + S_CPU),
+        m.getLong(b + S_WALL), m.getLong(b + S_LOCATION));
+    if (state > ERROR || m.getLong(b + S_CHECK) != s.check()) return Slot.corrupt(slot);
     return s;
   }
 
@@ -466,11 +466,11 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     long previous = (long) LONGS.getVolatile(m, b + S_STATE);
-    long size = (long) LONGS.get(m, b + S_SIZE);
-    long keyHi = (long) LONGS.get(m, b + S_KEY_HI);
-    long location = (long) LONGS.get(m, b + S_LOCATION);
+    long size = m.getLong(b + S_SIZE);
+    long keyHi = m.getLong(b + S_KEY_HI);
+    long location = m.getLong(b + S_LOCATION);
     LONGS.setVolatile(m, b + S_STATE, FREE);
-    LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    m.putLong(b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
     if (previous == VALUE || previous == ERROR) {
@@ -512,7 +512,7 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE);
-    LONGS.set(m, b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    m.putLong(b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     LONGS.getAndAdd(map, H_GENERATION, 1L);
     if (keys != null) keys.removed(keyHi, slot, mods);
@@ -537,17 +537,17 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = mapFor(s.index());
     int b = (int) (HEADER_BYTES + s.index() * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE); // readers see a free slot while it changes
-    LONGS.set(m, b + S_LOCATION, s.location()); // for a pending slot: its holder
-    LONGS.set(m, b + S_ID, s.id());
-    LONGS.set(m, b + S_KEY_HI, s.keyHi());
-    LONGS.set(m, b + S_KEY_LO, s.keyLo());
-    LONGS.set(m, b + S_CREATED, s.created());
-    LONGS.set(m, b + S_LAST_HIT, s.lastHit());
-    LONGS.set(m, b + S_HITS, s.hits());
-    LONGS.set(m, b + S_SIZE, s.size());
-    LONGS.set(m, b + S_CPU, s.cpuNanos());
-    LONGS.set(m, b + S_WALL, s.wallNanos());
-    LONGS.set(m, b + S_CHECK, s.check());
+    m.putLong(b + S_LOCATION, s.location()); // for a pending slot: its holder
+    m.putLong(b + S_ID, s.id());
+    m.putLong(b + S_KEY_HI, s.keyHi());
+    m.putLong(b + S_KEY_LO, s.keyLo());
+    m.putLong(b + S_CREATED, s.created());
+    m.putLong(b + S_LAST_HIT, s.lastHit());
+    m.putLong(b + S_HITS, s.hits());
+    m.putLong(b + S_SIZE, s.size());
+    m.putLong(b + S_CPU, s.cpuNanos());
+    m.putLong(b + S_WALL, s.wallNanos());
+    m.putLong(b + S_CHECK, s.check());
     LONGS.setVolatile(m, b + S_STATE, s.state());
   }
 
@@ -560,7 +560,7 @@ final class SlotTable implements Closeable {
       fillZeros(channel, Math.max(bytesFor(old), channel.size()), size); // a full disk fails here, not later
       return null;
     });
-    MappedByteBuffer m = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+    MappedByteBuffer m = Uninterruptibly.call(() -> Mappings.readWrite(channel, size));
     map = m;
     LONGS.setVolatile(m, H_CAPACITY, capacity);
   }
