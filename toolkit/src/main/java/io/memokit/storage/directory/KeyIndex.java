@@ -54,14 +54,14 @@ final class KeyIndex implements Closeable {
   }
 
   private long capacity() {
-    return (long) LONGS.getVolatile(map, K_CAPACITY);
+    return Mappings.readAcquire(map, K_CAPACITY);
   }
 
   /** Maps what another process grew, and says whether the header is this format's with a sane capacity. */
   private boolean sound() throws IOException {
     if (map.capacity() < HEADER) remap();
     long capacity = capacity();
-    if ((long) LONGS.getVolatile(map, K_MAGIC) != MAGIC || capacity < MIN_CAPACITY || Long.bitCount(capacity) != 1) {
+    if (Mappings.readAcquire(map, K_MAGIC) != MAGIC || capacity < MIN_CAPACITY || Long.bitCount(capacity) != 1) {
       return false;
     }
     if (HEADER + capacity * 8 > map.capacity()) remap();
@@ -74,8 +74,8 @@ final class KeyIndex implements Closeable {
    * (a process was killed in the middle of a change, or the table was rebuilt).
    */
   boolean syncWith(SlotTable table) throws IOException {
-    if (sound() && (long) LONGS.getVolatile(map, K_MODS) == table.mods()
-        && (long) LONGS.getVolatile(map, K_COUNT) == table.live()) {
+    if (sound() && Mappings.readAcquire(map, K_MODS) == table.mods()
+        && Mappings.readAcquire(map, K_COUNT) == table.live()) {
       return false;
     }
     rebuild(table, table.live());
@@ -90,7 +90,7 @@ final class KeyIndex implements Closeable {
   /** Whether this directory reflects the table's latest structural change (no lock: a hint). */
   boolean inStepWith(SlotTable table) {
     try {
-      return (long) LONGS.getVolatile(map, K_MODS) == table.mods();
+      return Mappings.readAcquire(map, K_MODS) == table.mods();
     } catch (IndexOutOfBoundsException | InternalError e) {
       return false;
     }
@@ -107,8 +107,8 @@ final class KeyIndex implements Closeable {
   long lookup(long keyHi, long keyLo, SlotTable table) {
     try {
       MappedByteBuffer m = map;
-      if (m.capacity() < HEADER || (long) LONGS.getVolatile(m, K_MAGIC) != MAGIC) return -1;
-      long capacity = (long) LONGS.getVolatile(m, K_CAPACITY);
+      if (m.capacity() < HEADER || Mappings.readAcquire(m, K_MAGIC) != MAGIC) return -1;
+      long capacity = Mappings.readAcquire(m, K_CAPACITY);
       if (capacity < MIN_CAPACITY || Long.bitCount(capacity) != 1) return -1;
       if (HEADER + capacity * 8 > m.capacity()) {
         remap();
@@ -118,7 +118,7 @@ final class KeyIndex implements Closeable {
       long used = table.used();
       boolean damaged = false;
       for (long i = home(keyHi, capacity), n = 0; n < capacity; i = (i + 1) & (capacity - 1), n++) {
-        long e = (long) LONGS.getVolatile(m, (int) (HEADER + i * 8));
+        long e = Mappings.readAcquire(m, (int) (HEADER + i * 8));
         if (e == 0) break;
         if ((e & 0xFFFFFFFF00000000L) != (keyHi & 0xFFFFFFFF00000000L)) continue;
         long slot = (e & 0xFFFFFFFFL) - 1;
@@ -207,7 +207,7 @@ final class KeyIndex implements Closeable {
 
   /** Records {@code slot} as the key's (admin lock held; {@code mods} is the table's count after the change). */
   void added(long keyHi, long keyLo, long slot, SlotTable table, long mods) throws IOException {
-    long count = (long) LONGS.getVolatile(map, K_COUNT) + 1;
+    long count = Mappings.readAcquire(map, K_COUNT) + 1;
     if (count * 10 > capacity() * 6 && !grow(count)) {
       rebuild(table, count); // the table already holds the new slot
       return;
@@ -225,7 +225,7 @@ final class KeyIndex implements Closeable {
    * many as the header records: the caller then rebuilds from the slots.
    */
   private boolean grow(long expected) throws IOException {
-    long count = (long) LONGS.getVolatile(map, K_COUNT);
+    long count = Mappings.readAcquire(map, K_COUNT);
     long capacity = capacity();
     if (count < 0 || count >= capacity) return false;
     long[] entries = new long[(int) count];
@@ -293,7 +293,7 @@ final class KeyIndex implements Closeable {
       }
     }
     set(hole, 0);
-    LONGS.setVolatile(map, K_COUNT, (long) LONGS.getVolatile(map, K_COUNT) - 1);
+    LONGS.setVolatile(map, K_COUNT, Mappings.readAcquire(map, K_COUNT) - 1);
     LONGS.setVolatile(map, K_MODS, mods);
   }
 

@@ -72,16 +72,16 @@ final class SlotTable implements Closeable {
     try {
       if (size < HEADER_BYTES) throw new CorruptFileException(file, "index is " + size + " bytes, shorter than its header");
       MappedByteBuffer m = map;
-      long magic = (long) LONGS.getVolatile(m, H_MAGIC);
+      long magic = Mappings.readAcquire(m, H_MAGIC);
       if ((magic >>> 32) != MAGIC || m.getLong(H_CHECK) != headerCheck(magic)) {
         throw new CorruptFileException(file, "index header is not valid");
       }
       if ((int) magic > FORMAT) throw new NewerFormatException(file, (int) magic, FORMAT);
       if ((int) magic < FORMAT) throw new OlderFormatException(file, (int) magic, FORMAT);
-      long capacity = (long) LONGS.getVolatile(m, H_CAPACITY);
-      long next = (long) LONGS.getVolatile(m, H_NEXT);
-      long free = (long) LONGS.getVolatile(m, H_FREE);
-      long maxsize = (long) LONGS.getVolatile(m, H_MAXSIZE);
+      long capacity = Mappings.readAcquire(m, H_CAPACITY);
+      long next = Mappings.readAcquire(m, H_NEXT);
+      long free = Mappings.readAcquire(m, H_FREE);
+      long maxsize = Mappings.readAcquire(m, H_MAXSIZE);
       if (capacity < 0 || capacity > (1L << 23) || bytesFor(capacity) > size || next < 0 || next > capacity
           || free < 0 || free > next || maxsize < 1 || maxsize > Integer.MAX_VALUE) {
         throw new CorruptFileException(file, "index header has impossible values (capacity " + capacity + ", used "
@@ -96,7 +96,7 @@ final class SlotTable implements Closeable {
   /** Whether the slots the header counts fit in an index file of {@code size} bytes (a read of the mapped header). */
   boolean fitsIn(long size) {
     try {
-      long capacity = (long) LONGS.getVolatile(map, H_CAPACITY);
+      long capacity = Mappings.readAcquire(map, H_CAPACITY);
       return capacity >= 0 && bytesFor(capacity) <= size;
     } catch (RuntimeException | InternalError e) {
       return false; // a truncated mapping: the caller stats the file
@@ -196,11 +196,11 @@ final class SlotTable implements Closeable {
   // ---- header -------------------------------------------------------------------------------
 
   long capacity() {
-    return (long) LONGS.getVolatile(map, H_CAPACITY);
+    return Mappings.readAcquire(map, H_CAPACITY);
   }
 
   long used() {
-    return (long) LONGS.getVolatile(map, H_NEXT);
+    return Mappings.readAcquire(map, H_NEXT);
   }
 
   /** Attaches the key directory that structural changes keep up to date. */
@@ -213,7 +213,7 @@ final class SlotTable implements Closeable {
    * the key directory records the count once the change is complete.
    */
   long mods() {
-    return (long) LONGS.getVolatile(map, H_MODS);
+    return Mappings.readAcquire(map, H_MODS);
   }
 
   /**
@@ -236,12 +236,12 @@ final class SlotTable implements Closeable {
 
   /** Bytes of the finished cells (their files). */
   long bytes() {
-    return (long) LONGS.getVolatile(map, H_BYTES);
+    return Mappings.readAcquire(map, H_BYTES);
   }
 
   /** The generation of the values log that new records go to (see {@link ValuesLog}). */
   int logGeneration() {
-    return (int) (long) LONGS.getVolatile(map, H_LOG);
+    return (int) Mappings.readAcquire(map, H_LOG);
   }
 
   void setLogGeneration(int generation) {
@@ -250,7 +250,7 @@ final class SlotTable implements Closeable {
 
   /** Where the next record of the current generation of the values log goes: the end of its last whole record. */
   long logEnd() {
-    return (long) LONGS.getVolatile(map, H_LOG_END);
+    return Mappings.readAcquire(map, H_LOG_END);
   }
 
   void setLogEnd(long end) {
@@ -259,7 +259,7 @@ final class SlotTable implements Closeable {
 
   /** Bytes of the values log held by records no slot names any more (freed cells): what compaction reclaims. */
   long deadBytes() {
-    return (long) LONGS.getVolatile(map, H_DEAD);
+    return Mappings.readAcquire(map, H_DEAD);
   }
 
   void setDeadBytes(long bytes) {
@@ -276,19 +276,19 @@ final class SlotTable implements Closeable {
   }
 
   long live() {
-    return (long) LONGS.getVolatile(map, H_LIVE);
+    return Mappings.readAcquire(map, H_LIVE);
   }
 
   long hits() {
-    return (long) LONGS.getVolatile(map, H_HITS);
+    return Mappings.readAcquire(map, H_HITS);
   }
 
   long misses() {
-    return (long) LONGS.getVolatile(map, H_MISSES);
+    return Mappings.readAcquire(map, H_MISSES);
   }
 
   int maxsize() {
-    return (int) (long) LONGS.getVolatile(map, H_MAXSIZE);
+    return (int) Mappings.readAcquire(map, H_MAXSIZE);
   }
 
   void setMaxsize(int maxsize) {
@@ -308,7 +308,7 @@ final class SlotTable implements Closeable {
    * that validated a slot at this generation knows it still holds the same cell without reading it.
    */
   long generation() {
-    return (long) LONGS.getVolatile(map, H_GENERATION);
+    return Mappings.readAcquire(map, H_GENERATION);
   }
 
   // ---- slots: reads (any time) ----------------------------------------------------------------
@@ -330,7 +330,7 @@ final class SlotTable implements Closeable {
   }
 
   long get(long slot, int field) throws IOException {
-    return (long) LONGS.getVolatile(mapFor(slot), (int) (HEADER_BYTES + slot * SLOT_BYTES + field));
+    return Mappings.readAcquire(mapFor(slot), (int) (HEADER_BYTES + slot * SLOT_BYTES + field));
   }
 
   /** Whether {@code slot} holds the finished cell {@code id} with this key hash. */
@@ -340,7 +340,7 @@ final class SlotTable implements Closeable {
     if (slot < 0 || base + SLOT_BYTES > m.capacity()) return false;
     int b = (int) base;
     try {
-      long state = (long) LONGS.getVolatile(m, b + S_STATE);
+      long state = Mappings.readAcquire(m, b + S_STATE);
       return (state == VALUE || state == ERROR) && m.getLong(b + S_ID) == id
           && m.getLong(b + S_KEY_HI) == keyHi && m.getLong(b + S_KEY_LO) == keyLo;
     } catch (InternalError truncated) {
@@ -383,7 +383,7 @@ final class SlotTable implements Closeable {
   Slot read(long slot) throws IOException {
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
-    long state = (long) LONGS.getVolatile(m, b + S_STATE);
+    long state = Mappings.readAcquire(m, b + S_STATE);
     if (state == FREE) return null;
     Slot s = new Slot(slot, state, m.getLong(b + S_ID), m.getLong(b + S_KEY_HI),
         m.getLong(b + S_KEY_LO), m.getLong(b + S_CREATED), m.getLong(b + S_LAST_HIT),
@@ -402,13 +402,13 @@ final class SlotTable implements Closeable {
   long allocate(long id, long keyHi, long keyLo, long now, long holder) throws IOException {
     long mods = nextMods();
     MappedByteBuffer m = map;
-    long free = (long) LONGS.getVolatile(m, H_FREE);
+    long free = Mappings.readAcquire(m, H_FREE);
     long slot;
     if (free > 0) {
       slot = free - 1;
       LONGS.setVolatile(map, H_FREE, get(slot, S_NEXT_FREE));
     } else {
-      slot = (long) LONGS.getVolatile(m, H_NEXT);
+      slot = Mappings.readAcquire(m, H_NEXT);
       if (slot >= capacity()) grow(slot + 1);
       LONGS.setVolatile(map, H_NEXT, slot + 1);
     }
@@ -465,12 +465,12 @@ final class SlotTable implements Closeable {
     long mods = nextMods();
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
-    long previous = (long) LONGS.getVolatile(m, b + S_STATE);
+    long previous = Mappings.readAcquire(m, b + S_STATE);
     long size = m.getLong(b + S_SIZE);
     long keyHi = m.getLong(b + S_KEY_HI);
     long location = m.getLong(b + S_LOCATION);
     LONGS.setVolatile(m, b + S_STATE, FREE);
-    m.putLong(b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    m.putLong(b + S_NEXT_FREE, Mappings.readAcquire(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     if (previous != FREE) LONGS.getAndAdd(map, H_LIVE, -1L);
     if (previous == VALUE || previous == ERROR) {
@@ -489,13 +489,13 @@ final class SlotTable implements Closeable {
   java.util.BitSet stranded() throws IOException {
     long used = used();
     java.util.BitSet onFreeList = new java.util.BitSet();
-    for (long f = (long) LONGS.getVolatile(map, H_FREE), n = 0; f > 0 && f <= used && n <= used; n++) {
+    for (long f = Mappings.readAcquire(map, H_FREE), n = 0; f > 0 && f <= used && n <= used; n++) {
       onFreeList.set((int) (f - 1));
       f = get(f - 1, S_NEXT_FREE);
     }
     java.util.BitSet stranded = new java.util.BitSet();
     for (long i = 0; i < used; i++) {
-      if (!onFreeList.get((int) i) && (long) LONGS.getVolatile(mapFor(i), (int) (HEADER_BYTES + i * SLOT_BYTES + S_STATE))
+      if (!onFreeList.get((int) i) && Mappings.readAcquire(mapFor(i), (int) (HEADER_BYTES + i * SLOT_BYTES + S_STATE))
           == FREE) {
         stranded.set((int) i);
       }
@@ -512,7 +512,7 @@ final class SlotTable implements Closeable {
     MappedByteBuffer m = mapFor(slot);
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     LONGS.setVolatile(m, b + S_STATE, FREE);
-    m.putLong(b + S_NEXT_FREE, (long) LONGS.getVolatile(map, H_FREE));
+    m.putLong(b + S_NEXT_FREE, Mappings.readAcquire(map, H_FREE));
     LONGS.setVolatile(map, H_FREE, slot + 1);
     LONGS.getAndAdd(map, H_GENERATION, 1L);
     if (keys != null) keys.removed(keyHi, slot, mods);
@@ -522,7 +522,7 @@ final class SlotTable implements Closeable {
   void reset() throws IOException {
     long mods = nextMods();
     MappedByteBuffer m = map;
-    long used = (long) LONGS.getVolatile(m, H_NEXT);
+    long used = Mappings.readAcquire(m, H_NEXT);
     for (long s = 0; s < used; s++) LONGS.setVolatile(m, (int) (HEADER_BYTES + s * SLOT_BYTES + S_STATE), FREE);
     LONGS.setVolatile(m, H_FREE, 0L);
     LONGS.setVolatile(m, H_NEXT, 0L);
