@@ -19,7 +19,9 @@
  *
  * <p><b>Publication order of a slot.</b> A slot is written with its state word set to FREE
  * first, then every field, its check word, and last its state (a volatile write): a process
- * reading the state then the fields sees a whole slot or a free one, and the check word catches
+ * reading the state (an acquire read: {@link io.memokit.storage.directory.Mappings} says which
+ * access each read and write of the index uses) then the fields sees a whole slot or a free one,
+ * and the check word catches
  * what a process killed mid-write left. A finished cell is published by appending its record to
  * the values log (or renaming its complete file into {@code cells/}) and then marking its slot
  * finished with the record's location, both under the admin lock: its record exists before any
