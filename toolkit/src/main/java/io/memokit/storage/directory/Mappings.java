@@ -21,9 +21,11 @@ import java.nio.channels.FileChannel;
  * The index's writers hold the block's admin lock; its readers take none, and write only hit counts
  * and times, which no one orders anything by. So a reader needs each read to see, in order, what a
  * writer published before it (acquire), and no read needs to be ordered after a write of its own
- * thread to another word (what a volatile read gives beyond acquire). A {@code VarHandle} view of a byte buffer checks alignment, bounds and the buffer's scope at
- * each access: in code the JIT has not compiled fully, which is what a notebook runs, it costs about
- * twice the buffer's own read, and more than that in a loop of misses (see {@code docs/benchmarks.md}).
+ * thread to another word (what a volatile read gives beyond acquire). A {@code VarHandle} view of a
+ * byte buffer checks alignment, bounds and the buffer's scope at each access: in code the JIT has not
+ * compiled fully, which is what a notebook runs, it costs about twice the buffer's own read (see
+ * {@code docs/benchmarks.md}). Every offset is a multiple of 8 in a page-aligned mapping, so each
+ * read and write of a long is one access of the whole word.
  */
 final class Mappings {
 
