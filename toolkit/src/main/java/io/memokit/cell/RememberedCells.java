@@ -1,6 +1,5 @@
 package io.memokit.cell;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
@@ -13,16 +12,16 @@ import java.util.function.Consumer;
  * from a cell to {@link #REMOVED} or to another cell of the same key, and from {@code REMOVED} to a
  * cell; never back to empty. So a lookup always reaches an empty slot, and it returns a cell equal
  * to what it looks up or nothing: it may miss a cell being added or find one being removed (as a
- * lookup just before or after the change would), never a cell of another key. Changes are made
- * under the table's lock; growing, or sweeping the removed slots, builds a new array and publishes
- * it whole, and the former one is never written again. At most three quarters of the slots are
+ * lookup just before or after the change would), never a cell of another key. A lookup reads a
+ * slot with acquire and a change writes it with release (each a plain access and a fence). Changes
+ * are made under the table's lock; growing, or sweeping the removed slots, builds a new array and
+ * publishes it whole, and the former one is never written again. At most three quarters of the slots are
  * used (cells and removed), at most half after a rebuild.
  */
 final class RememberedCells {
 
   /** A removed cell's slot: a lookup goes on past it, an insertion may take it. */
   private static final Object REMOVED = new Object();
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
   private static final int MIN_CAPACITY = 16;
 
   private volatile Object[] slots = new Object[MIN_CAPACITY];
@@ -36,7 +35,8 @@ final class RememberedCells {
     Object[] t = slots;
     int mask = t.length - 1;
     for (int i = spread(lookup.hashCode()) & mask; ; i = (i + 1) & mask) {
-      Object o = SLOT.getAcquire(t, i);
+      Object o = t[i];
+      VarHandle.acquireFence(); // with the plain read above, an acquire read of the slot
       if (o == null) return null;
       if (o != REMOVED && lookup.equals(o)) return (CellMemory.Remembered) o;
     }
@@ -56,14 +56,14 @@ final class RememberedCells {
       if (o == REMOVED) {
         if (free < 0) free = i;
       } else if (cell.equals(o)) {
-        SLOT.setRelease(t, i, cell);
+        publish(t, i, cell);
         return (CellMemory.Remembered) o;
       }
     }
     if (free >= 0) {
-      SLOT.setRelease(t, free, cell);
+      publish(t, free, cell);
     } else {
-      SLOT.setRelease(t, i, cell);
+      publish(t, i, cell);
       used++;
     }
     size++;
@@ -79,7 +79,7 @@ final class RememberedCells {
       Object o = t[i];
       if (o == null) return false;
       if (o == cell) {
-        SLOT.setRelease(t, i, REMOVED);
+        publish(t, i, REMOVED);
         size--;
         return true;
       }
@@ -95,7 +95,7 @@ final class RememberedCells {
     for (int i = 0; i < t.length && count > 0; i++) {
       Object o = t[i];
       if (o != null && o != REMOVED) {
-        SLOT.setRelease(t, i, REMOVED);
+        publish(t, i, REMOVED);
         size--;
         count--;
         removed.accept((CellMemory.Remembered) o);
@@ -125,6 +125,16 @@ final class RememberedCells {
     }
     used = size;
     slots = n; // published whole: its cells' fields are final, or volatile
+  }
+
+  /**
+   * A release write of slot {@code i}: a fence, then a plain write. It is a {@code VarHandle}'s
+   * {@code setRelease}, without the cost of a {@code VarHandle} call in code the JIT has not
+   * compiled fully (as {@link #get} reads with a plain read and an acquire fence).
+   */
+  private static void publish(Object[] t, int i, Object o) {
+    VarHandle.releaseFence();
+    t[i] = o;
   }
 
   private static int spread(int h) {

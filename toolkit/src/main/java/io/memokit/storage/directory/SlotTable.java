@@ -353,7 +353,7 @@ final class SlotTable implements Closeable {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     MappedByteBuffer m = map;
     try {
-      if ((long) LONGS.getOpaque(m, b + S_LAST_HIT) < now) LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      if (m.getLong(b + S_LAST_HIT) < now) m.putLong(b + S_LAST_HIT, now);
       LONGS.getAndAdd(m, b + S_HITS, 1L);
       LONGS.getAndAdd(m, H_HITS, 1L);
     } catch (InternalError truncated) {
@@ -372,7 +372,7 @@ final class SlotTable implements Closeable {
       LONGS.getAndAdd(m, H_HITS, n);
       if (!holds(slot, id, keyHi, keyLo)) return;
       int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
-      if ((long) LONGS.getOpaque(m, b + S_LAST_HIT) < now) LONGS.setOpaque(m, b + S_LAST_HIT, now);
+      if (m.getLong(b + S_LAST_HIT) < now) m.putLong(b + S_LAST_HIT, now);
       LONGS.getAndAdd(m, b + S_HITS, n);
     } catch (InternalError truncated) {
       // statistics only
