@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * lookup just before or after the change would), never a cell of another key. A lookup reads a
  * slot with acquire and a change writes it with release (each a plain access and a fence). Changes
  * are made under the table's lock; growing, or sweeping the removed slots, builds a new array and
- * publishes it whole, and the former one is never written again. At most three quarters of the slots are
- * used (cells and removed), at most half after a rebuild.
+ * publishes it whole, and the former one is never written again. At most three quarters of the
+ * slots are used (cells and removed), at most half after a rebuild.
  */
 final class RememberedCells {
 

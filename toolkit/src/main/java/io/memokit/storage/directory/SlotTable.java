@@ -353,12 +353,21 @@ final class SlotTable implements Closeable {
     int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
     MappedByteBuffer m = map;
     try {
-      if (m.getLong(b + S_LAST_HIT) < now) m.putLong(b + S_LAST_HIT, now);
+      laterLastHit(m, b, now);
       LONGS.getAndAdd(m, b + S_HITS, 1L);
       LONGS.getAndAdd(m, H_HITS, 1L);
     } catch (InternalError truncated) {
       // statistics only; the next structural change revalidates and rebuilds the index
     }
+  }
+
+  /**
+   * Moves the last-hit time of the slot at {@code b} to {@code now} unless a later one is recorded:
+   * plain accesses, as nothing orders anything by it (processes race on it, and whichever time
+   * stands is a recent hit's).
+   */
+  private static void laterLastHit(MappedByteBuffer m, int b, long now) {
+    if (m.getLong(b + S_LAST_HIT) < now) m.putLong(b + S_LAST_HIT, now);
   }
 
   /**
@@ -372,7 +381,7 @@ final class SlotTable implements Closeable {
       LONGS.getAndAdd(m, H_HITS, n);
       if (!holds(slot, id, keyHi, keyLo)) return;
       int b = (int) (HEADER_BYTES + slot * SLOT_BYTES);
-      if (m.getLong(b + S_LAST_HIT) < now) m.putLong(b + S_LAST_HIT, now);
+      laterLastHit(m, b, now);
       LONGS.getAndAdd(m, b + S_HITS, n);
     } catch (InternalError truncated) {
       // statistics only
