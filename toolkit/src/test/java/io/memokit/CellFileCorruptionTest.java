@@ -22,6 +22,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,6 +203,26 @@ class CellFileCorruptionTest {
   @EnumSource(Placement.class)
   void anEmptyRecord(Placement p) throws Exception {
     damagedThenRecomputed(p, r -> truncate(r.file(), r.start()), "emptied");
+  }
+
+  @Test
+  @Tag("both-jdks") // how a fault on a mapping reaches Java code depends on the JDK
+  void aLogCutShortUnderAProcessThatReadsItThroughItsMappingIsAMissNotACrash() throws Exception {
+    fill(Placement.VALUES_LOG);
+    forgetMemory();
+    assertArrayEquals(valueOf(1), f.apply(1), "read from the log: this process now maps it");
+    Region region = record(2);
+    truncate(region.file(), region.start() + region.length() / 2); // its second page is gone: reading it faults
+    for (int round = 0; round < 3; round++) {
+      forgetMemory();
+      int before = computed.get();
+      assertArrayEquals(valueOf(2), f.apply(2), "round " + round + ": the right value, never the cut one");
+      assertEquals(round == 0 ? before + 1 : before, computed.get(), "round " + round + ": recomputed once, then a hit");
+    }
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("treated as a miss")), "logged " + warnings);
+    forgetMemory();
+    assertArrayEquals(valueOf(1), f.apply(1), "the other cell is untouched");
+    assertEquals(2, f.info().size(), "one slot per cell after the repair: " + f.cells());
   }
 
   @ParameterizedTest

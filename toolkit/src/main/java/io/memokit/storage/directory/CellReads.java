@@ -13,10 +13,10 @@ import java.nio.file.Path;
 
 /**
  * Reads of one block's finished cells, without a lock: a hit finds the cell's slot through the key
- * directory, reads the record the slot names (a positional read of the values log, or the cell's
- * own file) and verifies its checksum, key and cell id; anything that changed under the read makes
- * it read again or miss, never return another cell's bytes. What a read finds damaged it hands to
- * {@link BlockRepair}.
+ * directory, reads the record the slot names (from the values log, {@link ValuesLog#read}, or the
+ * cell's own file) and verifies its checksum, key and cell id; anything that changed under the read
+ * makes it read again or miss, never return another cell's bytes. What a read finds damaged it
+ * hands to {@link BlockRepair}.
  */
 final class CellReads {
 
@@ -69,6 +69,9 @@ final class CellReads {
     } catch (RuntimeException | InternalError e) {
       if (!BlockFiles.isDamageFault(e)) throw e;
       // A damaged file read without a lock: a miss, whose claim (an admin section) repairs the block.
+      // A mapping's fault (a file cut short under it) can arrive after the copy that caused it: the
+      // log's mapping is dropped here too, so the next read maps what is left or reads it with pread.
+      files.log().dropMapping();
       LOG.log(System.Logger.Level.WARNING, "memokit: reading a cell of " + files.id().label() + " found its files damaged ("
           + e + "); treated as a miss");
       return null;

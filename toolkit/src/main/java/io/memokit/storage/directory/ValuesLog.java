@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A block's values log: finished cells of up to {@value #MAX_RECORD} bytes are appended, each as a
  * record, to one file, {@code values.G}, instead of a file each, so that a miss costs one positional
  * write under the block's admin lock rather than a file created, written and renamed, and a first
- * hit one positional read rather than a file opened, read and closed. As Bitcask's log with its key
+ * hit a copy from the log's mapping ({@link LogMapping}) or one positional read rather than a file
+ * opened, read and closed. As Bitcask's log with its key
  * directory: the block's index ({@link SlotTable}) names each record's place, found through
  * {@link KeyIndex}.
  *
@@ -47,6 +48,7 @@ final class ValuesLog implements Closeable {
   private final Path dir;
   private final StoreFiles storeFiles;
   private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+  private final LogMapping mapping = new LogMapping(this::file);
 
   ValuesLog(Path dir, StoreFiles storeFiles) {
     this.dir = dir;
@@ -130,10 +132,13 @@ final class ValuesLog implements Closeable {
    * The cell-file bytes of the record at {@code location}, {@code length} bytes long, or
    * {@code null} if its generation's file is gone (compacted since the location was read).
    * Takes no lock, and reads the cell file only (its own trailer names its lengths and checksum,
-   * which the caller verifies; the record header serves scans). Throws
+   * which the caller verifies; the record header serves scans): copied from the log's mapping
+   * ({@link LogMapping}) when it holds them, else with a positional read. Throws
    * {@link CorruptFileException} if the log ends before them.
    */
   byte[] read(long location, int length) throws IOException {
+    byte[] mapped = mapping.copy(generationOf(location), offsetOf(location) + RECORD_HEADER, length);
+    if (mapped != null) return mapped;
     FileChannel ch = channel(generationOf(location), false);
     if (ch == null) return null;
     long at = offsetOf(location) + RECORD_HEADER;
@@ -157,6 +162,16 @@ final class ValuesLog implements Closeable {
   long size(int generation) throws IOException {
     FileChannel ch = channel(generation, false);
     return ch == null ? 0 : Uninterruptibly.call(ch::size);
+  }
+
+  /** Drops the log's mapping: a read found a file damaged, perhaps cut short under it. */
+  void dropMapping() {
+    mapping.drop();
+  }
+
+  /** The generation and size of the log's mapping, for tests ({@link LogMapping#window}). */
+  long[] mappedWindow() {
+    return mapping.window();
   }
 
   /** The generations whose files exist, in order. */
@@ -185,6 +200,7 @@ final class ValuesLog implements Closeable {
 
   /** Deletes the files of every generation but {@code kept} (admin lock held: no slot names them). */
   void deleteAllBut(int kept) throws IOException {
+    mapping.dropAllBut(kept);
     for (int g : generations()) {
       if (g == kept) continue;
       FileChannel ch = channels.remove(g);
@@ -307,6 +323,7 @@ final class ValuesLog implements Closeable {
 
   @Override
   public void close() throws IOException {
+    mapping.drop();
     synchronized (channels) {
       for (FileChannel ch : channels.values()) ch.close();
       channels.clear();

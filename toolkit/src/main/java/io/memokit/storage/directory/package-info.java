@@ -13,9 +13,10 @@
  * lock: first the in-process {@code ReentrantLock}, then byte 0 of the lock file. Admin sections
  * last microseconds and never take another lock, never wait for a cell, never call user code.
  * Reads take no lock at all: a hit finds the cell's slot through the key directory, reads the
- * record the slot names (a positional read of the values log, or the cell's own file) and verifies
- * its checksum, key and cell id; anything that changed under the read makes it read again or miss,
- * never return another cell's bytes.
+ * record the slot names (a copy from the values log's read-only mapping, {@link
+ * io.memokit.storage.directory.LogMapping}, or a positional read of the log or of the cell's own
+ * file) and verifies its checksum, key and cell id; anything that changed under the read makes it
+ * read again or miss, never return another cell's bytes.
  *
  * <p><b>Publication order of a slot.</b> A slot is written with its state word set to FREE
  * first, then every field, its check word, and last its state (a volatile write): a process

@@ -369,6 +369,9 @@ class DirectoryBackendTest extends StoreBackendContract {
     assertTrue(onDisk <= 2 * live + ValuesLog.COMPACT_MIN_DEAD + ValuesLog.MAX_RECORD,
         "the log holds " + onDisk + " bytes for " + live + " live");
     for (int i = 3_000 - max / 2; i < 3_000; i++) assertEquals(i + ":" + "x".repeat(value), text(b.read(key(i)).payload()));
+    List<String> held = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+        .filter(l -> l.contains(((DirectoryBlock) b).directory().toString()) && l.contains("(deleted)")).toList();
+    assertEquals(List.of(), held, "no compacted generation of the log stays mapped, holding its disk space");
   }
 
   @Test
