@@ -169,11 +169,6 @@ final class ValuesLog implements Closeable {
     mapping.drop();
   }
 
-  /** The generation and size of the log's mapping, for tests ({@link LogMapping#window}). */
-  long[] mappedWindow() {
-    return mapping.window();
-  }
-
   /** The generations whose files exist, in order. */
   List<Integer> generations() throws IOException {
     List<Integer> found = new ArrayList<>();
