@@ -81,7 +81,7 @@ final class LogMapping {
       return w.copy((int) offset, bytes) ? bytes : null;
     } catch (InternalError fault) {
       // The file is shorter than the window (cut short under it): this window is of no more use.
-      retire(w);
+      dropIfCurrent(w);
       return null;
     }
   }
@@ -122,8 +122,8 @@ final class LogMapping {
     return fresh;
   }
 
-  /** Drops the window if it still is {@code w}. */
-  private synchronized void retire(Window w) {
+  /** Drops the window if it still is {@code w}, retiring it. */
+  private synchronized void dropIfCurrent(Window w) {
     if (newest == w) {
       newest = null;
       w.retire();
@@ -133,13 +133,13 @@ final class LogMapping {
   /** Drops the window unless it maps generation {@code kept}: the others' files are being deleted. */
   synchronized void dropAllBut(int kept) {
     Window w = newest;
-    if (w != null && w.generation != kept) retire(w);
+    if (w != null && w.generation != kept) dropIfCurrent(w);
   }
 
   /** Drops the window (the files are closed or replaced). */
   synchronized void drop() {
     Window w = newest;
-    if (w != null) retire(w);
+    if (w != null) dropIfCurrent(w);
   }
 
   /** The window's generation and size, for tests: {@code {-1, 0}} if there is none. */
