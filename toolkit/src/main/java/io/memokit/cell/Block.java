@@ -131,7 +131,7 @@ public final class Block {
     CellKey key = u.key();
     Object remembered;
     for (;;) {
-      InFlight mine = new InFlight(() -> describe(fn, args));
+      InFlight mine = new InFlight(fn, args);
       InFlight other = inFlight.putIfAbsent(key, mine);
       if (other == null) {
         try {

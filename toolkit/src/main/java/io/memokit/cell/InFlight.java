@@ -1,10 +1,10 @@
 package io.memokit.cell;
 
 import io.memokit.MemoException;
+import io.memokit.function.NamedFunction;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,19 +20,34 @@ final class InFlight {
   private static final Map<Thread, InFlight> WAITING_FOR = new ConcurrentHashMap<>();
 
   final Thread owner;
+  /** The call, rendered for error messages only (arguments can be large): {@code fn(args)}, or {@link #describe}. */
+  private final NamedFunction fn;
+  private final Object[] args;
   private final java.util.function.Supplier<String> describe;
   volatile long cellId;
   /** The value a waiting owner obtained from another process (set before {@link #finish}). */
   Object result;
-  private final CountDownLatch done = new CountDownLatch(1);
+  /**
+   * Whether the owner is done, and whether a thread waits for that. Each is written before the
+   * other is read (volatile: one order for all), so a finish either is seen by a waiter before it
+   * waits or sees the waiter and wakes it; a resolution nobody waits for takes no lock and
+   * allocates nothing beyond this object.
+   */
+  private volatile boolean finished;
+  private volatile boolean watched;
 
-  /** {@code describe} renders the call for error messages only (arguments can be large). */
-  InFlight(java.util.function.Supplier<String> describe) {
-    this(Thread.currentThread(), describe);
+  /** The current thread resolving {@code fn(args)}. */
+  InFlight(NamedFunction fn, Object[] args) {
+    this.owner = Thread.currentThread();
+    this.fn = fn;
+    this.args = args;
+    this.describe = null;
   }
 
   private InFlight(Thread owner, java.util.function.Supplier<String> describe) {
     this.owner = owner;
+    this.fn = null;
+    this.args = null;
     this.describe = describe;
   }
 
@@ -51,15 +66,16 @@ final class InFlight {
   }
 
   String description() {
-    return describe.get();
+    return describe != null ? describe.get() : Block.describe(fn, args);
   }
 
   void finish() {
-    done.countDown();
-  }
-
-  boolean isDone() {
-    return done.getCount() == 0;
+    finished = true;
+    if (watched) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
   }
 
   /** The threads waiting, directly or through others, for a cell {@code thread} resolves. */
@@ -92,7 +108,16 @@ final class InFlight {
     }
     WAITING_FOR.put(me, this);
     try {
-      return done.await(millis, TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      synchronized (this) {
+        watched = true;
+        while (!finished) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return false;
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+      }
     } finally {
       WAITING_FOR.remove(me);
     }
