@@ -46,9 +46,16 @@ final class CellReads {
     });
   }
 
-  /** Where a finished cell was read from: its slot (or the slot its file names) and its record's location. */
-  /** A finished cell read from the block's files: its record, the slot that named it, and where the record is. */
-  record Found(long cellId, Payload payload, CellFile.Stored stored, long slot, long location) implements StoredCell {
+  /**
+   * A finished cell read from the block's files: its record, the slot that named it, where the record
+   * is, and the table's generation read before that slot was (while it stands, no slot was freed since
+   * the slot was found holding this cell); {@link #UNVALIDATED} for a cell read from its own file.
+   */
+  record Found(long cellId, Payload payload, CellFile.Stored stored, long slot, long location, long generation)
+      implements StoredCell {
+    /** {@link #generation} of a cell whose slot this read did not validate. */
+    static final long UNVALIDATED = Long.MIN_VALUE;
+
     @Override
     public Claim.Timing timing() {
       if (stored == null) return null;
@@ -79,7 +86,7 @@ final class CellReads {
   }
 
   /** {@link #readLogged}'s answer for a key whose slot says it is not stored at all (no file to look for either). */
-  private static final StoredCell NOT_STORED = new Found(0, null, null, -1, 0);
+  private static final StoredCell NOT_STORED = new Found(0, null, null, -1, 0, Found.UNVALIDATED);
 
   /**
    * The cell of {@code key} from the values log, found through the key directory without a lock;
@@ -107,7 +114,9 @@ final class CellReads {
         if (slot < 0) return NOT_STORED;
       }
       SlotTable.Slot s;
+      long generation;
       try {
+        generation = t.generation(); // before the slot: a slot freed after this read moves it
         s = t.read(slot);
       } catch (IOException | InternalError e) {
         continue;
@@ -138,7 +147,7 @@ final class CellReads {
               : " holds the cell of another key"));
         }
         return new Found(c.meta().id(), new Payload(c.meta().codec(), c.bytes(), c.payloadLength(), c.isError(),
-            c.shareable()), c, slot, s.location());
+            c.shareable()), c, slot, s.location(), generation);
       } catch (CorruptFileException | NewerFormatException e) {
         if (!s.equals(readQuietly(t, slot))) continue; // the slot changed while its record was read
         LOG.log(System.Logger.Level.WARNING, "memokit: " + e.getMessage() + "; treated as a miss and recomputed");
@@ -189,7 +198,7 @@ final class CellReads {
         throw new CorruptFileException(file, "holds the cell of another key");
       }
       return new Found(s.meta().id(), new Payload(s.meta().codec(), s.bytes(), s.payloadLength(), s.isError(),
-          s.shareable()), s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE);
+          s.shareable()), s, s.meta().slotHint(), ValuesLog.IN_OWN_FILE, Found.UNVALIDATED);
     } catch (NoSuchFileException e) {
       return null;
     } catch (CorruptFileException | NewerFormatException e) {

@@ -75,6 +75,13 @@ final class DirectoryBlock implements BlockBackend, Closeable {
     hits.beforeStatistics(publishHits);
   }
 
+  /** Writes the hits on cells read from the files that {@link #hit} queued; nothing is left queued. */
+  @Override
+  public boolean flushHits(boolean periodic) {
+    hits.flushQueued();
+    return false;
+  }
+
   /** Publishes the hits this process counted in memory: statistics and evictions then include them. */
   private void publishHits() {
     hits.publishHits();
@@ -192,6 +199,7 @@ final class DirectoryBlock implements BlockBackend, Closeable {
 
   @Override
   public void close() throws IOException {
+    hits.flushQueued();
     files.close();
   }
 

@@ -5,6 +5,7 @@ import io.memokit.storage.GenerationPresence;
 import io.memokit.storage.Presence;
 import io.memokit.storage.StoredCell;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Hits on one block's finished cells: counted in the cell's slot, and remembered by this process so
@@ -16,17 +17,29 @@ final class Hits {
   private static final System.Logger LOG = System.getLogger("io.memokit");
 
   private final BlockFiles files;
+  /** Hits on cells read from the files, each with its cell's presence, until {@link #flushQueued}. */
+  private final ConcurrentLinkedQueue<SlotPresence> firstHits = new ConcurrentLinkedQueue<>();
 
   Hits(BlockFiles files) {
     this.files = files;
   }
 
   /**
-   * Counts a hit on a cell read from its file, returning its slot. When the index no longer knows
-   * the cell (rebuilt, or the slot was corrupted), the cell is re-registered.
+   * A hit on a cell just read from the block's files, and what lets this process answer the next
+   * ones from memory. A cell read through its slot at a generation (see {@link CellReads.Found})
+   * is remembered as validated then, and its hit is queued, written to the slot by the next
+   * {@link #publishHits}, as hits answered from memory are, and counted on the block's total even
+   * if the cell is gone by then. A cell read from its own file is looked up and counted at once;
+   * when the index no longer knows it (rebuilt, or the slot was corrupted), it is re-registered.
    */
   Presence hit(CellKey key, StoredCell cell) {
     if (!(cell instanceof CellReads.Found found)) throw new IllegalArgumentException("not a cell of this block: " + cell);
+    if (found.generation() != CellReads.Found.UNVALIDATED) {
+      SlotPresence p = new SlotPresence(found.slot(), found.cellId(), key.hashHi(), key.hashLo(), found.generation());
+      p.readAt = files.store().settings().clockMillis().getAsLong();
+      firstHits.add(p);
+      return p;
+    }
     long slot = hitRecord(found);
     return slot < 0 ? null : presence(slot, cell.cellId(), key.hashHi(), key.hashLo());
   }
@@ -71,6 +84,8 @@ final class Hits {
     private final long slot;
     private final long keyHi;
     private final long keyLo;
+    /** When the hit that read this cell was answered (while it waits in {@link #firstHits}). */
+    long readAt;
 
     SlotPresence(long slot, long cellId, long keyHi, long keyLo, long generation) {
       super(cellId, generation);
@@ -101,12 +116,22 @@ final class Hits {
     publisher = publishHits;
   }
 
-  /** Publishes the hits this process counted in memory (before statistics and evictions read them). */
+  /**
+   * Publishes the hits this process counted in memory and the hits on cells read from the files
+   * it queued (before statistics and evictions read them).
+   */
   void publishHits() {
     try {
       publisher.run();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + files.id().label() + ": " + e);
     }
+    flushQueued();
+  }
+
+  /** Writes the queued hits on cells read from the files ({@link #hit}); each slot still holding its cell gets its own. */
+  void flushQueued() {
+    SlotPresence p;
+    while ((p = firstHits.poll()) != null) p.publishHits(1, p.readAt);
   }
 }

@@ -46,7 +46,10 @@
  * freed (eviction, clear, repair) and set afresh when the index is rebuilt. A process remembering
  * a cell validated its slot at some generation; while the generation is unchanged, no slot was
  * freed, so the cell is still stored: a hit from memory reads one shared word. When it changed, the
- * slot itself is checked (state, id, key hash) and the generation recorded again.
+ * slot itself is checked (state, id, key hash) and the generation recorded again. A hit that reads
+ * its cell from the files reads the generation before the slot, so the slot it read validates the
+ * cell it remembers; its count is queued and written with the next publication of hits, as those
+ * answered from memory are, to the slot only if it still holds the cell.
  *
  * <p><b>Faults.</b> Every admin section first checks that the block's files are those this process
  * opened (one stat) and that the index header is sound; otherwise it reopens them, or rebuilds the

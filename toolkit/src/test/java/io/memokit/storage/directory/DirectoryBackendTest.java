@@ -15,6 +15,7 @@ import io.memokit.function.FunctionId;
 import io.memokit.function.NamedFunction;
 import io.memokit.storage.Backends;
 import io.memokit.storage.BlockBackend;
+import io.memokit.storage.CellStatus;
 import io.memokit.storage.Claim;
 import io.memokit.storage.Payload;
 import io.memokit.storage.StoreBackend;
@@ -304,6 +305,22 @@ class DirectoryBackendTest extends StoreBackendContract {
     try (var files = Files.list(((DirectoryBlock) b).directory())) {
       return files.filter(f -> f.getFileName().toString().startsWith("values.")).mapToLong(f -> f.toFile().length()).sum();
     }
+  }
+
+  @Test
+  void aHitAfterItsCellsSlotWasFreedAndTakenByAnotherCellIsNotCountedOnThatCell() throws Exception {
+    // A hit trusts the slot its read found only while the block's generation stands; a slot freed
+    // (here: the cell removed, as another process would) and taken again moves it.
+    BlockBackend b = store.block(fn("f"));
+    put(b, key(1), payload("a"));
+    StoredCell read = b.read(key(1));
+    assertEquals(1, b.removeCells(java.util.Set.of(read.cellId())));
+    put(b, key(2), payload("b"));
+    assertEquals(((CellReads.Found) read).slot(), ((CellReads.Found) b.read(key(2))).slot(), "the freed slot, taken");
+    b.hit(key(1), read);
+    CellStatus second = b.cells().stream().filter(c -> c.id() != read.cellId()).findFirst().orElseThrow();
+    assertEquals(0, second.hits(), "the other cell in the slot was not hit");
+    assertEquals(1, b.status().hits(), "the hit is counted once, on the block");
   }
 
   @Test
