@@ -129,7 +129,10 @@ final class Hits {
     flushQueued();
   }
 
-  /** Writes the queued hits on cells read from the files ({@link #hit}); each slot still holding its cell gets its own. */
+  /**
+   * Writes the queued hits on cells read from the files ({@link #hit}): to the block's total, and to
+   * each slot that still holds its cell.
+   */
   void flushQueued() {
     SlotPresence p;
     while ((p = firstHits.poll()) != null) p.publishHits(1, p.readAt);

@@ -309,15 +309,16 @@ class DirectoryBackendTest extends StoreBackendContract {
 
   @Test
   void aHitAfterItsCellsSlotWasFreedAndTakenByAnotherCellIsNotCountedOnThatCell() throws Exception {
-    // A hit trusts the slot its read found only while the block's generation stands; a slot freed
-    // (here: the cell removed, as another process would) and taken again moves it.
+    // A hit's presence is validated at the generation its read found, and its queued count is
+    // written to the slot only if that slot still holds the cell: here the cell is removed (as
+    // another process would) and its slot taken by another cell between the read and the hit.
     BlockBackend b = store.block(fn("f"));
     put(b, key(1), payload("a"));
     StoredCell read = b.read(key(1));
     assertEquals(1, b.removeCells(java.util.Set.of(read.cellId())));
     put(b, key(2), payload("b"));
     assertEquals(((CellReads.Found) read).slot(), ((CellReads.Found) b.read(key(2))).slot(), "the freed slot, taken");
-    b.hit(key(1), read);
+    assertFalse(b.hit(key(1), read).stillStored(), "a removed cell is not remembered as stored");
     CellStatus second = b.cells().stream().filter(c -> c.id() != read.cellId()).findFirst().orElseThrow();
     assertEquals(0, second.hits(), "the other cell in the slot was not hit");
     assertEquals(1, b.status().hits(), "the hit is counted once, on the block");
