@@ -126,7 +126,7 @@ final class Hits {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "memokit: cannot publish hit counts of " + files.id().label() + ": " + e);
     }
-    flushQueued();
+    flushQueued(); // the memory's publication drains it too (flushHits); a backend used without one relies on this
   }
 
   /**

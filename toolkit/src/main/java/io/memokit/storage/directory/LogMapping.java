@@ -8,7 +8,6 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,10 +105,8 @@ final class LogMapping {
           return size == 0 ? null : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }
       });
-    } catch (NoSuchFileException gone) {
-      return w;
     } catch (IOException | RuntimeException unmappable) {
-      return w; // read with pread, which reports what is wrong
+      return w; // gone or unmappable: read with pread, which reports what is wrong
     }
     if (map == null) return w;
     if (w != null && w.generation == generation && map.capacity() <= w.size) {
