@@ -10,8 +10,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
@@ -31,14 +29,14 @@ import java.util.function.IntFunction;
  *   <li>Never past the file's end: the file is mapped through a channel opened read-only, which
  *   cannot extend it (a read-write channel would), at the size that channel finds.
  *   <li>A window replaced, or dropped ({@link #drop}), is unmapped as soon as no read is copying
- *   from it: each copy counts itself in and out of the window's readers and gives up if the window
- *   is retired; retiring sets the flag, then looks at the count. Both are sequentially consistent,
- *   so of a copy and a retirement that overlap, at least one sees the other: the copy gives up, or
- *   the retirement leaves the unmapping to the last reader out. A compacted generation's disk space
- *   is therefore given back when this process moves to the next, as closing its channel did, not
- *   when the collector happens to find the buffer. Unmapping uses {@code sun.misc.Unsafe}'s
- *   {@code invokeCleaner} (module {@code jdk.unsupported}, no warning on any JDK from 17 on); where
- *   it is not available a retired window is left to the collector.
+ *   from it, and no read starts copying from it after that: the mapping holds one reference to the
+ *   window while it is current, each copy holds one while it copies, and the last to give its
+ *   reference back unmaps ({@link ReferenceCount}: a copy that finds the count at zero reads with
+ *   {@code pread}). A compacted generation's disk space is therefore given back when this process
+ *   moves to the next, as closing its channel did, not when the collector happens to find the
+ *   buffer. Unmapping uses {@code sun.misc.Unsafe}'s {@code invokeCleaner} (module {@code
+ *   jdk.unsupported}, no warning on any JDK from 17 on); where it is not available a retired window
+ *   is left to the collector.
  *   <li>A generation's file only grows: memokit never shortens one. Cut short under a window (by
  *   damage or by hand), a copy from a page past its new end faults, and the JVM raises an
  *   {@code InternalError}: at the copy, which then drops the window and answers {@code null}; or, in
@@ -155,35 +153,30 @@ final class LogMapping {
     final int generation;
     final MappedByteBuffer map;
     final long size;
-    private final AtomicInteger readers = new AtomicInteger();
-    private volatile boolean retired;
-    private final AtomicBoolean unmapped = new AtomicBoolean();
+    /** The mapping's reference (given back when the window is retired) and one per copy. */
+    private final ReferenceCount references;
 
     Window(int generation, MappedByteBuffer map) {
       this.generation = generation;
       this.map = map;
       this.size = map.capacity();
+      this.references = new ReferenceCount(() -> release(map));
     }
 
-    /** Copies {@code into.length} bytes from {@code at}; {@code false} if the window was retired. */
+    /** Copies {@code into.length} bytes from {@code at}; {@code false} if the window is (being) unmapped. */
     boolean copy(int at, byte[] into) {
-      readers.getAndIncrement();
+      if (!references.tryRetain()) return false;
       try {
-        if (retired) return false;
         map.get(at, into);
         return true;
       } finally {
-        if (readers.decrementAndGet() == 0 && retired) unmapOnce();
+        references.release();
       }
     }
 
+    /** Called once, when the window stops being the mapping's: unmapped after its last copy. */
     void retire() {
-      retired = true;
-      if (readers.get() == 0) unmapOnce();
-    }
-
-    private void unmapOnce() {
-      if (unmapped.compareAndSet(false, true)) release(map);
+      references.release();
     }
   }
 
