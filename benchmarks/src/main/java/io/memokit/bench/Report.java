@@ -360,7 +360,7 @@ final class Report {
         call for a cell stored by another process (key, lookup in the key directory, read of its record, CRC32C,
         decode, index bookkeeping), interleaved with a plain `Files.readAllBytes` of a file of the same size (the
         cell's own file for large values; small ones are records in the block's values log).
-        Medians over 200 cells per JVM (15 for 16 MiB), median over the JVMs.
+        Medians over 200 cells per JVM (15 for 16 MiB), median over five JVMs (one for 16 MiB).
       - **against an open file** (the target for values up to 4 KiB): in the same loop, a third floor, a read
         (`FileChannel.read` at an offset: pread) of as many bytes as the cell holds (`CellInfo.size`) into a new
         array, from a page-cached file the JVM opened beforehand, at a distinct offset each time: what a store
