@@ -40,9 +40,4 @@ final class ReferenceCount {
       throw new IllegalStateException("released more references than were taken");
     }
   }
-
-  /** Whether the resource was freed (all references given back). */
-  boolean freed() {
-    return references.get() <= 0;
-  }
 }
